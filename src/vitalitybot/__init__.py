@@ -1,0 +1,3 @@
+"""vitalitybot: notice when a Community of Practice is losing life, and act on it."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from vitalitybot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""Settings read from the environment (prefix ``VITALITYBOT_``) and an optional ``.env``.
+
+There is deliberately no module-level instance: call ``load_settings()`` where the
+program starts, so tests and the simulator can build their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="VITALITYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = Field(default=None, description="Discord bot token.")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///vitalitybot.sqlite3",
+        description="Any SQLAlchemy async URL; SQLite by default.",
+    )
+    patterns_dir: Path = Field(default=DEFAULT_PATTERNS_DIR, description="Pattern library folder.")
+    pattern_cache: Path | None = Field(
+        default=None, description="Warm-start cache file for the pattern library."
+    )
+    templates_dir: Path | None = Field(
+        default=None, description="A folder of templates overriding the shipped ones."
+    )
+    migrate_on_start: bool = Field(default=True, description="Run Alembic upgrade on start.")
+    discord_api_url: str | None = Field(
+        default=None, description="Another Discord-compatible REST base URL (tests)."
+    )
+    discord_gateway_url: str | None = Field(
+        default=None, description="Another Discord-compatible gateway URL (tests)."
+    )
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=False)
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

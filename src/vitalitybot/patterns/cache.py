@@ -1,0 +1,139 @@
+"""The loader's warm-start cache: one pickle file of per-file parse results.
+
+Each entry is keyed by the file's path relative to the library root and trusted only
+while the file's size and modification time (ns) are unchanged. Patterns are stored as
+separately pickled blobs, so a warm start reads the whole file in one go but decodes a
+pattern only when it is first used (about 70 µs each).
+
+The file also records a format version, a fingerprint of the parser's source and the
+library root; a cache that does not match all three is ignored, so editing the parser
+or moving the library never serves stale patterns. A CRC of the payload is checked too:
+a damaged cache must fail here, at load, not later when a pattern is decoded. Any cache
+that cannot be used is logged and ignored: it is an optimisation, never a reason not to
+start.
+
+The file is written atomically (temporary file, then rename), so a crash mid-write
+leaves the previous cache or none. Only the bot should be able to write it: it is a
+pickle, and loading a pickle runs code chosen by whoever wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from vitalitybot.patterns.model import Problem
+
+logger = logging.getLogger(__name__)
+
+CACHE_FORMAT = 2
+_MAGIC = b"vitalitybot-patterns\n"
+# Modules whose code decides what a file parses to; editing any of them retires caches.
+_PARSER_MODULES = (
+    "block.py",
+    "errors.py",
+    "header.py",
+    "inline.py",
+    "items.py",
+    "model.py",
+    "parse.py",
+    "remedies.py",
+    "rhythms.py",
+    "sections.py",
+    "signs.py",
+)
+
+
+class Entry(NamedTuple):
+    """What one file parsed to, and the file identity it is valid for.
+
+    Exactly one of ``blob`` (the pickled Pattern) and ``problem`` is set. A NamedTuple
+    because thousands of them are unpickled on every warm start.
+    """
+
+    size: int
+    mtime_ns: int
+    slug: str | None
+    slug_line: int | None
+    blob: bytes | None
+    problem: Problem | None
+
+
+def parser_fingerprint() -> str:
+    digest = hashlib.sha1(f"{CACHE_FORMAT}".encode())
+    package = Path(__file__).resolve().parent
+    for name in _PARSER_MODULES:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:  # pragma: no cover - an installed package always has its modules
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def read_cache(path: Path, root: Path, fingerprint: str) -> dict[str, Entry]:
+    """The cached entries, or nothing when the file is absent, unusable or stale."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        logger.warning("ignoring pattern cache %s: %s", path, error)
+        return {}
+    if not raw.startswith(_MAGIC) or len(raw) < len(_MAGIC) + 4:
+        logger.warning("ignoring pattern cache %s: not a pattern cache", path)
+        return {}
+    checksum = int.from_bytes(raw[len(_MAGIC) : len(_MAGIC) + 4], "big")
+    payload = memoryview(raw)[len(_MAGIC) + 4 :]
+    if zlib.crc32(payload) != checksum:
+        logger.warning("ignoring pattern cache %s: damaged (checksum mismatch)", path)
+        return {}
+    try:
+        content: Any = pickle.loads(payload)
+    except Exception as error:  # a damaged pickle can raise almost anything
+        logger.warning("ignoring unreadable pattern cache %s: %s", path, error)
+        return {}
+    if not isinstance(content, dict) or content.get("format") != CACHE_FORMAT:
+        logger.warning("ignoring pattern cache %s: written by another version", path)
+        return {}
+    if content.get("parser") != fingerprint:
+        logger.info("ignoring pattern cache %s: the parser has changed since", path)
+        return {}
+    if content.get("root") != str(root):
+        logger.info("ignoring pattern cache %s: it is for %s", path, content.get("root"))
+        return {}
+    entries = content.get("entries")
+    if not isinstance(entries, dict):
+        logger.warning("ignoring pattern cache %s: no entries", path)
+        return {}
+    return {relative: Entry(*entry) for relative, entry in entries.items()}
+
+
+def write_cache(path: Path, root: Path, fingerprint: str, entries: dict[str, Entry]) -> None:
+    content = {
+        "format": CACHE_FORMAT,
+        "parser": fingerprint,
+        "root": str(root),
+        # Plain tuples: they unpickle faster than any class.
+        "entries": {relative: tuple(entry) for relative, entry in entries.items()},
+    }
+    payload = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(_MAGIC)
+                file.write(zlib.crc32(payload).to_bytes(4, "big"))
+                file.write(payload)
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        logger.warning("could not write pattern cache %s: %s", path, error)

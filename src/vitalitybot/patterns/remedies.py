@@ -1,0 +1,341 @@
+"""Which implementation step answers which sign of decay.
+
+A pattern names its decay signs and its implementation steps but rarely links them. The
+link is inferred from shared vocabulary (docs/remedy-mapping.md explains it for
+coordinators): each step and each sign becomes a TF-IDF vector over stemmed words, stop
+words removed, titles counted several times so that "Establish a feedback mechanism"
+speaks louder than a passing mention of feedback in another step's body. A sign is
+answered by the step whose vector points the same way (cosine similarity), plus the
+runner-up when it is nearly as close. IDF is computed over the pattern's own steps, so a
+word every step uses ("community") weighs little and the mapping never depends on other
+files in the library.
+
+Mappings written in the pattern's ``vitalitybot.signs.<id>.remedy`` block always win.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+import snowballstemmer
+
+from vitalitybot.patterns.model import Remedy, RemedySource, Sign, Step
+
+STEP_TITLE_WEIGHT = 3  # a step's title words count this many times
+SIGN_TITLE_WEIGHT = 2  # a sign's title words count this many times
+SECOND_STEP_RATIO = 0.8  # the runner-up is offered when this close to the best
+MIN_SIMILARITY = 0.05  # below this the sign and the step share only incidental words
+
+_WORD = re.compile(r"[a-z]+")  # "don't" -> "don", "t": both dropped as stop words
+_FEEDBACK_TITLE = re.compile(
+    r"\bfeedback\b|\bclos(?:e|es|ing)\s+(?:the\s+|a\s+)?(?:feedback\s+)?loops?\b"
+    r"|\b(?:report|hear|reporting|hearing)\s+back\b",
+    re.IGNORECASE,
+)
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "can",
+        "cannot",
+        "couldn",
+        "d",
+        "didn",
+        "doesn",
+        "don",
+        "hadn",
+        "hasn",
+        "haven",
+        "isn",
+        "ll",
+        "m",
+        "re",
+        "s",
+        "shouldn",
+        "t",
+        "ve",
+        "wasn",
+        "weren",
+        "won",
+        "wouldn",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "done",
+        "down",
+        "during",
+        "each",
+        "either",
+        "even",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "like",
+        "made",
+        "make",
+        "makes",
+        "many",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "often",
+        "on",
+        "once",
+        "one",
+        "only",
+        "or",
+        "other",
+        "others",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "rather",
+        "really",
+        "same",
+        "say",
+        "says",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "still",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "use",
+        "used",
+        "very",
+        "via",
+        "was",
+        "we",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+    ]
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+_stems: dict[str, str] = {}
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content words of ``text``: the terms both vectors are built from."""
+    words = _WORD.findall(text.lower())
+    stems = _stems
+    try:
+        return [stem for stem in map(stems.__getitem__, words) if stem]
+    except KeyError:
+        unknown = list({w for w in words if w not in stems})
+        for word, stem in zip(unknown, _stemmer.stemWords(unknown), strict=True):
+            # Stop words and one-letter stems map to "" and are dropped.
+            stems[word] = "" if word in STOP_WORDS or len(stem) < 2 else stem
+        return [stem for stem in map(stems.__getitem__, words) if stem]
+
+
+def _weighted(title: str, body: str, title_weight: int) -> Counter[str]:
+    counts = Counter(tokens(body))
+    for term in tokens(title):
+        counts[term] += title_weight
+    return counts
+
+
+_SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
+
+
+def _vector(counts: Counter[str], idf: Mapping[str, float], unseen: float) -> dict[str, float]:
+    """Sublinear TF (1 + ln n) times IDF, normalised to length 1."""
+    sublinear = _SUBLINEAR
+    vector = {
+        t: (sublinear[n] if n < 64 else 1.0 + math.log(n)) * idf.get(t, unseen)
+        for t, n in counts.items()
+    }
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    if not norm:
+        return {}
+    scale = 1.0 / norm
+    return {t: v * scale for t, v in vector.items()}
+
+
+def similarities(signs: Sequence[Sign], steps: Sequence[Step]) -> list[list[float]]:
+    """Cosine similarity of every sign (rows) to every step (columns)."""
+    step_counts = [_weighted(s.title, s.text, STEP_TITLE_WEIGHT) for s in steps]
+    documents = len(step_counts)
+    frequency: Counter[str] = Counter()
+    for counts in step_counts:
+        frequency.update(counts.keys())
+    idf = {t: math.log((1 + documents) / (1 + df)) + 1.0 for t, df in frequency.items()}
+    unseen = math.log(1 + documents) + 1.0
+    step_vectors = [_vector(c, idf, unseen) for c in step_counts]
+    rows: list[list[float]] = []
+    for sign in signs:
+        query = _vector(_weighted(sign.title, sign.text, SIGN_TITLE_WEIGHT), idf, unseen)
+        rows.append([_dot(query, vector) for vector in step_vectors])
+    return rows
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+
+
+def infer_remedies(signs: Sequence[Sign], steps: Sequence[Step]) -> tuple[Remedy, ...]:
+    """The closest step (and a close runner-up) for each sign; signs sharing no real
+    vocabulary with any step get no remedy rather than a guess."""
+    if not signs or not steps:
+        return ()
+    remedies: list[Remedy] = []
+    for sign, row in zip(signs, similarities(signs, steps), strict=True):
+        ranked = sorted(range(len(steps)), key=lambda i: (-row[i], i))
+        best = ranked[0]
+        if row[best] < MIN_SIMILARITY:
+            continue
+        chosen = [best]
+        if len(ranked) > 1 and row[ranked[1]] >= SECOND_STEP_RATIO * row[best]:
+            chosen.append(ranked[1])
+        remedies.append(
+            Remedy(
+                sign_id=sign.id,
+                step_numbers=tuple(steps[i].number for i in chosen),
+                source=RemedySource.SIMILARITY,
+                confidence=round(row[best], 3),
+            )
+        )
+    return tuple(remedies)
+
+
+def remedies_for(
+    signs: Sequence[Sign], steps: Sequence[Step], explicit: Mapping[str, tuple[int, ...]]
+) -> tuple[Remedy, ...]:
+    """Explicit remedies where the pattern states them, inferred ones for the other signs,
+    in the order of the signs."""
+    inferred = {r.sign_id: r for r in infer_remedies(signs, steps)}
+    remedies: list[Remedy] = []
+    for sign in signs:
+        if sign.id in explicit:
+            remedies.append(Remedy(sign.id, explicit[sign.id], RemedySource.EXPLICIT, 1.0))
+        elif sign.id in inferred:
+            remedies.append(inferred[sign.id])
+    return tuple(remedies)
+
+
+def is_feedback_title(title: str) -> bool:
+    """Whether a step's title is about feedback or closing the loop."""
+    return _FEEDBACK_TITLE.search(title) is not None
+
+
+def feedback_steps_for(steps: Iterable[Step], explicit: Sequence[int] | None) -> tuple[int, ...]:
+    """The pattern's stated feedback steps, else the steps whose title is about feedback."""
+    if explicit is not None:
+        return tuple(explicit)
+    return tuple(step.number for step in steps if is_feedback_title(step.title))

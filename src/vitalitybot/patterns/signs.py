@@ -1,0 +1,59 @@
+"""Stable ids for signs of life and decay (the rule is in docs/pattern-format.md).
+
+Stored survey answers and scores point at a sign by id for as long as the community
+keeps the pattern, so the id depends only on the sign's title, never on its position
+or on the rest of its text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from vitalitybot.patterns.items import Item
+from vitalitybot.patterns.model import Sign
+
+MAX_ID_WORDS = 8
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def sign_id(title: str) -> str:
+    """The id for a sign title: lower-case words joined by "-", at most eight words.
+
+    Accents are folded ("café" -> "cafe") so ids stay plain ASCII where the title is
+    Latin script; apostrophes join their word ("don't" -> "dont") while any other
+    punctuation separates words ("one-way" -> "one-way", "A/B" -> "a-b").
+    """
+    if title.isascii():
+        folded = title.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", title)
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    words = _NON_WORD.sub(" ", _APOSTROPHES.sub("", folded)).split()
+    return "-".join(words[:MAX_ID_WORDS]) or "sign"
+
+
+def unique_ids(titles: Iterable[str]) -> list[str]:
+    """Ids for one list of signs; a repeated id gets "-2", "-3"... in order of appearance."""
+    seen: set[str] = set()
+    ids: list[str] = []
+    for title in titles:
+        base = sign_id(title)
+        candidate, counter = base, 1
+        while candidate in seen:
+            counter += 1
+            candidate = f"{base}-{counter}"
+        seen.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def signs_from_items(items: list[Item]) -> tuple[Sign, ...]:
+    """Signs for one list (life or decay), ids de-duplicated within the list."""
+    ids = unique_ids(item.title for item in items)
+    return tuple(
+        Sign(id=sign_id_, title=item.title, text=item.text)
+        for sign_id_, item in zip(ids, items, strict=True)
+    )

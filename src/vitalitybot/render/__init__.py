@@ -1,0 +1,1 @@
+"""Turning what the bot wants to say into posts: templates -> Message -> Discord or terminal."""

@@ -1,0 +1,142 @@
+"""The vitality loop's use-cases: what the Discord adapter, the CLI and the simulator call.
+
+Every entry point takes guild and member ids (ints) and returns records, views or
+rendered ``Message``s; refusals are ``ServiceError``s whose text can be shown as is.
+Build a ``Services`` (database, pattern library, clock, notifier, member directory,
+template environment), attach a ``ScheduleKeeper`` over a runner, and ``start`` it.
+"""
+
+from __future__ import annotations
+
+from vitalitybot.services.app import DEFAULT_GRACE, Services
+from vitalitybot.services.communities import (
+    AdoptedView,
+    AdoptResult,
+    CommunityStatus,
+    DropResult,
+    RoundView,
+    ScheduleView,
+    adopt_pattern,
+    check_coordinator,
+    drop_pattern,
+    list_adopted,
+    resolve_pattern,
+    set_options,
+    set_schedule,
+    set_threshold,
+    setup_community,
+    status,
+    status_message,
+)
+from vitalitybot.services.errors import (
+    InvalidAnswer,
+    InvalidSetting,
+    NotAllowed,
+    NotConfigured,
+    PatternNotAdopted,
+    RoundAlreadyOpen,
+    RoundClosed,
+    RoundNotFound,
+    ServiceError,
+    UnknownPattern,
+)
+from vitalitybot.services.harvest import (
+    export_harvest_markdown,
+    harvest_message,
+    latest_harvest,
+)
+from vitalitybot.services.keeper import ScheduleKeeper, StartReport
+from vitalitybot.services.members import (
+    ForgetReport,
+    export_member,
+    forget_member,
+    member_prefs,
+    pause_member,
+    resume_member,
+    set_reminders,
+)
+from vitalitybot.services.messages import kind_name, prompt_for
+from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier, PostRef
+from vitalitybot.services.rounds import (
+    ANSWER_TEXT_MAX,
+    AnswerForm,
+    AnswerReceipt,
+    CloseResult,
+    answer_form,
+    close_now,
+    close_round,
+    current_scores,
+    my_answers,
+    open_now,
+    open_round,
+    record_answers,
+    remind,
+    skip_round,
+)
+from vitalitybot.services.views import ParticipationView, SignScoreView
+
+__all__ = [
+    "ANSWER_TEXT_MAX",
+    "DEFAULT_GRACE",
+    "AdoptResult",
+    "AdoptedView",
+    "AnswerForm",
+    "AnswerReceipt",
+    "CloseResult",
+    "CommunityStatus",
+    "DeliveryError",
+    "DropResult",
+    "ForgetReport",
+    "InvalidAnswer",
+    "InvalidSetting",
+    "MemberDirectory",
+    "NotAllowed",
+    "NotConfigured",
+    "Notifier",
+    "ParticipationView",
+    "PatternNotAdopted",
+    "PostRef",
+    "RoundAlreadyOpen",
+    "RoundClosed",
+    "RoundNotFound",
+    "RoundView",
+    "ScheduleKeeper",
+    "ScheduleView",
+    "ServiceError",
+    "Services",
+    "SignScoreView",
+    "StartReport",
+    "UnknownPattern",
+    "adopt_pattern",
+    "answer_form",
+    "check_coordinator",
+    "close_now",
+    "close_round",
+    "current_scores",
+    "drop_pattern",
+    "export_harvest_markdown",
+    "export_member",
+    "forget_member",
+    "harvest_message",
+    "kind_name",
+    "latest_harvest",
+    "list_adopted",
+    "member_prefs",
+    "my_answers",
+    "open_now",
+    "open_round",
+    "pause_member",
+    "prompt_for",
+    "record_answers",
+    "remind",
+    "resolve_pattern",
+    "resume_member",
+    "set_options",
+    "set_reminders",
+    "set_schedule",
+    "set_threshold",
+    "setup_community",
+    "skip_round",
+    "status",
+    "status_message",
+]

@@ -1,0 +1,165 @@
+"""The services container and the few helpers every use-case shares.
+
+A use-case does its database work in one short transaction, commits, and only then
+talks to the edges (Discord, the member directory), recording the outcome in a second
+transaction. No session is ever held across an await on the notifier: a slow or failing
+Discord call must not keep a write lock on SQLite, nor roll back answers already given.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment
+
+from vitalitybot.patterns.model import Pattern
+from vitalitybot.patterns.search import PatternIndex
+from vitalitybot.scheduling.clock import Clock
+from vitalitybot.scheduling.spec import ScheduleSpec
+from vitalitybot.services.errors import NotConfigured
+from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier
+from vitalitybot.storage import Database, Repositories
+from vitalitybot.storage.records import (
+    Community,
+    DeliveryStatus,
+    Round,
+    RoundKind,
+    Schedule,
+    ScheduleCadence,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_GRACE = timedelta(hours=6)
+T = TypeVar("T")
+
+
+class RoundJobs(Protocol):
+    """What the services ask of the scheduler (``ScheduleKeeper`` implements it)."""
+
+    def refresh(self, schedule: Schedule, timezone: str) -> None: ...
+
+    def forget(self, schedule_id: int) -> None: ...
+
+    def arm_round(self, round: Round) -> None: ...
+
+    def disarm_round(self, round_id: int) -> None: ...
+
+
+@dataclass
+class Services:
+    """Everything a use-case needs; built once per process by the bot or the simulator.
+
+    ``patterns`` is the loaded library by slug (``load_library(...).patterns``).
+    ``grace`` is how late a missed round may still open after a restart. ``reminders``
+    turns the mid-window reminder off for the whole process (the simulator's quiet mode).
+    ``keeper`` is set by ``ScheduleKeeper`` when one is attached; without one (tests,
+    one-off CLI commands) rounds still open and close, they just are not timed.
+    """
+
+    db: Database
+    patterns: Mapping[str, Pattern]
+    clock: Clock
+    notifier: Notifier
+    members: MemberDirectory
+    env: Environment
+    grace: timedelta = DEFAULT_GRACE
+    reminders: bool = True
+    keeper: RoundJobs | None = None
+    _index: PatternIndex | None = field(default=None, init=False, repr=False)
+
+    @asynccontextmanager
+    async def repos(self) -> AsyncIterator[Repositories]:
+        """Repositories over one transaction: committed on success, rolled back on error."""
+        async with self.db.transaction() as session:
+            yield Repositories(session)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def index(self) -> PatternIndex:
+        """The search index over the library, built on first use (it takes a moment)."""
+        if self._index is None:
+            self._index = PatternIndex(self.patterns)
+        return self._index
+
+
+async def community_by_guild(repos: Repositories, guild_id: int) -> Community:
+    community = await repos.communities.get_by_guild(guild_id)
+    if community is None:
+        raise NotConfigured()
+    return community
+
+
+async def community_by_id(repos: Repositories, community_id: int) -> Community:
+    community = await repos.communities.get(community_id)
+    if community is None:
+        raise NotConfigured(f"Community {community_id} no longer exists.")
+    return community
+
+
+async def deliver(
+    svc: Services,
+    community: Community,
+    kind: str,
+    action: Awaitable[T],
+    *,
+    round_id: int | None = None,
+) -> tuple[bool, T | None]:
+    """Await a notifier call and log its outcome in ``deliveries``; never raises.
+
+    A ``DeliveryError`` is an expected failure (a channel the bot lost access to);
+    anything else is a bug in the edge, logged with its traceback. Either way the
+    caller carries on, so one community's failure never stops the next one's post.
+    """
+    error: str | None = None
+    result: T | None = None
+    try:
+        result = await action
+    except DeliveryError as exc:
+        error = str(exc) or type(exc).__name__
+        logger.warning("community %s: %s post failed: %s", community.id, kind, error)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        logger.exception("community %s: %s post raised", community.id, kind)
+    status = DeliveryStatus.SENT if error is None else DeliveryStatus.FAILED
+    try:
+        async with svc.repos() as repos:
+            await repos.deliveries.record(
+                community.id, kind=kind, status=status, at=svc.now(), round_id=round_id, error=error
+            )
+    except Exception:
+        logger.exception("community %s: could not log the %s delivery", community.id, kind)
+    return error is None, result
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """A moment as members of the community read it: "Tue 3 Nov 2026, 10:00 (Europe/Berlin)"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({timezone})"
+
+
+def local_date(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b %Y}"
+
+
+def spec_of(schedule: Schedule, timezone: str) -> ScheduleSpec:
+    """A stored schedule as the scheduler reads it, in its community's time zone."""
+    return ScheduleSpec(
+        kind=RoundKind(schedule.kind).value,
+        cadence=ScheduleCadence(schedule.cadence).value,
+        weekday=schedule.weekday,
+        day_of_month=schedule.day_of_month,
+        nth=schedule.nth,
+        time_of_day=schedule.time_of_day,
+        window_days=schedule.window_days,
+        timezone=timezone,
+    )

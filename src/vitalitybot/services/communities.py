@@ -1,0 +1,486 @@
+"""Setting a community up, the patterns it watches, its schedules and thresholds, its status.
+
+Default schedules: when a community adopts its first pattern and has no schedule yet, it
+gets two, for a coordinator to adjust rather than to design from nothing:
+
+* a **check-in** every month (the first Tuesday, 10:00 local time, open five days): the
+  articulation check-in is the core ritual, and monthly is its natural rhythm;
+* a **survey** at the pattern's own rhythm (``scheduling.default_spec_for``: weekly,
+  monthly or quarterly), moved to the *third* Tuesday when it would otherwise land on
+  the check-in's day, so members are never asked twice in one week.
+
+Both cover every adopted pattern, so adopting more patterns adds survey items rather
+than more rounds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from vitalitybot.patterns.model import Cadence, Pattern
+from vitalitybot.patterns.search import EXACT_SCORE
+from vitalitybot.render.compose import render_message
+from vitalitybot.render.message import Message
+from vitalitybot.scheduling.cadence import default_spec_for, next_fire_times
+from vitalitybot.scheduling.parsing import parse_when
+from vitalitybot.scheduling.spec import ScheduleError, ScheduleSpec, describe, zone_or_error
+from vitalitybot.services.app import (
+    Services,
+    community_by_guild,
+    local_time,
+    spec_of,
+)
+from vitalitybot.services.errors import (
+    InvalidSetting,
+    NotAllowed,
+    PatternNotAdopted,
+    UnknownPattern,
+)
+from vitalitybot.services.messages import kind_name
+from vitalitybot.services.views import (
+    ParticipationView,
+    SignScoreView,
+    stored_score_views,
+    threshold_of,
+)
+from vitalitybot.storage import Repositories
+from vitalitybot.storage.communities import UNSET
+from vitalitybot.storage.records import (
+    ALL_ADOPTED,
+    AdoptedPattern,
+    Community,
+    Delivery,
+    DeliveryStatus,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Schedule,
+    ScheduleCadence,
+)
+from vitalitybot.vitality import scale
+
+logger = logging.getLogger(__name__)
+
+SUGGESTIONS_SHOWN = 3  # close names offered when a pattern name is unknown
+RECENT_ROUNDS = 12
+RECENT_FAILURES = 5
+_SURVEY_NTH = 3  # the default survey's Tuesday, clear of the check-in's first one
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptResult:
+    adopted: AdoptedPattern
+    pattern: Pattern
+    created: bool  # False: the community already watched this pattern
+    schedules: tuple[Schedule, ...]  # default schedules created by this adoption
+
+
+@dataclass(frozen=True, slots=True)
+class DropResult:
+    slug: str
+    title: str
+    schedules_removed: int  # schedules that were for this pattern alone
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptedView:
+    slug: str
+    title: str  # the slug when the library no longer has the pattern
+    adopted_at: datetime
+    in_library: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleView:
+    schedule: Schedule
+    description: str  # "the first Tuesday of every month at 10:00 (Europe/Berlin), open ..."
+    next_run: datetime | None
+    next_run_text: str  # local time, or "" when disabled
+
+
+@dataclass(frozen=True, slots=True)
+class RoundView:
+    round: Round
+    participation: ParticipationView
+    closes_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityStatus:
+    community: Community
+    adopted: tuple[AdoptedView, ...]
+    schedules: tuple[ScheduleView, ...]
+    open_rounds: tuple[RoundView, ...]
+    recent_rounds: tuple[RoundView, ...]  # newest first, missed ones included
+    last_scores_round: Round | None  # the latest closed survey
+    last_scores: tuple[SignScoreView, ...]
+    failed_deliveries: tuple[Delivery, ...]  # newest first
+
+
+# -- set-up ----------------------------------------------------------------------------
+
+
+async def setup_community(
+    svc: Services,
+    guild_id: int,
+    name: str,
+    channel_id: int,
+    timezone: str,
+    coordinator_role_id: int | None = None,
+    steward_role_id: int | None = None,
+) -> Community:
+    """Create the guild's community, or update its settings when run again."""
+    timezone = check_timezone(timezone)
+    if not name.strip():
+        raise InvalidSetting("The community needs a name.")
+    now = svc.now()
+    async with svc.repos() as repos:
+        community, _ = await repos.communities.get_or_create(
+            guild_id, name.strip(), at=now, timezone=timezone
+        )
+        moved = community.timezone != timezone
+        community = await repos.communities.update_settings(
+            community.id,
+            name=name.strip(),
+            timezone=timezone,
+            channel_id=channel_id,
+            coordinator_role_id=coordinator_role_id,
+            steward_role_id=steward_role_id,
+        )
+        schedules = await repos.schedules.list_for(community.id) if moved else []
+    if svc.keeper is not None:
+        for schedule in schedules:  # their local times now mean another instant
+            svc.keeper.refresh(schedule, community.timezone)
+    return community
+
+
+def check_timezone(name: str) -> str:
+    try:
+        zone_or_error(name.strip())
+    except ScheduleError as error:
+        raise InvalidSetting(str(error)) from None
+    return name.strip()
+
+
+async def check_coordinator(
+    svc: Services, guild_id: int, role_ids: Collection[int], *, is_admin: bool = False
+) -> Community:
+    """The community, if the member may run coordinator commands; else ``NotAllowed``.
+
+    Server administrators always may; otherwise the member needs the coordinator role,
+    or the steward role when one is set. Without a coordinator role, only administrators.
+    """
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+    if is_admin:
+        return community
+    allowed = {r for r in (community.coordinator_role_id, community.steward_role_id) if r}
+    if allowed & set(role_ids):
+        return community
+    raise NotAllowed(
+        "Only the community's coordinators can do this."
+        if allowed
+        else "Only server administrators can do this until a coordinator role is set."
+    )
+
+
+# -- patterns --------------------------------------------------------------------------
+
+
+def resolve_pattern(svc: Services, name: str) -> Pattern:
+    """The pattern a coordinator named: its slug, or exactly its title or an alias."""
+    found = svc.patterns.get(name.strip())
+    if found is not None:
+        return found
+    matches = svc.index.search(name, limit=SUGGESTIONS_SHOWN)
+    if matches and matches[0].score >= EXACT_SCORE:
+        return svc.patterns[matches[0].slug]
+    raise UnknownPattern(name, [(m.slug, m.title) for m in matches])
+
+
+async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
+    """Start watching a pattern (idempotent); a first adoption creates default schedules."""
+    pattern = resolve_pattern(svc, name)
+    now = svc.now()
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        created = await repos.communities.adopt(community.id, pattern.slug, at=now)
+        adopted = next(
+            a
+            for a in await repos.communities.list_adopted(community.id)
+            if a.pattern_slug == pattern.slug
+        )
+        schedules: list[Schedule] = []
+        if not await repos.schedules.list_for(community.id):
+            schedules = await _default_schedules(repos, community, pattern)
+    if svc.keeper is not None:
+        for schedule in schedules:
+            svc.keeper.refresh(schedule, community.timezone)
+    return AdoptResult(adopted, pattern, created, tuple(schedules))
+
+
+def default_specs(pattern: Pattern, timezone: str) -> list[ScheduleSpec]:
+    """The check-in and survey schedules a first adoption creates (module docstring)."""
+    checkin = default_spec_for(Cadence.MONTHLY, RoundKind.CHECKIN.value, timezone)
+    survey = default_spec_for(pattern.default_cadence, RoundKind.SURVEY.value, timezone)
+    if survey.nth is not None and survey.nth == checkin.nth and survey.weekday == checkin.weekday:
+        survey = dataclasses.replace(survey, nth=_SURVEY_NTH)
+    return [checkin, survey]
+
+
+async def _default_schedules(
+    repos: Repositories, community: Community, pattern: Pattern
+) -> list[Schedule]:
+    return [
+        await _store_spec(repos, community, spec, ALL_ADOPTED)
+        for spec in default_specs(pattern, community.timezone)
+    ]
+
+
+async def _store_spec(
+    repos: Repositories,
+    community: Community,
+    spec: ScheduleSpec,
+    pattern_slug: str,
+    *,
+    enabled: bool = True,
+) -> Schedule:
+    return await repos.schedules.upsert(
+        community.id,
+        kind=RoundKind(spec.kind),
+        cadence=ScheduleCadence(spec.cadence),
+        pattern_slug=pattern_slug,
+        weekday=spec.weekday,
+        day_of_month=spec.day_of_month,
+        nth=spec.nth,
+        time_of_day=spec.time_of_day,
+        window_days=spec.window_days,
+        enabled=enabled,
+    )
+
+
+async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
+    """Stop watching a pattern; schedules for it alone go too. Answers and scores stay."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
+        slug = name.strip()
+        if slug not in adopted:
+            pattern = svc.patterns.get(slug) or _exact(svc, name)
+            if pattern is None or pattern.slug not in adopted:
+                raise PatternNotAdopted(
+                    f"This community does not watch a pattern called {name!r}."
+                    + (f" It watches: {', '.join(sorted(adopted))}." if adopted else "")
+                )
+            slug = pattern.slug
+        await repos.communities.drop(community.id, slug)
+        removed = [
+            s for s in await repos.schedules.list_for(community.id) if s.pattern_slug == slug
+        ]
+        for schedule in removed:
+            await repos.schedules.delete(community.id, schedule.kind, slug)
+    if svc.keeper is not None:
+        for schedule in removed:
+            svc.keeper.forget(schedule.id)
+    pattern = svc.patterns.get(slug)
+    return DropResult(slug, pattern.title if pattern else slug, len(removed))
+
+
+def _exact(svc: Services, name: str) -> Pattern | None:
+    matches = svc.index.search(name, limit=1)
+    if matches and matches[0].score >= EXACT_SCORE:
+        return svc.patterns.get(matches[0].slug)
+    return None
+
+
+async def list_adopted(svc: Services, guild_id: int) -> list[AdoptedView]:
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        adopted = await repos.communities.list_adopted(community.id)
+    return [_adopted_view(svc, a) for a in adopted]
+
+
+def _adopted_view(svc: Services, adopted: AdoptedPattern) -> AdoptedView:
+    pattern = svc.patterns.get(adopted.pattern_slug)
+    return AdoptedView(
+        slug=adopted.pattern_slug,
+        title=pattern.title if pattern else adopted.pattern_slug,
+        adopted_at=adopted.adopted_at,
+        in_library=pattern is not None,
+    )
+
+
+# -- schedules and settings ------------------------------------------------------------
+
+
+async def set_schedule(
+    svc: Services,
+    guild_id: int,
+    kind: RoundKind | str,
+    cadence: str,
+    day: str | None = None,
+    time: str | None = None,
+    window_days: int = 5,
+    *,
+    pattern_slug: str = ALL_ADOPTED,
+    enabled: bool = True,
+) -> ScheduleView:
+    """Set when a kind of round runs, from a coordinator's words ("monthly", "first tue")."""
+    try:
+        kind = RoundKind(kind)
+    except ValueError:
+        raise InvalidSetting(f"There is no round kind {kind!r}: use checkin or survey.") from None
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        try:
+            spec = parse_when(
+                cadence,
+                day,
+                time,
+                kind=kind.value,
+                timezone=community.timezone,
+                window_days=window_days,
+            )
+        except ScheduleError as error:
+            raise InvalidSetting(str(error)) from None
+        if pattern_slug != ALL_ADOPTED:
+            adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
+            if pattern_slug not in adopted:
+                raise PatternNotAdopted(
+                    f"Adopt the pattern {pattern_slug!r} before giving it its own schedule."
+                )
+        schedule = await _store_spec(repos, community, spec, pattern_slug, enabled=enabled)
+    if svc.keeper is not None:
+        svc.keeper.refresh(schedule, community.timezone)
+    return schedule_view(svc, schedule, community)
+
+
+def schedule_view(svc: Services, schedule: Schedule, community: Community) -> ScheduleView:
+    spec = spec_of(schedule, community.timezone)
+    upcoming = next_fire_times(spec, svc.now(), 1) if schedule.enabled else []
+    next_run = upcoming[0] if upcoming else None
+    description = describe(spec)
+    if not schedule.enabled:
+        description += " (paused)"
+    return ScheduleView(
+        schedule=schedule,
+        description=description,
+        next_run=next_run,
+        next_run_text=local_time(next_run, community.timezone) if next_run else "",
+    )
+
+
+async def set_threshold(
+    svc: Services, guild_id: int, value: float, min_respondents: int | None = None
+) -> Community:
+    """When a sign crosses: the share seeing it often, and the fewest answers that count."""
+    if not 0.0 < value <= 1.0:
+        raise InvalidSetting(
+            f"The threshold is a share between 0 and 1, such as 0.5 for half; got {value}."
+        )
+    if min_respondents is not None and min_respondents < 1:
+        raise InvalidSetting("At least one respondent is needed before any figure is shown.")
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        return await repos.communities.update_settings(
+            community.id,
+            threshold=value,
+            min_respondents=UNSET if min_respondents is None else min_respondents,
+        )
+
+
+async def set_options(
+    svc: Services,
+    guild_id: int,
+    *,
+    anonymous: bool | None = None,
+    max_items: int | None = None,
+    channel_id: int | None = None,
+) -> Community:
+    """The remaining settings: anonymity of new rounds, survey length, the channel."""
+    if max_items is not None and not 1 <= max_items <= 25:
+        raise InvalidSetting("A survey asks between 1 and 25 questions; fewer keeps it light.")
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        return await repos.communities.update_settings(
+            community.id,
+            anonymous=UNSET if anonymous is None else anonymous,
+            max_items=UNSET if max_items is None else max_items,
+            channel_id=UNSET if channel_id is None else channel_id,
+        )
+
+
+# -- status ----------------------------------------------------------------------------
+
+
+async def status(svc: Services, guild_id: int) -> CommunityStatus:
+    """Where the community stands: patterns, schedules, rounds, last scores, failed posts."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        adopted = await repos.communities.list_adopted(community.id)
+        schedules = await repos.schedules.list_for(community.id)
+        recent = await repos.rounds.list_recent(community.id, limit=RECENT_ROUNDS)
+        open_rounds = await repos.rounds.list_open(community.id)
+        ids = [r.id for r in {r.id: r for r in (*recent, *open_rounds)}.values()]
+        answered = await repos.answers.count_respondents_by_round(community.id, ids)
+        last_survey = next(
+            (
+                r
+                for r in await repos.rounds.list_recent(
+                    community.id, kind=RoundKind.SURVEY, limit=RECENT_ROUNDS
+                )
+                if r.status is RoundStatus.CLOSED
+            ),
+            None,
+        )
+        stored = (
+            await repos.outcomes.list_scores(community.id, last_survey.id) if last_survey else []
+        )
+        questions = (
+            await repos.rounds.list_questions(community.id, last_survey.id) if last_survey else []
+        )
+        failures = await repos.deliveries.list_recent(
+            community.id, status=DeliveryStatus.FAILED, limit=RECENT_FAILURES
+        )
+    scores = tuple(stored_score_views(svc.patterns, stored, questions, threshold_of(community)))
+
+    def view(round_: Round) -> RoundView:
+        return RoundView(
+            round=round_,
+            participation=ParticipationView(answered.get(round_.id, 0), 0, round_.eligible_members),
+            closes_text=local_time(round_.closes_at, community.timezone),
+        )
+
+    return CommunityStatus(
+        community=community,
+        adopted=tuple(_adopted_view(svc, a) for a in adopted),
+        schedules=tuple(schedule_view(svc, s, community) for s in schedules),
+        open_rounds=tuple(view(r) for r in open_rounds),
+        recent_rounds=tuple(view(r) for r in recent),
+        last_scores_round=last_survey,
+        last_scores=scores,
+        failed_deliveries=tuple(failures),
+    )
+
+
+def status_message(svc: Services, status: CommunityStatus) -> Message:
+    """The status as a post (``community_status.md.j2``), for ``/vitality status``."""
+    threshold = threshold_of(status.community)
+    return render_message(
+        svc.env,
+        "community_status.md.j2",
+        status=status,
+        community=status.community,
+        kind_names={kind: kind_name(kind) for kind in RoundKind},
+        threshold_percent=int(threshold.share * 100 + 0.5),
+        min_respondents=threshold.min_respondents,
+        high_words=scale.high_words(),
+        failures=[
+            (local_time(d.created_at, status.community.timezone), d)
+            for d in status.failed_deliveries
+        ],
+    )

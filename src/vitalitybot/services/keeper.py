@@ -1,0 +1,220 @@
+"""Keeping the scheduler's jobs in step with the schedules stored in the database.
+
+Schedules live in the tables; the runner's jobs are rebuilt from them at every start
+(APScheduler's memory store forgets everything on shutdown). ``start`` also settles
+what happened while the bot was away, in this order:
+
+1. rounds whose window ended while it was down are closed now (results, suggestions
+   and harvest are posted late rather than never);
+2. per schedule, ``plan_catch_up`` decides: the latest missed run opens, once, if it is
+   within the grace period and its window is still open; older runs are recorded as
+   rounds with status ``missed`` (shown by ``status``), never posted in a burst;
+3. every open round gets its close job, and its reminder job if it has not been
+   reminded yet (a reminder whose time passed while down goes out at once).
+
+Each job calls a service and nothing else. A failing job is logged with its community
+and swallowed, so one community's broken channel or bad data never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from apscheduler.triggers.date import DateTrigger
+
+from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key, reminder_at
+from vitalitybot.scheduling.catchup import plan_catch_up
+from vitalitybot.scheduling.runner import (
+    Job,
+    SchedulerRunner,
+    close_job_id,
+    open_job_id,
+    remind_job_id,
+)
+from vitalitybot.services.app import Services, spec_of
+from vitalitybot.services.rounds import close_round, open_round, record_missed_round, remind
+from vitalitybot.storage.records import Community, Round, RoundStatus, Schedule
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class StartReport:
+    """What ``start`` did about the time the bot was away."""
+
+    closed: list[int] = field(default_factory=list)  # round ids closed late
+    opened: list[int] = field(default_factory=list)  # round ids opened late (catch-up)
+    missed: list[int] = field(default_factory=list)  # round ids recorded as missed
+    schedules: int = 0  # open jobs armed
+
+
+class ScheduleKeeper:
+    """Turns stored schedules and open rounds into runner jobs; attaches itself to ``svc``."""
+
+    def __init__(self, svc: Services, runner: SchedulerRunner) -> None:
+        self.svc = svc
+        self.runner = runner
+        svc.keeper = self
+
+    async def start(self) -> StartReport:
+        report = StartReport()
+        now = self.svc.now()
+        async with self.svc.repos() as repos:
+            due = await repos.rounds.list_due(now)
+        for round_ in due:
+            if await self._guarded(
+                round_.community_id,
+                f"closing round {round_.id} late",
+                close_round(self.svc, round_.community_id, round_.id),
+            ):
+                report.closed.append(round_.id)
+        async with self.svc.repos() as repos:
+            schedules = await repos.schedules.list_enabled()
+            communities = {c.id: c for c in await repos.communities.list_all()}
+        for schedule in schedules:
+            community = communities.get(schedule.community_id)
+            if community is None:  # pragma: no cover - schedules cascade with communities
+                continue
+            try:
+                self.refresh(schedule, community.timezone)
+                report.schedules += 1
+                await self._catch_up(schedule, community, now, report)
+            except Exception:
+                logger.exception(
+                    "community %s: could not arm schedule %s", schedule.community_id, schedule.id
+                )
+        async with self.svc.repos() as repos:
+            open_rounds = await repos.rounds.list_all_open()
+        for round_ in open_rounds:
+            self.arm_round(round_)
+        self.runner.start()
+        logger.info(
+            "scheduler started: %d schedules, %d rounds closed late, %d opened late, %d missed",
+            report.schedules,
+            len(report.closed),
+            len(report.opened),
+            len(report.missed),
+        )
+        return report
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+
+    # -- schedules -----------------------------------------------------------------------
+
+    def refresh(self, schedule: Schedule, timezone: str) -> None:
+        """(Re)arm the schedule's open job; a disabled schedule loses it."""
+        if not schedule.enabled:
+            self.forget(schedule.id)
+            return
+        spec = spec_of(schedule, timezone)
+        svc = self.svc
+
+        async def fire(fire_time: datetime) -> None:
+            await self._guarded(
+                schedule.community_id,
+                f"opening the {schedule.kind} of {period_key(spec, fire_time)}",
+                open_round(
+                    svc,
+                    schedule.community_id,
+                    schedule.kind,
+                    period=period_key(spec, fire_time),
+                    pattern_slug=schedule.pattern_slug,
+                    fire_time=fire_time,
+                ),
+            )
+
+        self.runner.add(Job(open_job_id(schedule.id), build_trigger(spec), fire))
+
+    def forget(self, schedule_id: int) -> None:
+        self.runner.remove(open_job_id(schedule_id))
+
+    def next_open(self, schedule_id: int) -> datetime | None:
+        return self.runner.next_run(open_job_id(schedule_id))
+
+    async def _catch_up(
+        self, schedule: Schedule, community: Community, now: datetime, report: StartReport
+    ) -> None:
+        spec = spec_of(schedule, community.timezone)
+        async with self.svc.repos() as repos:
+            latest = await repos.rounds.latest_for(
+                community.id, schedule.kind, schedule.pattern_slug
+            )
+        plan = plan_catch_up(spec, latest.opened_at if latest else None, now, self.svc.grace)
+        for fire in plan.missed:
+            missed = await record_missed_round(
+                self.svc,
+                community.id,
+                schedule.kind,
+                period=period_key(spec, fire),
+                pattern_slug=schedule.pattern_slug,
+                fire_time=fire,
+                closes=closes_at(spec, fire),
+            )
+            report.missed.append(missed.id)
+        if plan.missed:
+            logger.warning(
+                "community %s: %d %s runs were missed while the bot was away",
+                community.id,
+                len(plan.missed),
+                schedule.kind,
+            )
+        if plan.open_now is not None:
+            opened = await open_round(
+                self.svc,
+                community.id,
+                schedule.kind,
+                period=period_key(spec, plan.open_now),
+                pattern_slug=schedule.pattern_slug,
+                fire_time=plan.open_now,
+            )
+            if opened is not None:
+                report.opened.append(opened.id)
+
+    # -- rounds --------------------------------------------------------------------------
+
+    def arm_round(self, round: Round) -> None:
+        """Add the round's close job and, unless it was reminded already, its reminder."""
+        if round.status is not RoundStatus.OPEN:
+            return
+        svc, community_id, round_id = self.svc, round.community_id, round.id
+
+        async def close(_fire_time: datetime) -> None:
+            await self._guarded(
+                community_id,
+                f"closing round {round_id}",
+                close_round(svc, community_id, round_id),
+            )
+
+        async def nudge(_fire_time: datetime) -> None:
+            await self._guarded(
+                community_id,
+                f"reminding round {round_id}",
+                remind(svc, community_id, round_id),
+            )
+
+        self.runner.add(Job(close_job_id(round_id), _at(round.closes_at), close))
+        if not svc.reminders or round.reminded_at is not None:
+            return
+        when = max(reminder_at(round.opened_at, round.closes_at), svc.now())
+        if when < round.closes_at:
+            self.runner.add(Job(remind_job_id(round_id), _at(when), nudge))
+
+    def disarm_round(self, round_id: int) -> None:
+        self.runner.remove(close_job_id(round_id))
+        self.runner.remove(remind_job_id(round_id))
+
+    async def _guarded(self, community_id: int, what: str, action: Awaitable[object]) -> bool:
+        try:
+            await action
+        except Exception:
+            logger.exception("community %s: %s failed", community_id, what)
+            return False
+        return True
+
+
+def _at(moment: datetime) -> DateTrigger:
+    return DateTrigger(run_date=moment.astimezone(UTC), timezone=UTC)

@@ -1,0 +1,185 @@
+"""The posts the services make, rendered from the templates in ``templates/``.
+
+Each function gathers plain values (records, vitality dataclasses, preformatted dates)
+for one template and renders it; the wording is the template's business, so a
+coordinator can change what the bot says without touching Python. Every variable a
+template receives is listed in ``templates/README.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vitalitybot.patterns.model import Pattern
+from vitalitybot.render.compose import render_message
+from vitalitybot.render.message import Message
+from vitalitybot.render.summary import duration_text
+from vitalitybot.services.app import Services, local_time
+from vitalitybot.services.views import ParticipationView, SignScoreView, threshold_of
+from vitalitybot.storage.records import Community, Question, QuestionKind, Round, RoundKind
+from vitalitybot.vitality import scale
+from vitalitybot.vitality.prompts import (
+    DEFAULT_PROMPTS,
+    SHORT_ANSWER_HINT,
+    Prompt,
+    prompt_from_text,
+)
+from vitalitybot.vitality.suggestions import Suggestion, SuggestionKind
+
+KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
+SUGGESTION_TEMPLATES = {
+    SuggestionKind.REMEDY: "suggestion_remedy.md.j2",
+    SuggestionKind.REPLANT: "suggestion_replant.md.j2",
+    SuggestionKind.REFLECT: "suggestion_reflect.md.j2",
+    SuggestionKind.PARTICIPATION: "suggestion_participation.md.j2",
+}
+_DEFAULT_BY_LABEL = {prompt.label: prompt for prompt in DEFAULT_PROMPTS}
+
+
+def kind_name(kind: RoundKind | str) -> str:
+    return KIND_NAMES[RoundKind(kind)]
+
+
+def prompt_text(prompt: Prompt) -> str:
+    """The words a check-in question is stored with: the prompt in full.
+
+    ``checkin_prompts`` cuts a long pattern prompt to a 45-character label and keeps its
+    full words (up to 100 characters) as the hint; the stored question keeps those.
+    """
+    if prompt.label in _DEFAULT_BY_LABEL or prompt.hint == SHORT_ANSWER_HINT:
+        return prompt.label
+    return prompt.hint
+
+
+def prompt_for(question: Question) -> Prompt:
+    """A check-in question as a modal input: a label of at most 45 characters and a hint."""
+    default = _DEFAULT_BY_LABEL.get(question.text)
+    return default if default is not None else prompt_from_text(question.text)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptLine:
+    number: int
+    text: str
+    hint: str  # empty when it would only say "a few words are enough"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemGroup:
+    title: str  # the pattern's title
+    items: tuple[Question, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreGroup:
+    title: str
+    decay: tuple[SignScoreView, ...]
+    life: tuple[SignScoreView, ...]
+
+
+def opening_message(
+    svc: Services,
+    community: Community,
+    round_: Round,
+    questions: Sequence[Question],
+    patterns: Sequence[Pattern],
+) -> Message:
+    common: dict[str, Any] = {
+        "community": community,
+        "round": round_,
+        "kind_name": kind_name(round_.kind),
+        "closes": local_time(round_.closes_at, community.timezone),
+        "pattern_titles": [p.title for p in patterns],
+    }
+    if round_.kind is RoundKind.CHECKIN:
+        prompts = []
+        for question in questions:
+            prompt = prompt_for(question)
+            hint = "" if prompt.hint == SHORT_ANSWER_HINT else prompt.hint
+            prompts.append(PromptLine(question.position, question.text, hint))
+        return render_message(svc.env, "round_checkin.md.j2", prompts=prompts, **common)
+    titles = {p.slug: p.title for p in patterns}
+    groups: dict[str, list[Question]] = {}
+    for question in questions:
+        groups.setdefault(question.pattern_slug, []).append(question)
+    return render_message(
+        svc.env,
+        "round_survey.md.j2",
+        groups=[ItemGroup(titles.get(slug, slug), tuple(items)) for slug, items in groups.items()],
+        items=list(questions),
+        scale=scale.SCALE,
+        high_words=scale.high_words(),
+        min_respondents=community.min_respondents,
+        **common,
+    )
+
+
+def reminder_message(svc: Services, community: Community, round_: Round) -> Message:
+    return render_message(
+        svc.env,
+        "reminder.md.j2",
+        community=community,
+        round=round_,
+        kind_name=kind_name(round_.kind),
+        closes=local_time(round_.closes_at, community.timezone),
+    )
+
+
+def results_message(
+    svc: Services,
+    community: Community,
+    round_: Round,
+    scores: Sequence[SignScoreView],
+    participation: ParticipationView,
+) -> Message:
+    groups: dict[str, tuple[list[SignScoreView], list[SignScoreView]]] = {}
+    for score in scores:
+        decay, life = groups.setdefault(score.pattern_title, ([], []))
+        (decay if score.kind is QuestionKind.DECAY else life).append(score)
+    threshold = threshold_of(community)
+    return render_message(
+        svc.env,
+        "round_results.md.j2",
+        community=community,
+        round=round_,
+        kind_name=kind_name(round_.kind),
+        participation=participation,
+        groups=[ScoreGroup(title, tuple(d), tuple(li)) for title, (d, li) in groups.items()],
+        any_visible=any(s.visible for s in scores),
+        crossed=[s for s in scores if s.crossed and s.is_decay],
+        threshold_percent=int(threshold.share * 100 + 0.5),
+        high_words=scale.high_words(),
+        min_respondents=threshold.min_respondents,
+    )
+
+
+def suggestion_message(
+    svc: Services,
+    community: Community,
+    round_: Round,
+    suggestion: Suggestion,
+    patterns: Mapping[str, Pattern],
+    score: SignScoreView | None = None,
+) -> Message:
+    """One suggestion; ``score`` is the crossed sign's score (none for participation)."""
+    return render_message(
+        svc.env,
+        SUGGESTION_TEMPLATES[suggestion.kind],
+        community=community,
+        round=round_,
+        suggestion=suggestion,
+        score=score if score is not None and score.visible else None,
+        durations=[duration_text(d) for d in suggestion.durations],
+        run_months=int(suggestion.run_months + 0.5),
+        pattern_titles=_step_pattern_titles(suggestion, patterns),
+        threshold_percent=int(threshold_of(community).share * 100 + 0.5),
+        high_words=scale.high_words(),
+    )
+
+
+def _step_pattern_titles(suggestion: Suggestion, patterns: Mapping[str, Pattern]) -> dict[str, str]:
+    """Titles of the patterns the suggested steps come from (participation mixes them)."""
+    slugs = {step.pattern_slug for step in (*suggestion.steps, *suggestion.feedback_steps)}
+    return {slug: patterns[slug].title if slug in patterns else slug for slug in slugs}

@@ -1,0 +1,61 @@
+"""The edges the services talk to: where posts go, and who the members are.
+
+The Discord adapter implements these over discord.py; the simulator and the tests over
+plain lists. The services never learn which: they hand over a rendered ``Message`` and
+the records it is about, and get back where it was posted.
+
+A notifier raises ``DeliveryError`` when a post cannot be made (a 403 from a channel
+the bot lost access to, a deleted thread). The services record the failure in the
+deliveries log and carry on: one community's broken channel never stops another's
+round, and the coordinator can see what went missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from vitalitybot.render.message import Message
+from vitalitybot.storage.records import Community, Question, Round
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """Where a round's opening post lives, so buttons and later posts can find it."""
+
+    channel_id: int | None
+    message_id: int | None
+    thread_id: int | None = None
+
+
+class DeliveryError(Exception):
+    """A post the edge could not make; the message goes into the deliveries log."""
+
+
+class Notifier(Protocol):
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        """Post a round's opening message (with its answer and skip buttons, and a thread
+        for what follows) and say where it went."""
+        ...
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        """Post results, suggestions or a digest: into the round's thread when it has one,
+        else the community's channel. ``kind`` names the post for logs and the simulator."""
+        ...
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        """Remind these members, and only these, that the round is open."""
+        ...
+
+
+class MemberDirectory(Protocol):
+    async def eligible_members(self, community: Community) -> list[int]:
+        """The ids of the members who may answer a round (bots excluded)."""
+        ...

@@ -1,0 +1,147 @@
+"""Figures as the services hand them out: already cut to what may be shown.
+
+Below the community's minimum number of respondents a score carries no figure at all,
+not even its count: with two answers a "mean" is close to one person's answer, and the
+promise of anonymity is kept here, once, rather than in every template and adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from vitalitybot.patterns.model import Pattern
+from vitalitybot.storage.records import Community, Question, QuestionKind, ScoreRecord
+from vitalitybot.vitality.participation import participation_rate
+from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
+from vitalitybot.vitality.survey import item_text
+
+# Storage accepts a threshold of 0; the scorer needs a positive share. A community set to
+# 0 means "tell us about everything", which the smallest positive share also means.
+_MIN_SHARE = 1e-6
+
+
+def threshold_of(community: Community) -> Threshold:
+    return Threshold(
+        share=min(max(community.threshold, _MIN_SHARE), 1.0),
+        min_respondents=max(community.min_respondents, 1),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SignScoreView:
+    """One sign's score in one round, with figures only when enough people answered."""
+
+    pattern_slug: str
+    pattern_title: str
+    sign_id: str
+    sign_title: str
+    kind: QuestionKind  # DECAY or LIFE
+    question: str  # the item as members read it
+    visible: bool
+    n: int | None  # None below the minimum, like every figure
+    mean: float | None
+    share_high: float | None
+    crossed: bool  # at or over the threshold with enough answers (good news for LIFE)
+    line: str  # the one-line summary members and coordinators read
+
+    @property
+    def is_decay(self) -> bool:
+        return self.kind is QuestionKind.DECAY
+
+
+def score_view(
+    patterns: Mapping[str, Pattern],
+    *,
+    pattern_slug: str,
+    sign_id: str,
+    kind: QuestionKind | None,
+    question: str | None,
+    n: int,
+    mean: float | None,
+    share_high: float | None,
+    threshold: Threshold,
+) -> SignScoreView:
+    """Build a view from raw figures; ``kind``/``question`` are looked up when unknown."""
+    pattern = patterns.get(pattern_slug)
+    sign = pattern.sign(sign_id) if pattern is not None else None
+    if kind is None:
+        is_decay = pattern is None or any(s.id == sign_id for s in pattern.signs_of_decay)
+        kind = QuestionKind.DECAY if is_decay else QuestionKind.LIFE
+    if question is None:
+        question = item_text(sign) if sign is not None else sign_id.replace("-", " ")
+    score = SignScore(n=n, mean=mean or 0.0, share_high=share_high or 0.0)
+    shown = visible(score, threshold)
+    return SignScoreView(
+        pattern_slug=pattern_slug,
+        pattern_title=pattern.title if pattern is not None else pattern_slug,
+        sign_id=sign_id,
+        sign_title=_sign_title(sign.title if sign is not None else "", sign_id),
+        kind=kind,
+        question=question,
+        visible=shown,
+        n=n if shown else None,
+        mean=score.mean if shown else None,
+        share_high=score.share_high if shown else None,
+        crossed=crosses(score, threshold),
+        line=display(score, threshold),
+    )
+
+
+def _sign_title(title: str, sign_id: str) -> str:
+    text = " ".join(title.split()).rstrip(" .:;")
+    return text or sign_id.replace("-", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipationView:
+    """Who took part in a round: answered, skipped, and out of how many."""
+
+    respondents: int  # answered
+    skipped: int
+    eligible: int | None  # members who could answer, when the directory knew
+
+    @property
+    def rate(self) -> float | None:
+        if not self.eligible:
+            return None
+        return participation_rate(self.respondents, self.eligible)
+
+    @property
+    def text(self) -> str:
+        """ "4 of 10 members answered (40%)", or "4 members answered" without a count."""
+        people = "member" if self.respondents == 1 else "members"
+        if self.eligible:
+            rate = self.rate or 0.0
+            return (
+                f"{self.respondents} of {self.eligible} members answered ({int(rate * 100 + 0.5)}%)"
+            )
+        return f"{self.respondents} {people} answered"
+
+
+def stored_score_views(
+    patterns: Mapping[str, Pattern],
+    stored: Sequence[ScoreRecord],
+    questions: Sequence[Question],
+    threshold: Threshold,
+) -> list[SignScoreView]:
+    """Saved scores of a closed round as views, in the order the round asked them."""
+    by_sign = {(q.pattern_slug, q.sign_id): q for q in questions if q.sign_id is not None}
+    views = []
+    for score in stored:
+        question = by_sign.get((score.pattern_slug, score.sign_id))
+        views.append(
+            score_view(
+                patterns,
+                pattern_slug=score.pattern_slug,
+                sign_id=score.sign_id,
+                kind=question.kind if question is not None else None,
+                question=question.text if question is not None else None,
+                n=score.n,
+                mean=score.mean,
+                share_high=score.share_high,
+                threshold=threshold,
+            )
+        )
+    position = {key: q.position for key, q in by_sign.items()}
+    return sorted(views, key=lambda v: position.get((v.pattern_slug, v.sign_id), 0))

@@ -1,0 +1,279 @@
+"""Answers, who has responded, and the per-question figures scoring needs.
+
+Answers are keyed by respondent key (an HMAC of the member id in anonymous rounds),
+so answering again replaces the earlier answer instead of adding a second vote.
+Tables without a community column (answers, respondents) are always reached through
+their round, whose community is checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from vitalitybot.storage._sql import upsert_insert
+from vitalitybot.storage.errors import NotFoundError
+from vitalitybot.storage.models import AnswerRow, QuestionRow, RespondentRow, RoundRow
+from vitalitybot.storage.records import (
+    Answer,
+    AnswerInput,
+    QuestionAggregate,
+    QuestionKind,
+    Respondent,
+    RespondentStatus,
+)
+
+HIGH = 4  # a rating of 4 or 5 counts as "I see this a lot"
+
+_answers = AnswerRow.__table__
+_questions = QuestionRow.__table__
+_rounds = RoundRow.__table__
+_respondents = RespondentRow.__table__
+
+
+class AnswerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(
+        self,
+        community_id: int,
+        round_id: int,
+        respondent_key: str,
+        answers: Sequence[AnswerInput],
+        *,
+        at: datetime,
+        member_id: int | None = None,
+    ) -> None:
+        """Store a submission, replacing this respondent's earlier answers to the same items.
+
+        ``member_id`` is refused in an anonymous round: the guarantee that anonymous
+        answers cannot be traced back lives here, not in each caller.
+        """
+        anonymous = await self._round_anonymity(community_id, round_id)
+        if anonymous and member_id is not None:
+            raise ValueError("an anonymous round never stores member ids")
+        for answer in answers:
+            if answer.value is not None and not 1 <= answer.value <= 5:
+                raise ValueError(f"ratings are 1..5, not {answer.value}")
+        wanted = {answer.question_id for answer in answers}
+        known = set(
+            (
+                await self._session.scalars(
+                    select(_questions.c.id).where(
+                        _questions.c.round_id == round_id, _questions.c.id.in_(wanted)
+                    )
+                )
+            ).all()
+        )
+        if missing := wanted - known:
+            raise NotFoundError(f"questions {sorted(missing)} are not in round {round_id}")
+        if answers:
+            stmt = upsert_insert(self._session, _answers)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["round_id", "question_id", "respondent_key"],
+                set_={
+                    "member_id": stmt.excluded.member_id,
+                    "value": stmt.excluded.value,
+                    "text": stmt.excluded.text,
+                    "shared": stmt.excluded.shared,
+                    "answered_at": stmt.excluded.answered_at,
+                },
+            )
+            await self._session.execute(
+                stmt,
+                [
+                    {
+                        "round_id": round_id,
+                        "question_id": answer.question_id,
+                        "respondent_key": respondent_key,
+                        "member_id": member_id,
+                        "value": answer.value,
+                        "text": answer.text,
+                        "shared": answer.shared,
+                        "answered_at": at,
+                    }
+                    for answer in answers
+                ],
+            )
+        await self._upsert_status(round_id, respondent_key, RespondentStatus.ANSWERED, at)
+
+    async def set_status(
+        self,
+        community_id: int,
+        round_id: int,
+        respondent_key: str,
+        status: RespondentStatus,
+        *,
+        at: datetime,
+    ) -> None:
+        """Record that a member answered or skipped this round (a skip counts as a reply)."""
+        await self._round_anonymity(community_id, round_id)
+        await self._upsert_status(round_id, respondent_key, RespondentStatus(status), at)
+
+    async def get_respondent(
+        self, community_id: int, round_id: int, respondent_key: str
+    ) -> Respondent | None:
+        result = await self._session.scalars(
+            select(RespondentRow)
+            .join(RoundRow, RoundRow.id == RespondentRow.round_id)
+            .where(
+                RespondentRow.round_id == round_id,
+                RespondentRow.respondent_key == respondent_key,
+                RoundRow.community_id == community_id,
+            )
+            .execution_options(populate_existing=True)
+        )
+        row = result.one_or_none()
+        return row.to_record() if row else None
+
+    async def count_respondents(
+        self,
+        community_id: int,
+        round_id: int,
+        status: RespondentStatus | None = RespondentStatus.ANSWERED,
+    ) -> int:
+        """How many replied (``status=None``: answered or skipped)."""
+        stmt = (
+            select(func.count())
+            .select_from(_respondents.join(_rounds, _rounds.c.id == _respondents.c.round_id))
+            .where(_respondents.c.round_id == round_id, _rounds.c.community_id == community_id)
+        )
+        if status is not None:
+            stmt = stmt.where(_respondents.c.status == RespondentStatus(status).value)
+        return int((await self._session.execute(stmt)).scalar_one())
+
+    async def count_respondents_by_round(
+        self,
+        community_id: int,
+        round_ids: Sequence[int],
+        status: RespondentStatus = RespondentStatus.ANSWERED,
+    ) -> dict[int, int]:
+        """Respondents per round in one grouped query; rounds nobody answered are absent."""
+        if not round_ids:
+            return {}
+        stmt = (
+            select(_respondents.c.round_id, func.count())
+            .select_from(_respondents.join(_rounds, _rounds.c.id == _respondents.c.round_id))
+            .where(
+                _respondents.c.round_id.in_(list(round_ids)),
+                _rounds.c.community_id == community_id,
+                _respondents.c.status == RespondentStatus(status).value,
+            )
+            .group_by(_respondents.c.round_id)
+        )
+        result = await self._session.execute(stmt)
+        return {int(round_id): int(count) for round_id, count in result}
+
+    async def respondent_keys(self, community_id: int, round_id: int) -> set[str]:
+        """Everyone who replied, answered or skipped: the members not to remind."""
+        result = await self._session.scalars(
+            select(_respondents.c.respondent_key)
+            .join(_rounds, _rounds.c.id == _respondents.c.round_id)
+            .where(_respondents.c.round_id == round_id, _rounds.c.community_id == community_id)
+        )
+        return set(result.all())
+
+    async def list_answers(
+        self,
+        community_id: int,
+        round_id: int,
+        *,
+        respondent_key: str | None = None,
+        question_id: int | None = None,
+    ) -> list[Answer]:
+        """A round's answers (optionally one respondent's, or one question's)."""
+        stmt = (
+            select(AnswerRow)
+            .join(RoundRow, RoundRow.id == AnswerRow.round_id)
+            .where(AnswerRow.round_id == round_id, RoundRow.community_id == community_id)
+        )
+        if respondent_key is not None:
+            stmt = stmt.where(AnswerRow.respondent_key == respondent_key)
+        if question_id is not None:
+            stmt = stmt.where(AnswerRow.question_id == question_id)
+        result = await self._session.scalars(
+            stmt.order_by(AnswerRow.question_id, AnswerRow.id).execution_options(
+                populate_existing=True
+            )
+        )
+        return [row.to_record() for row in result]
+
+    async def aggregate(self, community_id: int, round_id: int) -> list[QuestionAggregate]:
+        """Count, mean and high ratings per question, computed in one grouped query.
+
+        Every question of the round appears, with n = 0 when nobody rated it.
+        """
+        answers, questions = _answers, _questions
+        high = func.sum(case((answers.c.value >= HIGH, 1), else_=0))
+        stmt = (
+            select(
+                questions.c.id,
+                questions.c.position,
+                questions.c.kind,
+                questions.c.pattern_slug,
+                questions.c.sign_id,
+                func.count(answers.c.value),
+                func.avg(answers.c.value),
+                high,
+            )
+            .select_from(
+                questions.join(_rounds, _rounds.c.id == questions.c.round_id).outerjoin(
+                    answers,
+                    and_(
+                        answers.c.round_id == questions.c.round_id,
+                        answers.c.question_id == questions.c.id,
+                    ),
+                )
+            )
+            .where(questions.c.round_id == round_id, _rounds.c.community_id == community_id)
+            .group_by(
+                questions.c.id,
+                questions.c.position,
+                questions.c.kind,
+                questions.c.pattern_slug,
+                questions.c.sign_id,
+            )
+            .order_by(questions.c.position)
+        )
+        result = await self._session.execute(stmt)
+        return [
+            QuestionAggregate(
+                question_id=question_id,
+                position=position,
+                kind=QuestionKind(kind),
+                pattern_slug=pattern_slug,
+                sign_id=sign_id,
+                n=int(n),
+                mean=float(mean) if mean is not None else None,
+                high=int(high_count or 0),
+            )
+            for question_id, position, kind, pattern_slug, sign_id, n, mean, high_count in result
+        ]
+
+    async def _round_anonymity(self, community_id: int, round_id: int) -> bool:
+        anonymous = (
+            await self._session.execute(
+                select(_rounds.c.anonymous).where(
+                    _rounds.c.id == round_id, _rounds.c.community_id == community_id
+                )
+            )
+        ).scalar_one_or_none()
+        if anonymous is None:
+            raise NotFoundError(f"no round {round_id} in community {community_id}")
+        return bool(anonymous)
+
+    async def _upsert_status(
+        self, round_id: int, respondent_key: str, status: RespondentStatus, at: datetime
+    ) -> None:
+        stmt = upsert_insert(self._session, _respondents).values(
+            round_id=round_id, respondent_key=respondent_key, status=status.value, updated_at=at
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["round_id", "respondent_key"],
+            set_={"status": stmt.excluded.status, "updated_at": stmt.excluded.updated_at},
+        )
+        await self._session.execute(stmt)

@@ -1,0 +1,138 @@
+"""Run the Alembic migrations from code, including from inside a running event loop.
+
+Alembic is synchronous. Rather than start a second event loop (impossible inside the
+bot's), the async engine lends one of its connections: ``run_sync`` hands Alembic
+the underlying sync connection, and ``migrations/env.py`` uses it as is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from vitalitybot.storage.database import Database, open_database
+
+log = logging.getLogger(__name__)
+
+# The repository's top-level migrations/ folder (src/vitalitybot/storage/ is 3 below).
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class MigrationsNotFoundError(RuntimeError):
+    pass
+
+
+def migrations_dir() -> Path:
+    if (MIGRATIONS_DIR / "env.py").is_file():
+        return MIGRATIONS_DIR
+    raise MigrationsNotFoundError(
+        f"the Alembic migrations are not at {MIGRATIONS_DIR}: vitalitybot runs its "
+        "migrations from the source tree, so install it from a checkout (pip install -e .) "
+        "or copy the migrations/ folder next to src/ in your image"
+    )
+
+
+def alembic_config() -> Config:
+    """A config pointing at the migrations folder; no ini file, so no logging set-up."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("path_separator", "os")
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def upgrade(target: Database | str, revision: str = "head") -> str | None:
+    """Upgrade the database to ``revision``; returns the revision it is at afterwards."""
+
+    def run(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, revision)
+
+    return await _migrate(target, run, f"upgrade to {revision}")
+
+
+async def downgrade(target: Database | str, revision: str) -> str | None:
+    """Downgrade the database to ``revision`` ("base" empties it)."""
+
+    def run(connection: Connection) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+    return await _migrate(target, run, f"downgrade to {revision}")
+
+
+async def current(target: Database | str) -> str | None:
+    """The revision the database is at; None for a database never migrated."""
+    async with _opened(target) as db, db.engine.connect() as connection:
+        return await connection.run_sync(_current_revision)
+
+
+def upgrade_url(url: str, revision: str = "head") -> str | None:
+    """Synchronous entry point for the CLI (no event loop running yet)."""
+    return asyncio.run(upgrade(url, revision))
+
+
+def current_url(url: str) -> str | None:
+    return asyncio.run(current(url))
+
+
+async def _migrate(
+    target: Database | str, run: Callable[[Connection], None], what: str
+) -> str | None:
+    async with _lock(), _opened(target) as db:
+        async with db.engine.connect() as connection:
+            await connection.run_sync(run)
+            await connection.commit()
+        async with db.engine.connect() as connection:
+            reached = await connection.run_sync(_current_revision)
+    log.info("database %s: now at %s", what, reached)
+    return reached
+
+
+def _lock() -> asyncio.Lock:
+    """One migration at a time per event loop.
+
+    Alembic keeps the running migration's context in module globals, and ``run_sync``
+    yields to the loop at every statement: two interleaved runs (say, two databases
+    upgraded with ``gather``) would trample each other's context.
+    """
+    loop = asyncio.get_running_loop()
+    lock = _LOCKS.get(loop)
+    if lock is None:
+        lock = _LOCKS[loop] = asyncio.Lock()
+    return lock
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@asynccontextmanager
+async def _opened(target: Database | str) -> AsyncIterator[Database]:
+    if isinstance(target, Database):
+        yield target
+        return
+    db = open_database(target)
+    try:
+        yield db
+    finally:
+        await db.dispose()

@@ -1,0 +1,289 @@
+"""Rounds (one check-in or survey, open for a window) and their questions.
+
+Every method takes the community id and filters on it, including those given a
+round id: a round id from one guild must never reach another guild's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from vitalitybot.storage._sql import rowcount, upsert_insert
+from vitalitybot.storage.errors import NotFoundError
+from vitalitybot.storage.models import QuestionRow, RoundRow
+from vitalitybot.storage.records import (
+    ALL_ADOPTED,
+    Question,
+    QuestionDraft,
+    QuestionKind,
+    Round,
+    RoundKind,
+    RoundStatus,
+)
+
+_OPEN = RoundStatus.OPEN.value
+
+
+class RoundRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def open_round(
+        self,
+        community_id: int,
+        *,
+        kind: RoundKind,
+        period: str,
+        anonymous: bool,
+        opened_at: datetime,
+        closes_at: datetime,
+        pattern_slug: str = ALL_ADOPTED,
+        eligible_members: int | None = None,
+        status: RoundStatus = RoundStatus.OPEN,
+    ) -> tuple[Round, bool]:
+        """Open the round for ``period`` unless it exists; ``created`` says which.
+
+        The INSERT goes first and yields on the unique (community, kind, pattern,
+        period) constraint, so a schedule firing twice, or two processes firing at
+        once, end with one round and never with an error. ``status=MISSED`` records
+        a period the bot was not there to run.
+        """
+        if closes_at <= opened_at:
+            raise ValueError("a round must close after it opens")
+        kind = RoundKind(kind)
+        stmt = (
+            upsert_insert(self._session, RoundRow.__table__)
+            .values(
+                community_id=community_id,
+                kind=kind.value,
+                pattern_slug=pattern_slug,
+                period=period,
+                status=RoundStatus(status).value,
+                anonymous=anonymous,
+                opened_at=opened_at,
+                closes_at=closes_at,
+                eligible_members=eligible_members,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["community_id", "kind", "pattern_slug", "period"]
+            )
+            .returning(RoundRow.__table__.c.id)
+        )
+        created = (await self._session.execute(stmt)).scalar_one_or_none() is not None
+        round_ = await self.find(community_id, kind, period, pattern_slug)
+        if round_ is None:
+            raise NotFoundError(f"round {kind}/{pattern_slug}/{period} vanished while opening")
+        return round_, created
+
+    async def get(self, community_id: int, round_id: int) -> Round | None:
+        return await self._first(
+            select(RoundRow).where(RoundRow.id == round_id, RoundRow.community_id == community_id)
+        )
+
+    async def find(
+        self, community_id: int, kind: RoundKind, period: str, pattern_slug: str = ALL_ADOPTED
+    ) -> Round | None:
+        return await self._first(
+            select(RoundRow).where(
+                RoundRow.community_id == community_id,
+                RoundRow.kind == RoundKind(kind).value,
+                RoundRow.pattern_slug == pattern_slug,
+                RoundRow.period == period,
+            )
+        )
+
+    async def list_open(self, community_id: int) -> list[Round]:
+        return await self._all(
+            select(RoundRow)
+            .where(RoundRow.community_id == community_id, RoundRow.status == _OPEN)
+            .order_by(RoundRow.closes_at, RoundRow.id)
+        )
+
+    async def list_all_open(self) -> list[Round]:
+        """Open rounds of every community: what the scheduler re-arms after a restart."""
+        return await self._all(
+            select(RoundRow)
+            .where(RoundRow.status == _OPEN)
+            .order_by(RoundRow.closes_at, RoundRow.id)
+        )
+
+    async def list_due(self, now: datetime) -> list[Round]:
+        """Open rounds of every community whose window has ended by ``now``."""
+        return await self._all(
+            select(RoundRow)
+            .where(RoundRow.status == _OPEN, RoundRow.closes_at <= now)
+            .order_by(RoundRow.closes_at, RoundRow.id)
+        )
+
+    async def list_recent(
+        self, community_id: int, *, kind: RoundKind | None = None, limit: int = 12
+    ) -> list[Round]:
+        """The community's latest rounds, newest first."""
+        conditions: list[ColumnElement[bool]] = [RoundRow.community_id == community_id]
+        if kind is not None:
+            conditions.append(RoundRow.kind == RoundKind(kind).value)
+        return await self._all(
+            select(RoundRow)
+            .where(*conditions)
+            .order_by(RoundRow.opened_at.desc(), RoundRow.id.desc())
+            .limit(limit)
+        )
+
+    async def latest_for(
+        self, community_id: int, kind: RoundKind, pattern_slug: str = ALL_ADOPTED
+    ) -> Round | None:
+        """The newest round of one schedule (kind + pattern), whatever its status.
+
+        What a restart compares with the schedule to find the runs it slept through.
+        """
+        return await self._first(
+            select(RoundRow)
+            .where(
+                RoundRow.community_id == community_id,
+                RoundRow.kind == RoundKind(kind).value,
+                RoundRow.pattern_slug == pattern_slug,
+            )
+            .order_by(RoundRow.opened_at.desc(), RoundRow.id.desc())
+            .limit(1)
+        )
+
+    async def count(
+        self,
+        community_id: int,
+        *,
+        kind: RoundKind,
+        pattern_slug: str = ALL_ADOPTED,
+        statuses: Sequence[RoundStatus] = (RoundStatus.OPEN, RoundStatus.CLOSED),
+    ) -> int:
+        """How many rounds of one schedule there were (by default: those actually run)."""
+        result = await self._session.execute(
+            select(func.count())
+            .select_from(RoundRow)
+            .where(
+                RoundRow.community_id == community_id,
+                RoundRow.kind == RoundKind(kind).value,
+                RoundRow.pattern_slug == pattern_slug,
+                RoundRow.status.in_([RoundStatus(s).value for s in statuses]),
+            )
+        )
+        return int(result.scalar_one())
+
+    async def close(self, community_id: int, round_id: int, *, at: datetime) -> bool:
+        """Close an open round; False if it was not open (closing twice is harmless)."""
+        return await self._transition(community_id, round_id, RoundStatus.CLOSED, at)
+
+    async def mark_missed(self, community_id: int, round_id: int, *, at: datetime) -> bool:
+        """Give up on an open round whose window passed unattended."""
+        return await self._transition(community_id, round_id, RoundStatus.MISSED, at)
+
+    async def set_reminded(self, community_id: int, round_id: int, *, at: datetime) -> bool:
+        """Note the reminder; False if one was already sent, so it goes out once."""
+        result = await self._session.execute(
+            update(RoundRow)
+            .where(
+                RoundRow.id == round_id,
+                RoundRow.community_id == community_id,
+                RoundRow.reminded_at.is_(None),
+            )
+            .values(reminded_at=at)
+        )
+        return rowcount(result) > 0
+
+    async def set_message(
+        self,
+        community_id: int,
+        round_id: int,
+        *,
+        channel_id: int | None,
+        message_id: int | None,
+        thread_id: int | None = None,
+    ) -> bool:
+        """Where the round was posted, so buttons and the close can find it again."""
+        result = await self._session.execute(
+            update(RoundRow)
+            .where(RoundRow.id == round_id, RoundRow.community_id == community_id)
+            .values(channel_id=channel_id, message_id=message_id, thread_id=thread_id)
+        )
+        return rowcount(result) > 0
+
+    async def set_eligible_members(self, community_id: int, round_id: int, count: int) -> bool:
+        result = await self._session.execute(
+            update(RoundRow)
+            .where(RoundRow.id == round_id, RoundRow.community_id == community_id)
+            .values(eligible_members=count)
+        )
+        return rowcount(result) > 0
+
+    async def add_questions(
+        self, community_id: int, round_id: int, drafts: Sequence[QuestionDraft]
+    ) -> list[Question]:
+        """Store a new round's questions, numbered 1.. in the order given.
+
+        Call once per round, in the transaction that opened it: a second call
+        collides with the first on (round, position).
+        """
+        if await self.get(community_id, round_id) is None:
+            raise NotFoundError(f"no round {round_id} in community {community_id}")
+        if drafts:
+            await self._session.execute(
+                insert(QuestionRow),
+                [
+                    {
+                        "round_id": round_id,
+                        "position": position,
+                        "kind": QuestionKind(draft.kind).value,
+                        "pattern_slug": draft.pattern_slug,
+                        "sign_id": draft.sign_id,
+                        "text": draft.text,
+                    }
+                    for position, draft in enumerate(drafts, start=1)
+                ],
+            )
+        return await self.list_questions(community_id, round_id)
+
+    async def list_questions(self, community_id: int, round_id: int) -> list[Question]:
+        result = await self._session.scalars(
+            select(QuestionRow)
+            .join(RoundRow, RoundRow.id == QuestionRow.round_id)
+            .where(QuestionRow.round_id == round_id, RoundRow.community_id == community_id)
+            .order_by(QuestionRow.position)
+            .execution_options(populate_existing=True)
+        )
+        return [row.to_record() for row in result]
+
+    async def get_question(self, community_id: int, question_id: int) -> Question | None:
+        result = await self._session.scalars(
+            select(QuestionRow)
+            .join(RoundRow, RoundRow.id == QuestionRow.round_id)
+            .where(QuestionRow.id == question_id, RoundRow.community_id == community_id)
+            .execution_options(populate_existing=True)
+        )
+        row = result.one_or_none()
+        return row.to_record() if row else None
+
+    async def _transition(
+        self, community_id: int, round_id: int, status: RoundStatus, at: datetime
+    ) -> bool:
+        result = await self._session.execute(
+            update(RoundRow)
+            .where(
+                RoundRow.id == round_id,
+                RoundRow.community_id == community_id,
+                RoundRow.status == _OPEN,
+            )
+            .values(status=status.value, closed_at=at)
+        )
+        return rowcount(result) > 0
+
+    async def _first(self, stmt: Select[tuple[RoundRow]]) -> Round | None:
+        result = await self._session.scalars(stmt.execution_options(populate_existing=True))
+        row = result.one_or_none()
+        return row.to_record() if row else None
+
+    async def _all(self, stmt: Select[tuple[RoundRow]]) -> list[Round]:
+        result = await self._session.scalars(stmt.execution_options(populate_existing=True))
+        return [row.to_record() for row in result]

@@ -1,0 +1,60 @@
+"""Pure vitality functions: survey plans, scores, thresholds, participation, suggestions.
+
+No I/O, no database, no Discord: services feed these plain values and store the results.
+"""
+
+from __future__ import annotations
+
+from vitalitybot.vitality.anonymity import new_secret, respondent_key
+from vitalitybot.vitality.participation import (
+    participation_drop,
+    participation_rate,
+    trailing_mean,
+)
+from vitalitybot.vitality.prompts import DEFAULT_PROMPTS, Prompt, checkin_prompts
+from vitalitybot.vitality.scale import HIGH, SCALE, ScalePoint
+from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
+from vitalitybot.vitality.suggestions import (
+    Crossing,
+    SuggestedStep,
+    Suggestion,
+    SuggestionKey,
+    SuggestionKind,
+    is_about_feedback,
+    months_between,
+    participation_suggestion,
+    suggest,
+)
+from vitalitybot.vitality.survey import SignKind, SurveyItem, item_text, plan_survey
+
+__all__ = [
+    "DEFAULT_PROMPTS",
+    "HIGH",
+    "SCALE",
+    "Crossing",
+    "Prompt",
+    "ScalePoint",
+    "SignKind",
+    "SignScore",
+    "SuggestedStep",
+    "Suggestion",
+    "SuggestionKey",
+    "SuggestionKind",
+    "SurveyItem",
+    "Threshold",
+    "checkin_prompts",
+    "crosses",
+    "display",
+    "is_about_feedback",
+    "item_text",
+    "months_between",
+    "new_secret",
+    "participation_drop",
+    "participation_rate",
+    "participation_suggestion",
+    "plan_survey",
+    "respondent_key",
+    "suggest",
+    "trailing_mean",
+    "visible",
+]

@@ -1,0 +1,79 @@
+"""Tiny pattern folders written for the CLI tests (own words, not corpus text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FULL = """\
+---
+slug: shared-harvest
+title: Shared Harvest
+aliases:
+  - Harvest Circle
+summary: Gather what the group learned each month and pass it on.
+license: CC-BY-SA-4.0
+attribution: vitalitybot test fixtures
+---
+
+### Section 3: Solution
+
+Meet monthly to name one lesson, write it down, and hand it to people outside the group.
+
+### Section 4: Implementation
+
+1. **Pick a lesson.** Choose one thing the group learned this month.
+2. **Write it up.** Two short paragraphs that a newcomer can follow.
+3. **Establish a feedback mechanism.** Ask readers what they used and tell the group.
+
+### Section 8: Vitality
+
+**Signs of life:**
+
+- **Drafts arrive unasked.** Members send notes before the meeting.
+
+**Signs of decay:**
+
+- **No feedback.** Nobody hears whether the write-ups helped anyone.
+- **Same three voices.** Only the core group ever writes.
+
+**When to replant:**
+
+If nothing has been written for 6 months, start again with a smaller circle.
+"""
+
+BARE = """\
+---
+slug: quiet-corner
+title: Quiet Corner
+summary: A place with no structure at all.
+---
+
+Just a paragraph of prose with no sections the bot reads.
+"""
+
+BROKEN = """\
+---
+slug: broken-yaml
+title: "Broken quote
+summary: this line never gets read
+---
+
+Body.
+"""
+
+
+@pytest.fixture
+def patterns_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    (folder / "shared-harvest.md").write_text(FULL, encoding="utf-8")
+    (folder / "quiet-corner.md").write_text(BARE, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def broken_dir(patterns_dir: Path) -> Path:
+    (patterns_dir / "broken-yaml.md").write_text(BROKEN, encoding="utf-8")
+    return patterns_dir

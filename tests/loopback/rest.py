@@ -1,0 +1,498 @@
+"""The REST API under /api/v10: the routes discord.py calls, with Discord's errors and limits.
+
+discord.py decodes a body as JSON only when Content-Type is exactly ``application/json`` (no
+charset suffix), so every answer sets that header by hand rather than through aiohttp's helpers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import BodyPartReader, web
+
+from . import interactions, payloads
+from .errors import (
+    MISSING_PERMISSIONS,
+    UNKNOWN_CHANNEL,
+    UNKNOWN_MESSAGE,
+    ApiError,
+    not_found,
+)
+from .records import PRIVATE_THREAD, PUBLIC_THREAD, THREAD_TYPES
+from .state import Upload
+
+if TYPE_CHECKING:
+    from .server import LoopbackDiscord
+
+Json = dict[str, Any]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+API_PREFIX = "/api/v10"
+UNAUTHORIZED = {"message": "401: Unauthorized", "code": 0}
+NOT_FOUND = {"message": "404: Not Found", "code": 0}
+METHOD_NOT_ALLOWED = {"message": "405: Method Not Allowed", "code": 0}
+INVALID_JSON = 50109
+CANNOT_EDIT_OTHERS = 50005
+UNKNOWN_APPLICATION = 10002
+UNKNOWN_COMMAND = 10063
+INTERACTION_ROUTES = ("/interactions/", "/webhooks/")
+"""Authorised by the interaction token and exempt from the global limit, as on Discord."""
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    response = web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def no_content() -> web.Response:
+    return web.Response(status=204)
+
+
+@dataclass
+class RequestRecord:
+    """One request the bot made: tests count them and read what was unhandled."""
+
+    method: str
+    path: str
+    route: str | None
+    query: dict[str, str]
+    status: int = 0
+    body: Json | list[Any] | None = None
+    files: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+ID_PARAM = re.compile(r"\{(\w+_id)\}")
+RECORD_KEY = web.RequestKey("loopback_record", RequestRecord)
+
+
+def _digits_only(path: str) -> str:
+    """Constrain id parameters to digits, except a webhook message id, which may be @original."""
+
+    def constrain(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if path.startswith("/webhooks/") and name == "message_id":
+            return match.group(0)
+        return "{" + name + r":\d+}"
+
+    return ID_PARAM.sub(constrain, path)
+
+
+def _int(request: web.Request, key: str) -> int:
+    try:
+        return int(request.match_info[key])
+    except ValueError:
+        raise ApiError(404, "404: Not Found") from None
+
+
+def _flag(request: web.Request, key: str) -> bool:
+    return request.query.get(key, "").lower() in ("1", "true")
+
+
+class RestApi:
+    def __init__(self, server: LoopbackDiscord) -> None:
+        self.server = server
+        self.state = server.state
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def install(self, app: web.Application) -> None:
+        app.middlewares.append(self.middleware)
+        add = app.router.add_route
+        for method, path, handler in self.routes():
+            # Ids are digits, so /messages/pins is an unknown route, not message "pins".
+            add(method, API_PREFIX + _digits_only(path), handler)
+        add("GET", "/attachments/{channel_id}/{attachment_id}/{filename}", self.get_attachment)
+
+    async def _read(self, request: web.Request, record: RequestRecord) -> tuple[Any, list[Upload]]:
+        """The JSON body (or a multipart's payload_json) and any uploaded files."""
+        if request.content_type.startswith("multipart/"):
+            body: Any = {}
+            uploads: list[Upload] = []
+            reader = await request.multipart()
+            while (part := await reader.next()) is not None:
+                if not isinstance(part, BodyPartReader) or not part.name:
+                    continue
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())
+                elif part.name.startswith("files["):
+                    data = bytes(await part.read(decode=False))
+                    index = int(part.name[len("files[") : -1])
+                    uploads.append(Upload(index, part.filename or part.name, data))
+            record.body = body
+            record.files = [u.filename for u in uploads]
+            return body, uploads
+        if not request.can_read_body:
+            return {}, []
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ApiError(400, "The request body contains invalid JSON.", INVALID_JSON) from None
+        record.body = body
+        return body, []
+
+    def _record(self, request: web.Request) -> RequestRecord:
+        return request[RECORD_KEY]
+
+    async def body(self, request: web.Request) -> tuple[Any, list[Upload]]:
+        return await self._read(request, self._record(request))
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        server = self.server
+        resource = request.match_info.route.resource
+        canonical = resource.canonical if resource is not None else None
+        if canonical is not None and not canonical.startswith(API_PREFIX):
+            return await handler(request)  # the gateway socket and attachment downloads
+        route = canonical[len(API_PREFIX) :] if canonical is not None else None
+        record = RequestRecord(request.method, request.path, route, dict(request.query))
+        request[RECORD_KEY] = record
+        server.requests.append(record)
+        response = await self._answer(request, handler, record)
+        record.status = response.status
+        if response.status == 429:
+            server.rate_limited += 1
+        server.state.touch()
+        return response
+
+    async def _answer(
+        self, request: web.Request, handler: Handler, record: RequestRecord
+    ) -> web.StreamResponse:
+        exception = request.match_info.http_exception
+        if exception is not None or record.route is None:
+            self.server.unhandled.append(record)
+            status = exception.status if exception is not None else 404
+            return json_response(METHOD_NOT_ALLOWED if status == 405 else NOT_FOUND, status)
+        interaction_route = record.route.startswith(INTERACTION_ROUTES)
+        key = (
+            record.route
+            + ":"
+            + ":".join(
+                request.match_info.get(k, "")
+                for k in ("channel_id", "guild_id", "webhook_id", "token")
+            )
+        )
+        now = asyncio.get_running_loop().time()
+        headers, limited = self.server.limits.admit(
+            f"{request.method} {record.route}", key, now, counts_globally=not interaction_route
+        )
+        if limited is not None:
+            return json_response(limited.body(), 429, limited.response_headers())
+        if (
+            not interaction_route
+            and request.headers.get("Authorization") != f"Bot {self.server.token}"
+        ):
+            return json_response(UNAUTHORIZED, 401, headers)
+        try:
+            channel_id = request.match_info.get("channel_id")
+            forbidden = self.state.forbidden_channels
+            if channel_id is not None and channel_id.isdigit() and int(channel_id) in forbidden:
+                raise ApiError(403, "Missing Permissions", MISSING_PERMISSIONS)
+            response = await handler(request)
+        except ApiError as error:
+            response = json_response(error.body(), error.status)
+        response.headers.update(headers)
+        return response
+
+    def routes(self) -> list[tuple[str, str, Handler]]:
+        app_commands = "/applications/{application_id}/commands"
+        guild_commands = "/applications/{application_id}/guilds/{guild_id}/commands"
+        webhook = "/webhooks/{webhook_id}/{token}"
+        return [
+            ("GET", "/gateway", self.get_gateway),
+            ("GET", "/gateway/bot", self.get_gateway_bot),
+            ("GET", "/users/@me", self.get_me),
+            ("POST", "/users/@me/channels", self.create_dm),
+            ("GET", "/users/{user_id}", self.get_user),
+            ("GET", "/oauth2/applications/@me", self.get_application),
+            ("GET", "/applications/@me", self.get_application),
+            ("GET", app_commands, self.get_commands),
+            ("PUT", app_commands, self.put_commands),
+            ("POST", app_commands, self.post_command),
+            ("GET", app_commands + "/{command_id}", self.get_command),
+            ("DELETE", app_commands + "/{command_id}", self.delete_command),
+            ("GET", guild_commands, self.get_commands),
+            ("PUT", guild_commands, self.put_commands),
+            ("POST", guild_commands, self.post_command),
+            ("GET", guild_commands + "/{command_id}", self.get_command),
+            ("DELETE", guild_commands + "/{command_id}", self.delete_command),
+            ("GET", "/channels/{channel_id}", self.get_channel),
+            ("GET", "/channels/{channel_id}/messages", self.get_messages),
+            ("POST", "/channels/{channel_id}/messages", self.post_message),
+            ("GET", "/channels/{channel_id}/messages/{message_id}", self.get_message),
+            ("PATCH", "/channels/{channel_id}/messages/{message_id}", self.patch_message),
+            ("DELETE", "/channels/{channel_id}/messages/{message_id}", self.delete_message),
+            (
+                "POST",
+                "/channels/{channel_id}/messages/{message_id}/threads",
+                self.thread_from_message,
+            ),
+            ("POST", "/channels/{channel_id}/threads", self.thread_without_message),
+            ("POST", "/channels/{channel_id}/typing", self.typing),
+            ("GET", "/guilds/{guild_id}", self.get_guild),
+            ("GET", "/guilds/{guild_id}/channels", self.get_guild_channels),
+            ("GET", "/guilds/{guild_id}/roles", self.get_roles),
+            ("GET", "/guilds/{guild_id}/members", self.get_members),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member),
+            ("POST", "/interactions/{interaction_id}/{token}/callback", self.interaction_callback),
+            ("POST", webhook, self.webhook_execute),
+            ("GET", webhook + "/messages/{message_id}", self.webhook_get_message),
+            ("PATCH", webhook + "/messages/{message_id}", self.webhook_edit_message),
+            ("DELETE", webhook + "/messages/{message_id}", self.webhook_delete_message),
+        ]
+
+    # -- gateway, users, application ------------------------------------------------------------
+
+    async def get_gateway(self, request: web.Request) -> web.Response:
+        return json_response({"url": self.server.gateway_url})
+
+    async def get_gateway_bot(self, request: web.Request) -> web.Response:
+        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+        return json_response(
+            {"url": self.server.gateway_url, "shards": 1, "session_start_limit": limit}
+        )
+
+    async def get_me(self, request: web.Request) -> web.Response:
+        me = payloads.user(self.state.bot) | {"verified": True, "mfa_enabled": False, "flags": 0}
+        return json_response(me)
+
+    async def get_user(self, request: web.Request) -> web.Response:
+        return json_response(payloads.user(self.state.user(_int(request, "user_id"))))
+
+    async def create_dm(self, request: web.Request) -> web.Response:
+        body, _ = await self.body(request)
+        channel = self.state.dm_channel(int(body["recipient_id"]))
+        return json_response(payloads.channel(self.state, channel))
+
+    async def get_application(self, request: web.Request) -> web.Response:
+        bot = self.state.bot
+        return json_response(
+            {
+                "id": str(self.state.application_id),
+                "name": bot.name,
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": payloads.user(self.server.developer),
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "bot": payloads.user(bot),
+            }
+        )
+
+    # -- application commands -------------------------------------------------------------------
+
+    def _command_scope(self, request: web.Request) -> int | None:
+        if _int(request, "application_id") != self.state.application_id:
+            raise ApiError(404, "Unknown Application", UNKNOWN_APPLICATION)
+        if "guild_id" not in request.match_info:
+            return None
+        guild_id = _int(request, "guild_id")
+        self.state.guild(guild_id)
+        return guild_id
+
+    async def get_commands(self, request: web.Request) -> web.Response:
+        return json_response(self.state.commands.get(self._command_scope(request), []))
+
+    async def put_commands(self, request: web.Request) -> web.Response:
+        scope = self._command_scope(request)
+        body, _ = await self.body(request)
+        return json_response(self.state.set_commands(scope, list(body)))
+
+    async def post_command(self, request: web.Request) -> web.Response:
+        scope = self._command_scope(request)
+        body, _ = await self.body(request)
+        return json_response(self.state.upsert_command(scope, body), 201)
+
+    def _find_command(self, request: web.Request) -> tuple[int | None, Json]:
+        scope = self._command_scope(request)
+        wanted = request.match_info["command_id"]
+        for command in self.state.commands.get(scope, []):
+            if command["id"] == wanted:
+                return scope, command
+        raise ApiError(404, "Unknown application command", UNKNOWN_COMMAND)
+
+    async def get_command(self, request: web.Request) -> web.Response:
+        return json_response(self._find_command(request)[1])
+
+    async def delete_command(self, request: web.Request) -> web.Response:
+        scope, command = self._find_command(request)
+        remaining = [c for c in self.state.commands[scope] if c is not command]
+        self.state.set_commands(scope, remaining)
+        return no_content()
+
+    # -- channels and messages ------------------------------------------------------------------
+
+    async def get_channel(self, request: web.Request) -> web.Response:
+        channel = self.state.channel(_int(request, "channel_id"))
+        return json_response(payloads.channel(self.state, channel))
+
+    async def get_messages(self, request: web.Request) -> web.Response:
+        channel = self.state.channel(_int(request, "channel_id"))
+        found = self.state.messages_in(channel.id)
+        before, after = request.query.get("before"), request.query.get("after")
+        if before:
+            found = [m for m in found if m.id < int(before)]
+        if after:
+            found = [m for m in found if m.id > int(after)]
+        limit = int(request.query.get("limit", "50"))
+        newest_first = sorted(found, key=lambda m: m.id, reverse=True)[:limit]
+        return json_response([payloads.message(self.state, m) for m in newest_first])
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        channel = self.state.channel(_int(request, "channel_id"))
+        self.state.check_can_dm(channel)
+        body, uploads = await self.body(request)
+        message = self.state.create_message(channel.id, self.state.bot, body, uploads)
+        return json_response(payloads.message(self.state, message))
+
+    async def get_message(self, request: web.Request) -> web.Response:
+        message = self.state.message(_int(request, "channel_id"), _int(request, "message_id"))
+        return json_response(payloads.message(self.state, message))
+
+    async def patch_message(self, request: web.Request) -> web.Response:
+        message = self.state.message(_int(request, "channel_id"), _int(request, "message_id"))
+        if message.author.id != self.state.bot.id:
+            raise ApiError(
+                403, "Cannot edit a message authored by another user", CANNOT_EDIT_OTHERS
+            )
+        body, uploads = await self.body(request)
+        self.state.edit_message(message, body, uploads)
+        return json_response(payloads.message(self.state, message))
+
+    async def delete_message(self, request: web.Request) -> web.Response:
+        message = self.state.message(_int(request, "channel_id"), _int(request, "message_id"))
+        self.state.delete_message(message)
+        return no_content()
+
+    async def thread_from_message(self, request: web.Request) -> web.Response:
+        channel_id, message_id = _int(request, "channel_id"), _int(request, "message_id")
+        self.state.message(channel_id, message_id)
+        body, _ = await self.body(request)
+        thread = self.state.create_thread(
+            channel_id,
+            str(body["name"]),
+            self.state.bot,
+            message_id=message_id,
+            auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
+        )
+        return json_response(payloads.channel(self.state, thread), 201)
+
+    async def thread_without_message(self, request: web.Request) -> web.Response:
+        body, _ = await self.body(request)
+        kind = int(body.get("type") or PRIVATE_THREAD)
+        if kind not in THREAD_TYPES:
+            kind = PUBLIC_THREAD
+        thread = self.state.create_thread(
+            _int(request, "channel_id"),
+            str(body["name"]),
+            self.state.bot,
+            kind=kind,
+            auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
+        )
+        return json_response(payloads.channel(self.state, thread), 201)
+
+    async def typing(self, request: web.Request) -> web.Response:
+        self.state.channel(_int(request, "channel_id"))
+        return no_content()
+
+    async def get_attachment(self, request: web.Request) -> web.Response:
+        found = self.state.files.get(_int(request, "attachment_id"))
+        if found is None or found[0] != _int(request, "channel_id"):
+            return json_response(NOT_FOUND, 404)
+        response = web.Response(body=found[1].data)
+        response.headers["Content-Type"] = found[1].content_type or "application/octet-stream"
+        return response
+
+    # -- guilds ---------------------------------------------------------------------------------
+
+    async def get_guild(self, request: web.Request) -> web.Response:
+        guild = self.state.guild(_int(request, "guild_id"))
+        payload = self.state.guild_payload(guild, all_members=False)
+        for gateway_only in ("channels", "threads", "members", "voice_states", "presences"):
+            payload.pop(gateway_only, None)
+        return json_response(payload)
+
+    async def get_guild_channels(self, request: web.Request) -> web.Response:
+        guild = self.state.guild(_int(request, "guild_id"))
+        channels = [self.state.channels[cid] for cid in guild.channel_ids]
+        return json_response([payloads.channel(self.state, c) for c in channels if not c.is_thread])
+
+    async def get_roles(self, request: web.Request) -> web.Response:
+        guild = self.state.guild(_int(request, "guild_id"))
+        return json_response([payloads.role(self.state.roles[rid]) for rid in guild.role_ids])
+
+    async def get_members(self, request: web.Request) -> web.Response:
+        guild = self.state.guild(_int(request, "guild_id"))
+        after = int(request.query.get("after", "0"))
+        limit = int(request.query.get("limit", "1"))
+        ids = sorted(uid for uid in guild.member_ids if uid > after)[:limit]
+        members = [payloads.member(self.state.members[(guild.id, uid)]) for uid in ids]
+        return json_response(members)
+
+    async def get_member(self, request: web.Request) -> web.Response:
+        member = self.state.member(_int(request, "guild_id"), _int(request, "user_id"))
+        return json_response(payloads.member(member))
+
+    # -- interactions and their webhooks --------------------------------------------------------
+
+    async def interaction_callback(self, request: web.Request) -> web.Response:
+        record = interactions.find(
+            self.state, _int(request, "interaction_id"), request.match_info["token"]
+        )
+        body, uploads = await self.body(request)
+        answer = interactions.respond(self.state, record, body, uploads)
+        return json_response(answer) if _flag(request, "with_response") else no_content()
+
+    def _interaction(self, request: web.Request) -> interactions.InteractionRecord:
+        return interactions.by_token(
+            self.state, _int(request, "webhook_id"), request.match_info["token"]
+        )
+
+    def _webhook_message(self, request: web.Request) -> tuple[interactions.InteractionRecord, Any]:
+        record = self._interaction(request)
+        wanted = request.match_info["message_id"]
+        if wanted == "@original":
+            return record, interactions.original(self.state, record)
+        if not wanted.isdigit():
+            raise not_found("Message", UNKNOWN_MESSAGE)
+        return record, interactions.own_message(self.state, record, int(wanted))
+
+    async def webhook_execute(self, request: web.Request) -> web.Response:
+        record = self._interaction(request)
+        if record.channel_id not in self.state.channels:
+            raise not_found("Channel", UNKNOWN_CHANNEL)
+        body, uploads = await self.body(request)
+        message = interactions.followup(self.state, record, body, uploads)
+        if _flag(request, "wait"):
+            return json_response(payloads.message(self.state, message))
+        return no_content()
+
+    async def webhook_get_message(self, request: web.Request) -> web.Response:
+        _, message = self._webhook_message(request)
+        return json_response(payloads.message(self.state, message))
+
+    async def webhook_edit_message(self, request: web.Request) -> web.Response:
+        record, message = self._webhook_message(request)
+        body, uploads = await self.body(request)
+        if message.id == record.original_id:
+            interactions.edit_original(self.state, record, body, uploads)
+        else:
+            self.state.edit_message(message, body, uploads)
+        return json_response(payloads.message(self.state, message))
+
+    async def webhook_delete_message(self, request: web.Request) -> web.Response:
+        _, message = self._webhook_message(request)
+        self.state.delete_message(message)
+        return no_content()

@@ -1,0 +1,98 @@
+"""Services over a real SQLite file migrated by the real Alembic, a ManualClock, the
+shipped patterns, and honest fakes of the two edges (tests/services/fakes.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from vitalitybot.patterns import Pattern, load_library
+from vitalitybot.render.environment import build_environment
+from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.services import Services, setup_community
+from vitalitybot.storage import Database, open_database, upgrade
+from vitalitybot.storage.records import Community
+
+from .fakes import FixedDirectory, RecordingNotifier
+from .support import GUILD, MEMBERS, START, TIMEZONE
+
+
+@pytest.fixture(scope="session")
+def library(shipped_patterns_dir: Path) -> Mapping[str, Pattern]:
+    loaded = load_library(shipped_patterns_dir)
+    if "cop-commons-alignment" not in loaded.patterns:
+        pytest.skip("the shipped patterns are not in patterns/ yet")
+    return loaded.patterns
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}"
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = open_database(db_url)
+    await upgrade(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def directory() -> FixedDirectory:
+    return FixedDirectory(list(MEMBERS))
+
+
+MakeServices = Callable[[Database], Services]
+
+
+@pytest.fixture
+def make_services(
+    library: Mapping[str, Pattern],
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    directory: FixedDirectory,
+) -> MakeServices:
+    """Services over a given database: a restart builds a second one on the same file."""
+
+    def make(database: Database) -> Services:
+        return Services(
+            db=database,
+            patterns=library,
+            clock=clock,
+            notifier=notifier,
+            members=directory,
+            env=build_environment(),
+        )
+
+    return make
+
+
+@pytest.fixture
+def svc(db: Database, make_services: MakeServices) -> Services:
+    return make_services(db)
+
+
+Setup = Callable[..., Awaitable[Community]]
+
+
+@pytest.fixture
+def setup(svc: Services) -> Setup:
+    """Set a guild up; by default the main test guild, channel 42, Europe/Berlin."""
+
+    async def make(guild_id: int = GUILD, *, name: str = "Protocol nurses") -> Community:
+        return await setup_community(svc, guild_id, name, 42, TIMEZONE)
+
+    return make

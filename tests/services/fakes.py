@@ -1,0 +1,85 @@
+"""Honest fakes of the services' two edges: where posts go, and who the members are.
+
+They record what they were asked to do, as the Discord adapter would do it, and can be
+told to fail for one community the way Discord does for a channel the bot lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from vitalitybot.render.message import Message
+from vitalitybot.render.terminal import to_terminal
+from vitalitybot.services import DeliveryError, PostRef
+from vitalitybot.storage.records import Community, Question, Round
+
+
+@dataclass(frozen=True)
+class Post:
+    guild_id: int
+    kind: str  # "round", "reminder", "results", "harvest", "suggestion:remedy", ...
+    round_id: int | None
+    message: Message
+    member_ids: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The post as the terminal shows it: what a member would read."""
+        return to_terminal(self.message, width=1000)
+
+
+@dataclass
+class RecordingNotifier:
+    posts: list[Post] = field(default_factory=list)
+    failing_guilds: set[int] = field(default_factory=set)
+    _next_id: int = 5000
+
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        self._check(community)
+        self.posts.append(Post(community.guild_id, "round", round.id, message))
+        self._next_id += 2
+        return PostRef(community.channel_id, self._next_id, self._next_id + 1)
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        self._check(community)
+        self.posts.append(Post(community.guild_id, kind, round.id if round else None, message))
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        self._check(community)
+        self.posts.append(
+            Post(community.guild_id, "reminder", round.id, message, tuple(member_ids))
+        )
+
+    def _check(self, community: Community) -> None:
+        if community.guild_id in self.failing_guilds:
+            raise DeliveryError("403 Forbidden: Missing Access")
+
+    def of(self, kind: str, guild_id: int | None = None) -> list[Post]:
+        """Posts of one kind ("suggestion" matches every suggestion kind)."""
+        return [
+            p
+            for p in self.posts
+            if (p.kind == kind or p.kind.startswith(kind + ":"))
+            and (guild_id is None or p.guild_id == guild_id)
+        ]
+
+
+@dataclass
+class FixedDirectory:
+    """The same members in every guild unless a guild is given its own list."""
+
+    members: list[int] = field(default_factory=list)
+    by_guild: dict[int, list[int]] = field(default_factory=dict)
+
+    async def eligible_members(self, community: Community) -> list[int]:
+        return list(self.by_guild.get(community.guild_id, self.members))
+
+    def set(self, guild_id: int, members: Iterable[int]) -> None:
+        self.by_guild[guild_id] = list(members)

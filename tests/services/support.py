@@ -1,0 +1,64 @@
+"""Steps the service tests share: adopting, answering, reading tables directly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+
+from vitalitybot.services import Services, adopt_pattern, answer_form, record_answers
+from vitalitybot.storage import Database
+from vitalitybot.storage.records import AnswerInput, Question, QuestionKind, Round
+
+# Monday 5 January 2026, 08:00 UTC: the first Tuesday of the month is the next day.
+START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+GUILD = 111_111_111_111_111_111
+OTHER_GUILD = 222_222_222_222_222_222
+MEMBERS = [900_000_000_000_000_001 + i for i in range(10)]
+TIMEZONE = "Europe/Berlin"
+
+COP = "cop-commons-alignment"
+
+
+async def adopt(svc: Services, slug: str = COP, guild_id: int = GUILD) -> None:
+    await adopt_pattern(svc, guild_id, slug)
+
+
+async def questions_of(svc: Services, round_: Round, guild_id: int = GUILD) -> list[Question]:
+    form = await answer_form(svc, guild_id, round_.id, 1)
+    return list(form.questions)
+
+
+def ratings(
+    questions: Iterable[Question], value: int | Mapping[str, int] | Callable[[Question], int]
+) -> list[AnswerInput]:
+    """A rating for every survey item: one value, a value per sign id (others 1), or a rule."""
+
+    def of(question: Question) -> int:
+        if isinstance(value, int):
+            return value
+        if isinstance(value, Mapping):
+            return value.get(question.sign_id or "", 1)
+        return value(question)
+
+    return [AnswerInput(q.id, of(q)) for q in questions if q.kind is not QuestionKind.PROMPT]
+
+
+async def rate(
+    svc: Services,
+    round_: Round,
+    members: Iterable[int],
+    value: int | Mapping[str, int] | Callable[[Question], int],
+    guild_id: int = GUILD,
+) -> None:
+    questions = await questions_of(svc, round_, guild_id)
+    for member in members:
+        await record_answers(svc, guild_id, round_.id, member, ratings(questions, value))
+
+
+async def rows(db: Database, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    async with db.session() as session:
+        result = await session.execute(text(sql), params)
+        return [tuple(row) for row in result]

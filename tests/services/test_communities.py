@@ -1,0 +1,203 @@
+"""Setting a community up: time zone, patterns, schedules, thresholds, status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import pytest
+
+from vitalitybot.patterns import Pattern
+from vitalitybot.render.terminal import to_terminal
+from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.scheduling.runner import SimulatedRunner, open_job_id
+from vitalitybot.services import (
+    InvalidSetting,
+    NotAllowed,
+    NotConfigured,
+    PatternNotAdopted,
+    ScheduleKeeper,
+    Services,
+    UnknownPattern,
+    adopt_pattern,
+    check_coordinator,
+    close_round,
+    current_scores,
+    drop_pattern,
+    list_adopted,
+    open_round,
+    set_schedule,
+    set_threshold,
+    setup_community,
+    status,
+    status_message,
+)
+from vitalitybot.storage.records import RoundKind
+
+from .conftest import Setup
+from .fakes import RecordingNotifier
+from .support import COP, GUILD, MEMBERS, rate
+
+
+async def test_a_guild_that_is_not_set_up_gets_a_clear_message(svc: Services) -> None:
+    with pytest.raises(NotConfigured, match="not set up in this server"):
+        await adopt_pattern(svc, GUILD, COP)
+    with pytest.raises(NotConfigured):
+        await status(svc, GUILD)
+
+
+async def test_setup_refuses_an_unknown_time_zone_and_suggests_the_likely_one(
+    svc: Services,
+) -> None:
+    with pytest.raises(InvalidSetting, match="Did you mean Europe/Berlin"):
+        await setup_community(svc, GUILD, "Nurses", 42, "europe/berlin")
+    with pytest.raises(InvalidSetting, match="IANA"):
+        await setup_community(svc, GUILD, "Nurses", 42, "Mars/Olympus")
+
+
+async def test_running_setup_again_updates_the_community(svc: Services, setup: Setup) -> None:
+    first = await setup()
+    again = await setup_community(svc, GUILD, "Nurses (renamed)", 77, "America/New_York", 5)
+    assert again.id == first.id and again.secret == first.secret
+    assert (again.name, again.channel_id, again.timezone) == (
+        "Nurses (renamed)",
+        77,
+        "America/New_York",
+    )
+
+
+async def test_a_new_time_zone_moves_the_armed_schedules(
+    svc: Services, setup: Setup, clock: ManualClock
+) -> None:
+    await setup()
+    result = await adopt_pattern(svc, GUILD, COP)
+    runner = SimulatedRunner(clock)
+    await ScheduleKeeper(svc, runner).start()
+    checkin = next(s for s in result.schedules if s.kind is RoundKind.CHECKIN)
+    assert runner.next_run(open_job_id(checkin.id)) == datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    await setup_community(svc, GUILD, "Nurses", 42, "America/New_York")
+    assert runner.next_run(open_job_id(checkin.id)) == datetime(2026, 1, 6, 15, 0, tzinfo=UTC)
+
+
+async def test_an_unknown_pattern_is_refused_with_close_names(svc: Services, setup: Setup) -> None:
+    await setup()
+    with pytest.raises(UnknownPattern) as refused:
+        await adopt_pattern(svc, GUILD, "commons alignmnt")
+    assert COP in [slug for slug, _ in refused.value.suggestions]
+    assert "Did you mean" in str(refused.value) and "CoP–Commons Alignment" in str(refused.value)
+
+
+async def test_adopting_by_title_and_first_adoption_creates_default_schedules(
+    svc: Services, setup: Setup, library: Mapping[str, Pattern]
+) -> None:
+    await setup()
+    first = await adopt_pattern(svc, GUILD, "CoP–Commons Alignment")
+    assert first.pattern.slug == COP and first.created
+    by_kind = {s.kind: s for s in first.schedules}
+    assert set(by_kind) == {RoundKind.CHECKIN, RoundKind.SURVEY}
+    assert by_kind[RoundKind.CHECKIN].cadence == "monthly"
+    # The pattern's own rhythm is monthly; the survey keeps clear of the check-in's week.
+    assert library[COP].default_cadence == "monthly"
+    assert (by_kind[RoundKind.SURVEY].weekday, by_kind[RoundKind.SURVEY].nth) == (1, 3)
+    second = await adopt_pattern(svc, GUILD, "energizing-participation")
+    assert second.schedules == ()
+    again = await adopt_pattern(svc, GUILD, COP)
+    assert not again.created
+    assert [a.slug for a in await list_adopted(svc, GUILD)] == [COP, "energizing-participation"]
+
+
+async def test_a_quarterly_pattern_gets_a_quarterly_survey(svc: Services, setup: Setup) -> None:
+    await setup()
+    result = await adopt_pattern(svc, GUILD, "community-lifecycle")
+    survey = next(s for s in result.schedules if s.kind is RoundKind.SURVEY)
+    assert survey.cadence == "quarterly"
+
+
+async def test_dropping_a_pattern_stops_surveying_it(svc: Services, setup: Setup) -> None:
+    community = await setup()
+    await adopt_pattern(svc, GUILD, COP)
+    await adopt_pattern(svc, GUILD, "energizing-participation")
+    dropped = await drop_pattern(svc, GUILD, COP)
+    assert dropped.title == "CoP–Commons Alignment"
+    round_ = await open_round(svc, community.id, "survey", period="2026-01-06")
+    assert round_ is not None
+    form_patterns = {v.pattern_slug for v in await current_scores(svc, GUILD, round_.id)}
+    assert form_patterns == {"energizing-participation"}
+    with pytest.raises(PatternNotAdopted, match="energizing-participation"):
+        await drop_pattern(svc, GUILD, COP)
+
+
+async def test_a_schedule_in_a_coordinators_words(svc: Services, setup: Setup) -> None:
+    await setup()
+    view = await set_schedule(svc, GUILD, "checkin", "monthly", "last friday", "6:30 pm", 3)
+    assert view.description == (
+        "the last Friday of every month at 18:30 (Europe/Berlin), open for 3 days"
+    )
+    assert view.next_run == datetime(2026, 1, 30, 17, 30, tzinfo=UTC)
+    assert "Fri 30 Jan 2026, 18:30" in view.next_run_text
+    with pytest.raises(InvalidSetting, match="can't read the day"):
+        await set_schedule(svc, GUILD, "checkin", "monthly", "someday")
+    with pytest.raises(InvalidSetting, match="at most 6 days"):
+        await set_schedule(svc, GUILD, "survey", "weekly", "monday", None, 9)
+    with pytest.raises(InvalidSetting, match="checkin or survey"):
+        await set_schedule(svc, GUILD, "poll", "weekly")
+
+
+async def test_threshold_settings_are_checked_and_used(
+    svc: Services, setup: Setup, notifier: RecordingNotifier
+) -> None:
+    community = await setup()
+    await adopt_pattern(svc, GUILD, COP)
+    with pytest.raises(InvalidSetting, match="between 0 and 1"):
+        await set_threshold(svc, GUILD, 50)
+    with pytest.raises(InvalidSetting):
+        await set_threshold(svc, GUILD, 0.5, 0)
+    changed = await set_threshold(svc, GUILD, 0.75, 2)
+    assert (changed.threshold, changed.min_respondents) == (0.75, 2)
+    round_ = await open_round(svc, community.id, "survey", period="2026-01-06")
+    assert round_ is not None
+    # Two of three see "no feedback" often: 67% is under 75%, so nothing crosses ...
+    await rate(svc, round_, MEMBERS[:2], {"no-feedback": 5})
+    await rate(svc, round_, MEMBERS[2:3], 1)
+    result = await close_round(svc, community.id, round_.id)
+    assert result.suggestions == ()
+    # ... though with a minimum of two the figures are shown.
+    assert all(s.visible for s in result.scores)
+
+
+async def test_only_coordinators_may_run_coordinator_commands(svc: Services, setup: Setup) -> None:
+    await setup_community(svc, GUILD, "Nurses", 42, "UTC", coordinator_role_id=7)
+    assert (await check_coordinator(svc, GUILD, [3, 7])).guild_id == GUILD
+    assert (await check_coordinator(svc, GUILD, [], is_admin=True)).guild_id == GUILD
+    with pytest.raises(NotAllowed, match="coordinators"):
+        await check_coordinator(svc, GUILD, [3])
+
+
+async def test_status_shows_where_the_community_stands(
+    svc: Services, setup: Setup, notifier: RecordingNotifier
+) -> None:
+    community = await setup()
+    await adopt_pattern(svc, GUILD, COP)
+    survey = await open_round(svc, community.id, "survey", period="2026-01-06")
+    assert survey is not None
+    await rate(svc, survey, MEMBERS[:3], {"no-feedback": 5})
+    await close_round(svc, community.id, survey.id)
+    checkin = await open_round(svc, community.id, "checkin", period="2026-01-06")
+    assert checkin is not None
+    notifier.failing_guilds.add(GUILD)
+    await close_round(svc, community.id, checkin.id)
+
+    shown = await status(svc, GUILD)
+
+    assert [a.slug for a in shown.adopted] == [COP]
+    assert {v.schedule.kind for v in shown.schedules} == {RoundKind.CHECKIN, RoundKind.SURVEY}
+    assert all(v.next_run is not None for v in shown.schedules)
+    assert shown.last_scores_round is not None and shown.last_scores_round.id == survey.id
+    crossed = [s.sign_id for s in shown.last_scores if s.crossed]
+    assert crossed == ["no-feedback"]
+    assert [f.kind for f in shown.failed_deliveries] == ["harvest"]
+    text = to_terminal(status_message(svc, shown), 1000)
+    assert "CoP–Commons Alignment" in text
+    assert "No feedback: mean 5.0" in text and "over the threshold" in text
+    assert "3 of 10 members answered" in text
+    assert "harvest: 403 Forbidden" in text

@@ -1,0 +1,112 @@
+"""The harvest: shared reflections only, grouped by prompt, unable to ping or forge markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from vitalitybot.services import (
+    ServiceError,
+    Services,
+    close_round,
+    export_harvest_markdown,
+    latest_harvest,
+    open_round,
+    record_answers,
+)
+from vitalitybot.storage.records import AnswerInput, Community, Question, Round
+
+from .conftest import Setup
+from .fakes import RecordingNotifier
+from .support import GUILD, MEMBERS, adopt, questions_of
+
+
+@pytest.fixture
+async def checkin(svc: Services, setup: Setup) -> tuple[Community, Round, list[Question]]:
+    community = await setup()
+    await adopt(svc)
+    round_ = await open_round(svc, community.id, "checkin", period="2026-01-06")
+    assert round_ is not None
+    return community, round_, await questions_of(svc, round_)
+
+
+async def test_the_harvest_holds_only_shared_reflections_grouped_by_prompt(
+    svc: Services,
+    checkin: tuple[Community, Round, list[Question]],
+    notifier: RecordingNotifier,
+) -> None:
+    community, round_, prompts = checkin
+    first, second, third = prompts[:3]
+    await record_answers(
+        svc,
+        GUILD,
+        round_.id,
+        MEMBERS[0],
+        [
+            AnswerInput(first.id, None, "Handover notes work better as checklists", True),
+            AnswerInput(second.id, None, "kept to myself", False),
+        ],
+    )
+    await record_answers(
+        svc,
+        GUILD,
+        round_.id,
+        MEMBERS[1],
+        [
+            AnswerInput(
+                first.id, None, "@everyone look: <@123> and <@&456>\n# Not a heading", True
+            ),
+            AnswerInput(third.id, None, "Night shifts need their own huddle", True),
+        ],
+    )
+
+    result = await close_round(svc, community.id, round_.id)
+
+    assert result.harvest is not None
+    markdown = result.harvest.markdown
+    assert "kept to myself" not in markdown
+    assert "2 of 10 members answered" in markdown
+    # Grouped by prompt, in the round's order; a prompt nobody shared on is left out.
+    assert markdown.index(first.text) < markdown.index("Handover notes")
+    assert markdown.index("Handover notes") < markdown.index(third.text)
+    assert markdown.index(third.text) < markdown.index("Night shifts")
+    assert second.text not in markdown
+    # Member text can neither ping nor become structure.
+    assert "@everyone" not in markdown and "<@123>" not in markdown and "<@&456>" not in markdown
+    assert "@\u200beveryone" in markdown
+    assert "\n# Not a heading" not in markdown
+    [post] = notifier.of("harvest")
+    assert post.message.files and post.message.files[0].data.decode() == markdown
+    assert post.message.files[0].filename == "harvest-2026-01-06.md"
+    assert "@everyone" not in post.message.content
+    assert all("@everyone" not in f.value for e in post.message.embeds for f in e.fields)
+
+
+async def test_latest_harvest_and_its_export(
+    svc: Services, checkin: tuple[Community, Round, list[Question]]
+) -> None:
+    community, round_, prompts = checkin
+    assert await latest_harvest(svc, GUILD) is None
+    with pytest.raises(ServiceError, match="no harvest yet"):
+        await export_harvest_markdown(svc, GUILD)
+    await record_answers(
+        svc, GUILD, round_.id, MEMBERS[0], [AnswerInput(prompts[0].id, None, "a lesson", True)]
+    )
+    await close_round(svc, community.id, round_.id)
+    harvest = await latest_harvest(svc, GUILD)
+    assert harvest is not None and harvest.round_id == round_.id and harvest.participants == 1
+    assert await export_harvest_markdown(svc, GUILD) == harvest.markdown
+    assert await export_harvest_markdown(svc, GUILD, round_.id) == harvest.markdown
+    assert harvest.markdown.startswith("# Harvest of the check-in 2026-01-06\n")
+
+
+async def test_a_harvest_with_nothing_shared_says_so(
+    svc: Services, checkin: tuple[Community, Round, list[Question]]
+) -> None:
+    community, round_, prompts = checkin
+    await record_answers(
+        svc, GUILD, round_.id, MEMBERS[0], [AnswerInput(prompts[0].id, None, "private", False)]
+    )
+    result = await close_round(svc, community.id, round_.id)
+    assert result.harvest is not None
+    assert "No reflections were shared this time." in result.harvest.markdown
+    assert "private" not in result.harvest.markdown

@@ -1,0 +1,230 @@
+"""The schedule keeper over a simulated clock: jobs from the tables, restarts, catch-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from vitalitybot.render.terminal import to_terminal
+from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.scheduling.runner import SimulatedRunner, open_job_id
+from vitalitybot.services import (
+    ScheduleKeeper,
+    Services,
+    my_answers,
+    record_answers,
+    set_schedule,
+    status,
+    status_message,
+)
+from vitalitybot.storage import Database, open_database
+from vitalitybot.storage.records import AnswerInput, Round, RoundKind, RoundStatus
+
+from .conftest import MakeServices, Setup
+from .fakes import RecordingNotifier
+from .support import GUILD, MEMBERS, adopt, questions_of, rate, rows
+
+# The community's check-in: the first Tuesday of each month, 10:00 in Berlin.
+JAN_CHECKIN = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+APR_CHECKIN = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)  # 10:00 CEST
+
+
+async def started(svc: Services, clock: ManualClock) -> tuple[ScheduleKeeper, SimulatedRunner]:
+    runner = SimulatedRunner(clock)
+    keeper = ScheduleKeeper(svc, runner)
+    await keeper.start()
+    return keeper, runner
+
+
+async def open_of(svc: Services, kind: RoundKind) -> Round:
+    [view] = [v for v in (await status(svc, GUILD)).open_rounds if v.round.kind is kind]
+    return view.round
+
+
+async def test_a_restart_mid_round_loses_no_answer_and_opens_no_second_round(
+    db: Database,
+    db_url: str,
+    make_services: MakeServices,
+    setup: Setup,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+) -> None:
+    svc = make_services(db)
+    await setup()
+    await adopt(svc)
+    keeper, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    checkin = await open_of(svc, RoundKind.CHECKIN)
+    prompt = (await questions_of(svc, checkin))[0]
+    for member in MEMBERS[:3]:
+        await record_answers(
+            svc, GUILD, checkin.id, member, [AnswerInput(prompt.id, None, f"note {member}", True)]
+        )
+    keeper.shutdown()
+    await db.dispose()  # the process stops
+
+    clock.advance(timedelta(hours=20))
+    reopened = open_database(db_url)
+    try:
+        svc2 = make_services(reopened)
+        _, runner2 = await started(svc2, clock)
+        assert await rows(reopened, "SELECT kind, status FROM rounds") == [("checkin", "open")]
+        for member in MEMBERS[:3]:
+            [answer] = await my_answers(svc2, GUILD, checkin.id, member)
+            assert answer.text == f"note {member}"
+        await runner2.run_until(checkin.closes_at + timedelta(hours=1))
+        assert len(notifier.of("round")) == 1
+        [reminder] = notifier.of("reminder")
+        assert list(reminder.member_ids) == MEMBERS[3:]
+        [harvest] = notifier.of("harvest")
+        assert "3 of 10 members answered" in harvest.text
+        assert all(f"note {m}" in harvest.text for m in MEMBERS[:3])
+        assert await rows(reopened, "SELECT status FROM rounds") == [("closed",)]
+    finally:
+        await reopened.dispose()
+
+
+async def test_missed_runs_open_at_most_one_round_and_are_recorded_as_missed(
+    svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier, db: Database
+) -> None:
+    await setup()
+    await adopt(svc)
+    keeper, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(days=6))  # January opens and closes
+    keeper.shutdown()  # down from mid-January ...
+    clock.set(APR_CHECKIN + timedelta(hours=2))  # ... until two hours after April's run
+
+    report = await ScheduleKeeper(svc, SimulatedRunner(clock)).start()
+
+    assert await rows(db, "SELECT period, status FROM rounds WHERE kind = 'checkin'") == [
+        ("2026-01-06", "closed"),
+        ("2026-02-03", "missed"),
+        ("2026-03-03", "missed"),
+        ("2026-04-07", "open"),
+    ]
+    assert len(report.opened) == 1 and len(report.missed) == 2
+    assert [p.round_id for p in notifier.of("round")] == [
+        r for (r,) in await rows(db, "SELECT id FROM rounds WHERE status != 'missed'")
+    ]
+    shown = to_terminal(status_message(svc, await status(svc, GUILD)), 1000)
+    assert "2026-02-03 · check-in · missed" in shown
+
+
+async def test_a_run_missed_longer_ago_than_the_grace_period_is_not_opened(
+    svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier, db: Database
+) -> None:
+    await setup()
+    await adopt(svc)
+    keeper, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(days=6))
+    keeper.shutdown()
+    clock.set(APR_CHECKIN + svc.grace + timedelta(minutes=1))
+
+    report = await ScheduleKeeper(svc, SimulatedRunner(clock)).start()
+
+    assert report.opened == [] and len(report.missed) == 3
+    assert [s for (s,) in await rows(db, "SELECT status FROM rounds ORDER BY id")] == [
+        "closed",
+        "missed",
+        "missed",
+        "missed",
+    ]
+    assert len(notifier.of("round")) == 1
+
+
+async def test_a_round_whose_window_ended_while_down_is_closed_at_start(
+    svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier
+) -> None:
+    await setup()
+    await adopt(svc)
+    keeper, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    checkin = await open_of(svc, RoundKind.CHECKIN)
+    keeper.shutdown()
+    clock.set(checkin.closes_at + timedelta(days=1))
+
+    report = await ScheduleKeeper(svc, SimulatedRunner(clock)).start()
+
+    assert report.closed == [checkin.id]
+    assert len(notifier.of("harvest")) == 1
+    assert (await status(svc, GUILD)).open_rounds == ()
+
+
+async def test_schedules_are_rebuilt_from_the_tables(
+    svc: Services, setup: Setup, clock: ManualClock
+) -> None:
+    await setup()
+    await adopt(svc)
+    view = await set_schedule(svc, GUILD, "survey", "weekly", "thursday", "18:30")
+    _, runner = await started(svc, clock)
+    # Thursday 8 January 2026, 18:30 in Berlin.
+    assert runner.next_run(open_job_id(view.schedule.id)) == datetime(
+        2026, 1, 8, 17, 30, tzinfo=UTC
+    )
+    moved = await set_schedule(svc, GUILD, "survey", "weekly", "friday", "09:00")
+    assert runner.next_run(open_job_id(moved.schedule.id)) == datetime(2026, 1, 9, 8, 0, tzinfo=UTC)
+    await set_schedule(svc, GUILD, "survey", "weekly", "friday", "09:00", enabled=False)
+    assert runner.next_run(open_job_id(moved.schedule.id)) is None
+
+
+@pytest.mark.parametrize(
+    ("fourth_month", "expected"),
+    [
+        # Decay every month: remedies until it has lasted six months (the pattern's
+        # shortest "when to replant" duration), then the replanting guidance.
+        ("crossed", ["remedy"] * 6 + ["replant"] * 2),
+        # Too few answers in April: no figure, no suggestion, and no break in the run.
+        ("too few", ["remedy"] * 3 + [None] + ["remedy"] * 2 + ["replant"] * 2),
+        # A healthy April breaks the run: six months are never reached.
+        ("healthy", ["remedy"] * 3 + [None] + ["remedy"] * 4),
+    ],
+)
+async def test_replanting_is_suggested_once_decay_has_lasted_and_not_before(
+    svc: Services,
+    setup: Setup,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    fourth_month: str,
+    expected: list[str | None],
+) -> None:
+    await setup()
+    await adopt(svc)
+    survey = await set_schedule(svc, GUILD, "survey", "monthly", "first tuesday", "10:00")
+    _, runner = await started(svc, clock)
+    seen: list[str | None] = []
+    for month in range(1, 9):
+        fire = runner.next_run(open_job_id(survey.schedule.id))
+        assert fire is not None
+        await runner.run_until(fire + timedelta(hours=1))
+        round_ = await open_of(svc, RoundKind.SURVEY)
+        if month == 4 and fourth_month == "too few":
+            await rate(svc, round_, MEMBERS[:2], {"no-feedback": 5})
+        elif month == 4 and fourth_month == "healthy":
+            await rate(svc, round_, MEMBERS[:4], 1)
+        else:
+            await rate(svc, round_, MEMBERS[:4], {"no-feedback": 5})
+        await runner.run_until(round_.closes_at + timedelta(hours=1))
+        kinds = [
+            p.kind
+            for p in notifier.of("suggestion")
+            if p.round_id == round_.id and p.kind != "suggestion:participation"
+        ]
+        assert len(kinds) <= 1
+        seen.append(kinds[0].split(":")[1] if kinds else None)
+    assert seen == expected
+    replants = notifier.of("suggestion:replant")
+    if replants:
+        assert "When to replant" in replants[0].text
+        assert "6 months" in replants[0].text
+
+
+async def test_closed_rounds_leave_no_jobs_behind(
+    svc: Services, setup: Setup, clock: ManualClock
+) -> None:
+    await setup()
+    await adopt(svc)
+    _, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(days=6))
+    assert {job.id.split(":")[0] for job in runner.jobs()} == {"open"}
+    assert (await status(svc, GUILD)).recent_rounds[0].round.status is RoundStatus.CLOSED

@@ -1,0 +1,106 @@
+"""The posts' templates: all documented, overridable, and never a ping."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from vitalitybot.patterns import BodyFormat, Pattern, Sign, SignSource, Step
+from vitalitybot.render.environment import TEMPLATES_DIR, build_environment
+from vitalitybot.render.terminal import to_terminal
+from vitalitybot.services import Services, open_round, remind
+from vitalitybot.services.messages import prompt_for, prompt_text, suggestion_message
+from vitalitybot.storage.records import Question, QuestionKind
+from vitalitybot.vitality.prompts import LABEL_MAX, checkin_prompts
+from vitalitybot.vitality.suggestions import suggest
+
+from .conftest import Setup
+from .fakes import RecordingNotifier
+from .support import adopt
+
+LONG_PROMPT = (
+    "Which of this month's small experiments would we gladly repeat, and for whom beyond us?"
+)
+
+
+def test_every_template_is_listed_with_its_variables_in_the_readme() -> None:
+    readme = (TEMPLATES_DIR / "README.md").read_text()
+    headings = [line for line in readme.splitlines() if line.startswith("### ")]
+    documented = {name for line in headings for name in re.findall(r"`([\w.]+\.md\.j2)`", line)}
+    shipped = {path.name for path in TEMPLATES_DIR.glob("*.md.j2")}
+    assert shipped <= documented
+
+
+def test_a_long_pattern_prompt_keeps_its_words_and_fits_a_modal_label() -> None:
+    pattern = Pattern(
+        slug="p", title="P", source=Path("p.md"), body_format=BodyFormat.V71, prompts=(LONG_PROMPT,)
+    )
+    [prompt] = checkin_prompts([pattern])
+    stored = prompt_text(prompt)
+    assert stored == LONG_PROMPT
+    question = Question(1, 1, 1, QuestionKind.PROMPT, "", None, stored)
+    shown = prompt_for(question)
+    assert len(shown.label) <= LABEL_MAX and shown.hint == LONG_PROMPT
+
+
+async def test_a_coordinator_can_reword_a_post_with_an_override_folder(
+    svc: Services, setup: Setup, notifier: RecordingNotifier, tmp_path: Path
+) -> None:
+    (tmp_path / "reminder.md.j2").write_text(
+        "# Psst\nThe {{ kind_name }} closes {{ closes }}.\n", encoding="utf-8"
+    )
+    svc.env = build_environment(tmp_path)
+    community = await setup()
+    await adopt(svc)
+    round_ = await open_round(svc, community.id, "survey", period="2026-01-06")
+    assert round_ is not None
+    await remind(svc, community.id, round_.id)
+    [post] = notifier.of("reminder")
+    assert post.text.startswith("Psst\n")
+    assert "The survey closes Sat 10 Jan 2026, 09:00 (Europe/Berlin)." in post.text
+    assert notifier.of("round")[0].text.startswith("Survey: how are we doing?")
+
+
+async def test_a_sign_with_no_mapped_steps_invites_a_conversation(
+    svc: Services, setup: Setup
+) -> None:
+    sign = Sign("meetings-feel-empty", "Meetings feel empty", "People attend and say little.")
+    pattern = Pattern(
+        slug="quiet",
+        title="Quiet Rooms",
+        source=Path("quiet.md"),
+        body_format=BodyFormat.V71,
+        signs_of_decay=(sign,),
+        signs_of_decay_from=SignSource.VITALITY,
+        steps=(Step(1, "Rotate the host", "Each month someone else opens."),),
+    )
+    community = await setup()
+    round_ = await open_round(svc, community.id, "checkin", period="2026-01-06")
+    assert round_ is not None
+    suggestion = suggest(pattern, sign, (datetime(2026, 1, 6, tzinfo=UTC), True))
+    assert suggestion is not None and suggestion.kind.value == "reflect"
+    text = to_terminal(
+        suggestion_message(svc, community, round_, suggestion, {"quiet": pattern}), 1000
+    )
+    assert text.startswith("Worth talking about: Meetings feel empty")
+    assert "Questions to talk over" in text
+    assert all(question in text for question in suggestion.ideas)
+
+
+async def test_no_post_carries_a_raw_mention(
+    svc: Services, setup: Setup, notifier: RecordingNotifier
+) -> None:
+    community = await setup(name="@everyone's <@1> club")
+    await adopt(svc)
+    for kind in ("survey", "checkin"):
+        round_ = await open_round(svc, community.id, kind, period="2026-01-06")
+        assert round_ is not None
+        await remind(svc, community.id, round_.id)
+    assert len(notifier.posts) == 4
+    for post in notifier.posts:
+        raw = post.message.content + "".join(
+            e.title + e.description + e.footer + "".join(f.name + f.value for f in e.fields)
+            for e in post.message.embeds
+        )
+        assert "@everyone" not in raw and "<@" not in raw

@@ -1,0 +1,150 @@
+"""Communities: one per guild, created once, settings changed one at a time, patterns adopted."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from storage_support import NOW, MakeRound
+
+from vitalitybot.storage import Database, NotFoundError, Repositories
+from vitalitybot.storage.records import AnswerInput, Community
+
+
+async def test_get_or_create_creates_once(db: Database) -> None:
+    async with db.transaction() as session:
+        first, created_first = await Repositories(session).communities.get_or_create(
+            42, "Maintainers", at=NOW
+        )
+    async with db.transaction() as session:
+        second, created_second = await Repositories(session).communities.get_or_create(
+            42, "Renamed meanwhile", at=NOW
+        )
+    assert (created_first, created_second) == (True, False)
+    assert second == first
+    assert first.name == "Maintainers"
+
+
+async def test_defaults_of_a_new_community(community: Community) -> None:
+    assert community.timezone == "UTC"
+    assert community.threshold == 0.5
+    assert community.min_respondents == 3
+    assert community.max_items == 8
+    assert community.anonymous is True
+    assert community.channel_id is None
+    assert community.coordinator_role_id is None and community.steward_role_id is None
+
+
+async def test_each_community_gets_its_own_random_secret(
+    community: Community, other_community: Community
+) -> None:
+    for secret in (community.secret, other_community.secret):
+        assert re.fullmatch(r"[0-9a-f]{64}", secret)
+    assert community.secret != other_community.secret
+    assert community.secret not in repr(community)
+
+
+async def test_concurrent_creation_of_the_same_guild_gives_one_community(db: Database) -> None:
+    async def create() -> tuple[Community, bool]:
+        async with db.transaction() as session:
+            return await Repositories(session).communities.get_or_create(77, "Race", at=NOW)
+
+    (a, created_a), (b, created_b) = await asyncio.gather(create(), create())
+    assert a.id == b.id and a.secret == b.secret
+    assert sorted([created_a, created_b]) == [False, True]
+
+
+async def test_update_settings_changes_only_what_is_given(
+    db: Database, community: Community
+) -> None:
+    async with db.transaction() as session:
+        updated = await Repositories(session).communities.update_settings(
+            community.id, timezone="Europe/Lisbon", channel_id=123456789012345678, threshold=0.6
+        )
+    assert updated.timezone == "Europe/Lisbon"
+    assert updated.channel_id == 123456789012345678  # a Discord snowflake fits
+    assert updated.threshold == 0.6
+    assert (updated.name, updated.min_respondents, updated.secret) == (
+        community.name,
+        community.min_respondents,
+        community.secret,
+    )
+    async with db.transaction() as session:
+        cleared = await Repositories(session).communities.update_settings(
+            community.id, channel_id=None
+        )
+    assert cleared.channel_id is None and cleared.timezone == "Europe/Lisbon"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"timezone": "Mars/Olympus"},
+        {"threshold": 1.5},
+        {"threshold": float("nan")},
+        {"min_respondents": 0},
+        {"max_items": 0},
+        {"name": "  "},
+    ],
+)
+async def test_update_settings_refuses_bad_values(
+    db: Database, community: Community, changes: dict[str, object]
+) -> None:
+    async with db.transaction() as session:
+        with pytest.raises(ValueError):
+            await Repositories(session).communities.update_settings(community.id, **changes)
+        unchanged = await Repositories(session).communities.get(community.id)
+    assert unchanged == community
+
+
+async def test_update_settings_of_an_unknown_community(db: Database) -> None:
+    async with db.transaction() as session:
+        with pytest.raises(NotFoundError):
+            await Repositories(session).communities.update_settings(404, threshold=0.4)
+
+
+async def test_adopt_drop_and_list_patterns(db: Database, community: Community) -> None:
+    async with db.transaction() as session:
+        repo = Repositories(session).communities
+        assert await repo.adopt(community.id, "shared-harvest", at=NOW) is True
+        assert await repo.adopt(community.id, "shared-harvest", at=NOW) is False
+        assert await repo.adopt(community.id, "feedback-loop", at=NOW) is True
+    async with db.transaction() as session:
+        repo = Repositories(session).communities
+        slugs = [p.pattern_slug for p in await repo.list_adopted(community.id)]
+        assert slugs == ["feedback-loop", "shared-harvest"]
+        assert await repo.drop(community.id, "feedback-loop") is True
+        assert await repo.drop(community.id, "feedback-loop") is False
+        assert [p.pattern_slug for p in await repo.list_adopted(community.id)] == ["shared-harvest"]
+
+
+async def test_deleting_a_community_removes_what_it_stored(
+    db: Database, community: Community, other_community: Community, make_round: MakeRound
+) -> None:
+    round_, questions = await make_round(community)
+    kept, kept_questions = await make_round(other_community)
+    async with db.transaction() as session:
+        repos = Repositories(session)
+        await repos.communities.adopt(community.id, "p", at=NOW)
+        await repos.answers.record(
+            community.id, round_.id, "k", [AnswerInput(questions[0].id, 3)], at=NOW
+        )
+        await repos.answers.record(
+            other_community.id, kept.id, "k", [AnswerInput(kept_questions[0].id, 3)], at=NOW
+        )
+    async with db.transaction() as session:
+        assert await Repositories(session).communities.delete(community.id) is True
+    async with db.engine.connect() as connection:
+        counts = {
+            table: (await connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+            for table in ("communities", "adopted_patterns", "rounds", "questions", "answers")
+        }
+    # Only the other community's rows are left.
+    assert counts == {
+        "communities": 1,
+        "adopted_patterns": 0,
+        "rounds": 1,
+        "questions": 3,
+        "answers": 1,
+    }

@@ -1,0 +1,116 @@
+"""The engine: SQLite pragmas on every connection, folders created, data kept across restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from storage_support import NOW, MakeRound
+
+from vitalitybot.storage import Database, Repositories, open_database, upgrade
+from vitalitybot.storage.records import AnswerInput, Community, RoundKind, RoundStatus
+
+
+async def _pragmas(db: Database) -> dict[str, object]:
+    async with db.engine.connect() as connection:
+        return {
+            name: (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+
+
+EXPECTED = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1}
+
+
+async def test_pragmas_hold_on_a_brand_new_connection(db: Database) -> None:
+    await db.engine.dispose()  # drop pooled connections: the next one is new
+    assert await _pragmas(db) == EXPECTED
+
+
+async def test_pragmas_hold_on_every_connection_of_the_pool(db: Database) -> None:
+    # Two connections at once: the second cannot be the first one reused.
+    async with db.engine.connect() as first, db.engine.connect() as second:
+        for connection in (first, second):
+            fks = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar_one()
+            mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+            assert (fks, mode) == (1, "wal")
+
+
+async def test_migrating_leaves_foreign_keys_on_for_the_connection_it_used(db: Database) -> None:
+    await upgrade(db)  # borrows a pooled connection and switches foreign keys off meanwhile
+    assert await _pragmas(db) == EXPECTED
+    async with db.session() as session:
+        with pytest.raises(IntegrityError):
+            await Repositories(session).communities.adopt(999, "no-such-community", at=NOW)
+
+
+async def test_a_missing_folder_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "bot.sqlite3"
+    database = open_database(f"sqlite+aiosqlite:///{path}")
+    try:
+        assert path.parent.is_dir()
+        await upgrade(database)
+        assert path.is_file()
+    finally:
+        await database.dispose()
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await Repositories(session).communities.get_or_create(5, "Doomed", at=NOW)
+            raise RuntimeError("the use-case failed half-way")
+    async with db.session() as session:
+        assert await Repositories(session).communities.get_by_guild(5) is None
+
+
+async def test_a_restart_keeps_everything(
+    db: Database, db_url: str, community: Community, make_round: MakeRound
+) -> None:
+    round_, questions = await make_round(community)
+    async with db.transaction() as session:
+        repos = Repositories(session)
+        await repos.communities.adopt(community.id, "p", at=NOW)
+        await repos.communities.update_settings(community.id, threshold=0.7)
+        await repos.answers.record(
+            community.id, round_.id, "k1", [AnswerInput(questions[0].id, 4)], at=NOW
+        )
+        await repos.rounds.close(community.id, round_.id, at=NOW + timedelta(days=5))
+    await db.dispose()
+
+    reopened = open_database(db_url)
+    try:
+        assert await upgrade(reopened) == "0001"  # start-up migration is a no-op
+        async with reopened.session() as session:
+            repos = Repositories(session)
+            again = await repos.communities.get_by_guild(community.guild_id)
+            assert again == replace(community, threshold=0.7)
+            assert [a.pattern_slug for a in await repos.communities.list_adopted(community.id)] == [
+                "p"
+            ]
+            stored = await repos.rounds.get(community.id, round_.id)
+            assert stored is not None and stored.status is RoundStatus.CLOSED
+            assert stored.kind is RoundKind.SURVEY
+            assert await repos.rounds.list_questions(community.id, round_.id) == questions
+            answers = await repos.answers.list_answers(community.id, round_.id)
+            assert [(a.respondent_key, a.value) for a in answers] == [("k1", 4)]
+    finally:
+        await reopened.dispose()
+
+
+async def test_two_databases_migrated_at_once_stay_separate(tmp_path: Path) -> None:
+    first = open_database(f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}")
+    second = open_database(f"sqlite+aiosqlite:///{tmp_path / 'two.sqlite3'}")
+    try:
+        await asyncio.gather(upgrade(first), upgrade(second))
+        async with first.transaction() as session:
+            await Repositories(session).communities.get_or_create(1, "Only in one", at=NOW)
+        async with second.session() as session:
+            assert await Repositories(session).communities.list_all() == []
+    finally:
+        await first.dispose()
+        await second.dispose()

@@ -1,0 +1,104 @@
+"""The Alembic migrations build exactly the schema the models describe, both ways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column, Integer, MetaData, inspect
+from sqlalchemy.engine import Connection
+
+from vitalitybot.storage import Database, current, downgrade, head_revision, open_database, upgrade
+from vitalitybot.storage.migrate import MigrationsNotFoundError, migrations_dir
+from vitalitybot.storage.models import Base
+
+TABLES = {
+    "communities",
+    "adopted_patterns",
+    "schedules",
+    "rounds",
+    "questions",
+    "respondents",
+    "answers",
+    "scores",
+    "suggestions",
+    "member_prefs",
+    "harvests",
+    "deliveries",
+}
+
+
+async def _diff(db: Database, metadata: MetaData = Base.metadata) -> list[Any]:
+    def compare(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(compare)
+
+
+async def _tables(db: Database) -> set[str]:
+    async with db.engine.connect() as connection:
+        return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+
+
+async def test_head_is_the_initial_revision_and_upgrade_reaches_it(db: Database) -> None:
+    assert head_revision() == "0001"
+    assert await current(db) == "0001"
+    assert await _tables(db) >= TABLES
+
+
+async def test_migrated_schema_matches_the_models(db: Database) -> None:
+    assert await _diff(db) == []
+
+
+async def test_the_comparison_would_notice_a_model_change(db: Database) -> None:
+    # Guard against a comparison that always comes back empty.
+    changed = MetaData(naming_convention=Base.metadata.naming_convention)
+    for table in Base.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["rounds"].append_column(Column("mood", Integer, nullable=True))
+    diff = await _diff(db, changed)
+    assert [entry[0] for entry in diff] == ["add_column"]
+    assert diff[0][3].name == "mood"
+
+
+async def test_downgrade_to_base_then_upgrade_again(db: Database) -> None:
+    assert await downgrade(db, "base") is None
+    assert await _tables(db) & TABLES == set()
+    assert await upgrade(db) == "0001"
+    assert await _diff(db) == []
+
+
+async def test_upgrading_an_upgraded_database_changes_nothing(db: Database) -> None:
+    assert await upgrade(db) == "0001"
+    assert await _diff(db) == []
+
+
+async def test_upgrade_by_url_creates_the_file_and_its_folder(tmp_path: Any) -> None:
+    path = tmp_path / "new" / "nested" / "bot.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    assert await upgrade(url) == "0001"  # runs here, inside the test's event loop
+    assert path.is_file()
+    database = open_database(url)
+    try:
+        assert await current(database) == "0001"
+        assert await _diff(database) == []
+    finally:
+        await database.dispose()
+
+
+def test_migrations_folder_is_found_from_the_package() -> None:
+    folder = migrations_dir()
+    assert (folder / "env.py").is_file()
+    assert (folder / "versions" / "0001_initial.py").is_file()
+
+
+def test_a_missing_migrations_folder_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr("vitalitybot.storage.migrate.MIGRATIONS_DIR", tmp_path / "nowhere")
+    with pytest.raises(MigrationsNotFoundError, match="migrations"):
+        migrations_dir()
