@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
+DEFAULT_HEALTH_HOST = "127.0.0.1"
 
 
 class Settings(BaseSettings):
@@ -39,7 +40,16 @@ class Settings(BaseSettings):
         default=None, description="Another Discord-compatible gateway URL (tests)."
     )
     log_level: str = Field(default="INFO")
-    log_json: bool = Field(default=False)
+    log_json: bool = Field(default=False, description="Log JSON lines instead of text.")
+    health_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Port of the /healthz and /metrics listener; unset = no listener.",
+    )
+    health_host: str = Field(
+        default=DEFAULT_HEALTH_HOST, description="Address the health listener binds to."
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

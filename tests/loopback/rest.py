@@ -188,6 +188,10 @@ class RestApi:
         )
         if limited is not None:
             return json_response(limited.body(), 429, limited.response_headers())
+        failing = self.server.failures.get(f"{request.method} {record.route}")
+        if failing:
+            status = failing.pop(0)
+            return json_response({"message": f"{status}: Server Error", "code": 0}, status)
         if (
             not interaction_route
             and request.headers.get("Authorization") != f"Bot {self.server.token}"

@@ -54,6 +54,8 @@ class LoopbackDiscord:
         self.requests: list[RequestRecord] = []
         self.unhandled: list[RequestRecord] = []
         self.rate_limited = 0
+        self.failures: dict[str, list[int]] = {}
+        """Statuses the next requests to a route ("POST /channels/{channel_id}/messages") get."""
         self.port = 0
         self._rest = RestApi(self)
         self._runner: web.AppRunner | None = None
@@ -294,6 +296,17 @@ class LoopbackDiscord:
         if route not in known:
             raise ValueError(f"unknown route {route!r}; known: {sorted(known)}")
         self.limits.force(route, count, retry_after, is_global=is_global)
+
+    def fail_next(self, route: str, count: int = 1, *, status: int = 503) -> None:
+        """The next ``count`` requests to ``route`` answer ``status`` (an outage, say).
+
+        discord.py retries 500, 502, 504 and 524 itself (sleeping 1, 3, 5... seconds); other
+        5xx, such as 503, reach the bot as ``DiscordServerError`` at once.
+        """
+        known = {f"{method} {path}" for method, path, _ in self._rest.routes()}
+        if route not in known:
+            raise ValueError(f"unknown route {route!r}; known: {sorted(known)}")
+        self.failures.setdefault(route, []).extend([status] * count)
 
     def allow_privileged_intents(self, allowed: bool) -> None:
         """When False, IDENTIFY with members/presences/message_content closes with 4014."""

@@ -204,3 +204,18 @@ async def test_routes_the_server_does_not_know_answer_404_and_are_recorded(
     assert unhandled.path.startswith(
         f"/api/v10/channels/{loopback_guild.general.id}/messages/{message.id}/reactions/"
     )
+
+
+async def test_a_forced_server_error_reaches_the_bot_and_the_next_request_succeeds(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    bot = SampleBot(sync=False)
+    loopback_server.fail_next("POST /channels/{channel_id}/messages", status=503)
+
+    async with connected_client(loopback_server, bot):
+        general = text_channel(bot, loopback_guild.general.id)
+        with pytest.raises(discord.DiscordServerError):
+            await general.send("during the outage")
+        await general.send("after it")
+
+    assert [m.content for m in loopback_guild.general.messages] == ["after it"]

@@ -1,9 +1,10 @@
-"""Services over a real SQLite file migrated by the real Alembic, a ManualClock, the
+"""Services over a real database (SQLite, and PostgreSQL when configured: see the `db`
+fixture in tests/conftest.py) migrated by the real Alembic, a ManualClock, the
 shipped patterns, and honest fakes of the two edges (tests/services/fakes.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,12 @@ import pytest
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import Services, setup_community
-from vitalitybot.storage import Database, open_database, upgrade
+from vitalitybot.services import Services, adopt_pattern, setup_community
+from vitalitybot.storage import Database
 from vitalitybot.storage.records import Community
 
 from .fakes import FixedDirectory, RecordingNotifier
-from .support import GUILD, MEMBERS, START, TIMEZONE
+from .support import COP, GUILD, MEMBERS, START, TIMEZONE
 
 
 @pytest.fixture(scope="session")
@@ -25,19 +26,6 @@ def library(shipped_patterns_dir: Path) -> Mapping[str, Pattern]:
     if "cop-commons-alignment" not in loaded.patterns:
         pytest.skip("the shipped patterns are not in patterns/ yet")
     return loaded.patterns
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}"
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    database = open_database(db_url)
-    await upgrade(database)
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture
@@ -96,3 +84,11 @@ def setup(svc: Services) -> Setup:
         return await setup_community(svc, guild_id, name, 42, TIMEZONE)
 
     return make
+
+
+@pytest.fixture
+async def community(svc: Services, setup: Setup) -> Community:
+    """The main test guild, set up, watching CoP–Commons Alignment."""
+    made = await setup()
+    await adopt_pattern(svc, GUILD, COP)
+    return made

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from vitalitybot.services import Services, adopt_pattern, answer_form, record_answers
+from vitalitybot.services import Services, adopt_pattern, answer_form, open_round, record_answers
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import AnswerInput, Question, QuestionKind, Round
+from vitalitybot.storage.records import AnswerInput, Community, Question, QuestionKind, Round
 
 # Monday 5 January 2026, 08:00 UTC: the first Tuesday of the month is the next day.
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -62,3 +62,9 @@ async def rows(db: Database, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     async with db.session() as session:
         result = await session.execute(text(sql), params)
         return [tuple(row) for row in result]
+
+
+async def open_survey(svc: Services, community: Community, period: str = "2026-01-06") -> Round:
+    round_ = await open_round(svc, community.id, "survey", period=period)
+    assert round_ is not None
+    return round_

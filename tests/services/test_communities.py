@@ -201,3 +201,20 @@ async def test_status_shows_where_the_community_stands(
     assert "No feedback: mean 5.0" in text and "over the threshold" in text
     assert "3 of 10 members answered" in text
     assert "harvest: 403 Forbidden" in text
+
+
+async def test_running_setup_again_without_roles_keeps_them(svc: Services) -> None:
+    await setup_community(svc, GUILD, "Nurses", 42, "UTC", coordinator_role_id=7)
+    again = await setup_community(svc, GUILD, "Nurses", 99, "UTC")
+    assert (again.channel_id, again.coordinator_role_id) == (99, 7)
+
+
+async def test_a_kind_without_a_schedule_gets_its_default_on_adoption(
+    svc: Services, setup: Setup
+) -> None:
+    await setup()
+    mine = await set_schedule(svc, GUILD, "checkin", "monthly", "15", "18:00")
+    result = await adopt_pattern(svc, GUILD, COP)
+    assert [s.kind for s in result.schedules] == [RoundKind.SURVEY]
+    kept = {v.schedule.kind: v.schedule for v in (await status(svc, GUILD)).schedules}
+    assert kept[RoundKind.CHECKIN] == mine.schedule

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
@@ -23,7 +24,7 @@ from vitalitybot.storage.records import AnswerInput, Round, RoundKind, RoundStat
 
 from .conftest import MakeServices, Setup
 from .fakes import RecordingNotifier
-from .support import GUILD, MEMBERS, adopt, questions_of, rate, rows
+from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, questions_of, rate, rows
 
 # The community's check-in: the first Tuesday of each month, 10:00 in Berlin.
 JAN_CHECKIN = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
@@ -228,3 +229,26 @@ async def test_closed_rounds_leave_no_jobs_behind(
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))
     assert {job.id.split(":")[0] for job in runner.jobs()} == {"open"}
     assert (await status(svc, GUILD)).recent_rounds[0].round.status is RoundStatus.CLOSED
+
+
+async def test_one_communitys_broken_schedule_never_stops_the_others(
+    svc: Services,
+    setup: Setup,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = await setup(GUILD)
+    await setup(OTHER_GUILD, name="Maintainers")
+    await adopt(svc, guild_id=GUILD)
+    await adopt(svc, guild_id=OTHER_GUILD)
+    async with db.transaction() as session:  # a zone name that no longer exists
+        await session.execute(
+            text("UPDATE communities SET timezone = 'Nowhere/Atlantis' WHERE id = :id"),
+            {"id": broken.id},
+        )
+    _, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    assert [(p.guild_id, p.kind) for p in notifier.posts] == [(OTHER_GUILD, "round")]
+    assert f"community {broken.id}: could not arm schedule" in caplog.text

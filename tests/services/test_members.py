@@ -32,13 +32,6 @@ from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, questions_of, rate, row
 ME, OTHER = MEMBERS[0], MEMBERS[1]
 
 
-@pytest.fixture
-async def community(svc: Services, setup: Setup) -> Community:
-    made = await setup()
-    await adopt(svc)
-    return made
-
-
 async def rows_naming(db: Database, member_id: int, key: str) -> dict[str, int]:
     """Rows of every member-level table that name the member, by id or by key."""
     counts = {

@@ -1,15 +1,15 @@
-"""Storage tests run on a real SQLite file in tmp_path, migrated by the real Alembic."""
+"""Storage tests run on a real database migrated by the real Alembic: a SQLite file in
+tmp_path, and a fresh PostgreSQL database when one is configured (``db`` and ``db_url``
+come from tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from storage_support import NOW, MakeRound
 
-from vitalitybot.storage import Database, Repositories, open_database, upgrade
+from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.records import (
     Community,
     Question,
@@ -18,20 +18,6 @@ from vitalitybot.storage.records import (
     Round,
     RoundKind,
 )
-
-
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'vitalitybot.sqlite3'}"
-
-
-@pytest.fixture
-async def db(db_url: str) -> AsyncIterator[Database]:
-    """Overrides the root fixture so tests here can reopen the same file by ``db_url``."""
-    database = open_database(db_url)
-    await upgrade(database)
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture

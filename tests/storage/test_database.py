@@ -26,11 +26,13 @@ async def _pragmas(db: Database) -> dict[str, object]:
 EXPECTED = {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 5000, "synchronous": 1}
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_hold_on_a_brand_new_connection(db: Database) -> None:
     await db.engine.dispose()  # drop pooled connections: the next one is new
     assert await _pragmas(db) == EXPECTED
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_hold_on_every_connection_of_the_pool(db: Database) -> None:
     # Two connections at once: the second cannot be the first one reused.
     async with db.engine.connect() as first, db.engine.connect() as second:
@@ -40,6 +42,7 @@ async def test_pragmas_hold_on_every_connection_of_the_pool(db: Database) -> Non
             assert (fks, mode) == (1, "wal")
 
 
+@pytest.mark.sqlite_only
 async def test_migrating_leaves_foreign_keys_on_for_the_connection_it_used(db: Database) -> None:
     await upgrade(db)  # borrows a pooled connection and switches foreign keys off meanwhile
     assert await _pragmas(db) == EXPECTED

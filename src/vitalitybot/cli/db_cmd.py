@@ -1,4 +1,5 @@
-"""``vitalitybot db ...``: bring the database schema up to date, or say where it is.
+"""``vitalitybot db ...``: bring the database schema up to date, say where it is, or
+back a SQLite database up while the bot runs.
 
 Each action registers itself from ``_ACTIONS``, so a new one (``db backup``) is one
 function and one line there.
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -23,7 +26,7 @@ log = logging.getLogger(__name__)
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "db",
-        help="database schema: upgrade, current",
+        help="database schema and backups: upgrade, current, backup",
         description="Manage the database schema (Alembic migrations).",
     )
     actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
@@ -59,9 +62,24 @@ def _register_current(actions: argparse._SubParsersAction[argparse.ArgumentParse
     parser.set_defaults(handler=_current)
 
 
+def _register_backup(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = actions.add_parser(
+        "backup",
+        help="copy a live SQLite database to PATH, consistently",
+        description=(
+            "Copy the SQLite database to PATH with SQLite's online backup API: safe while "
+            "the bot runs and writes. For PostgreSQL use pg_dump."
+        ),
+    )
+    parser.add_argument("path", metavar="PATH", type=Path, help="the new backup file")
+    _add_url(parser)
+    parser.set_defaults(handler=_backup)
+
+
 _ACTIONS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _register_upgrade,
     _register_current,
+    _register_backup,
 )
 
 
@@ -108,6 +126,71 @@ def _current(args: argparse.Namespace) -> int:
         "run `vitalitybot db upgrade`"
     )
     return 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    url = _url(args)
+    if url is None:
+        return 2
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        print(
+            f"error: `db backup` copies SQLite databases; {_shown(url)} is "
+            f"{parsed.get_backend_name()}: use pg_dump (pg_dump -Fc -f backup.dump DBNAME)",
+            file=sys.stderr,
+        )
+        return 2
+    source = sqlite_file(parsed)
+    if source is None:
+        print(f"error: {_shown(url)} is an in-memory database: nothing to copy", file=sys.stderr)
+        return 2
+    target: Path = args.path
+    if target.exists():
+        print(f"error: {target} exists; back up to a new file", file=sys.stderr)
+        return 2
+    if not source.is_file():
+        print(f"error: no database file at {source}", file=sys.stderr)
+        return 1
+    try:
+        check = backup_sqlite(source, target)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"error: could not back up {source} to {target}: {exc}", file=sys.stderr)
+        return 1
+    if check != "ok":
+        print(f"error: the copy at {target} failed its integrity check: {check}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {target} ({target.stat().st_size} bytes, integrity ok)")
+    return 0
+
+
+def backup_sqlite(source: Path, target: Path) -> str:
+    """Copy ``source`` to ``target`` in one step of the online backup API.
+
+    One step holds a read snapshot for the whole copy, so the copy is the database as
+    of one moment, whatever other connections write meanwhile (WAL lets them go on).
+    The copy is written beside ``target`` and renamed into place, so a failure never
+    leaves a partial backup under that name, and it is switched out of WAL so the
+    backup is one self-contained file. Returns ``PRAGMA integrity_check`` of the copy.
+    """
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    # mode=rw: a missing source is an error, never a new empty database.
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+            check = str(dst.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            dst.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        src.close()
+    partial.replace(target)
+    return check
 
 
 def _url(args: argparse.Namespace) -> str | None:

@@ -19,30 +19,41 @@ pickle, and loading a pickle runs code chosen by whoever wrote it.
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
+import io
 import logging
+import operator
 import os
 import pickle
 import tempfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from vitalitybot.patterns.model import Problem
+from vitalitybot.patterns import model
+from vitalitybot.patterns.model import Pattern, Problem
 
 logger = logging.getLogger(__name__)
 
 CACHE_FORMAT = 2
 _MAGIC = b"vitalitybot-patterns\n"
-# Modules whose code decides what a file parses to; editing any of them retires caches.
+# Modules whose code decides what a file parses to (or how it is stored); editing any
+# of them retires caches.
 _PARSER_MODULES = (
     "block.py",
+    "cache.py",
     "errors.py",
     "header.py",
     "inline.py",
     "items.py",
     "model.py",
     "parse.py",
+    "parts.py",
+    "fields.py",
+    "steps.py",
     "remedies.py",
     "rhythms.py",
     "sections.py",
@@ -63,6 +74,47 @@ class Entry(NamedTuple):
     slug_line: int | None
     blob: bytes | None
     problem: Problem | None
+
+
+def _constructor_call(cls: type[Any]) -> Callable[[Any], tuple[Any, ...]] | None:
+    """A reducer that rebuilds ``cls`` by calling it with its fields in order."""
+    fields = dataclasses.fields(cls)
+    if len(fields) < 2 or not all(f.init and not f.kw_only for f in fields):
+        return None  # the default pickling is the safe choice
+    values = operator.attrgetter(*(f.name for f in fields))
+
+    def reduce(obj: Any) -> tuple[Any, ...]:
+        return cls, values(obj)
+
+    return reduce
+
+
+# Frozen dataclasses pickle through a generic __getstate__/__setstate__ pair that is
+# slow; rebuilding them by calling the class with their fields halves both pickling and
+# unpickling. The table applies to the cache's own pickler only, not to other pickling.
+_DISPATCH: dict[type[Any], Callable[[Any], Any]] = dict(copyreg.dispatch_table)
+for _cls in (
+    model.Pattern,
+    model.Sign,
+    model.Step,
+    model.Rhythm,
+    model.Remedy,
+    model.Score,
+    model.Relationship,
+    model.Duration,
+    model.Replant,
+):
+    if (_reducer := _constructor_call(_cls)) is not None:
+        _DISPATCH[_cls] = _reducer
+
+
+def encode_pattern(pattern: Pattern) -> bytes:
+    """A pattern as bytes for the cache (read back with ``pickle.loads``)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(pattern)
+    return buffer.getvalue()
 
 
 def parser_fingerprint() -> str:
@@ -111,7 +163,11 @@ def read_cache(path: Path, root: Path, fingerprint: str) -> dict[str, Entry]:
     if not isinstance(entries, dict):
         logger.warning("ignoring pattern cache %s: no entries", path)
         return {}
-    return {relative: Entry(*entry) for relative, entry in entries.items()}
+    try:
+        return {relative: Entry(*entry) for relative, entry in entries.items()}
+    except TypeError as error:
+        logger.warning("ignoring pattern cache %s: malformed entries (%s)", path, error)
+        return {}
 
 
 def write_cache(path: Path, root: Path, fingerprint: str, entries: dict[str, Entry]) -> None:

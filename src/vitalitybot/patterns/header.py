@@ -30,7 +30,7 @@ from vitalitybot.patterns.errors import PatternFileError
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 try:
-    from yaml.cyaml import CParser as _CParser
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None  # type: ignore[assignment,misc]
 
@@ -56,16 +56,18 @@ class Header:
         return _file_line(self.segments, self.yaml_line, node_line)
 
     def line_of(self, path: Sequence[str | int]) -> int:
-        """The file line of a nested key or list entry, or the nearest enclosing one."""
+        """The file line of a nested key (or list entry); for a path that does not exist,
+        the line of the deepest key that does."""
         node: Node | None = self.root
         line = 1
         for step in path:
             if node is None:
                 break
-            line = self.file_line(node.start_mark.line)
-            node = _child(node, step)
-            if node is not None:
-                line = self.file_line(node.start_mark.line)
+            found = _child(node, step)
+            if found is None:
+                break
+            marker, node = found
+            line = self.file_line(marker.start_mark.line)
         return line
 
 
@@ -77,14 +79,15 @@ def _file_line(segments: tuple[tuple[int, int], ...], yaml_line: int, node_line:
     return yaml_line + original + (node_line - composed)
 
 
-def _child(node: Node, step: str | int) -> Node | None:
+def _child(node: Node, step: str | int) -> tuple[Node, Node] | None:
+    """(the node that marks the step's line: a key or a list entry, the step's value)."""
     if isinstance(node, MappingNode):
         for key, value in node.value:
             if isinstance(key, ScalarNode) and key.value == step:
-                return value
+                return key, value
     elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
-        child: Node = node.value[step]
-        return child
+        item: Node = node.value[step]
+        return item, item
     return None
 
 
@@ -160,7 +163,7 @@ def _selected_blocks(
         segments.append((composed_line, index))
         pieces.extend(lines[index:end])
         composed_line += end - index
-    return "\n".join(pieces), tuple(segments), {key: index for key, index in starts}
+    return "\n".join(pieces), tuple(segments), dict(starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +207,41 @@ def _compose(
             if keys is not None and key not in keys:
                 continue
             try:
-                data[key] = loader.construct_object(value_node, deep=True)
+                data[key] = _construct(loader, value_node, 0)
             except yaml.MarkedYAMLError as error:
                 raise _yaml_error(error, yaml_line) from None
     finally:
         loader.dispose()
     return _Composed(data, key_lines, root)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAX_DEPTH = 32
+
+
+def _construct(loader: yaml.SafeLoader, node: Node, depth: int) -> Any:
+    """Python values for a node, as SafeLoader would build them.
+
+    Plain strings, mappings and lists (nearly all of a frontmatter) are built directly,
+    which is several times faster than the generic constructor; everything else (numbers,
+    dates, merge keys, deep or self-referencing structures) goes to SafeLoader itself.
+    """
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if depth < _MAX_DEPTH:
+        if tag == _MAP and isinstance(node, MappingNode):
+            # Plain string keys only: merge keys ("<<") and unhashable keys need SafeLoader.
+            if all(key.tag == _STR for key, _ in node.value):
+                return {
+                    _construct(loader, key, depth + 1): _construct(loader, value, depth + 1)
+                    for key, value in node.value
+                }
+        elif tag == _SEQ and isinstance(node, SequenceNode):
+            return [_construct(loader, item, depth + 1) for item in node.value]
+    return loader.construct_object(node, deep=True)
 
 
 def _yaml_error(error: yaml.MarkedYAMLError, yaml_line: int) -> PatternFileError:

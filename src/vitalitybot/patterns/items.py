@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from vitalitybot.patterns.inline import plain
-from vitalitybot.patterns.sections import clean_title
+from vitalitybot.patterns.sections import Outline, Section, clean_title, leading_number
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+•]|(?P<number>\d{1,3})[.)])[ \t]+")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -25,6 +25,10 @@ _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<lead>(?:(?!\1).)+?)\1(?P<rest>.*)$", re.
 _SENTENCE_END = re.compile(r"(?<=[^\s.])[.!?](?=\s|$)|\s[—–]\s|:\s")
 _LEADING_PUNCT = " \t:.;,—–-"
 _LIST_FIRST = "-*+•"
+_ENUMERATOR = re.compile(r"(?:^|\s)\(\d{1,2}\)\s+")
+_LIST_INTRO = re.compile(r"^[^:;]{0,40}:\s+")
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(]?[A-Z])")
+_LIST_JOINER = re.compile(r"^\s*(?:and|or)\s+", re.IGNORECASE)
 TITLE_WORDS = 12
 
 
@@ -48,7 +52,7 @@ class Item:
     line: int  # 1-based file line where the item starts
     kind: ItemKind
     lead: bool  # the title came from a bold lead
-    number: int | None = None
+    number: int | None = None  # as written: "3." items, "**3. Title.**", "**Step 3:**"
     full: str = ""  # the whole item as plain text, title included
 
 
@@ -65,6 +69,40 @@ class _Raw:
 def items_of(lines: list[str], first_line: int) -> list[Item]:
     """The items a reader would list from these lines (see :func:`pick_items`)."""
     return pick_items(split_items(lines, first_line))
+
+
+def section_items(outline: Outline, section: Section) -> list[Item]:
+    """A section's list: the items of its own text, else those of its sub-sections."""
+    first, lines = outline.own_lines(section)
+    items = items_of(lines, outline.file_line(first))
+    if items:
+        return items
+    found: list[Item] = []
+    for child in section.children:
+        found.extend(section_items(outline, child))
+    return found
+
+
+def paragraphs(lines: list[str]) -> Iterator[str]:
+    """The plain text of each paragraph, quote markers dropped: cheaper than items when
+    only the wording matters."""
+    current: list[str] = []
+    for line in lines:
+        text = line.strip()
+        if text.startswith(">"):
+            text = text.lstrip(">").strip()
+        listed = _LIST_ITEM.match(text) if text[:1] in _LIST_FIRST or text[:1].isdigit() else None
+        if listed is not None:  # each list item is a paragraph of its own
+            if current:
+                yield plain(" ".join(current))
+            current = [text[listed.end() :]]
+        elif text and not text.startswith("#") and not _RULE.match(text):
+            current.append(text)
+        elif current:
+            yield plain(" ".join(current))
+            current = []
+    if current:
+        yield plain(" ".join(current))
 
 
 def split_items(lines: list[str], first_line: int) -> list[Item]:
@@ -98,7 +136,7 @@ def pick_items(items: list[Item]) -> list[Item]:
             if item.lead or (item.kind in peer_kinds and kept):
                 kept.append(item)
             elif kept:
-                kept[-1] = _absorb(kept[-1], item)
+                kept[-1] = absorb(kept[-1], item)
         return kept
     listed = [item for item in items if item.kind is not ItemKind.PARAGRAPH]
     if len(listed) >= 2:
@@ -106,14 +144,16 @@ def pick_items(items: list[Item]) -> list[Item]:
     return items
 
 
-def _absorb(owner: Item, extra: Item) -> Item:
+def absorb(owner: Item, extra: Item) -> Item:
+    """``owner`` with ``extra`` appended to its text (a continuation or a sub-item)."""
     if extra.kind is ItemKind.PARAGRAPH:
         addition, separator = extra.full, "\n\n"
     else:
         marker = "-" if extra.kind is ItemKind.BULLET else f"{extra.number}."
         addition, separator = f"{marker} {extra.full}", "\n"
     text = f"{owner.text}{separator}{addition}" if owner.text else addition
-    return replace(owner, text=text, full=f"{owner.full}{separator}{addition}")
+    full = f"{owner.full}{separator}{addition}" if owner.full else addition
+    return replace(owner, text=text, full=full)
 
 
 def _group(lines: list[str]) -> Iterator[_Raw]:
@@ -202,10 +242,79 @@ def _to_item(raw: _Raw, first_line: int) -> Item | None:
         if title:
             after = plain(lead.group("rest")).lstrip(_LEADING_PUNCT)
             text = "\n\n".join(p for p in (after, *rest) if p)
-            return Item(title, text, line, raw.kind, True, raw.number, full)
+            number = raw.number if raw.number is not None else leading_number(lead.group("lead"))
+            return Item(title, text, line, raw.kind, True, number, full)
     title, remainder = _first_sentence(first)
     text = "\n\n".join(p for p in (remainder, *rest) if p)
     return Item(title, text, line, raw.kind, False, raw.number, full)
+
+
+def sentences_as_items(items: list[Item]) -> list[Item]:
+    """A list written as one or two paragraphs of sentences, one item per sentence.
+
+    "Signs of decay" are sometimes prose: "Care Circles become rote. The repository
+    stagnates. ..." A survey needs one item per sign, and each sentence is one. Lists
+    that are already lists (bullets, bold leads, three or more paragraphs) are kept.
+    """
+    if (
+        not items
+        or len(items) > 2
+        or any(i.lead or i.kind is not ItemKind.PARAGRAPH for i in items)
+    ):
+        return items
+    split: list[Item] = []
+    for item in items:
+        for sentence in _inline_entries(item.full.replace("\n\n", " ")):
+            title, rest = _first_sentence(sentence)
+            split.append(Item(title, rest, item.line, ItemKind.PARAGRAPH, False, None, sentence))
+    return split if len(split) > len(items) else items
+
+
+def _inline_entries(text: str) -> list[str]:
+    """ "(1) ... (2) ..." enumerations, "Watch for: a; b; c" lists, else sentences."""
+    if len(_ENUMERATOR.findall(text)) >= 2:
+        parts = [part.strip() for part in _ENUMERATOR.split(text)]
+    elif text.count(";") >= 2:
+        parts = split_list(_LIST_INTRO.sub("", text, count=1).rstrip("."), separators=";")
+    else:
+        return sentences(text)
+    return [part[:1].upper() + part[1:] for part in parts if part]
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; never split inside parentheses or quotations."""
+    found: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        candidate = text[start : match.start()]
+        balanced = (
+            candidate.count("(") <= candidate.count(")")
+            and candidate.count('"') % 2 == 0
+            and candidate.count("“") <= candidate.count("”")
+        )
+        if balanced:
+            found.append(candidate.strip())
+            start = match.end()
+    found.append(text[start:].strip())
+    return [sentence for sentence in found if sentence]
+
+
+def split_list(text: str, separators: str = ",;") -> list[str]:
+    """The phrases of an inline list: "a, b (with c, d), and e" -> a, b (with c, d), e."""
+    phrases: list[str] = []
+    depth, start = 0, 0
+    for position, char in enumerate(text):
+        if char in "([“":
+            depth += 1
+        elif char in ")]”":
+            depth = max(0, depth - 1)
+        elif char in separators and depth == 0:
+            phrases.append(text[start:position])
+            start = position + 1
+    phrases.append(text[start:])
+    cleaned = [_LIST_JOINER.sub("", phrase.strip(' \t"')).strip() for phrase in phrases]
+    # 'time to "show up," and ...': the comma sat inside the quotes; close them again.
+    return [p + '"' if p.count('"') % 2 else p for p in cleaned if p]
 
 
 def clean_lead(lead: str) -> str:

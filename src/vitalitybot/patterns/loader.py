@@ -30,7 +30,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vitalitybot.patterns.cache import Entry, parser_fingerprint, read_cache, write_cache
+from vitalitybot.patterns.cache import (
+    Entry,
+    encode_pattern,
+    parser_fingerprint,
+    read_cache,
+    write_cache,
+)
 from vitalitybot.patterns.errors import PatternFileError
 from vitalitybot.patterns.model import Pattern, Problem
 from vitalitybot.patterns.parse import parse_file
@@ -43,7 +49,6 @@ RACY_WINDOW_NS = 2_000_000_000
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 400
 MAX_WORKERS = 2
-_PICKLE = pickle.HIGHEST_PROTOCOL
 
 
 class _Patterns(Mapping[str, Pattern]):
@@ -218,7 +223,9 @@ def _worker_count(files: int, requested: int | None) -> int:
 
 
 def _parse_in_workers(files: list[_File], count: int) -> dict[str, Entry]:
-    chunks = [files[start :: count * 4] for start in range(count * 4)]
+    # Many small chunks: a worker that gets less CPU (a busy machine) holds up the end less.
+    pieces = count * 16
+    chunks = [files[start::pieces] for start in range(pieces)]
     context = multiprocessing.get_context("fork")
     entries: dict[str, Entry] = {}
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
@@ -251,8 +258,11 @@ def _parse(file: _File, *, keep_blob: bool) -> tuple[Entry, Pattern | None]:
         parsed = parse_file(file.path, text)
     except PatternFileError as error:
         return problem(error.line, error.reason)
+    except Exception as error:  # a parser bug must cost one file, not the whole library
+        logger.exception("could not parse %s", file.path)
+        return problem(None, f"could not be parsed ({type(error).__name__}: {error})")
     pattern = parsed.pattern
-    blob = pickle.dumps(pattern, protocol=_PICKLE) if keep_blob else None
+    blob = encode_pattern(pattern) if keep_blob else None
     return Entry(file.size, file.mtime_ns, pattern.slug, parsed.slug_line, blob, None), pattern
 
 

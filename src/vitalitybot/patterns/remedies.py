@@ -35,196 +35,22 @@ _FEEDBACK_TITLE = re.compile(
     r"|\b(?:report|hear|reporting|hearing)\s+back\b",
     re.IGNORECASE,
 )
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "can",
-        "cannot",
-        "couldn",
-        "d",
-        "didn",
-        "doesn",
-        "don",
-        "hadn",
-        "hasn",
-        "haven",
-        "isn",
-        "ll",
-        "m",
-        "re",
-        "s",
-        "shouldn",
-        "t",
-        "ve",
-        "wasn",
-        "weren",
-        "won",
-        "wouldn",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "done",
-        "down",
-        "during",
-        "each",
-        "either",
-        "even",
-        "ever",
-        "every",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "let",
-        "like",
-        "made",
-        "make",
-        "makes",
-        "many",
-        "may",
-        "me",
-        "might",
-        "more",
-        "most",
-        "much",
-        "must",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "often",
-        "on",
-        "once",
-        "one",
-        "only",
-        "or",
-        "other",
-        "others",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "per",
-        "rather",
-        "really",
-        "same",
-        "say",
-        "says",
-        "she",
-        "should",
-        "since",
-        "so",
-        "some",
-        "still",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "thus",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "upon",
-        "us",
-        "use",
-        "used",
-        "very",
-        "via",
-        "was",
-        "we",
-        "well",
-        "were",
-        "what",
-        "when",
-        "where",
-        "whether",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "within",
-        "without",
-        "would",
-        "yet",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-    ]
-)
+_STOP_WORDS_TEXT = """
+    a about above after again against all also am an and any are as at be because been
+    can cannot couldn d didn doesn don hadn hasn haven isn ll m re s shouldn t ve wasn
+    weren won wouldn before being below between both but by can could did do does doing
+    done down during each either even ever every few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself
+    just let like made make makes many may me might more most much must my myself no nor
+    not now of off often on once one only or other others our ours ourselves out over
+    own per rather really same say says she should since so some still such than that
+    the their theirs them themselves then there these they this those through thus to
+    too under until up upon us use used very via was we well were what when where
+    whether which while who whom whose why will with within without would yet you your
+    yours yourself yourselves
+"""
+# Words that say nothing about a subject; the contractions' leftovers ("don", "t") too.
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 _stemmer = snowballstemmer.stemmer("english")
 _stems: dict[str, str] = {}
@@ -235,13 +61,13 @@ def tokens(text: str) -> list[str]:
     words = _WORD.findall(text.lower())
     stems = _stems
     try:
-        return [stem for stem in map(stems.__getitem__, words) if stem]
-    except KeyError:
+        return list(filter(None, map(stems.__getitem__, words)))
+    except KeyError:  # words not seen before: stem them once
         unknown = list({w for w in words if w not in stems})
         for word, stem in zip(unknown, _stemmer.stemWords(unknown), strict=True):
             # Stop words and one-letter stems map to "" and are dropped.
             stems[word] = "" if word in STOP_WORDS or len(stem) < 2 else stem
-        return [stem for stem in map(stems.__getitem__, words) if stem]
+        return list(filter(None, map(stems.__getitem__, words)))
 
 
 def _weighted(title: str, body: str, title_weight: int) -> Counter[str]:
@@ -254,34 +80,40 @@ def _weighted(title: str, body: str, title_weight: int) -> Counter[str]:
 _SUBLINEAR = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
 
 
-def _vector(counts: Counter[str], idf: Mapping[str, float], unseen: float) -> dict[str, float]:
-    """Sublinear TF (1 + ln n) times IDF, normalised to length 1."""
+def _vector(counts: Counter[str], idf: Mapping[str, float]) -> tuple[dict[str, float], float]:
+    """Sublinear TF (1 + ln n) times IDF, and the vector's length."""
     sublinear = _SUBLINEAR
     vector = {
-        t: (sublinear[n] if n < 64 else 1.0 + math.log(n)) * idf.get(t, unseen)
-        for t, n in counts.items()
+        t: (sublinear[n] if n < 64 else 1.0 + math.log(n)) * idf[t] for t, n in counts.items()
     }
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    if not norm:
-        return {}
-    scale = 1.0 / norm
-    return {t: v * scale for t, v in vector.items()}
+    return vector, math.hypot(*vector.values())
 
 
 def similarities(signs: Sequence[Sign], steps: Sequence[Step]) -> list[list[float]]:
-    """Cosine similarity of every sign (rows) to every step (columns)."""
+    """Cosine similarity of every sign (rows) to every step (columns).
+
+    Document frequencies count the steps and the signs together, so the pattern's own
+    subject ("CoP", "commons"), which runs through all of them, weighs little, and the
+    words that single out one step or one sign weigh most.
+    """
     step_counts = [_weighted(s.title, s.text, STEP_TITLE_WEIGHT) for s in steps]
-    documents = len(step_counts)
+    sign_counts = [_weighted(s.title, s.text, SIGN_TITLE_WEIGHT) for s in signs]
     frequency: Counter[str] = Counter()
-    for counts in step_counts:
+    for counts in (*step_counts, *sign_counts):
         frequency.update(counts.keys())
-    idf = {t: math.log((1 + documents) / (1 + df)) + 1.0 for t, df in frequency.items()}
-    unseen = math.log(1 + documents) + 1.0
-    step_vectors = [_vector(c, idf, unseen) for c in step_counts]
+    documents = len(step_counts) + len(sign_counts)
+    by_frequency = [math.log((1 + documents) / (1 + df)) + 1.0 for df in range(documents + 1)]
+    idf = {t: by_frequency[df] for t, df in frequency.items()}
+    step_vectors = [_vector(counts, idf) for counts in step_counts]
     rows: list[list[float]] = []
-    for sign in signs:
-        query = _vector(_weighted(sign.title, sign.text, SIGN_TITLE_WEIGHT), idf, unseen)
-        rows.append([_dot(query, vector) for vector in step_vectors])
+    for counts in sign_counts:
+        query, query_length = _vector(counts, idf)
+        rows.append(
+            [
+                _dot(query, vector) / (query_length * length) if query_length and length else 0.0
+                for vector, length in step_vectors
+            ]
+        )
     return rows
 
 

@@ -22,7 +22,6 @@ these deliberate choices:
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 
@@ -65,28 +64,11 @@ _UNIT_WORDS = ("week", "fortnight", "month", "quarter", "year", "annual")
 _WORDS_BEFORE, _BEFORE = 4, 40
 _WORD = re.compile(r"\w+")
 
-_SMALL = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
+_SMALL_TEXT = """
+    zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen
+"""
+_SMALL = _SMALL_TEXT.split()
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 NUMBER_WORDS: dict[str, int] = {word: value for value, word in enumerate(_SMALL)}
 NUMBER_WORDS.update(_TENS)
@@ -253,13 +235,12 @@ def rhythms_in(outline: Outline) -> tuple[Rhythm, ...]:
     Reference lists are skipped: a cited "Annual Review of ..." is not a rhythm.
     """
     text = outline.text
-    line_starts = [0]
-    for line in outline.lines[:-1]:
-        line_starts.append(line_starts[-1] + len(line) + 1)
     rhythms: list[Rhythm] = []
     seen: set[tuple[Cadence, str, str]] = set()
-    for cadence, phrase, offset in find_cadences(text):
-        index = bisect.bisect_right(line_starts, offset) - 1
+    index, counted = 0, 0
+    for cadence, phrase, offset in find_cadences(text):  # offsets only grow
+        index += text.count("\n", counted, offset)
+        counted = offset
         section = outline.section_at(index)
         if _skipped(section):
             continue

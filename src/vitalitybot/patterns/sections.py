@@ -44,6 +44,7 @@ _NUMBERING = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_MARKS = frozenset(".):—–-")
+_LEADING_NUMBER = re.compile(r"^[\s*_]*(?:step\s+)?(\d{1,3})\s*[.):—–-]", re.IGNORECASE)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _KEY_DROP = re.compile(r"[^\w]+")
 
@@ -66,6 +67,22 @@ _INLINE_LABEL_START = re.compile(
     r" {0,3}(?:\*\*|__)\s*(?:" + "|".join(k.replace(" ", r"\s+") for k in INLINE_LABEL_KEYS) + ")",
     re.IGNORECASE,
 )
+
+
+def named(*keys: str, labels: bool = True) -> Callable[[Section], bool]:
+    """A test for sections whose key starts with one of ``keys`` (bold labels included
+    unless ``labels`` is False)."""
+
+    def wanted(section: Section) -> bool:
+        return section.key.startswith(keys) and (labels or not section.is_label)
+
+    return wanted
+
+
+def leading_number(raw: str) -> int | None:
+    """The step or item number a title starts with ("1. Map", "Step 2: Name"), if any."""
+    match = _LEADING_NUMBER.match(raw)
+    return int(match.group(1)) if match else None
 
 
 def heading_key(title: str) -> str:
@@ -115,6 +132,7 @@ class Section:
     end: int = -1
     stop: int = -1
     inline: str = ""  # text after a bold label on its own line
+    number: int | None = None  # "Step 2: ..." / "2. ..." -> 2
     parent: Section | None = None
     children: list[Section] = field(default_factory=list)
 
@@ -162,9 +180,12 @@ class Outline:
 
     def section_at(self, index: int) -> Section:
         """The innermost section whose own text holds line ``index``."""
-        starts = [s.index for s in self.sections]
-        position = bisect.bisect_right(starts, index) - 1
+        position = bisect.bisect_right(self.sections, index, key=_heading_index) - 1
         return self.root if position < 0 else self.sections[position]
+
+
+def _heading_index(section: Section) -> int:
+    return section.index
 
 
 def parse_outline(body: str, first_line: int = 1) -> Outline:
@@ -230,16 +251,36 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
 
 
 def _make(raw: str, level: int, index: int, first_line: int, inline: str = "") -> Section:
-    title = clean_title(raw)
+    title, key, number = _names(raw)
     return Section(
         title=title,
-        key=heading_key(title),
+        key=key,
         level=level,
         line=first_line + index,
         index=index,
         start=index + 1,
         inline=inline,
+        number=number,
     )
+
+
+# The same headings recur across a library ("### Section 4: Implementation", "**Signs of
+# decay:**"), so their cleaned forms are remembered; the bound keeps memory flat.
+_NAMES: dict[str, tuple[str, str, int | None]] = {}
+_NAMES_MAX = 20_000
+
+
+def _names(raw: str) -> tuple[str, str, int | None]:
+    """(title, key, number) for a raw heading."""
+    names = _NAMES.get(raw)
+    if names is None:
+        title = clean_title(raw)
+        number = leading_number(raw) if raw[:1].isdigit() or raw[:1] in "*_Ss" else None
+        names = (title, heading_key(title), number)
+        if len(_NAMES) >= _NAMES_MAX:
+            _NAMES.clear()
+        _NAMES[raw] = names
+    return names
 
 
 def _atx(line: str, index: int, first_line: int) -> Section | None:

@@ -8,7 +8,18 @@ template environment), attach a ``ScheduleKeeper`` over a runner, and ``start`` 
 
 from __future__ import annotations
 
+from vitalitybot.services.answers import (
+    ANSWER_TEXT_MAX,
+    AnswerForm,
+    AnswerReceipt,
+    answer_form,
+    current_scores,
+    my_answers,
+    record_answers,
+    skip_round,
+)
 from vitalitybot.services.app import DEFAULT_GRACE, Services
+from vitalitybot.services.closing import CloseResult, close_now, close_round
 from vitalitybot.services.communities import (
     AdoptedView,
     AdoptResult,
@@ -57,22 +68,8 @@ from vitalitybot.services.members import (
 )
 from vitalitybot.services.messages import kind_name, prompt_for
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier, PostRef
-from vitalitybot.services.rounds import (
-    ANSWER_TEXT_MAX,
-    AnswerForm,
-    AnswerReceipt,
-    CloseResult,
-    answer_form,
-    close_now,
-    close_round,
-    current_scores,
-    my_answers,
-    open_now,
-    open_round,
-    record_answers,
-    remind,
-    skip_round,
-)
+from vitalitybot.services.reminders import remind
+from vitalitybot.services.rounds import open_now, open_round
 from vitalitybot.services.views import ParticipationView, SignScoreView
 
 __all__ = [

@@ -146,11 +146,6 @@ def local_time(moment: datetime, timezone: str) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({timezone})"
 
 
-def local_date(moment: datetime, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y}"
-
-
 def spec_of(schedule: Schedule, timezone: str) -> ScheduleSpec:
     """A stored schedule as the scheduler reads it, in its community's time zone."""
     return ScheduleSpec(

@@ -1,7 +1,8 @@
 """Setting a community up, the patterns it watches, its schedules and thresholds, its status.
 
-Default schedules: when a community adopts its first pattern and has no schedule yet, it
-gets two, for a coordinator to adjust rather than to design from nothing:
+Default schedules: when a community adopts a pattern and has no schedule of a kind yet
+(usually at its first adoption), it gets one, for a coordinator to adjust rather than to
+design from nothing:
 
 * a **check-in** every month (the first Tuesday, 10:00 local time, open five days): the
   articulation check-in is the core ritual, and monthly is its natural rhythm;
@@ -133,7 +134,11 @@ async def setup_community(
     coordinator_role_id: int | None = None,
     steward_role_id: int | None = None,
 ) -> Community:
-    """Create the guild's community, or update its settings when run again."""
+    """Create the guild's community, or update its settings when run again.
+
+    Roles left as None keep their current value when the community already exists, so
+    running set-up again to change the channel does not lose them.
+    """
     timezone = check_timezone(timezone)
     if not name.strip():
         raise InvalidSetting("The community needs a name.")
@@ -148,8 +153,8 @@ async def setup_community(
             name=name.strip(),
             timezone=timezone,
             channel_id=channel_id,
-            coordinator_role_id=coordinator_role_id,
-            steward_role_id=steward_role_id,
+            coordinator_role_id=UNSET if coordinator_role_id is None else coordinator_role_id,
+            steward_role_id=UNSET if steward_role_id is None else steward_role_id,
         )
         schedules = await repos.schedules.list_for(community.id) if moved else []
     if svc.keeper is not None:
@@ -203,7 +208,12 @@ def resolve_pattern(svc: Services, name: str) -> Pattern:
 
 
 async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
-    """Start watching a pattern (idempotent); a first adoption creates default schedules."""
+    """Start watching a pattern (idempotent).
+
+    A kind of round the community has no schedule for yet (enabled or not) gets its
+    default one (module docstring), so a first adoption sets up both rituals and a
+    coordinator who scheduled only the check-in still gets surveys.
+    """
     pattern = resolve_pattern(svc, name)
     now = svc.now()
     async with svc.repos() as repos:
@@ -214,9 +224,12 @@ async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
             for a in await repos.communities.list_adopted(community.id)
             if a.pattern_slug == pattern.slug
         )
-        schedules: list[Schedule] = []
-        if not await repos.schedules.list_for(community.id):
-            schedules = await _default_schedules(repos, community, pattern)
+        have = {s.kind for s in await repos.schedules.list_for(community.id)}
+        schedules = [
+            await _store_spec(repos, community, spec, ALL_ADOPTED)
+            for spec in default_specs(pattern, community.timezone)
+            if RoundKind(spec.kind) not in have
+        ]
     if svc.keeper is not None:
         for schedule in schedules:
             svc.keeper.refresh(schedule, community.timezone)
@@ -230,15 +243,6 @@ def default_specs(pattern: Pattern, timezone: str) -> list[ScheduleSpec]:
     if survey.nth is not None and survey.nth == checkin.nth and survey.weekday == checkin.weekday:
         survey = dataclasses.replace(survey, nth=_SURVEY_NTH)
     return [checkin, survey]
-
-
-async def _default_schedules(
-    repos: Repositories, community: Community, pattern: Pattern
-) -> list[Schedule]:
-    return [
-        await _store_spec(repos, community, spec, ALL_ADOPTED)
-        for spec in default_specs(pattern, community.timezone)
-    ]
 
 
 async def _store_spec(
@@ -468,7 +472,7 @@ async def status(svc: Services, guild_id: int) -> CommunityStatus:
 
 
 def status_message(svc: Services, status: CommunityStatus) -> Message:
-    """The status as a post (``community_status.md.j2``), for ``/vitality status``."""
+    """The status as a post (``community_status.md.j2``), for the status command."""
     threshold = threshold_of(status.community)
     return render_message(
         svc.env,

@@ -14,6 +14,12 @@ what happened while the bot was away, in this order:
 
 Each job calls a service and nothing else. A failing job is logged with its community
 and swallowed, so one community's broken channel or bad data never stops the others.
+
+With a ``ShardSet`` the keeper arms jobs and catches up only for the guilds its shards
+own; the other processes of the deployment keep the rest. The services' own calls
+(``refresh`` after a coordinator's command, ``arm_round`` after an opening) need no
+check: Discord delivers a guild's commands to the shard that owns it, and openings
+come from this keeper's jobs.
 """
 
 from __future__ import annotations
@@ -35,7 +41,10 @@ from vitalitybot.scheduling.runner import (
     remind_job_id,
 )
 from vitalitybot.services.app import Services, spec_of
-from vitalitybot.services.rounds import close_round, open_round, record_missed_round, remind
+from vitalitybot.services.closing import close_round
+from vitalitybot.services.reminders import remind
+from vitalitybot.services.rounds import open_round, record_missed_round
+from vitalitybot.services.shards import ShardSet
 from vitalitybot.storage.records import Community, Round, RoundStatus, Schedule
 
 logger = logging.getLogger(__name__)
@@ -52,18 +61,28 @@ class StartReport:
 
 
 class ScheduleKeeper:
-    """Turns stored schedules and open rounds into runner jobs; attaches itself to ``svc``."""
+    """Turns stored schedules and open rounds into runner jobs; attaches itself to ``svc``.
 
-    def __init__(self, svc: Services, runner: SchedulerRunner) -> None:
+    ``shards`` limits it to the guilds those shards own; None owns every guild.
+    """
+
+    def __init__(
+        self, svc: Services, runner: SchedulerRunner, shards: ShardSet | None = None
+    ) -> None:
         self.svc = svc
         self.runner = runner
+        self.shards = shards
         svc.keeper = self
+
+    def owns(self, community: Community) -> bool:
+        return self.shards is None or self.shards.owns(community.guild_id)
 
     async def start(self) -> StartReport:
         report = StartReport()
         now = self.svc.now()
         async with self.svc.repos() as repos:
-            due = await repos.rounds.list_due(now)
+            communities = {c.id: c for c in await repos.communities.list_all() if self.owns(c)}
+            due = [r for r in await repos.rounds.list_due(now) if r.community_id in communities]
         for round_ in due:
             if await self._guarded(
                 round_.community_id,
@@ -73,15 +92,16 @@ class ScheduleKeeper:
                 report.closed.append(round_.id)
         async with self.svc.repos() as repos:
             schedules = await repos.schedules.list_enabled()
-            communities = {c.id: c for c in await repos.communities.list_all()}
+            latest = await repos.rounds.latest_openings()
         for schedule in schedules:
             community = communities.get(schedule.community_id)
-            if community is None:  # pragma: no cover - schedules cascade with communities
+            if community is None:  # another shard's guild (or one set up since)
                 continue
+            last_seen = latest.get((community.id, schedule.kind, schedule.pattern_slug))
             try:
                 self.refresh(schedule, community.timezone)
                 report.schedules += 1
-                await self._catch_up(schedule, community, now, report)
+                await self._catch_up(schedule, community, last_seen, now, report)
             except Exception:
                 logger.exception(
                     "community %s: could not arm schedule %s", schedule.community_id, schedule.id
@@ -89,10 +109,14 @@ class ScheduleKeeper:
         async with self.svc.repos() as repos:
             open_rounds = await repos.rounds.list_all_open()
         for round_ in open_rounds:
+            if round_.community_id not in communities:
+                continue
             self.arm_round(round_)
         self.runner.start()
         logger.info(
-            "scheduler started: %d schedules, %d rounds closed late, %d opened late, %d missed",
+            "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
+            "%d missed",
+            self.shards or "every shard",
             report.schedules,
             len(report.closed),
             len(report.opened),
@@ -136,14 +160,16 @@ class ScheduleKeeper:
         return self.runner.next_run(open_job_id(schedule_id))
 
     async def _catch_up(
-        self, schedule: Schedule, community: Community, now: datetime, report: StartReport
+        self,
+        schedule: Schedule,
+        community: Community,
+        last_seen: datetime | None,
+        now: datetime,
+        report: StartReport,
     ) -> None:
+        """Settle the runs missed since ``last_seen``, when the schedule last opened a round."""
         spec = spec_of(schedule, community.timezone)
-        async with self.svc.repos() as repos:
-            latest = await repos.rounds.latest_for(
-                community.id, schedule.kind, schedule.pattern_slug
-            )
-        plan = plan_catch_up(spec, latest.opened_at if latest else None, now, self.svc.grace)
+        plan = plan_catch_up(spec, last_seen, now, self.svc.grace)
         for fire in plan.missed:
             missed = await record_missed_round(
                 self.svc,

@@ -1,0 +1,153 @@
+"""``VitalityBot``: the ``commands.Bot`` every Discord feature hangs on.
+
+Built with everything it needs (services, the schedule keeper, the pattern index), never
+reaching for globals; ``runner.build_app`` wires them. ``setup_hook`` adds one cog per
+feature, registers the dynamic items that make round buttons work across restarts and
+the listener for reflection forms, and syncs the command tree.
+
+**Intents.** ``Intents.none()`` plus ``guilds``: channels, roles and threads arrive with
+it, slash commands, buttons and forms need no intent at all, and sending DMs needs none
+either. No message content, no presences. The members intent (privileged) is off unless
+``members_intent=True`` (``vitalitybot run --members-intent``); directory.py explains
+what it adds (participation rates and reminders) and why it is not the default.
+
+**Mentions.** The client's default ``allowed_mentions`` is "none", and every send passes
+it again (convert.py): nothing the bot posts can ping anyone.
+
+**The scheduler** starts once the first READY has come in and the guild caches are
+filled, so rounds opened late after a restart reach a bot that knows its guilds; it
+stops when the client closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from vitalitybot.bot.cogs.me import MeCog
+from vitalitybot.bot.cogs.patterns import PatternsCog
+from vitalitybot.bot.cogs.vitality import VitalityCog
+from vitalitybot.bot.convert import NO_MENTIONS
+from vitalitybot.bot.errors import VitalityTree
+from vitalitybot.bot.notifier import ProblemLog
+from vitalitybot.bot.views.checkin import on_reflections_submitted
+from vitalitybot.bot.views.rounds import DYNAMIC_ITEMS
+from vitalitybot.patterns.search import PatternIndex
+from vitalitybot.services import ScheduleKeeper, Services
+
+logger = logging.getLogger(__name__)
+
+KEEPER_START_GRACE = 10.0  # seconds a closing bot waits for the start-up catch-up to finish
+
+
+def bot_intents(*, members: bool = False) -> discord.Intents:
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.members = members
+    return intents
+
+
+class VitalityBot(commands.Bot):
+    def __init__(
+        self,
+        services: Services,
+        *,
+        keeper: ScheduleKeeper | None = None,
+        index: PatternIndex | None = None,
+        members_intent: bool = False,
+        sync_commands: bool = True,
+        dev_guild_id: int | None = None,
+        **options: Any,
+    ) -> None:
+        # The bot never joins voice: spare the operator discord.py's warnings about it.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(members=members_intent),
+            allowed_mentions=NO_MENTIONS,
+            tree_cls=VitalityTree,
+            **options,
+        )
+        self.services = services
+        self.keeper = keeper
+        self.index = index if index is not None else services.index
+        self.sync_commands = sync_commands
+        self.dev_guild_id = dev_guild_id
+        self._keeper_start: asyncio.Task[None] | None = None
+        for edge in (services.notifier, services.members):
+            attach = getattr(edge, "attach", None)
+            if callable(attach):  # the Discord edges post and look up through this client
+                attach(self)
+
+    @property
+    def problems(self) -> ProblemLog:
+        """Delivery problems waiting to be told to the next coordinator who acts."""
+        found = getattr(self.services.notifier, "problems", None)
+        if not isinstance(found, ProblemLog):
+            found = ProblemLog()
+        return found
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(PatternsCog(self))
+        await self.add_cog(VitalityCog(self))
+        await self.add_cog(MeCog(self))
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_listener(on_reflections_submitted, "on_interaction")
+        if self.sync_commands:
+            await self._sync()
+
+    async def _sync(self) -> None:
+        """Register the commands with Discord: globally, and at once in a dev guild if given.
+
+        A failed sync is logged, not fatal: the commands Discord already has keep working.
+        """
+        try:
+            synced = await self.tree.sync()
+            logger.info("synced %d global commands", len(synced))
+            if self.dev_guild_id is not None:
+                guild = discord.Object(self.dev_guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+                logger.info("synced the commands to the dev guild %s", self.dev_guild_id)
+        except discord.HTTPException:
+            logger.exception("could not sync the application commands")
+
+    async def on_ready(self) -> None:
+        logger.info("connected as %s, in %d servers", self.user, len(self.guilds))
+        if self.keeper is not None and self._keeper_start is None:
+            self._keeper_start = asyncio.create_task(
+                self._start_keeper(self.keeper), name="vitalitybot-start-schedules"
+            )
+
+    async def _start_keeper(self, keeper: ScheduleKeeper) -> None:
+        try:
+            report = await keeper.start()
+        except Exception:
+            logger.exception("the scheduler could not start; rounds will not open on time")
+            return
+        logger.info(
+            "schedules armed: %d (closed late %d, opened late %d, missed %d)",
+            report.schedules,
+            len(report.closed),
+            len(report.opened),
+            len(report.missed),
+        )
+
+    async def close(self) -> None:
+        """Let a catch-up in progress finish (briefly), stop the scheduler, disconnect."""
+        starting = self._keeper_start
+        if starting is not None and not starting.done():
+            await asyncio.wait({starting}, timeout=KEEPER_START_GRACE)
+            if not starting.done():
+                starting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await starting
+        if self.keeper is not None and starting is not None:
+            self.keeper.shutdown()
+        await super().close()

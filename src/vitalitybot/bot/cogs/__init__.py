@@ -1,0 +1,1 @@
+"""One cog per feature; each handler is thin: interaction -> service -> rendered reply."""

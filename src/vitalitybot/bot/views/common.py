@@ -1,0 +1,47 @@
+"""Small helpers every view shares.
+
+``static_view`` works around a discord.py 2.7 pitfall: a View sent with a message is
+stored by the client, and when an ephemeral one times out (discord.py forces 15 minutes
+on them) ``ViewStore.remove_view`` can unregister the *class-wide* DynamicItem patterns
+its snapshot mentions, if another view happens to share its cache key. A view that is
+already stopped when sent is never stored, and its components still serialise; the
+dynamic items registered in ``setup_hook`` do all the dispatching.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from vitalitybot.services import Services
+
+DISCORD_BASE = "https://discord.com"
+
+
+def static_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view of dynamic items, stopped so that discord.py never stores it (module docstring)."""
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    view.stop()
+    return view
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    services = getattr(interaction.client, "services", None)
+    if not isinstance(services, Services):
+        raise RuntimeError("this interaction did not reach a VitalityBot")
+    return services
+
+
+def is_ephemeral_message(interaction: discord.Interaction) -> bool:
+    """Whether the component clicked sits on an ephemeral message (one of our flows)."""
+    message = interaction.message
+    return message is not None and message.flags.ephemeral
+
+
+def jump_url(guild_id: int, channel_id: int | None, message_id: int | None) -> str | None:
+    if channel_id is None or message_id is None:
+        return None
+    return f"{DISCORD_BASE}/channels/{guild_id}/{channel_id}/{message_id}"

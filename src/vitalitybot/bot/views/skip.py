@@ -1,0 +1,57 @@
+"""The "Skip this round" button: on the round's post and inside the survey flow."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Self
+
+import discord
+
+from vitalitybot.bot.checks import guild_id_of
+from vitalitybot.bot.convert import NO_MENTIONS
+from vitalitybot.bot.errors import guarded
+from vitalitybot.bot.views.common import is_ephemeral_message, services_of
+from vitalitybot.services import kind_name, skip_round
+
+SKIP_LABEL = "Skip this round"
+
+
+class SkipButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"vb:skip:(?P<round_id>[0-9]+)",
+):
+    def __init__(self, round_id: int, *, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=SKIP_LABEL,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"vb:skip:{round_id}",
+            ),
+            row=row,
+        )
+        self.round_id = round_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["round_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, skip(interaction, self.round_id))
+
+
+async def skip(interaction: discord.Interaction, round_id: int) -> None:
+    round_ = await skip_round(
+        services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
+    )
+    text = (
+        f"Skipped: you will not be reminded about this {kind_name(round_.kind)}. "
+        "Changed your mind? You can still answer until it closes."
+    )
+    if is_ephemeral_message(interaction):
+        await interaction.response.edit_message(
+            content=text, embed=None, view=None, allowed_mentions=NO_MENTIONS
+        )
+    else:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)

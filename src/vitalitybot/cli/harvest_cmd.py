@@ -1,0 +1,136 @@
+"""``vitalitybot harvest export``: a check-in's digest as Markdown, for the wiki.
+
+The harvest is stored when a check-in closes; this prints it (or writes it to a file)
+exactly as stored, through the same service the Discord command uses. Exit 1 when
+there is nothing to export (no community for the guild, no harvest yet, no such round).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from vitalitybot.config import load_settings
+from vitalitybot.render.environment import build_environment
+from vitalitybot.render.message import Message
+from vitalitybot.scheduling.clock import SystemClock
+from vitalitybot.services import (
+    DeliveryError,
+    PostRef,
+    ServiceError,
+    Services,
+    export_harvest_markdown,
+)
+from vitalitybot.storage import open_database
+from vitalitybot.storage.database import sqlite_file
+from vitalitybot.storage.records import Community, Question, Round
+
+EXIT_OK = 0
+EXIT_NOTHING = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    harvest = subparsers.add_parser("harvest", help="check-in harvests")
+    actions = harvest.add_subparsers(dest="harvest_command", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export",
+        help="print a check-in's harvest as Markdown",
+        description="Print the latest check-in's harvest (or the given round's) as "
+        "Markdown. Exit 1 when there is none.",
+    )
+    export.add_argument("--guild", type=int, required=True, metavar="ID", help="Discord guild id")
+    export.add_argument(
+        "--round", type=int, metavar="ID", help="a check-in's round id (default: the latest)"
+    )
+    export.add_argument(
+        "--url",
+        metavar="DB_URL",
+        help="SQLAlchemy async URL (default: VITALITYBOT_DATABASE_URL or the settings)",
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing"
+    )
+    export.set_defaults(handler=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    url: str = args.url or load_settings().database_url
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        print(f"vitalitybot harvest: not a usable database URL {url!r}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = parsed.render_as_string(hide_password=True)
+    path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if path is not None and not path.exists():  # connecting would create an empty file
+        print(f"vitalitybot harvest: no database file at {path}", file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        markdown = asyncio.run(_export(url, args.guild, args.round))
+    except ServiceError as error:
+        print(f"vitalitybot harvest: {error}", file=sys.stderr)
+        return EXIT_NOTHING
+    except SQLAlchemyError as error:
+        print(
+            f"vitalitybot harvest: could not read {shown} (run `vitalitybot db upgrade`?): {error}",
+            file=sys.stderr,
+        )
+        return EXIT_NOTHING
+    if args.output is None:
+        sys.stdout.write(markdown)
+        return EXIT_OK
+    try:
+        args.output.write_text(markdown, encoding="utf-8")
+    except OSError as error:
+        print(f"vitalitybot harvest: could not write {args.output}: {error}", file=sys.stderr)
+        return EXIT_NOTHING
+    print(f"wrote the harvest to {args.output}")
+    return EXIT_OK
+
+
+async def _export(url: str, guild_id: int, round_id: int | None) -> str:
+    db = open_database(url)
+    try:
+        svc = Services(
+            db=db,
+            patterns={},  # a stored harvest needs no pattern
+            clock=SystemClock(),
+            notifier=_NoPosts(),
+            members=_NoMembers(),
+            env=build_environment(),
+        )
+        return await export_harvest_markdown(svc, guild_id, round_id)
+    finally:
+        await db.dispose()
+
+
+class _NoPosts:
+    """Exporting posts nothing; a call here would be a bug, and says so."""
+
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        raise DeliveryError("the harvest export posts nothing")
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        raise DeliveryError("the harvest export posts nothing")
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        raise DeliveryError("the harvest export posts nothing")
+
+
+class _NoMembers:
+    async def eligible_members(self, community: Community) -> list[int]:
+        return []

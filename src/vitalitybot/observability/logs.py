@@ -1,0 +1,203 @@
+"""Logging set-up: one handler on the root logger, human lines or JSON lines.
+
+Two promises the rest of the bot relies on:
+- every line says which community it concerns, when it concerns one, without each
+  call site passing it: ``community_context(id)`` sets it for everything logged
+  (and every task started) inside it;
+- the bot token never reaches a log, even inside the traceback of a failed login:
+  a filter on the handler rewrites the message, its arguments and the formatted
+  traceback before any formatter sees them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json as jsonlib
+import logging
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import TextIO
+
+REDACTED = "[redacted]"
+
+_COMMUNITY: ContextVar[int | None] = ContextVar("vitalitybot_community_id", default=None)
+
+# A Discord bot token: base64url(user id).base64url(timestamp).HMAC. The user id is a
+# snowflake of 17-20 digits, so the first part is 23-27 characters starting with M, N
+# or O (the base64 of an ASCII digit); candidates are confirmed by decoding it.
+_TOKEN_SHAPE = re.compile(
+    r"(?<![A-Za-z0-9_-])([MNO][A-Za-z0-9_-]{22,26})\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"
+    r"(?![A-Za-z0-9_-])"
+)
+
+# Marks the handler this module installs, so configuring twice replaces it.
+_OURS = "_vitalitybot_handler"
+
+
+@contextmanager
+def community_context(community_id: int | None) -> Iterator[None]:
+    """Tag every record logged inside (in this task and tasks it starts) with the id."""
+    token = _COMMUNITY.set(community_id)
+    try:
+        yield
+    finally:
+        _COMMUNITY.reset(token)
+
+
+def current_community() -> int | None:
+    return _COMMUNITY.get()
+
+
+def looks_like_a_discord_token(text: str) -> bool:
+    return any(_is_token(match) for match in _TOKEN_SHAPE.finditer(text))
+
+
+class Redactor:
+    """Replaces the configured secrets and anything shaped like a bot token."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        # Longest first, so a secret containing another is replaced whole.
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        if "." in text:
+            text = _TOKEN_SHAPE.sub(_redact_token, text)
+        return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record so that no later formatter can print a secret.
+
+    The message is formatted with its arguments first (a secret may sit in either),
+    and the traceback is formatted here into ``exc_text``, which every formatter
+    prints instead of formatting ``exc_info`` again.
+    """
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redact = redactor
+        self._formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+class CommunityFilter(logging.Filter):
+    """Adds ``community_id`` to every record: the one passed in ``extra``, else the context's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "community_id", None) is None:
+            record.community_id = _COMMUNITY.get()
+        return True
+
+
+class HumanFormatter(logging.Formatter):
+    """``2026-11-03 10:00:00,123 INFO  vitalitybot.x [community 12] message``."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s%(community)s %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        community_id = getattr(record, "community_id", None)
+        record.community = "" if community_id is None else f" [community {community_id}]"
+        return super().formatMessage(record)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors; times in UTC, ISO 8601."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        community_id = getattr(record, "community_id", None)
+        if community_id is not None:
+            entry["community_id"] = community_id
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc_info"] = record.exc_text
+        if record.stack_info:
+            entry["stack_info"] = self.formatStack(record.stack_info)
+        return jsonlib.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(
+    level: int | str = logging.INFO,
+    json: bool = False,
+    *,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> logging.Handler:
+    """Install the bot's one handler on the root logger (replacing an earlier one).
+
+    ``secrets`` are the strings never to print (the token); token-shaped strings are
+    redacted whether configured or not. Logs go to ``stream``, by default whatever
+    ``sys.stderr`` is when a line is written.
+    """
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, _OURS, False):
+            root.removeHandler(old)
+            old.close()
+    handler: logging.StreamHandler[TextIO] = (
+        _StderrHandler() if stream is None else logging.StreamHandler(stream)
+    )
+    setattr(handler, _OURS, True)
+    handler.addFilter(CommunityFilter())
+    handler.addFilter(RedactingFilter(Redactor(secrets)))
+    handler.setFormatter(JsonFormatter() if json else HumanFormatter())
+    root.addHandler(handler)
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    return handler
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stderr`` is at the time, not the one it was made with.
+
+    A test runner (or a daemoniser) may swap ``sys.stderr``; a handler holding the old
+    one would write into a closed stream.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def _is_token(match: re.Match[str]) -> bool:
+    first = match.group(1)
+    try:
+        decoded = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return decoded.isdigit()
+
+
+def _redact_token(match: re.Match[str]) -> str:
+    return REDACTED if _is_token(match) else match.group(0)

@@ -1,0 +1,315 @@
+"""Answering a round: the form, the submission, skipping, one's own answers, live scores.
+
+Decisions worth knowing (the issue left them to us):
+
+* **Anonymity.** Both kinds of round follow the community's ``anonymous`` setting (on by
+  default). In an anonymous round answers are stored under an HMAC of the member id
+  keyed with the community's secret, never under the id itself; the storage layer
+  refuses a member id for such a round. A check-in is no exception: its harvest never
+  names authors, so nothing needs the id.
+* **Pausing** means "no reminders, no pings"; a paused member who clicks a round's
+  button may still answer. Answering is always the member's choice.
+* **Answering again** replaces the earlier answer to each question given; a question
+  left blank in the new submission clears the earlier answer to it. A submission with
+  nothing at all in it is refused (skipping is the way to say "not this time"), and a
+  member who has answered cannot skip afterwards (their answers stay).
+* **Text limit.** Check-in answers are at most ``ANSWER_TEXT_MAX`` (1,000) characters.
+  Discord's paragraph input allows 4,000, but five of those would make a harvest no one
+  reads; the adapter sets the input's ``max_length`` to this so members see the limit
+  while typing, and the service refuses longer text from any other client.
+* **Scores while open** come from the same grouped query as the close, through the same
+  views: below the minimum number of respondents no figure is shown, not even the count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import weakref
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
+from vitalitybot.services.messages import kind_name
+from vitalitybot.services.rounds import check_open, round_in
+from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
+from vitalitybot.storage import Repositories
+from vitalitybot.storage.answers import RoundNotOpenError
+from vitalitybot.storage.records import (
+    Answer,
+    AnswerInput,
+    Community,
+    Question,
+    QuestionKind,
+    RespondentStatus,
+    Round,
+    RoundStatus,
+)
+from vitalitybot.vitality import scale
+from vitalitybot.vitality.anonymity import respondent_key
+from vitalitybot.vitality.scores import Threshold
+
+ANSWER_TEXT_MAX = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerReceipt:
+    round: Round
+    saved: int  # questions given a rating or some words
+    replaced: bool  # the member had answered this round before
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerForm:
+    """What the adapter needs to show a member the round: questions and earlier answers."""
+
+    community: Community
+    round: Round
+    questions: tuple[Question, ...]
+    previous: dict[int, Answer]  # by question id
+    status: RespondentStatus | None  # answered, skipped, or not yet
+
+
+async def answer_form(svc: Services, guild_id: int, round_id: int, member_id: int) -> AnswerForm:
+    """The round's questions and the member's earlier answers; refused once it is closed."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        round_ = await round_in(repos, community, round_id)
+        check_open(round_, community, svc.now())
+        questions = await repos.rounds.list_questions(community.id, round_id)
+        key = respondent_key(community.secret, member_id)
+        answers = await repos.answers.list_answers(community.id, round_id, respondent_key=key)
+        respondent = await repos.answers.get_respondent(community.id, round_id, key)
+    return AnswerForm(
+        community=community,
+        round=round_,
+        questions=tuple(questions),
+        previous={a.question_id: a for a in answers},
+        status=respondent.status if respondent is not None else None,
+    )
+
+
+async def record_answers(
+    svc: Services,
+    guild_id: int,
+    round_id: int,
+    member_id: int,
+    answers: Sequence[AnswerInput],
+) -> AnswerReceipt:
+    """Validate and store a member's submission (see the module docstring).
+
+    Answering is the bot's hot path (a round's post brings many members at once), so it
+    reads in two queries (the community, round and questions; the storage checks)
+    before the member's ``write_turn``, and the turn holds just the two writes and the
+    commit. The status write itself re-reads the round: a close that committed
+    meanwhile wins, and nothing is stored after the round was scored.
+    """
+    now = svc.now()
+    async with svc.db.session() as session:
+        repos = Repositories(session)
+        context = await repos.answers.submission_context(guild_id, round_id)
+        if context is None:  # say which: no community here, or no such round in it
+            await round_in(repos, await community_by_guild(repos, guild_id), round_id)
+            raise RoundNotFound()
+        community, round_ = context.community, context.round
+        check_open(round_, community, now)
+        cleaned = validate_answers(answers, {q.id: q for q in context.questions})
+        submission = await repos.answers.check(
+            community.id,
+            round_id,
+            respondent_key(community.secret, member_id),
+            cleaned,
+            member_id=None if round_.anonymous else member_id,
+        )
+        try:
+            async with write_turn(svc):
+                try:
+                    await repos.answers.write(submission, at=now, open_at=now)
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()  # before the next member's turn begins
+                    raise
+        except RoundNotOpenError:
+            raise await _closed_meanwhile(svc, community, round_id, now) from None
+    return AnswerReceipt(
+        round=round_,
+        saved=sum(1 for a in cleaned if a.value is not None or a.text),
+        replaced=submission.earlier is RespondentStatus.ANSWERED,
+    )
+
+
+async def _closed_meanwhile(
+    svc: Services, community: Community, round_id: int, now: datetime
+) -> RoundClosed:
+    """The refusal for a round that closed between reading it and writing the answers."""
+    async with svc.repos() as repos:
+        round_ = await round_in(repos, community, round_id)
+    try:
+        check_open(round_, community, now)
+    except RoundClosed as error:
+        return error
+    return RoundClosed("This round stopped taking answers before yours could be saved.")
+
+
+_TURNS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[object, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def write_turn(svc: Services) -> AsyncIterator[None]:
+    """One submission at a time per SQLite database, queued in this process.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps
+    (up to 100 ms each under ``busy_timeout``), so fifty members answering at once
+    would mostly wait on sleeps rather than on each other. An asyncio lock queues them
+    fairly instead; PostgreSQL locks rows, not the database, and needs no queue.
+    """
+    if not svc.db.is_sqlite:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    locks = _TURNS.get(loop)
+    if locks is None:
+        locks = _TURNS[loop] = weakref.WeakKeyDictionary()
+    lock = locks.get(svc.db.engine)
+    if lock is None:
+        lock = locks[svc.db.engine] = asyncio.Lock()
+    async with lock:
+        yield
+
+
+def validate_answers(
+    answers: Sequence[AnswerInput], questions: dict[int, Question]
+) -> list[AnswerInput]:
+    """The submission cleaned up, or ``InvalidAnswer`` saying what to fix."""
+    if not answers:
+        raise InvalidAnswer(
+            "There is nothing to save: answer at least one question, or skip the round."
+        )
+    seen: set[int] = set()
+    cleaned: list[AnswerInput] = []
+    for answer in answers:
+        question = questions.get(answer.question_id)
+        if question is None:
+            raise InvalidAnswer(
+                "One of these answers is for a question that is not part of this round. "
+                "Please answer again from the round's own post."
+            )
+        if question.id in seen:
+            raise InvalidAnswer(f"Question {question.position} was answered twice.")
+        seen.add(question.id)
+        text = clean_text(answer.text)
+        if question.kind is QuestionKind.PROMPT:
+            cleaned.append(_prompt_answer(question, answer, text))
+        else:
+            cleaned.append(_rating_answer(question, answer, text))
+    if not any(a.value is not None or a.text for a in cleaned):
+        raise InvalidAnswer(
+            "All the answers were blank, so nothing was saved. Answer at least one "
+            "question, or skip the round."
+        )
+    return cleaned
+
+
+def clean_text(text: str | None) -> str:
+    """Newlines normalised, control characters dropped, outer whitespace trimmed."""
+    if text is None:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _prompt_answer(question: Question, answer: AnswerInput, text: str) -> AnswerInput:
+    if answer.value is not None:
+        raise InvalidAnswer(
+            f"Prompt {question.position} asks for a few words, not a rating from 1 to 5."
+        )
+    if len(text) > ANSWER_TEXT_MAX:
+        raise InvalidAnswer(
+            f"Your answer to prompt {question.position} is {len(text):,} characters long; "
+            f"the limit is {ANSWER_TEXT_MAX:,}. Please shorten it: a few lines are plenty."
+        )
+    return AnswerInput(question.id, None, text or None, shared=bool(answer.shared and text))
+
+
+def _rating_answer(question: Question, answer: AnswerInput, text: str) -> AnswerInput:
+    if text:
+        raise InvalidAnswer(f"Question {question.position} takes a rating from 1 to 5, not words.")
+    value = answer.value
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not scale.is_valid(value)
+    ):
+        words = ", ".join(f"{p.value} {p.word}" for p in scale.SCALE)
+        raise InvalidAnswer(
+            f"Question {question.position} takes a rating from {scale.LOW} to {scale.MAX} "
+            f"({words}); {value!r} is not one of them."
+        )
+    return AnswerInput(question.id, value, None, False)
+
+
+async def skip_round(svc: Services, guild_id: int, round_id: int, member_id: int) -> Round:
+    """Say "not this time": counts as a reply, so no reminder follows."""
+    now = svc.now()
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        round_ = await round_in(repos, community, round_id)
+        check_open(round_, community, now)
+        key = respondent_key(community.secret, member_id)
+        respondent = await repos.answers.get_respondent(community.id, round_id, key)
+        if respondent is not None and respondent.status is RespondentStatus.ANSWERED:
+            raise NotAllowed(
+                f"You have already answered this {kind_name(round_.kind)}; your answers stay "
+                "as they are. Answer again if you want to change them."
+            )
+        await repos.answers.set_status(
+            community.id, round_id, key, RespondentStatus.SKIPPED, at=now
+        )
+    return round_
+
+
+async def my_answers(svc: Services, guild_id: int, round_id: int, member_id: int) -> list[Answer]:
+    """The member's own answers to a round (open or not), to show or prefill."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        await round_in(repos, community, round_id)
+        key = respondent_key(community.secret, member_id)
+        return await repos.answers.list_answers(community.id, round_id, respondent_key=key)
+
+
+async def current_scores(svc: Services, guild_id: int, round_id: int) -> list[SignScoreView]:
+    """The round's scores so far (or as closed); no figure below the minimum."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        round_ = await round_in(repos, community, round_id)
+        threshold = threshold_of(community)
+        if round_.status is RoundStatus.CLOSED:
+            stored = await repos.outcomes.list_scores(community.id, round_id)
+            if stored:
+                questions = await repos.rounds.list_questions(community.id, round_id)
+                return stored_score_views(svc.patterns, stored, questions, threshold)
+        return await live_score_views(svc, repos, community, round_id, threshold)
+
+
+async def live_score_views(
+    svc: Services, repos: Repositories, community: Community, round_id: int, threshold: Threshold
+) -> list[SignScoreView]:
+    questions = {q.id: q for q in await repos.rounds.list_questions(community.id, round_id)}
+    return [
+        score_view(
+            svc.patterns,
+            pattern_slug=agg.pattern_slug,
+            sign_id=agg.sign_id,
+            kind=agg.kind,
+            question=questions[agg.question_id].text,
+            n=agg.n,
+            mean=agg.mean,
+            share_high=agg.share_high,
+            threshold=threshold,
+        )
+        for agg in await repos.answers.aggregate(community.id, round_id)
+        if agg.sign_id is not None and agg.kind is not QuestionKind.PROMPT
+    ]

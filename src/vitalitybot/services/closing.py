@@ -1,0 +1,289 @@
+"""Closing a round: score it, decide the suggestions, keep the harvest, then post.
+
+Decisions worth knowing:
+
+* **Closing is exactly-once.** The close marks the round closed, scores it, records the
+  suggestions (unique per round, sign and kind) and the harvest in one transaction, and
+  posts only after that commits. A second close (a double fire, a retry, a restart)
+  finds the round closed and posts nothing; a crash between commit and post loses the
+  posts rather than repeating them.
+* **Persistence of decay** (for replanting) is judged on the rounds in which the sign was
+  asked *and* enough people answered. A survey rotates its items, so a round that did
+  not ask a sign says nothing about it; a round where it was asked but fewer than the
+  minimum answered is "unknown", not "healthy". Neither breaks a run of crossed rounds.
+* **Participation** is compared with earlier closed rounds of the same kind (check-ins
+  with check-ins), those for which the member directory gave a count.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from vitalitybot.services.answers import live_score_views
+from vitalitybot.services.app import Services, community_by_guild, community_by_id, deliver
+from vitalitybot.services.errors import RoundClosed, RoundNotFound
+from vitalitybot.services.harvest import harvest_message, store_harvest
+from vitalitybot.services.messages import kind_name, results_message, suggestion_message
+from vitalitybot.services.rounds import patterns_of, round_in
+from vitalitybot.services.views import (
+    ParticipationView,
+    SignScoreView,
+    stored_score_views,
+    threshold_of,
+)
+from vitalitybot.storage import Repositories
+from vitalitybot.storage.records import (
+    Community,
+    Harvest,
+    RespondentStatus,
+    Round,
+    RoundKind,
+    RoundStatus,
+    ScoreRecord,
+)
+from vitalitybot.storage.records import SuggestionKind as StoredSuggestionKind
+from vitalitybot.vitality.scores import Threshold
+from vitalitybot.vitality.suggestions import (
+    PARTICIPATION_SIGN_ID,
+    Suggestion,
+    participation_suggestion,
+    suggest,
+)
+
+logger = logging.getLogger(__name__)
+
+PARTICIPATION_HISTORY = 12  # earlier rounds looked at for the trailing participation rate
+
+
+@dataclass(frozen=True, slots=True)
+class CloseResult:
+    round: Round
+    closed_now: bool  # False: it was closed already, and nothing was posted this time
+    participation: ParticipationView
+    scores: tuple[SignScoreView, ...]
+    suggestions: tuple[Suggestion, ...]  # posted by this close
+    harvest: Harvest | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    participation: ParticipationView
+    scores: tuple[SignScoreView, ...]
+    suggestions: tuple[Suggestion, ...]
+    harvest: Harvest | None
+
+
+async def close_round(svc: Services, community_id: int, round_id: int) -> CloseResult:
+    """Close, score and harvest a round, then post what came of it; idempotent."""
+    now = svc.now()
+    async with svc.repos() as repos:
+        community = await community_by_id(repos, community_id)
+        if await repos.rounds.get(community_id, round_id) is None:
+            raise RoundNotFound()
+        closed_now = await repos.rounds.close(community_id, round_id, at=now)
+        round_ = await repos.rounds.get(community_id, round_id)
+        assert round_ is not None  # read just above, in this community
+        if closed_now:
+            settled = await _settle(svc, repos, community, round_)
+        else:
+            settled = await _as_settled(svc, repos, community, round_)
+    if svc.keeper is not None:
+        svc.keeper.disarm_round(round_id)
+    if closed_now:
+        logger.info("community %s: closed %s %s", community_id, round_.kind, round_.period)
+        await _post_outcome(svc, community, round_, settled)
+    return CloseResult(
+        round=round_,
+        closed_now=closed_now,
+        participation=settled.participation,
+        scores=settled.scores,
+        suggestions=settled.suggestions if closed_now else (),
+        harvest=settled.harvest,
+    )
+
+
+async def close_now(svc: Services, guild_id: int, round_id: int) -> CloseResult:
+    """A coordinator's "close this round now"."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        round_ = await round_in(repos, community, round_id)
+    if round_.status is not RoundStatus.OPEN:
+        raise RoundClosed(f"This {kind_name(round_.kind)} is already {round_.status.value}.")
+    return await close_round(svc, community.id, round_id)
+
+
+async def _participation(
+    repos: Repositories, community: Community, round_: Round
+) -> ParticipationView:
+    answered = await repos.answers.count_respondents(
+        community.id, round_.id, RespondentStatus.ANSWERED
+    )
+    skipped = await repos.answers.count_respondents(
+        community.id, round_.id, RespondentStatus.SKIPPED
+    )
+    return ParticipationView(answered, skipped, round_.eligible_members)
+
+
+async def _settle(
+    svc: Services, repos: Repositories, community: Community, round_: Round
+) -> _Settled:
+    """Everything the close stores, in the close's transaction."""
+    threshold = threshold_of(community)
+    participation = await _participation(repos, community, round_)
+    aggregates = await repos.answers.aggregate(community.id, round_.id)
+    scores = await live_score_views(svc, repos, community, round_.id, threshold)
+    by_sign = {(a.pattern_slug, a.sign_id): a for a in aggregates if a.sign_id is not None}
+    await repos.outcomes.save_scores(
+        community.id,
+        round_.id,
+        [
+            ScoreRecord(
+                round_id=round_.id,
+                pattern_slug=view.pattern_slug,
+                sign_id=view.sign_id,
+                n=by_sign[(view.pattern_slug, view.sign_id)].n,
+                mean=by_sign[(view.pattern_slug, view.sign_id)].mean,
+                share_high=by_sign[(view.pattern_slug, view.sign_id)].share_high,
+                crossed=view.crossed,
+            )
+            for view in scores
+        ],
+    )
+    suggestions: list[Suggestion] = []
+    for view in scores:
+        if view.crossed and view.is_decay:
+            found = await _sign_suggestion(svc, repos, community, round_, view, threshold)
+            if found is not None:
+                suggestions.append(found)
+    dropped = await _participation_suggestion(svc, repos, community, round_, participation)
+    if dropped is not None:
+        suggestions.append(dropped)
+    harvest = None
+    if round_.kind is RoundKind.CHECKIN:
+        harvest = await store_harvest(svc, repos, community, round_, participation)
+    return _Settled(participation, tuple(scores), tuple(suggestions), harvest)
+
+
+async def _as_settled(
+    svc: Services, repos: Repositories, community: Community, round_: Round
+) -> _Settled:
+    """What an earlier close left, for a close that found the round already closed."""
+    threshold = threshold_of(community)
+    stored = await repos.outcomes.list_scores(community.id, round_.id)
+    questions = await repos.rounds.list_questions(community.id, round_.id)
+    return _Settled(
+        participation=await _participation(repos, community, round_),
+        scores=tuple(stored_score_views(svc.patterns, stored, questions, threshold)),
+        suggestions=(),
+        harvest=await repos.outcomes.get_harvest(community.id, round_.id),
+    )
+
+
+async def _sign_suggestion(
+    svc: Services,
+    repos: Repositories,
+    community: Community,
+    round_: Round,
+    view: SignScoreView,
+    threshold: Threshold,
+) -> Suggestion | None:
+    pattern = svc.patterns.get(view.pattern_slug)
+    sign = pattern.sign(view.sign_id) if pattern is not None else None
+    if pattern is None or sign is None:
+        logger.warning("sign %s/%s is no longer in the library", view.pattern_slug, view.sign_id)
+        return None
+    history = [
+        (point.opened_at, point.score.crossed)
+        for point in await repos.outcomes.score_history(
+            community.id, pattern_slug=view.pattern_slug, sign_id=view.sign_id
+        )
+        if point.score.round_id != round_.id and point.score.n >= threshold.min_respondents
+    ]
+    suggestion = suggest(pattern, sign, (round_.opened_at, True), history)
+    if suggestion is None:
+        return None
+    recorded = await repos.outcomes.record_suggestion(
+        community.id,
+        round_.id,
+        pattern_slug=suggestion.pattern_slug,
+        sign_id=suggestion.sign_id,
+        kind=StoredSuggestionKind(suggestion.kind.value),
+        at=svc.now(),
+    )
+    return suggestion if recorded else None
+
+
+async def _participation_suggestion(
+    svc: Services,
+    repos: Repositories,
+    community: Community,
+    round_: Round,
+    participation: ParticipationView,
+) -> Suggestion | None:
+    rate = participation.rate
+    if rate is None:
+        return None
+    earlier = [
+        r
+        for r in await repos.rounds.list_recent(
+            community.id, kind=round_.kind, limit=PARTICIPATION_HISTORY
+        )
+        if r.id != round_.id
+        and r.status is RoundStatus.CLOSED
+        and r.opened_at < round_.opened_at
+        and r.eligible_members
+    ]
+    earlier.reverse()  # oldest first
+    counts = await repos.answers.count_respondents_by_round(community.id, [r.id for r in earlier])
+    history = [
+        ParticipationView(counts.get(r.id, 0), 0, r.eligible_members).rate or 0.0 for r in earlier
+    ]
+    adopted = patterns_of(svc, await repos.communities.list_adopted(community.id))
+    suggestion = participation_suggestion(adopted, history, rate)
+    if suggestion is None:
+        return None
+    recorded = await repos.outcomes.record_suggestion(
+        community.id,
+        round_.id,
+        pattern_slug="",
+        sign_id=PARTICIPATION_SIGN_ID,
+        kind=StoredSuggestionKind.PARTICIPATION,
+        at=svc.now(),
+    )
+    return suggestion if recorded else None
+
+
+async def _post_outcome(
+    svc: Services, community: Community, round_: Round, settled: _Settled
+) -> None:
+    if round_.kind is RoundKind.SURVEY:
+        results = results_message(svc, community, round_, settled.scores, settled.participation)
+        await deliver(
+            svc,
+            community,
+            "results",
+            svc.notifier.post(community, results, round=round_, kind="results"),
+            round_id=round_.id,
+        )
+    elif settled.harvest is not None:
+        digest = harvest_message(settled.harvest, round_)
+        await deliver(
+            svc,
+            community,
+            "harvest",
+            svc.notifier.post(community, digest, round=round_, kind="harvest"),
+            round_id=round_.id,
+        )
+    scores = {(s.pattern_slug, s.sign_id): s for s in settled.scores}
+    for suggestion in settled.suggestions:
+        score = scores.get((suggestion.pattern_slug, suggestion.sign_id))
+        message = suggestion_message(svc, community, round_, suggestion, svc.patterns, score)
+        kind = f"suggestion:{suggestion.kind.value}"
+        await deliver(
+            svc,
+            community,
+            kind,
+            svc.notifier.post(community, message, round=round_, kind=kind),
+            round_id=round_.id,
+        )

@@ -1,0 +1,21 @@
+"""The offline simulator: a synthetic community run through the real services and scheduler."""
+
+from __future__ import annotations
+
+from vitalitybot.simulate.run import (
+    DEFAULT_PATTERNS,
+    SimulationConfig,
+    SimulationResult,
+    resolve_patterns,
+    run_simulation,
+    simulate,
+)
+
+__all__ = [
+    "DEFAULT_PATTERNS",
+    "SimulationConfig",
+    "SimulationResult",
+    "resolve_patterns",
+    "run_simulation",
+    "simulate",
+]

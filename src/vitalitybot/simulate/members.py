@@ -1,0 +1,137 @@
+"""Members reacting to the channel: answering, skipping, answering after a reminder.
+
+When a round opens, each synthetic member decides whether they will answer it and when
+(within the first two days, before the reminder), or skip it, or let it pass. A reminder
+wins some of the silent ones back. Each answer is a job on the same simulated runner as
+the bot's own schedule, so it happens at its own simulated moment, in order with round
+openings, reminders and closes, and goes through the same service calls a Discord click
+would: ``answer_form``, then ``record_answers`` (or ``skip_round``) with the member's id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.date import DateTrigger
+
+from vitalitybot.scheduling.runner import Job, SchedulerRunner
+from vitalitybot.services import (
+    ServiceError,
+    Services,
+    answer_form,
+    record_answers,
+    skip_round,
+)
+from vitalitybot.simulate.community import Member, SyntheticCommunity
+from vitalitybot.storage.records import Question, Round, RoundKind
+
+logger = logging.getLogger(__name__)
+
+FIRST_ANSWER = timedelta(minutes=10)  # the quickest members answer soon after the post
+UNPROMPTED_SHARE = 0.38  # ... and the last unprompted ones by this share of the window
+SKIP_CHANCE = 0.25  # of those who will not answer, how many say so with the skip button
+REMINDER_RESPONSE = (0.2, 0.35)  # chance to answer after a reminder: base + health × this
+
+
+@dataclass
+class Tally:
+    submissions: int = 0
+    answers: int = 0  # ratings given and reflections written
+    reflections: int = 0
+    shared: int = 0
+    skips: int = 0
+    refused: int = 0  # submissions the services refused (none are expected)
+
+
+@dataclass
+class MemberBehaviour:
+    """A ``ChannelListener`` that turns posts into members' answers on the runner."""
+
+    svc: Services
+    community: SyntheticCommunity
+    runner: SchedulerRunner
+    guild_id: int
+    tally: Tally = field(default_factory=Tally)
+
+    async def round_opened(self, round: Round, questions: Sequence[Question]) -> None:
+        window = round.closes_at - round.opened_at
+        latest = round.opened_at + window * UNPROMPTED_SHARE
+        for member in self.community.members:
+            rng = self.community.rng("opened", round.id, member.id)
+            chance = self.community.answer_chance(member, round.opened_at)
+            roll = rng.random()
+            if roll < chance:
+                at = _between(round.opened_at + FIRST_ANSWER, latest, rng.random())
+                self._answer_at(round, member, at, "answer")
+            elif rng.random() < SKIP_CHANCE:
+                at = _between(round.opened_at + FIRST_ANSWER, latest, rng.random())
+                self._skip_at(round, member, at)
+
+    async def reminded(self, round: Round, member_ids: Sequence[int]) -> None:
+        now = self.svc.now()
+        base, more = REMINDER_RESPONSE
+        chance = base + more * self.community.health(now)
+        for member_id in member_ids:
+            rng = self.community.rng("reminded", round.id, member_id)
+            if rng.random() < chance:
+                at = _between(now + FIRST_ANSWER, round.closes_at - FIRST_ANSWER, rng.random())
+                self._answer_at(round, self.community.member(member_id), at, "after-reminder")
+
+    def _answer_at(self, round_: Round, member: Member, at: datetime, why: str) -> None:
+        async def answer(_fire_time: datetime) -> None:
+            await self._answer(round_, member)
+
+        self.runner.add(Job(f"{why}:{round_.id}:{member.id}", _once(at), answer))
+
+    def _skip_at(self, round_: Round, member: Member, at: datetime) -> None:
+        async def skip(_fire_time: datetime) -> None:
+            try:
+                await skip_round(self.svc, self.guild_id, round_.id, member.id)
+            except ServiceError as error:
+                self._refused(round_, member, error)
+                return
+            self.tally.skips += 1
+
+        self.runner.add(Job(f"skip:{round_.id}:{member.id}", _once(at), skip))
+
+    async def _answer(self, round_: Round, member: Member) -> None:
+        now = self.svc.now()
+        rng = self.community.rng("answer", round_.id, member.id)
+        try:
+            form = await answer_form(self.svc, self.guild_id, round_.id, member.id)
+            if round_.kind is RoundKind.CHECKIN:
+                reply = self.community.checkin_reply(member, form.questions, now, rng)
+            else:
+                reply = self.community.survey_reply(member, form.questions, now, rng)
+            if not reply.answers:
+                await skip_round(self.svc, self.guild_id, round_.id, member.id)
+                self.tally.skips += 1
+                return
+            receipt = await record_answers(
+                self.svc, self.guild_id, round_.id, member.id, reply.answers
+            )
+        except ServiceError as error:
+            self._refused(round_, member, error)
+            return
+        self.tally.submissions += 1
+        self.tally.answers += receipt.saved
+        written = [a for a in reply.answers if a.text]
+        self.tally.reflections += len(written)
+        self.tally.shared += sum(1 for a in written if a.shared)
+
+    def _refused(self, round_: Round, member: Member, error: ServiceError) -> None:
+        self.tally.refused += 1
+        logger.warning("member %s, round %s: refused: %s", member.id, round_.id, error)
+
+
+def _between(start: datetime, end: datetime, share: float) -> datetime:
+    """A moment ``share`` of the way from ``start`` to ``end``, to the whole minute."""
+    moment = start + max(end - start, timedelta(0)) * share
+    return moment.replace(second=0, microsecond=0)
+
+
+def _once(moment: datetime) -> DateTrigger:
+    return DateTrigger(run_date=moment)

@@ -1,0 +1,144 @@
+"""The simulator's edges: a channel that prints, and a member list that is synthetic.
+
+``ConsoleNotifier`` implements the services' ``Notifier`` port by printing each post as
+the terminal renders it (``render.terminal.to_terminal``, so it reads as Discord would
+show it), headed by its simulated local date, and keeping a record of it. Members "read
+the channel" through listeners: when a round opens or a reminder goes out, the synthetic
+community hears of it and decides who answers, the way people react to a post.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, TextIO
+from zoneinfo import ZoneInfo
+
+from vitalitybot.render.message import Message
+from vitalitybot.render.terminal import to_terminal
+from vitalitybot.scheduling.clock import Clock
+from vitalitybot.services.ports import PostRef
+from vitalitybot.simulate.community import SyntheticCommunity
+from vitalitybot.storage.records import Community, Question, Round, RoundKind
+
+WIDTH = 80
+_KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
+
+
+@dataclass(frozen=True, slots=True)
+class SimPost:
+    """One post the bot made, as members would have seen it."""
+
+    at: datetime  # UTC
+    kind: str  # "round", "reminder", "results", "harvest", "suggestion:remedy", ...
+    round_id: int | None
+    round_kind: RoundKind | None
+    message: Message
+    text: str  # as the terminal shows it
+    member_ids: tuple[int, ...] = ()  # who a reminder went to
+
+
+class ChannelListener(Protocol):
+    async def round_opened(self, round: Round, questions: Sequence[Question]) -> None: ...
+
+    async def reminded(self, round: Round, member_ids: Sequence[int]) -> None: ...
+
+
+@dataclass
+class ConsoleNotifier:
+    """Prints every post, in order, with its simulated local date; records them all.
+
+    ``quiet`` prints one line per post and only suggestions in full.
+    """
+
+    clock: Clock
+    timezone: str
+    out: TextIO | None = None  # None: whatever sys.stdout is when a post is made
+    width: int = WIDTH
+    quiet: bool = False
+    posts: list[SimPost] = field(default_factory=list)
+    listeners: list[ChannelListener] = field(default_factory=list)
+    _next_id: int = 7_000_000_000_000_000_000
+
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        self._show("round", round, message)
+        for listener in self.listeners:
+            await listener.round_opened(round, questions)
+        self._next_id += 2
+        return PostRef(community.channel_id, self._next_id, self._next_id + 1)
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        self._show(kind, round, message)
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        self._show("reminder", round, message, tuple(member_ids))
+        for listener in self.listeners:
+            await listener.reminded(round, member_ids)
+
+    def of(self, kind: str) -> list[SimPost]:
+        """Posts of one kind ("suggestion" matches every suggestion kind)."""
+        return [p for p in self.posts if p.kind == kind or p.kind.startswith(kind + ":")]
+
+    def _show(
+        self, kind: str, round_: Round | None, message: Message, members: tuple[int, ...] = ()
+    ) -> None:
+        text = to_terminal(message, width=self.width)
+        post = SimPost(
+            at=self.clock.now(),
+            kind=kind,
+            round_id=round_.id if round_ is not None else None,
+            round_kind=round_.kind if round_ is not None else None,
+            message=message,
+            text=text,
+            member_ids=members,
+        )
+        self.posts.append(post)
+        out = self.out if self.out is not None else sys.stdout
+        heading = f"{local_date(post.at, self.timezone)} · {describe(post)}"
+        if self.quiet and not kind.startswith("suggestion"):
+            print(heading, file=out)
+            return
+        print(f"\n{'═' * self.width}\n{heading}\n{'─' * self.width}", file=out)
+        print(text, end="", file=out)
+        for attachment in message.files:
+            print(f"[attached: {attachment.filename}, {len(attachment.data):,} bytes]", file=out)
+
+
+def local_date(moment: datetime, timezone: str) -> str:
+    """ "Tue 20 Jan 2026, 10:00": the simulated date as the community's members live it."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+def describe(post: SimPost) -> str:
+    round_name = _KIND_NAMES.get(post.round_kind, "round") if post.round_kind else "round"
+    if post.kind == "round":
+        return f"{round_name} opens"
+    if post.kind == "reminder":
+        people = "member" if len(post.member_ids) == 1 else "members"
+        return f"{round_name} reminder to {len(post.member_ids)} {people}"
+    if post.kind == "results":
+        return f"{round_name} results"
+    if post.kind == "harvest":
+        return "check-in harvest"
+    if post.kind.startswith("suggestion:"):
+        return f"SUGGESTION ({post.kind.split(':', 1)[1]})"
+    return post.kind
+
+
+@dataclass
+class SyntheticDirectory:
+    """The ``MemberDirectory`` over the synthetic community: everyone, every round."""
+
+    community: SyntheticCommunity
+
+    async def eligible_members(self, community: Community) -> list[int]:
+        return self.community.member_ids

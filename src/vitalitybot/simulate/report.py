@@ -1,0 +1,195 @@
+"""The run's closing table: every round, its participation and each decay sign's score.
+
+The figures are read back through the services (``current_scores`` gives a closed
+survey's stored scores, already cut to what may be shown), so the table shows exactly
+what a coordinator could have seen: a dash where fewer than the minimum answered, a mark
+where a sign crossed the threshold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from vitalitybot.services import Services, SignScoreView, current_scores
+from vitalitybot.services.app import community_by_guild
+from vitalitybot.services.rounds import patterns_of
+from vitalitybot.services.views import threshold_of
+from vitalitybot.storage.records import (
+    Community,
+    RespondentStatus,
+    Round,
+    RoundKind,
+    RoundStatus,
+    SuggestionKind,
+)
+from vitalitybot.vitality.scores import Threshold
+
+ALL_ROUNDS = 100_000
+CROSSED = "*"
+HIDDEN = "—"
+NOT_ASKED = "·"
+_KINDS = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
+_CELL = 4  # the figure; then a mark or a space
+
+
+@dataclass(frozen=True, slots=True)
+class SignColumn:
+    code: str  # "A3": the third decay sign of the first adopted pattern
+    pattern_slug: str
+    pattern_title: str
+    sign_id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionMark:
+    kind: SuggestionKind
+    pattern_slug: str
+    sign_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoundReport:
+    round: Round
+    answered: int
+    skipped: int
+    scores: tuple[SignScoreView, ...]  # a closed survey's, as stored
+    suggestions: tuple[SuggestionMark, ...]
+
+    def score(self, column: SignColumn) -> SignScoreView | None:
+        return next(
+            (
+                s
+                for s in self.scores
+                if s.pattern_slug == column.pattern_slug and s.sign_id == column.sign_id
+            ),
+            None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    community: Community
+    threshold: Threshold
+    signs: tuple[SignColumn, ...]
+    rounds: tuple[RoundReport, ...]  # oldest first
+
+    @property
+    def surveys(self) -> list[RoundReport]:
+        return [
+            r
+            for r in self.rounds
+            if r.round.kind is RoundKind.SURVEY and r.round.status is RoundStatus.CLOSED
+        ]
+
+
+async def collect(svc: Services, guild_id: int) -> Report:
+    """Every round of the guild's community, with what the services stored about it."""
+    async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
+        adopted = patterns_of(svc, await repos.communities.list_adopted(community.id))
+        rounds = list(reversed(await repos.rounds.list_recent(community.id, limit=ALL_ROUNDS)))
+        ids = [r.id for r in rounds]
+        answered = await repos.answers.count_respondents_by_round(community.id, ids)
+        skipped = await repos.answers.count_respondents_by_round(
+            community.id, ids, RespondentStatus.SKIPPED
+        )
+        posted = await repos.outcomes.list_suggestions(community.id)
+    marks: dict[int, list[SuggestionMark]] = defaultdict(list)
+    for record in posted:
+        marks[record.round_id].append(
+            SuggestionMark(SuggestionKind(record.kind), record.pattern_slug, record.sign_id)
+        )
+    signs = tuple(
+        SignColumn(f"{_letter(p)}{n}", pattern.slug, pattern.title, sign.id, _title(sign.title))
+        for p, pattern in enumerate(adopted)
+        for n, sign in enumerate(pattern.signs_of_decay, start=1)
+    )
+    reports = []
+    for round_ in rounds:
+        closed_survey = round_.kind is RoundKind.SURVEY and round_.status is RoundStatus.CLOSED
+        scores = await current_scores(svc, guild_id, round_.id) if closed_survey else []
+        reports.append(
+            RoundReport(
+                round=round_,
+                answered=answered.get(round_.id, 0),
+                skipped=skipped.get(round_.id, 0),
+                scores=tuple(scores),
+                suggestions=tuple(marks.get(round_.id, ())),
+            )
+        )
+    return Report(community, threshold_of(community), signs, tuple(reports))
+
+
+def render(report: Report) -> str:
+    """The table of rounds, with a legend of the sign codes."""
+    threshold = report.threshold
+    percent = int(threshold.share * 100 + 0.5)
+    codes = {(c.pattern_slug, c.sign_id): c.code for c in report.signs}
+    answered = [_answered(row) for row in report.rounds]
+    width = max([len("Answered"), *map(len, answered)])
+    lines = [
+        "Rounds and scores",
+        "Under each sign of decay: the share of a survey's respondents who see it often",
+        f"or constantly (4-5).  {CROSSED} crossed the threshold ({percent}% of at least "
+        f"{threshold.min_respondents} respondents)",
+        f"{HIDDEN} fewer than {threshold.min_respondents} answered it   {NOT_ASKED} not asked "
+        "(the survey rotates its items)",
+        "",
+    ]
+    header = f"{'Date':<10}  {'Kind':<8}  {'Answered':<{width}} "
+    header += "".join(f"{c.code:>{_CELL}} " for c in report.signs) + " Suggestions"
+    lines += [header, "-" * len(header)]
+    for row, participation in zip(report.rounds, answered, strict=True):
+        local = row.round.opened_at.astimezone(ZoneInfo(report.community.timezone))
+        kind = _KINDS[row.round.kind]
+        if row.round.status is not RoundStatus.CLOSED:
+            kind = f"{kind} ({row.round.status.value})"
+        cells = "".join(_cell(row, column) for column in report.signs)
+        if row.round.kind is RoundKind.CHECKIN:
+            cells = " " * len(cells)
+        line = f"{local:%Y-%m-%d}  {kind:<8}  {participation:<{width}} {cells} "
+        lines.append((line + _marks(row.suggestions, codes)).rstrip())
+    lines.append("")
+    lines += [f"{c.code:<4} {c.title} ({c.pattern_title})" for c in report.signs]
+    return "\n".join(lines) + "\n"
+
+
+def _answered(row: RoundReport) -> str:
+    eligible = row.round.eligible_members
+    if not eligible:
+        return str(row.answered)
+    return f"{row.answered}/{eligible} {int(row.answered / eligible * 100 + 0.5)}%"
+
+
+def _cell(row: RoundReport, column: SignColumn) -> str:
+    """A sign's figure in a round, padded to the column: " 73%*", "   — ", "   · "."""
+    score = row.score(column)
+    mark = " "
+    if score is None:
+        text = NOT_ASKED
+    elif not score.visible or score.share_high is None:
+        text = HIDDEN
+    else:
+        text = f"{int(score.share_high * 100 + 0.5)}%"
+        mark = CROSSED if score.crossed else " "
+    return f"{text:>{_CELL}}{mark}"
+
+
+def _marks(marks: Sequence[SuggestionMark], codes: dict[tuple[str, str], str]) -> str:
+    words = []
+    for mark in marks:
+        code = codes.get((mark.pattern_slug, mark.sign_id))
+        words.append(f"{mark.kind.value} {code}" if code else mark.kind.value)
+    return ", ".join(words)
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index % 26)
+
+
+def _title(text: str) -> str:
+    return " ".join(text.split()).rstrip(" .:;")

@@ -1,0 +1,70 @@
+"""``/me``: a member's own data and settings, always answered privately."""
+
+from __future__ import annotations
+
+import json
+
+from loopback import Guild
+from vitalitybot.bot.runner import App
+from vitalitybot.services import member_prefs, my_answers
+
+from ..support import adopt, answer_survey, coordinator_of, open_round, reply, round_id_of, set_up
+
+
+async def test_export_sends_the_members_data_as_a_private_json_file(
+    app: App, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+    await set_up(coordinator)
+    await adopt(coordinator)
+    post = await open_round(coordinator, "survey")
+    await answer_survey(ana, post, lambda _: 4)
+
+    exported = await reply(await ana.invoke("me export"))
+
+    assert exported.ephemeral
+    (document,) = exported.attachments
+    assert document.filename.endswith(".json")
+    data = json.loads(document.text)
+    assert data["member_id"] == str(ana.id)
+    (round_,) = data["rounds"]
+    assert round_["round_id"] == round_id_of(post)
+    assert {a["rating"] for a in round_["answers"]} == {4}
+
+
+async def test_forget_asks_first_then_deletes_the_members_answers(
+    app: App, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+    await set_up(coordinator)
+    await adopt(coordinator)
+    post = await open_round(coordinator, "survey")
+    await answer_survey(ana, post, lambda _: 2)
+    round_id = round_id_of(post)
+
+    asked = await reply(await ana.invoke("me forget"))
+    assert asked.ephemeral and await my_answers(app.services, loopback_guild.id, round_id, ana.id)
+    forget = next(c for c in asked.custom_ids() if asked.component(c)["label"] == "Forget me")  # type: ignore[index]
+    done = await reply(await ana.click(asked, forget))
+
+    assert done.content.startswith("Done:")
+    assert await my_answers(app.services, loopback_guild.id, round_id, ana.id) == []
+
+
+async def test_pause_and_reminders_change_only_the_members_own_settings(
+    app: App, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    ana, ben = loopback_guild.add_member("ana"), loopback_guild.add_member("ben")
+    await set_up(coordinator)
+
+    paused = await reply(await ana.invoke("me pause"))
+    quiet = await reply(await ben.invoke("me reminders", state="off"))
+
+    assert paused.ephemeral and quiet.ephemeral
+    ana_prefs = await member_prefs(app.services, loopback_guild.id, ana.id)
+    ben_prefs = await member_prefs(app.services, loopback_guild.id, ben.id)
+    assert ana_prefs is not None and ana_prefs.paused and not ana_prefs.reminders_off
+    assert ben_prefs is not None and ben_prefs.reminders_off and not ben_prefs.paused

@@ -1,0 +1,141 @@
+"""``/vitality``: coordinators set the community up and run rounds; everyone else is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from loopback import Guild, LoopbackDiscord
+from loopback.permissions import MANAGE_GUILD
+from vitalitybot.bot.runner import App
+from vitalitybot.services import NotConfigured, status
+
+from ..support import TIMEZONE, adopt, coordinator_of, open_round, reply, set_up, text_of
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+async def test_the_commands_are_registered_for_server_managers_in_servers_only(
+    app: App, loopback_server: LoopbackDiscord
+) -> None:
+    synced = {c["name"]: c for c in await loopback_server.wait_for_sync()}
+
+    assert set(synced) == {"pattern", "vitality", "me"}
+    assert int(synced["vitality"]["default_member_permissions"]) == MANAGE_GUILD
+    assert synced["vitality"]["contexts"] == [0]  # guilds only
+    assert synced["me"].get("default_member_permissions") is None
+    subcommands = {o["name"] for o in synced["vitality"]["options"]}
+    assert subcommands == {
+        "setup", "adopt", "drop", "schedule", "threshold",
+        "checkin", "survey", "close", "status", "harvest",
+    }  # fmt: skip
+
+
+async def test_a_member_without_the_coordinator_role_is_refused_privately(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    coordinators = loopback_guild.add_role("coordinators")
+    manager = coordinator_of(loopback_guild)
+    cora = loopback_guild.add_member("cora", roles=[coordinators])
+    bob = loopback_guild.add_member("bob")
+    await set_up(manager, coordinator_role=coordinators)
+    await adopt(manager)
+
+    refused = await reply(await bob.invoke("vitality survey"))
+    allowed = await reply(await cora.invoke("vitality survey"))
+
+    assert refused.ephemeral and refused.content == "Only the community's coordinators can do this."
+    assert allowed.ephemeral and allowed.content.startswith("Opened the survey")
+    posts = [m for m in loopback_server.messages_in(loopback_guild.general.id) if m.components]
+    assert len(posts) == 1
+
+
+async def test_setting_up_needs_manage_server(app: App, loopback_guild: Guild) -> None:
+    bob = loopback_guild.add_member("bob")
+
+    refused = await reply(
+        await bob.invoke("vitality setup", channel=loopback_guild.general, timezone=TIMEZONE)
+    )
+
+    assert refused.ephemeral and "manage this server" in refused.content
+    with pytest.raises(NotConfigured):
+        await status(app.services, loopback_guild.id)
+
+
+async def test_an_unknown_time_zone_is_explained_privately_and_nothing_is_saved(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+
+    zones = await manager.autocomplete("vitality setup", "timezone", "berl")
+    answer = await reply(
+        await manager.invoke(
+            "vitality setup", channel=loopback_guild.general, timezone="Mars/Olympus"
+        )
+    )
+
+    assert {"name": "Europe/Berlin", "value": "Europe/Berlin"} in zones
+    assert answer.ephemeral and "Mars/Olympus" in answer.content
+    with pytest.raises(NotConfigured):
+        await status(app.services, loopback_guild.id)
+
+
+async def test_setup_warns_when_the_bot_cannot_post_in_the_chosen_channel(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    locked = loopback_guild.add_channel("locked")
+    loopback_server.forbid_channel(locked.id)
+    manager = coordinator_of(loopback_guild)
+    await loopback_server.wait_until(
+        lambda: True if app.bot.get_channel(locked.id) is not None else None, "#locked cached"
+    )
+
+    answer = await set_up(manager, channel=locked)
+
+    assert "Heads up" in answer and "send messages" in answer
+
+
+async def test_schedule_and_threshold_answer_in_the_coordinators_words(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+
+    scheduled = await reply(
+        await manager.invoke(
+            "vitality schedule", kind="survey", cadence="quarterly", day="last friday", time="9:30"
+        )
+    )
+    muddled = await reply(
+        await manager.invoke("vitality schedule", kind="checkin", cadence="monthly", day="someday")
+    )
+    threshold = await reply(
+        await manager.invoke("vitality threshold", value=0.4, min_respondents=4)
+    )
+
+    assert scheduled.content.startswith("Surveys now run") and "09:30" in scheduled.content
+    assert muddled.ephemeral and "someday" in muddled.content
+    assert "40% of at least 4 respondents" in threshold.content
+    community = (await status(app.services, loopback_guild.id)).community
+    assert (community.threshold, community.min_respondents) == (0.4, 4)
+
+
+async def test_status_attaches_a_png_chart(app: App, loopback_guild: Guild) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+    await adopt(manager)
+    await open_round(manager, "survey")
+
+    answer = await reply(await manager.invoke("vitality status"))
+
+    assert answer.ephemeral and "Vitality at a glance" in text_of(answer)
+    (chart,) = answer.attachments
+    assert chart.filename.endswith(".png") and chart.data.startswith(PNG_SIGNATURE)
+
+
+async def test_closing_with_nothing_open_says_so(app: App, loopback_guild: Guild) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+
+    answer = await reply(await manager.invoke("vitality close"))
+
+    assert answer.ephemeral and answer.content == "There is no open round to close."

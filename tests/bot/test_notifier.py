@@ -1,0 +1,147 @@
+"""Posting rounds and results on Discord: refusals reported, rate limits waited out, many
+communities at once, reminders by DM."""
+
+from __future__ import annotations
+
+import asyncio
+
+from loopback import Guild, LoopbackDiscord
+from vitalitybot.bot.runner import App
+from vitalitybot.services import adopt_pattern, open_round, remind, setup_community, status
+from vitalitybot.storage.records import Community, DeliveryStatus
+
+from .conftest import MakeSettings
+from .support import (
+    COP,
+    TIMEZONE,
+    adopt,
+    answer_survey,
+    coordinator_of,
+    reply,
+    running_bot,
+    set_up,
+    text_of,
+)
+from .support import open_round as open_round_now
+
+MESSAGES = "/channels/{channel_id}/messages"
+
+
+async def community_of(app: App, guild: Guild) -> Community:
+    return (await status(app.services, guild.id)).community
+
+
+async def set_up_quietly(app: App, guild: Guild) -> Community:
+    """A community set up through the services, as many as a test needs, without commands."""
+    community = await setup_community(
+        app.services, guild.id, guild.name, guild.general.id, TIMEZONE
+    )
+    await adopt_pattern(app.services, guild.id, COP)
+    return community
+
+
+async def test_a_forbidden_channel_is_reported_and_the_next_community_still_gets_its_post(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    other = loopback_server.add_guild("Second CoP")
+    first_coordinator, second_coordinator = coordinator_of(loopback_guild), coordinator_of(other)
+    for coordinator in (first_coordinator, second_coordinator):
+        await set_up(coordinator)
+        await adopt(coordinator)
+    loopback_server.forbid_channel(loopback_guild.general.id)
+    broken, working = await community_of(app, loopback_guild), await community_of(app, other)
+
+    # The scheduler opens both in the same minute.
+    await asyncio.gather(
+        *(open_round(app.services, c.id, "survey", period="2026-12") for c in (broken, working))
+    )
+
+    posts = [m for m in other.general.messages if m.components]
+    assert len(posts) == 1 and posts[0].thread_id is not None
+    assert loopback_guild.general.messages == []
+    owner_dm = await loopback_server.wait_for_dm(loopback_guild.owner.id)
+    assert "could not post the survey" in owner_dm.content
+    failed = (await status(app.services, loopback_guild.id)).failed_deliveries
+    assert [(d.kind, d.status) for d in failed] == [("round", DeliveryStatus.FAILED)]
+    told = await reply(await first_coordinator.invoke("vitality status"))
+    assert "could not post the survey" in text_of(told)
+    assert (await status(app.services, other.id)).failed_deliveries == ()
+
+
+async def test_a_post_refused_with_429_more_often_than_discord_py_retries_still_arrives_once(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    await set_up(coordinator)
+    await adopt(coordinator)
+    loopback_server.rate_limit_next(f"POST {MESSAGES}", 7, retry_after=0.01)
+
+    await open_round_now(coordinator, "survey")
+
+    statuses = [r.status for r in loopback_server.requests_to("POST", MESSAGES)]
+    assert statuses == [429] * 7 + [200]
+    assert len([m for m in loopback_guild.general.messages if m.components]) == 1
+
+
+async def test_a_post_met_by_server_errors_is_tried_again_and_arrives_once(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    await set_up(coordinator)
+    await adopt(coordinator)
+    loopback_server.fail_next(f"POST {MESSAGES}", 2, status=503)
+
+    await open_round_now(coordinator, "survey")
+
+    statuses = [r.status for r in loopback_server.requests_to("POST", MESSAGES)]
+    assert statuses == [503, 503, 200]
+    assert len([m for m in loopback_guild.general.messages if m.components]) == 1
+
+
+async def test_communities_due_in_the_same_minute_all_get_their_round_under_rate_limits(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    guilds = [loopback_guild] + [loopback_server.add_guild(f"CoP {n}") for n in range(11)]
+    await loopback_server.wait_until(
+        lambda: True if all(app.bot.get_guild(g.id) for g in guilds) else None, "guilds cached"
+    )
+    communities = [await set_up_quietly(app, guild) for guild in guilds]
+    loopback_server.set_global_rate_limit(15)
+
+    opened = await asyncio.gather(
+        *(open_round(app.services, c.id, "survey", period="2027-01") for c in communities)
+    )
+
+    assert all(r is not None and r.message_id and r.thread_id for r in opened)
+    for guild in guilds:
+        assert len([m for m in guild.general.messages if m.components]) == 1
+    assert loopback_server.rate_limited > 0
+
+
+async def test_with_the_members_intent_reminders_reach_only_who_has_not_answered(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, make_settings: MakeSettings
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    ana, ben, cai, dee = (loopback_guild.add_member(n) for n in ("ana", "ben", "cai", "dee"))
+    loopback_server.block_dms(ben.id)
+    async with running_bot(loopback_server, make_settings(), members_intent=True) as app:
+        await set_up(coordinator)
+        await adopt(coordinator)
+        post = await open_round_now(coordinator, "survey")
+        await answer_survey(ana, post, lambda _: 2)
+        await reply(await cai.invoke("me pause"))
+        community = await community_of(app, loopback_guild)
+        round_ = (await status(app.services, loopback_guild.id)).open_rounds[0]
+
+        reminded = await remind(app.services, community.id, round_.round.id)
+
+        failed = (await status(app.services, loopback_guild.id)).failed_deliveries
+    humans = {loopback_guild.owner.id, coordinator.id, ana.id, ben.id, cai.id, dee.id}
+    assert round_.participation.eligible == len(humans)
+    assert set(reminded) == humans - {ana.id, cai.id}
+    (dm,) = dee.dms
+    assert "still open" in text_of(dm)
+    (link,) = [c for c in dm.iter_components() if c.get("url")]
+    assert link["url"].endswith(f"/{loopback_guild.general.id}/{post.id}")
+    assert ana.dms == [] and ben.dms == [] and cai.dms == []
+    assert failed == ()  # closed DMs are the member's choice, not a failure

@@ -1,0 +1,99 @@
+"""Frontmatter: the keys the bot reads, and errors reported on the right file line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vitalitybot.patterns.errors import PatternFileError
+from vitalitybot.patterns.fields import READ_KEYS
+from vitalitybot.patterns.header import read_header
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def error_of(text: str) -> PatternFileError:
+    with pytest.raises(PatternFileError) as caught:
+        read_header(text, READ_KEYS)
+    return caught.value
+
+
+def test_read_keys_match_a_full_yaml_load() -> None:
+    text = (FIXTURES / "v71-sample.md").read_text(encoding="utf-8")
+    everything = yaml.safe_load(text.split("---\n")[1])
+    header = read_header(text, READ_KEYS)
+    assert header.data == {k: v for k, v in everything.items() if k in READ_KEYS}
+    assert "graph_garden" not in header.data  # checked, not built
+    assert header.key_lines["slug"] == 2
+    assert header.key_lines["graph_garden"] == 23
+    assert header.body_line == 30
+    assert header.body.startswith("\nA short summary paragraph")
+
+
+def test_nested_lines_point_into_the_file() -> None:
+    header = read_header((FIXTURES / "with-block.md").read_text(encoding="utf-8"), READ_KEYS)
+    assert header.line_of(("vitalitybot", "signs", "bench-stays-empty", "remedy")) == 12
+    assert header.line_of(("vitalitybot", "prompts", 1)) == 7
+    assert header.line_of(("vitalitybot", "missing")) == 4
+
+
+def test_no_frontmatter_is_reported_on_line_1() -> None:
+    error = error_of("# Just a heading\n\nNo frontmatter here.\n")
+    assert error.line == 1
+    assert "frontmatter" in error.reason
+
+
+def test_unclosed_frontmatter_is_reported_on_line_1() -> None:
+    assert error_of("---\ntitle: Open\n\nbody\n").line == 1
+
+
+def test_invalid_yaml_reports_the_line_where_it_breaks() -> None:
+    text = (
+        "---\ntitle: Fine\nslug: fine\nontology: {domain: a, b\n  more: [1\nlicense: x\n---\nbody\n"
+    )
+    error = error_of(text)
+    assert error.line == 5
+    assert "invalid YAML" in error.reason
+
+
+def test_invalid_yaml_in_a_key_the_bot_does_not_read_is_still_reported() -> None:
+    text = "---\ntitle: Fine\ngraph_garden:\n  entities: [unclosed\nlicense: x\n---\nbody\n"
+    assert error_of(text).line == 5
+
+
+def test_frontmatter_that_is_not_a_mapping_is_reported_on_its_line() -> None:
+    error = error_of("---\n\n- just\n- a list\n---\nbody\n")
+    assert error.line == 3
+    assert "mapping" in error.reason
+
+
+def test_anchors_across_blocks_still_resolve() -> None:
+    text = (
+        "---\n"
+        "graph_garden:\n  label: &name Shared name\n"
+        "title: *name\n"
+        "summary: &s [a, b]\n"
+        "aliases: *s\n"
+        "---\n"
+    )
+    header = read_header(text, READ_KEYS)
+    assert header.data["title"] == "Shared name"
+    assert header.data["aliases"] == ["a", "b"]
+
+
+def test_values_are_typed_as_yaml_would_type_them() -> None:
+    text = (
+        "---\ntitle: 1984\nsummary: null\nontology:\n  commons_assessment:\n"
+        "    a: 4.5\n    b: 3\n    flag: yes\n    when: 2024-01-01\n"
+        "classification:\n  <<: {commons_alignment: 4}\n---\n"
+    )
+    header = read_header(text, READ_KEYS)
+    expected = yaml.safe_load(text.split("---\n")[1])
+    assert header.data == {k: v for k, v in expected.items() if k in READ_KEYS}
+
+
+def test_without_a_key_filter_every_key_is_built() -> None:
+    text = (FIXTURES / "v71-sample.md").read_text(encoding="utf-8")
+    assert "graph_garden" in read_header(text).data

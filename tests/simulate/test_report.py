@@ -1,0 +1,44 @@
+"""The closing table: one row per round, figures only where enough people answered."""
+
+from __future__ import annotations
+
+from vitalitybot.simulate.report import CROSSED, render
+from vitalitybot.storage.records import RoundKind
+
+from .conftest import Run
+
+
+def test_every_round_has_a_row_with_its_participation(year: Run) -> None:
+    table = render(year.result.report)
+    for row in year.result.report.rounds:
+        local = row.round.period
+        line = next(li for li in table.splitlines() if li.startswith(local))
+        assert f"{row.answered}/{row.round.eligible_members}" in line
+
+
+def test_crossed_signs_are_marked_where_suggestions_were_posted(year: Run) -> None:
+    report = year.result.report
+    table = render(report)
+    codes = {(c.pattern_slug, c.sign_id): c.code for c in report.signs}
+    for row in report.surveys:
+        line = next(li for li in table.splitlines() if li.startswith(row.round.period))
+        for mark in row.suggestions:
+            if mark.sign_id in ("participation",):
+                continue
+            code = codes[(mark.pattern_slug, mark.sign_id)]
+            assert f"{mark.kind.value} {code}" in line
+            score = row.score(next(c for c in report.signs if c.code == code))
+            assert score is not None and score.crossed
+        crossed = sum(1 for s in row.scores if s.crossed and s.is_decay)
+        assert line.count(CROSSED) == crossed
+
+
+def test_check_ins_show_no_scores_and_the_legend_names_every_sign(year: Run) -> None:
+    report = year.result.report
+    table = render(report)
+    for row in report.rounds:
+        if row.round.kind is RoundKind.CHECKIN:
+            line = next(li for li in table.splitlines() if li.startswith(row.round.period))
+            assert line.count("%") == 1  # the participation, no scores
+    for column in report.signs:
+        assert f"{column.code:<4} {column.title} ({column.pattern_title})" in table
