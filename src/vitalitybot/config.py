@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     health_host: str = Field(
         default=DEFAULT_HEALTH_HOST, description="Address the health listener binds to."
     )
+    shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        description="Shards in the whole deployment (--shard-count); unset = not sharded.",
+    )
+    shard_ids: str | None = Field(
+        default=None,
+        description="The shards this process runs, such as 0,2 (--shard-ids); unset = all.",
+    )
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -89,7 +89,9 @@ async def test_member_text_with_everyone_and_a_role_mention_pings_no_one(
     assert "read this" in shown and "@everyone" not in shown and "@\u200beveryone" in shown
     assert stewards.mention not in shown and "\\# not a heading" in shown
     assert not harvest.pings.anyone
-    sent = [m for m in loopback_server.state.messages.values() if m.author.id == app.bot.user.id]  # type: ignore[union-attr]
+    sent = [
+        m for m in loopback_server.state.messages.values() if m.author.id == loopback_server.bot.id
+    ]
     assert len(sent) > 5
     assert all(m.allowed_mentions == {"parse": []} for m in sent), [
         (m.content[:40], m.allowed_mentions) for m in sent if m.allowed_mentions != {"parse": []}

@@ -7,6 +7,7 @@ fills the loading message, and @original after a component update is the clicked
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,8 @@ class Callback:
     type: int
     data: Json
     attachments: list[Attachment] = field(default_factory=list)
+    received_at: float = field(default_factory=time.time)
+    """Wall-clock time the callback request reached the server (benchmarks time acks)."""
 
     @property
     def content(self) -> str:
@@ -106,10 +109,19 @@ class InteractionRecord:
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     modal: Modal | None = None
+    dispatched_at: float = field(default_factory=time.time)
+    """Wall-clock time the server recorded the interaction and queued INTERACTION_CREATE."""
 
     @property
     def responded(self) -> bool:
         return bool(self.callbacks)
+
+    @property
+    def ack_seconds(self) -> float | None:
+        """From dispatching INTERACTION_CREATE to receiving the bot's first callback."""
+        if not self.callbacks:
+            return None
+        return self.callbacks[0].received_at - self.dispatched_at
 
 
 def find(state: LoopbackState, interaction_id: int, token: str) -> InteractionRecord:
@@ -158,9 +170,17 @@ def _message_type(record: InteractionRecord) -> int:
 
 
 def respond(
-    state: LoopbackState, record: InteractionRecord, body: Json, uploads: list[Upload]
+    state: LoopbackState,
+    record: InteractionRecord,
+    body: Json,
+    uploads: list[Upload],
+    *,
+    received_at: float | None = None,
 ) -> Json:
-    """Apply one callback and answer as ``?with_response=1`` does: interaction + resource."""
+    """Apply one callback and answer as ``?with_response=1`` does: interaction + resource.
+
+    ``received_at`` is when the callback request arrived (now, when not given).
+    """
     if record.responded:
         raise ApiError(400, "Interaction has already been acknowledged.", ALREADY_ACKNOWLEDGED)
     kind = int(body.get("type", 0))
@@ -206,7 +226,8 @@ def respond(
     if message is not None and kind != DEFERRED_UPDATE:
         answer["resource"] = {"type": kind, "message": payloads.message(state, message)}
     attachments = list(message.attachments) if message is not None and uploads else []
-    record.callbacks.append(Callback(kind, data, attachments))
+    arrived = time.time() if received_at is None else received_at
+    record.callbacks.append(Callback(kind, data, attachments, received_at=arrived))
     state.touch()
     return answer
 

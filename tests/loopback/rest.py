@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,8 @@ class RequestRecord:
     status: int = 0
     body: Json | list[Any] | None = None
     files: list[str] = field(default_factory=list)
+    received_at: float = field(default_factory=time.time)
+    """Wall-clock time (``time.time()``) the request reached the server, before any limit."""
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status}"
@@ -456,7 +459,8 @@ class RestApi:
             self.state, _int(request, "interaction_id"), request.match_info["token"]
         )
         body, uploads = await self.body(request)
-        answer = interactions.respond(self.state, record, body, uploads)
+        received_at = self._record(request).received_at
+        answer = interactions.respond(self.state, record, body, uploads, received_at=received_at)
         return json_response(answer) if _flag(request, "with_response") else no_content()
 
     def _interaction(self, request: web.Request) -> interactions.InteractionRecord:

@@ -36,6 +36,25 @@ async def test_a_persistent_button_click_updates_the_message(
     assert loopback_server.messages_in(loopback_guild.general.id) == [posted]
 
 
+async def test_the_server_notes_when_it_sent_a_click_and_when_the_answer_came_back(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    alice = loopback_guild.add_member("alice")
+
+    async with connected_client(loopback_server, SampleBot()):
+        vote = await alice.invoke("vote")
+        await vote.response()
+        click = await alice.click(vote.original, "vote:yes")  # type: ignore[arg-type]
+        unanswered = click.record.ack_seconds  # dispatched, and the bot has not run since
+        answer = await click.response()
+
+    (callback_request,) = [r for r in loopback_server.requests if r.path.endswith("/callback")][1:]
+    assert unanswered is None
+    assert answer.received_at == callback_request.received_at
+    assert click.record.ack_seconds == answer.received_at - click.record.dispatched_at
+    assert click.record.ack_seconds is not None and click.record.ack_seconds >= 0
+
+
 async def test_a_deferred_update_then_edit_changes_the_clicked_message(
     loopback_server: LoopbackDiscord, loopback_guild: Guild
 ) -> None:

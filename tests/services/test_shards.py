@@ -138,10 +138,11 @@ async def set_up_guilds(svc: Services) -> dict[int, int]:
 
 
 async def open_jobs_by_guild(db: Database, communities: dict[int, int]) -> dict[int, set[str]]:
-    by_community = {gid: cid for cid, gid in communities.items()}
+    """The open job each stored schedule should have, by the guild it belongs to."""
+    guild_of = {community_id: guild_id for guild_id, community_id in communities.items()}
     found: dict[int, set[str]] = {}
     for schedule_id, community_id in await rows(db, "SELECT id, community_id FROM schedules"):
-        found.setdefault(by_community[community_id], set()).add(f"open:{schedule_id}")
+        found.setdefault(guild_of[community_id], set()).add(f"open:{schedule_id}")
     return found
 
 

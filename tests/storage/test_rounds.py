@@ -191,6 +191,42 @@ async def test_list_recent_is_newest_first(db: Database, community: Community) -
     assert checkins == []
 
 
+async def test_latest_openings_give_each_schedules_newest_round_whatever_its_status(
+    db: Database, community: Community, other_community: Community
+) -> None:
+    """What a restart compares with every schedule at once, to find the runs it slept through."""
+    september, october = NOW.replace(month=9), NOW.replace(month=10)
+    opened = [
+        (community, RoundKind.SURVEY, "", october, RoundStatus.MISSED),
+        (community, RoundKind.SURVEY, "", september, RoundStatus.OPEN),
+        (community, RoundKind.SURVEY, "p", NOW, RoundStatus.OPEN),
+        (community, RoundKind.CHECKIN, "", september, RoundStatus.OPEN),
+        (other_community, RoundKind.SURVEY, "", NOW, RoundStatus.OPEN),
+    ]
+    async with db.transaction() as session:
+        rounds = Repositories(session).rounds
+        for owner, kind, slug, at, status in opened:
+            await rounds.open_round(
+                owner.id,
+                kind=kind,
+                period=at.date().isoformat(),
+                anonymous=True,
+                opened_at=at,
+                closes_at=at + WINDOW,
+                pattern_slug=slug,
+                status=status,
+            )
+    async with db.session() as session:
+        latest = await Repositories(session).rounds.latest_openings()
+    assert latest == {
+        (community.id, RoundKind.SURVEY, ""): october,
+        (community.id, RoundKind.SURVEY, "p"): NOW,
+        (community.id, RoundKind.CHECKIN, ""): september,
+        (other_community.id, RoundKind.SURVEY, ""): NOW,
+    }
+    assert all(moment.tzinfo is not None for moment in latest.values())
+
+
 async def test_questions_keep_their_order(
     db: Database, community: Community, make_round: MakeRound
 ) -> None:

@@ -17,6 +17,14 @@ it again (convert.py): nothing the bot posts can ping anyone.
 **The scheduler** starts once the first READY has come in and the guild caches are
 filled, so rounds opened late after a restart reach a bot that knows its guilds; it
 stops when the client closes.
+
+**Shards.** ``ShardedVitalityBot`` is the same bot on discord.py's ``AutoShardedBot``,
+for ``vitalitybot run --shard-count N --shard-ids a,b``: it connects the given shards
+only, and Discord sends it the events of their guilds only.
+
+**What the operator sees** (telemetry.py): every interaction handler logs with its
+community's id and is tracked until it ends (``in_flight``), failed Discord requests
+are counted by status, and the gateway latency is read at every scrape of the metrics.
 """
 
 from __future__ import annotations
@@ -35,8 +43,10 @@ from vitalitybot.bot.cogs.vitality import VitalityCog
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
 from vitalitybot.bot.notifier import ProblemLog
+from vitalitybot.bot.telemetry import InteractionWatch, http_errors_trace
 from vitalitybot.bot.views.checkin import on_reflections_submitted
 from vitalitybot.bot.views.rounds import DYNAMIC_ITEMS
+from vitalitybot.observability.metrics import Metrics
 from vitalitybot.patterns.search import PatternIndex
 from vitalitybot.services import ScheduleKeeper, Services
 
@@ -62,10 +72,13 @@ class VitalityBot(commands.Bot):
         members_intent: bool = False,
         sync_commands: bool = True,
         dev_guild_id: int | None = None,
+        metrics: Metrics | None = None,
         **options: Any,
     ) -> None:
         # The bot never joins voice: spare the operator discord.py's warnings about it.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        self.metrics = metrics if metrics is not None else Metrics()
+        options.setdefault("http_trace", http_errors_trace(self.metrics))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -80,6 +93,9 @@ class VitalityBot(commands.Bot):
         self.sync_commands = sync_commands
         self.dev_guild_id = dev_guild_id
         self._keeper_start: asyncio.Task[None] | None = None
+        self.interactions = InteractionWatch(services)
+        self.interactions.install(self)
+        self.metrics.track_gateway_latency(lambda: self.latency)
         for edge in (services.notifier, services.members):
             attach = getattr(edge, "attach", None)
             if callable(attach):  # the Discord edges post and look up through this client
@@ -92,6 +108,21 @@ class VitalityBot(commands.Bot):
         if not isinstance(found, ProblemLog):
             found = ProblemLog()
         return found
+
+    def gateway_connected(self) -> bool:
+        """Ready, and every gateway socket (one per shard) open."""
+        if self.is_closed() or not self.is_ready():
+            return False
+        if isinstance(self, discord.AutoShardedClient):
+            return bool(self.shards) and not any(s.is_closed() for s in self.shards.values())
+        return self.ws is not None and self.ws.open
+
+    def in_flight(self) -> set[asyncio.Task[Any]]:
+        """Work in progress a stopping bot should let finish: handlers and the catch-up."""
+        running = self.interactions.in_flight()
+        if self._keeper_start is not None and not self._keeper_start.done():
+            running.add(self._keeper_start)
+        return running
 
     async def setup_hook(self) -> None:
         await self.add_cog(PatternsCog(self))
@@ -139,15 +170,23 @@ class VitalityBot(commands.Bot):
             len(report.missed),
         )
 
-    async def close(self) -> None:
-        """Let a catch-up in progress finish (briefly), stop the scheduler, disconnect."""
+    async def stop_scheduler(self, grace: float = KEEPER_START_GRACE) -> None:
+        """Let a catch-up in progress finish (up to ``grace`` seconds), stop the scheduler."""
         starting = self._keeper_start
         if starting is not None and not starting.done():
-            await asyncio.wait({starting}, timeout=KEEPER_START_GRACE)
+            await asyncio.wait({starting}, timeout=grace)
             if not starting.done():
                 starting.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await starting
         if self.keeper is not None and starting is not None:
             self.keeper.shutdown()
+
+    async def close(self) -> None:
+        """Stop the scheduler (see ``stop_scheduler``), then disconnect."""
+        await self.stop_scheduler()
         await super().close()
+
+
+class ShardedVitalityBot(VitalityBot, commands.AutoShardedBot):
+    """``VitalityBot`` connecting the shards ``shard_ids`` out of ``shard_count``."""

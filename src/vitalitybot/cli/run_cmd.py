@@ -3,6 +3,20 @@
 The token comes from ``VITALITYBOT_TOKEN`` (the environment or ``.env``) and nowhere
 else: a command-line argument would show in ``ps`` and shell history. It is never
 printed; a missing one is a usage error (exit 2) with a sentence saying where to put it.
+
+**Shards.** ``--shard-count N --shard-ids a,b`` (or ``VITALITYBOT_SHARD_COUNT`` /
+``VITALITYBOT_SHARD_IDS``; an option wins over its setting) runs shards ``a`` and ``b``
+of ``N`` in this process: it connects those shards and opens, reminds and closes
+rounds only for their guilds. Run one process per set of shards, all with the same
+count, each id in exactly one process. A count without ids runs every shard here.
+
+**Rehearsals** (hidden options, for tests and capacity trials, never for a real
+community): ``--rehearse-from 2026-03-01T00:00+00:00 --speed 86400`` runs the bot on a
+clock that reads that instant at ``--rehearse-epoch`` (a UNIX time; default: now) and
+then runs ``--speed`` times faster than the wall clock, so a month of schedules plays
+out in 30 seconds against a real database and a Discord-compatible server. Processes
+given the same start, speed and epoch share one simulated time. Answers, rounds and
+posts are real; only the calendar is compressed. The log says REHEARSAL at start.
 """
 
 from __future__ import annotations
@@ -11,16 +25,24 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import datetime
 
 from pydantic import ValidationError
 
-from vitalitybot.config import load_settings
+from vitalitybot.config import Settings, load_settings
+from vitalitybot.scheduling.clock import AcceleratedClock
+from vitalitybot.services.shards import ShardError, ShardSet, parse_shard_ids
 
 EXIT_USAGE = 2
 NO_TOKEN = (
     "error: no Discord token. Put VITALITYBOT_TOKEN=... in the environment or in a .env "
     "file (Developer Portal -> your application -> Bot -> Reset Token)."
 )
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class UsageError(ValueError):
+    """A bad option or setting; the message says which and what would work."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,6 +69,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="ID",
         help="also sync the commands to this server, where they appear at once",
     )
+    parser.add_argument(
+        "--shard-count",
+        metavar="N",
+        help="shards in the whole deployment (VITALITYBOT_SHARD_COUNT); run one process "
+        "per set of shards against the same database",
+    )
+    parser.add_argument(
+        "--shard-ids",
+        metavar="A,B",
+        help="the shards this process runs, from 0 to N-1 (VITALITYBOT_SHARD_IDS); "
+        "default: all of them",
+    )
+    rehearsal = argparse.SUPPRESS  # tests and capacity trials only: see the module docstring
+    parser.add_argument("--rehearse-from", metavar="ISO_DATETIME", help=rehearsal)
+    parser.add_argument("--rehearse-epoch", metavar="UNIX_TIME", help=rehearsal)
+    parser.add_argument("--speed", metavar="N", help=rehearsal)
     parser.set_defaults(handler=run)
 
 
@@ -59,8 +97,15 @@ def run(args: argparse.Namespace) -> int:
     if settings.token is None or not settings.token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
+    try:
+        shards = shard_set(args.shard_count, args.shard_ids, settings)
+        clock = rehearsal_clock(args.rehearse_from, args.speed, args.rehearse_epoch)
+        level = log_level(settings)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if not args.verbose:
-        logging.getLogger().setLevel(settings.log_level.upper())
+        logging.getLogger().setLevel(level)
     from vitalitybot.bot.runner import run_bot
 
     migrate = False if args.no_migrate else settings.migrate_on_start
@@ -71,7 +116,75 @@ def run(args: argparse.Namespace) -> int:
                 migrate=migrate,
                 members_intent=args.members_intent,
                 dev_guild_id=args.dev_guild,
+                shards=shards,
+                clock=clock,
             )
         )
     except KeyboardInterrupt:
         return 0
+
+
+def shard_set(count: str | None, ids: str | None, settings: Settings) -> ShardSet | None:
+    """The shards to run (each option, else its setting); None when not sharded."""
+    raw_count = count if count is not None else settings.shard_count
+    raw_ids = ids if ids is not None else settings.shard_ids
+    if raw_count is None:
+        if raw_ids is not None:
+            raise UsageError(
+                "shard ids need a shard count: say how many shards the whole deployment "
+                "has, such as --shard-count 2 --shard-ids 0 (or VITALITYBOT_SHARD_COUNT)"
+            )
+        return None
+    try:
+        total = int(raw_count)
+    except ValueError:
+        raise UsageError(
+            f"the shard count is a whole number of at least 1, not {raw_count!r}"
+        ) from None
+    try:
+        if raw_ids is None:
+            return ShardSet.all(total)
+        return ShardSet(total, parse_shard_ids(raw_ids))
+    except ShardError as error:
+        raise UsageError(str(error)) from None
+
+
+def rehearsal_clock(
+    start: str | None, speed: str | None, epoch: str | None
+) -> AcceleratedClock | None:
+    """The rehearsal's clock, or None for a real run (then no rehearsal option may be set)."""
+    if start is None:
+        if speed is not None or epoch is not None:
+            raise UsageError("--speed and --rehearse-epoch go with --rehearse-from")
+        return None
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        raise UsageError(
+            f"--rehearse-from takes an ISO date and time with its offset, such as "
+            f"2026-03-01T00:00+00:00; {start!r} is not one"
+        ) from None
+    if moment.tzinfo is None:
+        raise UsageError(f"--rehearse-from needs a UTC offset (such as +00:00): {start!r}")
+    factor = _positive(speed or "1", "--speed")
+    at = None if epoch is None else _positive(epoch, "--rehearse-epoch")
+    return AcceleratedClock(moment, speed=factor, epoch=at)
+
+
+def _positive(text: str, option: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise UsageError(f"{option} takes a number above 0, not {text!r}")
+    return value
+
+
+def log_level(settings: Settings) -> str:
+    level = settings.log_level.strip().upper()
+    if level not in LOG_LEVELS:
+        raise UsageError(
+            f"VITALITYBOT_LOG_LEVEL is {settings.log_level!r}; use one of {', '.join(LOG_LEVELS)}"
+        )
+    return level

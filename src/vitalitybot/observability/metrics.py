@@ -7,6 +7,8 @@ the bot makes one, and every test or simulation can make another without the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -87,6 +89,14 @@ class Metrics:
 
     def observe_gateway_latency(self, seconds: float) -> None:
         self.gateway_latency.set(seconds)
+
+    def track_gateway_latency(self, read: Callable[[], float]) -> None:
+        """Read the latency from ``read`` whenever the figures are rendered.
+
+        The gateway measures it at every heartbeat; asking at scrape time shows the
+        latest measurement without a task polling for it. NaN until the first one.
+        """
+        self.gateway_latency.set_function(read)
 
     def observe_scheduler_lag(self, seconds: float) -> None:
         """A job ran ``seconds`` after its planned time (negative values count as 0)."""

@@ -8,6 +8,8 @@ schedule's own time zone, never of the host the bot happens to run on.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -58,3 +60,46 @@ class ManualClock:
         if delta < timedelta(0):
             raise ValueError(f"a ManualClock never goes back: asked to advance by {delta}")
         self._now += delta
+
+
+class AcceleratedClock:
+    """Simulated time that runs ``speed`` times faster than the wall clock.
+
+    For rehearsals (``vitalitybot run --rehearse-from``): a month of schedules in
+    seconds, against a real Discord-compatible server and a real database. The clock
+    reads ``start`` at the wall-clock instant ``epoch`` (a UNIX time) and moves
+    ``speed`` seconds for every real one. It is derived from the wall clock rather than
+    from when the process started, so several processes given the same start and epoch
+    agree on the time, and a process restarted mid-rehearsal resumes where the others
+    are. Before ``epoch`` it reads earlier than ``start``. Like every clock here it
+    never goes backwards, even if the host's clock is stepped back.
+    """
+
+    def __init__(
+        self,
+        start: datetime,
+        *,
+        speed: float,
+        epoch: float | None = None,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        if not speed > 0:
+            raise ValueError(f"the speed must be above 0, got {speed!r}")
+        self.start = as_utc(start, "start")
+        self.speed = float(speed)
+        self._wall = wall
+        self.epoch = wall() if epoch is None else float(epoch)
+        self._last = self.start - timedelta(days=36500)
+
+    def now(self) -> datetime:
+        elapsed = (self._wall() - self.epoch) * self.speed
+        self._last = max(self._last, self.start + timedelta(seconds=elapsed))
+        return self._last
+
+    def real_seconds(self, simulated: timedelta) -> float:
+        """How long ``simulated`` takes on the wall clock."""
+        return simulated.total_seconds() / self.speed
+
+    def real_seconds_until(self, moment: datetime) -> float:
+        """Wall-clock seconds until the clock reads ``moment`` (negative once past)."""
+        return self.real_seconds(as_utc(moment) - self.now())

@@ -1,9 +1,21 @@
 """Running jobs on triggers: in real time with APScheduler, or on a simulated clock.
 
 The offline simulator must run the real schedule, not an imitation of it, and
-APScheduler 3's ``AsyncIOScheduler`` only knows the wall clock. So both runners take
+APScheduler 3's ``AsyncIOScheduler`` only knows the wall clock. So every runner takes
 the same ``Job`` (a stable id, an APScheduler trigger, an async function) and the
-simulated one asks the very same triggers for their fire times.
+simulated ones ask the very same triggers for their fire times:
+
+* ``AsyncIORunner``: real time, for the bot;
+* ``SimulatedRunner``: a ``ManualClock`` that jumps from run to run, for the offline
+  simulator (no waiting at all);
+* ``PacedRunner``: an ``AcceleratedClock``, sleeping real time between runs, for a
+  rehearsal of the running bot (``vitalitybot run --rehearse-from``), where Discord
+  and the other processes of a deployment must see the runs spread out as they
+  would be, only faster.
+
+The two that run the bot also report how late each run started (``on_lag``, for the
+scheduler-lag metric) and can be paused and drained, so a stopping bot lets the runs
+in progress finish before it stops the scheduler.
 
 A job function receives the time it was *scheduled* for, in UTC, not the moment it
 happened to start: that is what names the round's period, and it must not drift when
@@ -31,13 +43,28 @@ from apscheduler.events import (
 from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.base import BaseTrigger
 
-from vitalitybot.scheduling.clock import Clock, ManualClock, SystemClock, as_utc
+from vitalitybot.scheduling.clock import (
+    AcceleratedClock,
+    Clock,
+    ManualClock,
+    SystemClock,
+    as_utc,
+)
 
 logger = logging.getLogger(__name__)
 
+# APScheduler's own scheduler log says INFO twice for every job added: 70,000 lines at
+# a restart over 10,000 communities, which bury the keeper's summary and cost seconds.
+# Its warnings and errors (a missed run, a job that could not be submitted) still show.
+_scheduler_log = logger.getChild("apscheduler")
+_scheduler_log.setLevel(logging.WARNING)
+
 JobFn = Callable[[datetime], Awaitable[None]]
+LagObserver = Callable[[float], None]
+"""Told, for each run, how many real seconds after its planned time it started."""
 
 DEFAULT_MISFIRE_GRACE = timedelta(hours=1)
 
@@ -111,6 +138,14 @@ class _FireTimeExecutor(AsyncIOExecutor):  # type: ignore[misc]
     ``_pending_futures``, ``_run_job_success``), which is why APScheduler is kept <4.
     """
 
+    def __init__(self, on_lag: LagObserver | None = None) -> None:
+        super().__init__()
+        self.on_lag = on_lag
+
+    def in_flight(self) -> set[asyncio.Task[Any]]:
+        pending: set[asyncio.Task[Any]] = getattr(self, "_pending_futures", set())  # once started
+        return {task for task in pending if not task.done()}
+
     def _do_submit_job(self, job: Any, run_times: list[datetime]) -> None:
         task = self._eventloop.create_task(self._run(job, run_times))
 
@@ -136,6 +171,7 @@ class _FireTimeExecutor(AsyncIOExecutor):  # type: ignore[misc]
                 logger.warning("Job %s missed its run at %s by %s", job.id, run_time, late)
                 events.append(JobExecutionEvent(EVENT_JOB_MISSED, job.id, alias, run_time))
                 continue
+            _observe(self.on_lag, late.total_seconds())
             try:
                 await job.func(*job.args, fire_time=run_time.astimezone(UTC), **job.kwargs)
             except Exception as error:
@@ -169,8 +205,12 @@ class AsyncIORunner:
         *,
         misfire_grace_time: timedelta = DEFAULT_MISFIRE_GRACE,
         clock: Clock | None = None,
+        on_lag: LagObserver | None = None,
     ) -> None:
-        self._scheduler = AsyncIOScheduler(timezone=UTC, executors={"default": _FireTimeExecutor()})
+        self._executor = _FireTimeExecutor(on_lag)
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC, executors={"default": self._executor}, logger=_scheduler_log
+        )
         self._grace_seconds = max(1, int(misfire_grace_time.total_seconds()))
         self._clock: Clock = clock or SystemClock()
         self._jobs: dict[str, Job] = {}
@@ -217,7 +257,17 @@ class AsyncIORunner:
     def start(self) -> None:
         self._scheduler.start()
 
+    def pause(self) -> None:
+        """Start no more runs; the ones in progress go on (``drain`` waits for them)."""
+        if self._scheduler.state == STATE_RUNNING:
+            self._scheduler.pause()
+
+    def in_flight(self) -> set[asyncio.Task[Any]]:
+        """The runs in progress."""
+        return self._executor.in_flight()
+
     def shutdown(self) -> None:
+        """Stop; runs still in progress are cancelled (their transactions roll back)."""
         if self.running:
             self._scheduler.shutdown(wait=False)
 
@@ -301,3 +351,131 @@ class SimulatedRunner:
     def _advance(self, due: _Pending) -> None:
         if due.fire_time > self._clock.now():
             self._clock.set(due.fire_time)
+
+
+class PacedRunner:
+    """The same jobs and triggers on an ``AcceleratedClock``, in (scaled) real time.
+
+    A loop sleeps real time until the earliest fire time, then starts that run as a
+    task of its own (runs of different jobs overlap, as under APScheduler; a job's own
+    runs go one after the other, in order) and works out the job's following fire time
+    from the one it just ran, as ``SimulatedRunner`` does.
+
+    Unlike ``AsyncIORunner`` it never skips a late run: at thousands of times real
+    speed, an event loop busy for a tenth of a second is hours of simulated time, and
+    a rehearsal that dropped those runs would rehearse nothing. A run is late, it is
+    never lost; its lag is reported like any other.
+    """
+
+    def __init__(self, clock: AcceleratedClock, *, on_lag: LagObserver | None = None) -> None:
+        self._clock = clock
+        self._on_lag = on_lag
+        self._pending: dict[str, _Pending] = {}
+        self._active: dict[str, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._loop: asyncio.Task[None] | None = None
+        self._paused = False
+
+    @property
+    def clock(self) -> AcceleratedClock:
+        return self._clock
+
+    @property
+    def running(self) -> bool:
+        return self._loop is not None and not self._loop.done()
+
+    def add(self, job: Job) -> None:
+        self._pending.pop(job.id, None)
+        first = job.trigger.get_next_fire_time(None, self._clock.now())
+        if first is not None:
+            self._pending[job.id] = _Pending(job, as_utc(first))
+        self._wake.set()
+
+    def remove(self, job_id: str) -> None:
+        self._pending.pop(job_id, None)
+        self._wake.set()
+
+    def jobs(self) -> list[Job]:
+        return [self._pending[job_id].job for job_id in sorted(self._pending)]
+
+    def next_run(self, job_id: str) -> datetime | None:
+        pending = self._pending.get(job_id)
+        return None if pending is None else pending.fire_time
+
+    def start(self) -> None:
+        if not self.running:
+            self._paused = False
+            self._loop = asyncio.get_running_loop().create_task(
+                self._run_loop(), name="vitalitybot-paced-runner"
+            )
+
+    def pause(self) -> None:
+        """Start no more runs; the ones in progress go on (``in_flight`` lists them)."""
+        self._paused = True
+        self._wake.set()
+
+    def in_flight(self) -> set[asyncio.Task[Any]]:
+        return {task for task in self._active.values() if not task.done()}
+
+    def shutdown(self) -> None:
+        """Stop; runs still in progress are cancelled, as ``AsyncIORunner`` does."""
+        if self._loop is not None:
+            self._loop.cancel()
+            self._loop = None
+        for task in self._active.values():
+            task.cancel()
+        self._pending.clear()
+
+    async def _run_loop(self) -> None:
+        while True:
+            self._wake.clear()
+            due = None if self._paused else self._earliest()
+            wait = None if due is None else self._clock.real_seconds_until(due.fire_time)
+            if wait is None or wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait)
+                continue
+            assert due is not None  # wait is not None
+            self._start_run(due)
+
+    def _earliest(self) -> _Pending | None:
+        return min(self._pending.values(), key=lambda p: (p.fire_time, p.job.id), default=None)
+
+    def _start_run(self, due: _Pending) -> None:
+        job, fire_time = due.job, due.fire_time
+        following = job.trigger.get_next_fire_time(fire_time, max(fire_time, self._clock.now()))
+        if following is None:
+            del self._pending[job.id]
+        else:
+            self._pending[job.id] = _Pending(job, as_utc(following))
+        previous = self._active.get(job.id)
+        task = asyncio.get_running_loop().create_task(
+            self._run(job, fire_time, previous), name=job.id
+        )
+        self._active[job.id] = task
+        task.add_done_callback(lambda done: self._forget_run(job.id, done))
+
+    def _forget_run(self, job_id: str, done: asyncio.Task[None]) -> None:
+        if self._active.get(job_id) is done:
+            del self._active[job_id]
+
+    async def _run(
+        self, job: Job, fire_time: datetime, previous: asyncio.Task[None] | None
+    ) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.wait({previous})  # one run of a job at a time, in order
+        _observe(self._on_lag, self._clock.real_seconds(self._clock.now() - fire_time))
+        try:
+            await job.fn(fire_time)
+        except Exception:
+            logger.exception("Job %s failed (scheduled at %s)", job.id, fire_time)
+
+
+def _observe(on_lag: LagObserver | None, seconds: float) -> None:
+    """Report a run's lag; a failing observer must not stop the run."""
+    if on_lag is None:
+        return
+    try:
+        on_lag(seconds)
+    except Exception:
+        logger.exception("the scheduler-lag observer failed")

@@ -25,14 +25,14 @@ come from this keeper's jobs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from apscheduler.triggers.date import DateTrigger
 
 from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key, reminder_at
-from vitalitybot.scheduling.catchup import plan_catch_up
+from vitalitybot.scheduling.catchup import CatchUp, plan_catch_up
 from vitalitybot.scheduling.runner import (
     Job,
     SchedulerRunner,
@@ -40,6 +40,7 @@ from vitalitybot.scheduling.runner import (
     open_job_id,
     remind_job_id,
 )
+from vitalitybot.scheduling.spec import ScheduleSpec
 from vitalitybot.services.app import Services, spec_of
 from vitalitybot.services.closing import close_round
 from vitalitybot.services.reminders import remind
@@ -90,22 +91,7 @@ class ScheduleKeeper:
                 close_round(self.svc, round_.community_id, round_.id),
             ):
                 report.closed.append(round_.id)
-        async with self.svc.repos() as repos:
-            schedules = await repos.schedules.list_enabled()
-            latest = await repos.rounds.latest_openings()
-        for schedule in schedules:
-            community = communities.get(schedule.community_id)
-            if community is None:  # another shard's guild (or one set up since)
-                continue
-            last_seen = latest.get((community.id, schedule.kind, schedule.pattern_slug))
-            try:
-                self.refresh(schedule, community.timezone)
-                report.schedules += 1
-                await self._catch_up(schedule, community, last_seen, now, report)
-            except Exception:
-                logger.exception(
-                    "community %s: could not arm schedule %s", schedule.community_id, schedule.id
-                )
+        await self._arm_schedules(communities, now, report)
         async with self.svc.repos() as repos:
             open_rounds = await repos.rounds.list_all_open()
         for round_ in open_rounds:
@@ -159,17 +145,48 @@ class ScheduleKeeper:
     def next_open(self, schedule_id: int) -> datetime | None:
         return self.runner.next_run(open_job_id(schedule_id))
 
+    async def _arm_schedules(
+        self, communities: Mapping[int, Community], now: datetime, report: StartReport
+    ) -> None:
+        """Arm the open job of each enabled schedule of ``communities``, and catch it up.
+
+        Made for thousands of schedules: one query says when each last opened a round,
+        and the catch-up plan is worked out once per distinct (schedule, last opening),
+        since the communities on the default schedules in one zone all share it.
+        """
+        async with self.svc.repos() as repos:
+            schedules = await repos.schedules.list_enabled()
+            latest = await repos.rounds.latest_openings()
+        plans: dict[tuple[ScheduleSpec, datetime | None], CatchUp] = {}
+        for schedule in schedules:
+            community = communities.get(schedule.community_id)
+            if community is None:  # another shard's guild (or one set up since)
+                continue
+            last_seen = latest.get((community.id, schedule.kind, schedule.pattern_slug))
+            try:
+                self.refresh(schedule, community.timezone)
+                report.schedules += 1
+                spec = spec_of(schedule, community.timezone)
+                plan = plans.get((spec, last_seen))
+                if plan is None:
+                    plan = plans[spec, last_seen] = plan_catch_up(
+                        spec, last_seen, now, self.svc.grace
+                    )
+                await self._catch_up(schedule, community, spec, plan, report)
+            except Exception:
+                logger.exception(
+                    "community %s: could not arm schedule %s", schedule.community_id, schedule.id
+                )
+
     async def _catch_up(
         self,
         schedule: Schedule,
         community: Community,
-        last_seen: datetime | None,
-        now: datetime,
+        spec: ScheduleSpec,
+        plan: CatchUp,
         report: StartReport,
     ) -> None:
-        """Settle the runs missed since ``last_seen``, when the schedule last opened a round."""
-        spec = spec_of(schedule, community.timezone)
-        plan = plan_catch_up(spec, last_seen, now, self.svc.grace)
+        """Record the runs ``plan`` says were missed and open the one it says to open."""
         for fire in plan.missed:
             missed = await record_missed_round(
                 self.svc,

@@ -11,7 +11,7 @@ would: ``answer_form``, then ``record_answers`` (or ``skip_round``) with the mem
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,7 +30,8 @@ from vitalitybot.storage.records import Question, Round, RoundKind
 
 logger = logging.getLogger(__name__)
 
-FIRST_ANSWER = timedelta(minutes=10)  # the quickest members answer soon after the post
+FIRST_ANSWER = timedelta(minutes=15)  # the quickest members answer soon after the post
+SLOT = timedelta(minutes=15)  # members acting in the same quarter-hour share one job
 UNPROMPTED_SHARE = 0.38  # ... and the last unprompted ones by this share of the window
 SKIP_CHANCE = 0.25  # of those who will not answer, how many say so with the skip button
 REMINDER_RESPONSE = (0.2, 0.35)  # chance to answer after a reminder: base + health × this
@@ -55,6 +56,9 @@ class MemberBehaviour:
     runner: SchedulerRunner
     guild_id: int
     tally: Tally = field(default_factory=Tally)
+    _slots: dict[tuple[int, datetime], list[Callable[[], Awaitable[None]]]] = field(
+        default_factory=dict
+    )
 
     async def round_opened(self, round: Round, questions: Sequence[Question]) -> None:
         window = round.closes_at - round.opened_at
@@ -65,7 +69,7 @@ class MemberBehaviour:
             roll = rng.random()
             if roll < chance:
                 at = _between(round.opened_at + FIRST_ANSWER, latest, rng.random())
-                self._answer_at(round, member, at, "answer")
+                self._answer_at(round, member, at)
             elif rng.random() < SKIP_CHANCE:
                 at = _between(round.opened_at + FIRST_ANSWER, latest, rng.random())
                 self._skip_at(round, member, at)
@@ -77,17 +81,17 @@ class MemberBehaviour:
         for member_id in member_ids:
             rng = self.community.rng("reminded", round.id, member_id)
             if rng.random() < chance:
-                at = _between(now + FIRST_ANSWER, round.closes_at - FIRST_ANSWER, rng.random())
-                self._answer_at(round, self.community.member(member_id), at, "after-reminder")
+                at = _between(now + FIRST_ANSWER, round.closes_at - SLOT, rng.random())
+                self._answer_at(round, self.community.member(member_id), at)
 
-    def _answer_at(self, round_: Round, member: Member, at: datetime, why: str) -> None:
-        async def answer(_fire_time: datetime) -> None:
+    def _answer_at(self, round_: Round, member: Member, at: datetime) -> None:
+        async def answer() -> None:
             await self._answer(round_, member)
 
-        self.runner.add(Job(f"{why}:{round_.id}:{member.id}", _once(at), answer))
+        self._in_slot(round_, at, answer)
 
     def _skip_at(self, round_: Round, member: Member, at: datetime) -> None:
-        async def skip(_fire_time: datetime) -> None:
+        async def skip() -> None:
             try:
                 await skip_round(self.svc, self.guild_id, round_.id, member.id)
             except ServiceError as error:
@@ -95,7 +99,28 @@ class MemberBehaviour:
                 return
             self.tally.skips += 1
 
-        self.runner.add(Job(f"skip:{round_.id}:{member.id}", _once(at), skip))
+        self._in_slot(round_, at, skip)
+
+    def _in_slot(self, round_: Round, at: datetime, action: Callable[[], Awaitable[None]]) -> None:
+        """Run ``action`` in its quarter-hour, in the order members decided to act.
+
+        One job per quarter-hour rather than per member keeps the runner's queue short
+        in a community of thousands; the slot starts inside the round's window because
+        members act at least ``FIRST_ANSWER`` (a slot) after a post and a slot before the
+        close.
+        """
+        slot = at - (at - at.replace(minute=0, second=0, microsecond=0)) % SLOT
+        key = (round_.id, slot)
+        actions = self._slots.get(key)
+        if actions is None:
+            actions = self._slots[key] = []
+
+            async def run(_fire_time: datetime) -> None:
+                for act in self._slots.pop(key):
+                    await act()
+
+            self.runner.add(Job(f"members:{round_.id}:{slot:%Y%m%dT%H%M}", _once(slot), run))
+        actions.append(action)
 
     async def _answer(self, round_: Round, member: Member) -> None:
         now = self.svc.now()
@@ -128,9 +153,8 @@ class MemberBehaviour:
 
 
 def _between(start: datetime, end: datetime, share: float) -> datetime:
-    """A moment ``share`` of the way from ``start`` to ``end``, to the whole minute."""
-    moment = start + max(end - start, timedelta(0)) * share
-    return moment.replace(second=0, microsecond=0)
+    """A moment ``share`` of the way from ``start`` to ``end``."""
+    return start + max(end - start, timedelta(0)) * share
 
 
 def _once(moment: datetime) -> DateTrigger:

@@ -27,6 +27,7 @@ import discord
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
+from vitalitybot.bot.telemetry import count_answers
 from vitalitybot.bot.views.common import services_of, static_view
 from vitalitybot.services import (
     ANSWER_TEXT_MAX,
@@ -224,6 +225,7 @@ async def save_reflections(interaction: discord.Interaction, round_id: int) -> N
         if f"vb:q:{q.id}" in values
     ]
     receipt = await record_answers(services, guild_id, round_id, interaction.user.id, answers)
+    count_answers(interaction, receipt.saved)
     await interaction.response.send_message(
         share_text(receipt.saved, shared),
         view=share_view(round_id, shared),

@@ -25,6 +25,7 @@ import discord
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import EMBED_COLOUR, NO_MENTIONS
 from vitalitybot.bot.errors import guarded
+from vitalitybot.bot.telemetry import count_answers
 from vitalitybot.bot.views.common import services_of, static_view
 from vitalitybot.bot.views.skip import SkipButton
 from vitalitybot.render.environment import oneline
@@ -291,6 +292,7 @@ async def submit(interaction: discord.Interaction, round_id: int, state: str) ->
     values = decode(state, len(questions))
     answers = [AnswerInput(q.id, value or None) for q, value in zip(questions, values, strict=True)]
     receipt = await record_answers(services, guild_id, round_id, interaction.user.id, answers)
+    count_answers(interaction, receipt.saved)
     saved = f"{receipt.saved} {'answer' if receipt.saved == 1 else 'answers'}"
     again = " They replace your earlier ones." if receipt.replaced else ""
     text = (

@@ -1,0 +1,63 @@
+"""``MeteredNotifier``: the services' notifier, counted and tagged on the way through.
+
+Every round the services open goes through ``Notifier.open_round`` exactly once, and
+every round they close posts exactly one outcome through ``Notifier.post``: its
+results (a survey) or its harvest (a check-in); suggestions follow as posts of kind
+``suggestion:<kind>``. So wrapping the notifier counts rounds opened, rounds closed
+and suggestions posted in one place, whichever part opened or closed them (the
+scheduler, a catch-up after a restart, a coordinator's command), with no counting
+code in the services. Rounds count when the services hand them over, posted or not
+(the round is open either way); suggestions count once they were posted.
+
+While a post is made, every line logged carries its community's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from vitalitybot.observability.logs import community_context
+from vitalitybot.observability.metrics import Metrics
+from vitalitybot.render.message import Message
+from vitalitybot.services.ports import Notifier, PostRef
+from vitalitybot.storage.records import Community, Question, Round
+
+CLOSING_POSTS = frozenset({"results", "harvest"})
+SUGGESTION_PREFIX = "suggestion:"
+
+
+class MeteredNotifier:
+    """A ``Notifier`` around another; anything else (``attach``, ``problems``) passes through."""
+
+    def __init__(self, inner: Notifier, metrics: Metrics) -> None:
+        self.inner = inner
+        self.metrics = metrics
+
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        self.metrics.round_opened()
+        with community_context(community.id):
+            return await self.inner.open_round(community, round, questions, message)
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        if kind in CLOSING_POSTS:
+            self.metrics.round_closed()
+        with community_context(community.id):
+            await self.inner.post(community, message, round=round, kind=kind)
+        if kind.startswith(SUGGESTION_PREFIX):
+            self.metrics.suggestion_posted(kind.removeprefix(SUGGESTION_PREFIX))
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        with community_context(community.id):
+            await self.inner.remind(community, round, member_ids, message)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("inner", "metrics"):  # not set yet (copying, unpickling)
+            raise AttributeError(name)
+        return getattr(self.inner, name)

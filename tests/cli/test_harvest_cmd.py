@@ -1,0 +1,157 @@
+"""`vitalitybot harvest export` on a community that had a check-in, and on one that had not."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from vitalitybot.cli import main
+from vitalitybot.patterns import load_library
+from vitalitybot.render.environment import build_environment
+from vitalitybot.render.message import Message
+from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.services import (
+    PostRef,
+    Services,
+    adopt_pattern,
+    answer_form,
+    close_round,
+    open_round,
+    record_answers,
+    setup_community,
+)
+from vitalitybot.storage import open_database, upgrade
+from vitalitybot.storage.records import AnswerInput, Community, Question, Round
+
+GUILD = 777_000_000_000_000_001
+OTHER_GUILD = 777_000_000_000_000_002
+MEMBERS = [900 + i for i in range(4)]
+START = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+SHARED = "Handover cards on the door saved us ten minutes a shift."
+PRIVATE = "I was too tired to care this month."
+
+
+class Posts:
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        return None
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        return None
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        return None
+
+
+class Members:
+    async def eligible_members(self, community: Community) -> list[int]:
+        return MEMBERS
+
+
+async def build(url: str, patterns_dir: Path, *, check_in: bool) -> int | None:
+    """A community (and another without any check-in); returns the closed check-in's id."""
+    db = open_database(url)
+    clock = ManualClock(START)
+    try:
+        await upgrade(db)
+        svc = Services(
+            db=db,
+            patterns=load_library(patterns_dir).patterns,
+            clock=clock,
+            notifier=Posts(),
+            members=Members(),
+            env=build_environment(),
+        )
+        community = await setup_community(svc, GUILD, "Riverside", 1, "Europe/Berlin")
+        await adopt_pattern(svc, GUILD, "cop-commons-alignment")
+        await setup_community(svc, OTHER_GUILD, "Hillside", 2, "Europe/Berlin")
+        if not check_in:
+            return None
+        round_ = await open_round(svc, community.id, "checkin", period="2026-03-03")
+        assert round_ is not None
+        prompt = (await answer_form(svc, GUILD, round_.id, MEMBERS[0])).questions[0]
+        await record_answers(
+            svc, GUILD, round_.id, MEMBERS[0], [AnswerInput(prompt.id, None, SHARED, shared=True)]
+        )
+        await record_answers(
+            svc, GUILD, round_.id, MEMBERS[1], [AnswerInput(prompt.id, None, PRIVATE)]
+        )
+        clock.advance(timedelta(days=6))
+        result = await close_round(svc, community.id, round_.id)
+        assert result.harvest is not None
+        return round_.id
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+def test_export_prints_the_shared_reflections_as_markdown(
+    url: str, shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    round_id = asyncio.run(build(url, shipped_patterns_dir, check_in=True))
+    assert main(["harvest", "export", "--guild", str(GUILD), "--url", url]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Harvest of the check-in 2026-03-03")
+    assert "2 of 4 members answered" in out
+    assert SHARED in out and PRIVATE not in out
+
+    assert (
+        main(["harvest", "export", "--guild", str(GUILD), "--round", str(round_id), "--url", url])
+        == 0
+    )
+    assert capsys.readouterr().out == out
+
+
+def test_export_writes_a_file_when_asked(
+    url: str, tmp_path: Path, shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(build(url, shipped_patterns_dir, check_in=True))
+    target = tmp_path / "harvest.md"
+    assert main(["harvest", "export", "--guild", str(GUILD), "--url", url, "-o", str(target)]) == 0
+    assert SHARED in target.read_text(encoding="utf-8")
+    assert str(target) in capsys.readouterr().out
+
+
+def test_no_harvest_yet_is_said_plainly_with_exit_1(
+    url: str, shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(build(url, shipped_patterns_dir, check_in=False))
+    assert main(["harvest", "export", "--guild", str(GUILD), "--url", url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "There is no harvest yet" in captured.err
+
+
+def test_another_guilds_harvest_is_never_exported(
+    url: str, shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    round_id = asyncio.run(build(url, shipped_patterns_dir, check_in=True))
+    args = ["harvest", "export", "--guild", str(OTHER_GUILD), "--url", url]
+    assert main(args) == 1
+    assert main([*args, "--round", str(round_id)]) == 1
+    captured = capsys.readouterr()
+    assert SHARED not in captured.out + captured.err
+    assert main(["harvest", "export", "--guild", "5", "--url", url]) == 1
+    assert "not set up" in capsys.readouterr().err
+
+
+def test_a_missing_database_file_is_reported_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "nowhere.sqlite3"
+    assert main(["harvest", "export", "--guild", "1", "--url", f"sqlite+aiosqlite:///{path}"]) == 1
+    assert "no database file" in capsys.readouterr().err
+    assert not path.exists()
