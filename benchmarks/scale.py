@@ -31,7 +31,9 @@ PostgreSQL (a database created for the run and dropped after it):
    a notifier that posts nowhere (but hands back a message id, as Discord does) and a
    directory of five members per community. Nobody answers: closes score empty rounds.
    ``tick_p99_ms`` is the 99th percentile over all due jobs; ``rounds`` counts the rounds
-   opened during the month.
+   opened during the month. The month's wall time is well above the time spent inside
+   the jobs: ``SimulatedRunner`` finds each next job by scanning every pending one,
+   which is the simulator's cost, not the bot's (it takes about half an hour).
 
 The scheduler's clock is simulated in the start process too: the keeper's catch-up sees
 the seeded start instant, while APScheduler computes its next run times from the wall

@@ -13,6 +13,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
 DEFAULT_HEALTH_HOST = "127.0.0.1"
+# Discord lets a bot make 50 requests a second in all (interaction replies aside); 46 leaves
+# room for what the pace cannot see: discord.py's own retries, and requests bunched by a
+# busy event loop (benchmarks/fanout.py: at 47 and 48, a 429 every second).
+DEFAULT_DISCORD_REQUESTS_PER_SECOND = 46.0
 
 
 class Settings(BaseSettings):
@@ -38,6 +42,11 @@ class Settings(BaseSettings):
     )
     discord_gateway_url: str | None = Field(
         default=None, description="Another Discord-compatible gateway URL (tests)."
+    )
+    discord_requests_per_second: float = Field(
+        default=DEFAULT_DISCORD_REQUESTS_PER_SECOND,
+        gt=0,
+        description="Pace of the bot's posts, threads and DMs; Discord's global limit is 50/s.",
     )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")

@@ -2,8 +2,11 @@
 
 One Session per IDENTIFY. Every dispatch gets the session's next sequence number and is kept in
 a bounded buffer, whether or not a socket is attached, so a client that RESUMEs after a drop or
-an op 7 receives exactly the events it missed. Frames are always uncompressed text: discord.py
-asks for ``compress=zlib-stream`` in the URL but decodes text frames without touching zlib.
+an op 7 receives exactly the events it missed. A session that IDENTIFYs with ``shard: [id, n]``
+gets, as on Discord, only the guilds of that shard ((guild_id >> 22) % n == id) in READY and
+afterwards, and events outside any guild (DMs) only on shard 0. Frames are always uncompressed
+text: discord.py asks for ``compress=zlib-stream`` in the URL but decodes text frames without
+touching zlib.
 """
 
 from __future__ import annotations
@@ -102,6 +105,8 @@ class Session:
     connection: Connection | None = None
     invalid: bool = False
     dispatched: list[str] = field(default_factory=list)
+    shard: tuple[int, int] | None = None
+    """(shard id, shard count) when the client identified as a shard."""
     buffer: deque[tuple[int, str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -117,7 +122,17 @@ class Session:
         return self.seq
 
     def accepts(self, event: Event) -> bool:
-        return event.intent is None or bool(self.intents & event.intent)
+        wanted = event.intent is None or bool(self.intents & event.intent)
+        return wanted and self.owns(_guild_of(event))
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session's shard receives the guild's events (None: no guild, a DM)."""
+        if self.shard is None:
+            return True
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return (guild_id >> 22) % count == shard_id
 
     def shape(self, event: Event) -> Json:
         """Without the message_content intent, others' messages arrive blanked."""
@@ -131,6 +146,15 @@ class Session:
         if seq > self.seq:
             return False
         return not self.buffer or seq >= self.buffer[0][0] - 1
+
+
+GUILD_EVENTS = frozenset({"GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"})
+"""Events whose payload is the guild itself (its id under "id", not "guild_id")."""
+
+
+def _guild_of(event: Event) -> int | None:
+    raw = event.payload.get("id" if event.name in GUILD_EVENTS else "guild_id")
+    return int(raw) if raw else None
 
 
 class Gateway:
@@ -257,6 +281,8 @@ class Gateway:
             await connection.ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return
         session = Session(uuid.uuid4().hex, self.token, wanted, self.buffer_size)
+        if isinstance(data.get("shard"), list) and len(data["shard"]) == 2:
+            session.shard = (int(data["shard"][0]), int(data["shard"][1]))
         self.sessions[session.id] = session
         session.connection = connection
         connection.session = session
@@ -266,7 +292,9 @@ class Gateway:
         ready: Json = {
             "v": 10,
             "user": payloads.user(state.bot) | {"verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in state.guilds],
+            "guilds": [
+                {"id": str(gid), "unavailable": True} for gid in state.guilds if session.owns(gid)
+            ],
             "session_id": session.id,
             "resume_gateway_url": self.resume_url,
             "application": {"id": str(state.application_id), "flags": 0},
@@ -281,7 +309,7 @@ class Gateway:
         session.dispatch("READY", ready)
         if wanted & intents.GUILDS:
             with_members = bool(wanted & intents.GUILD_PRESENCES)
-            for guild in state.guilds.values():
+            for guild in [g for g in state.guilds.values() if session.owns(g.id)]:
                 session.dispatch(
                     "GUILD_CREATE", state.guild_payload(guild, all_members=with_members)
                 )

@@ -40,11 +40,15 @@ def test_a_process_started_later_with_the_same_epoch_agrees_with_the_first() -> 
     assert second.now() == first.now() == START + timedelta(days=7, hours=6)
 
 
-def test_before_its_epoch_it_reads_earlier_than_the_start() -> None:
+def test_before_its_epoch_it_stands_at_the_start() -> None:
     wall = Wall()
     clock = AcceleratedClock(START, speed=DAY, epoch=wall.now + 2, wall=wall)
-    assert clock.now() == START - timedelta(days=2)
-    assert clock.real_seconds_until(START) == pytest.approx(2.0)
+    assert clock.now() == START
+    assert clock.real_seconds_until(START + timedelta(hours=12)) == pytest.approx(2.5)
+    wall.now += 1
+    assert clock.now() == START
+    wall.now += 1.5
+    assert clock.now() == START + timedelta(hours=12)
 
 
 def test_without_an_epoch_it_starts_now() -> None:

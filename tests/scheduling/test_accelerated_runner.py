@@ -195,3 +195,16 @@ async def test_the_real_time_runner_reports_each_runs_lag_and_can_pause() -> Non
     assert runner.running  # paused is not stopped
     runner.shutdown()
     await asyncio.sleep(0)
+
+
+async def test_the_real_time_runner_stops_once_however_often_it_is_told() -> None:
+    errors: list[dict[str, object]] = []
+    asyncio.get_running_loop().set_exception_handler(lambda _loop, context: errors.append(context))
+    runner = AsyncIORunner()
+    assert runner.in_flight() == set()  # nothing started yet
+    runner.start()
+    runner.shutdown()
+    runner.shutdown()  # the bot and the app both stop it on the way out
+    assert not runner.running
+    await asyncio.sleep(0.05)  # APScheduler stops on the loop's next turns
+    assert errors == []

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from vitalitybot.config import Settings
 from vitalitybot.simulate import SimulationConfig, run_simulation
+from vitalitybot.simulate.community import FIRST_MEMBER_ID
 from vitalitybot.storage import open_database
 from vitalitybot.vitality.anonymity import respondent_key
 
@@ -48,9 +49,7 @@ def test_answers_are_stored_under_the_members_own_keys_inside_each_window(
     config = SimulationConfig(months=3, members=10, seed=5, chart=tmp_path / "c.png", keep_db=path)
     result = run_simulation(config, settings=settings, out=io.StringIO())
     secret, keys, answers, late = asyncio.run(stored(path))
-    members = {
-        respondent_key(secret, m) for m in range(880_000_000_000_000_001, 880_000_000_000_000_011)
-    }
+    members = {respondent_key(secret, FIRST_MEMBER_ID + n) for n in range(10)}
     assert keys and keys <= members  # nobody but the synthetic members answered
     assert answers == result.tally.answers > 0
     assert late == 0

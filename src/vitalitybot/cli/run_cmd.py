@@ -12,11 +12,12 @@ count, each id in exactly one process. A count without ids runs every shard here
 
 **Rehearsals** (hidden options, for tests and capacity trials, never for a real
 community): ``--rehearse-from 2026-03-01T00:00+00:00 --speed 86400`` runs the bot on a
-clock that reads that instant at ``--rehearse-epoch`` (a UNIX time; default: now) and
-then runs ``--speed`` times faster than the wall clock, so a month of schedules plays
-out in 30 seconds against a real database and a Discord-compatible server. Processes
-given the same start, speed and epoch share one simulated time. Answers, rounds and
-posts are real; only the calendar is compressed. The log says REHEARSAL at start.
+clock that stands at that instant until ``--rehearse-epoch`` (a UNIX time; default:
+now), then runs ``--speed`` times faster than the wall clock, so a month of schedules
+plays out in 31 seconds against a real database and a Discord-compatible server.
+Processes given the same start, speed and epoch share one simulated time. Answers,
+rounds and posts are real; only the calendar is compressed (Discord's rate limits are
+not: posts are paced in real time). The log says REHEARSAL at start.
 """
 
 from __future__ import annotations

@@ -35,8 +35,13 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None  # type: ignore[assignment,misc]
 
 _OPEN = re.compile(r"---[ \t]*(?:\n|$)")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_TOP_KEY = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
+# The closing line, found from the newline before it: an expression that starts with a
+# literal is searched for far faster than a "^" anchor in multi-line mode.
+_CLOSE = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# A line at column 0 that is not blank, a comment or a zero-indented list entry ("-"
+# alone or "- ..."): in frontmatter written as usual, a top-level key.
+_COLUMN_0 = re.compile(r"\n(?![ \t#\n]|-(?:[ \n]|\Z)|\Z)")
+_TOP_KEY = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t\n]|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +101,10 @@ def split_frontmatter(text: str) -> tuple[str, int, str, int]:
     if _OPEN.match(text) is None:
         raise PatternFileError("no frontmatter: the file must start with a '---' line", 1)
     start = text.find("\n") + 1 if "\n" in text else len(text)
-    close = _CLOSE.search(text, start)
+    close = _CLOSE.search(text, start - 1)
     if close is None:
         raise PatternFileError("frontmatter is not closed: no '---' line after line 1", 1)
-    yaml_text = text[start : close.start()]
+    yaml_text = text[start : close.start() + 1]
     body_start = close.end() + 1
     body_line = text.count("\n", 0, body_start) + 1
     return yaml_text, 2, text[body_start:], body_line
@@ -120,7 +125,7 @@ def read_header(text: str, keys: Collection[str] | None = None) -> Header:
         if selected is not None:
             composed, segments, key_lines = selected
             try:
-                header = _compose(composed, yaml_line, keys, segments)
+                header = _compose(composed, yaml_line, keys, segments, key_lines=False)
             except (yaml.YAMLError, PatternFileError):
                 pass  # e.g. an alias into a skipped block: read the whole document
             else:
@@ -142,28 +147,36 @@ def _selected_blocks(
 ) -> tuple[str, tuple[tuple[int, int], ...], dict[str, int]] | None:
     """The wanted top-level blocks joined, where each started, and every key's line;
     None when the text has a column-0 line that is not a plain top-level key."""
-    lines = yaml_text.split("\n")
-    starts: list[tuple[str, int]] = []
-    for index, line in enumerate(lines):
-        if not line or line[0] in " \t#" or line == "-" or line.startswith("- "):
-            continue  # blank, indented, comment, or a zero-indented list entry
-        match = _TOP_KEY.match(line)
+    # Only the few column-0 lines are visited; the indented lines in between, most of
+    # the text, are counted and sliced but never looked at one by one.
+    text = "\n" + yaml_text  # so that the first line follows a newline too
+    starts: list[tuple[str, int, int]] = []  # (key, line index, offset of the line)
+    index, counted = -1, 0
+    for candidate in _COLUMN_0.finditer(text):
+        offset = candidate.end()
+        index += text.count("\n", counted, offset)
+        counted = offset
+        match = _TOP_KEY.match(text, offset)
         if match is None:
             return None
-        starts.append((match.group(1), index))
+        starts.append((match.group(1), index, offset))
     if not starts:
         return None
     pieces: list[str] = []
     segments: list[tuple[int, int]] = []
     composed_line = 0
-    for position, (key, index) in enumerate(starts):
+    for position, (key, index, offset) in enumerate(starts):
         if key not in keys:
             continue
-        end = starts[position + 1][1] if position + 1 < len(starts) else len(lines)
+        if position + 1 < len(starts):
+            _, end, end_offset = starts[position + 1]
+            pieces.append(text[offset : end_offset - 1])
+        else:
+            end = text.count("\n")
+            pieces.append(text[offset:])
         segments.append((composed_line, index))
-        pieces.extend(lines[index:end])
         composed_line += end - index
-    return "\n".join(pieces), tuple(segments), dict(starts)
+    return "\n".join(pieces), tuple(segments), {key: index for key, index, _ in starts}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +191,12 @@ def _compose(
     yaml_line: int,
     keys: Collection[str] | None,
     segments: tuple[tuple[int, int], ...],
+    *,
+    key_lines: bool = True,
 ) -> _Composed:
+    """The document's root node and the values of ``keys``; the file line of every
+    top-level key too unless ``key_lines`` is False (the caller found them already)."""
+
     def file_line(node_line: int) -> int:
         return _file_line(segments, yaml_line, node_line)
 
@@ -198,12 +216,13 @@ def _compose(
                 file_line(root.start_mark.line),
             )
         data: dict[str, Any] = {}
-        key_lines: dict[str, int] = {}
+        lines: dict[str, int] = {}
         for key_node, value_node in root.value:
             if not isinstance(key_node, ScalarNode):
                 continue
             key = str(key_node.value)
-            key_lines[key] = file_line(key_node.start_mark.line)
+            if key_lines:
+                lines[key] = file_line(key_node.start_mark.line)
             if keys is not None and key not in keys:
                 continue
             try:
@@ -212,7 +231,7 @@ def _compose(
                 raise _yaml_error(error, yaml_line) from None
     finally:
         loader.dispose()
-    return _Composed(data, key_lines, root)
+    return _Composed(data, lines, root)
 
 
 _STR = "tag:yaml.org,2002:str"

@@ -13,11 +13,15 @@ import re
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_CODE = re.compile(r"`+([^`]*)`+")
-_STRONG_UNDERSCORE = re.compile(r"(?<![\w_])__(?=\S)(.+?)(?<=\S)__(?![\w_])")
+# Each expression starts with a literal, so the regex engine jumps from one "`", "*" or
+# "_" to the next instead of trying every position; the character before the opening
+# marker is checked by a lookbehind after it ("\*(?<![\w*]\*)": the star is not preceded
+# by a word character or a star), which is the same test as a lookbehind before it.
+_CODE = re.compile(r"``*([^`]*)`+")
+_STRONG_UNDERSCORE = re.compile(r"__(?<![\w_]__)(?=\S)(.+?)(?<=\S)__(?![\w_])")
 # Single-star emphasis; single underscores only at word edges so snake_case survives.
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![\w*])")
-_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
+_EM_STAR = re.compile(r"\*(?<![\w*]\*)(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![\w*])")
+_EM_UNDERSCORE = re.compile(r"_(?<![\w_]_)(?=\S)([^_]+?)(?<=\S)_(?![\w_])")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->")
 _SPACES = re.compile(r"[ \t]+")
 

@@ -53,25 +53,43 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 _stemmer = snowballstemmer.stemmer("english")
-_stems: dict[str, str] = {}
+# Lower-case ASCII letters stay, every other byte becomes a space.
+_LETTERS = bytes(b if 0x61 <= b <= 0x7A else 0x20 for b in range(256))
+# The only characters that str.lower() turns into ASCII letters.
+_LOWER_TO_ASCII = ("\u0130", "\u212a")  # "İ" -> "i̇", the Kelvin sign -> "k"
+
+
+class _Stems(dict[bytes, str]):
+    """Stems by word (ASCII bytes), each worked out when the word is first met; "" for a
+    stop word or a one-letter stem, which are dropped."""
+
+    def __missing__(self, word: bytes) -> str:
+        text = word.decode()
+        stem: str = _stemmer.stemWord(text)
+        found = "" if text in STOP_WORDS or len(stem) < 2 else stem
+        self[word] = found
+        return found
+
+
+_stems = _Stems()
+
+
+def _words(text: str) -> list[bytes]:
+    """The words of ``text`` lower-cased, ``_WORD.findall(text.lower())`` as bytes."""
+    if any(char in text for char in _LOWER_TO_ASCII):
+        return [word.encode() for word in _WORD.findall(text.lower())]
+    # Twice as fast as the expression: in UTF-8 a non-ASCII character is bytes above
+    # 0x7F, which separate words just as the character does.
+    return text.encode().lower().translate(_LETTERS).split()
 
 
 def tokens(text: str) -> list[str]:
     """Stemmed content words of ``text``: the terms both vectors are built from."""
-    words = _WORD.findall(text.lower())
-    stems = _stems
-    try:
-        return list(filter(None, map(stems.__getitem__, words)))
-    except KeyError:  # words not seen before: stem them once
-        unknown = list({w for w in words if w not in stems})
-        for word, stem in zip(unknown, _stemmer.stemWords(unknown), strict=True):
-            # Stop words and one-letter stems map to "" and are dropped.
-            stems[word] = "" if word in STOP_WORDS or len(stem) < 2 else stem
-        return list(filter(None, map(stems.__getitem__, words)))
+    return list(filter(None, map(_stems.__getitem__, _words(text))))
 
 
 def _weighted(title: str, body: str, title_weight: int) -> Counter[str]:
-    counts = Counter(tokens(body))
+    counts = Counter(filter(None, map(_stems.__getitem__, _words(body))))
     for term in tokens(title):
         counts[term] += title_weight
     return counts
@@ -118,7 +136,7 @@ def similarities(signs: Sequence[Sign], steps: Sequence[Step]) -> list[list[floa
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    return sum(a[t] * b[t] for t in a.keys() & b.keys())
+    return sum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def infer_remedies(signs: Sequence[Sign], steps: Sequence[Step]) -> tuple[Remedy, ...]:
@@ -128,7 +146,8 @@ def infer_remedies(signs: Sequence[Sign], steps: Sequence[Step]) -> tuple[Remedy
         return ()
     remedies: list[Remedy] = []
     for sign, row in zip(signs, similarities(signs, steps), strict=True):
-        ranked = sorted(range(len(steps)), key=lambda i: (-row[i], i))
+        # Most similar first; a stable sort keeps equally similar steps in step order.
+        ranked = sorted(range(len(steps)), key=row.__getitem__, reverse=True)
         best = ranked[0]
         if row[best] < MIN_SIMILARITY:
             continue

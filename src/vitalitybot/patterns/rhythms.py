@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TypeVar
 
 from vitalitybot.patterns.model import Cadence, Duration, Rhythm
 from vitalitybot.patterns.sections import Outline, Section
@@ -61,6 +62,11 @@ _JOINER = re.compile(r"^\s*(?:,\s*(?:or\s+|and\s+)?|or|and|to|/|-|–|—)\s*$",
 # Every cadence expression contains one of these words, at most _WORDS_BEFORE words
 # (and _BEFORE characters) after its start: "once every three months".
 _UNIT_WORDS = ("week", "fortnight", "month", "quarter", "year", "annual")
+_UNIT_LENGTHS = {word[0]: len(word) for word in _UNIT_WORDS}
+_OPENING_WORDS = ("every", "each", "once", "twice")
+_UNIT_WORDS_UTF8 = tuple(word.encode() for word in _UNIT_WORDS)
+_NOT_CONTINUATION = bytes(b for b in range(256) if not 0x80 <= b < 0xC0)
+_Text = TypeVar("_Text", str, bytes)
 _WORDS_BEFORE, _BEFORE = 4, 40
 _WORD = re.compile(r"\w+")
 
@@ -139,22 +145,20 @@ def _cadence_matches(text: str) -> list[re.Match[str]]:
     words with ``str.find`` and trying the expression only at the starts of the few
     words before each one is about 30 times faster, with the same result.
     """
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few non-ASCII letters change length when lowered
+    hits = _unit_words(text)
+    if hits is None:
         return list(_CADENCE_RE.finditer(text))
-    hits: list[int] = []
-    for word in _UNIT_WORDS:
-        found = lowered.find(word)
-        while found >= 0:
-            hits.append(found)
-            found = lowered.find(word, found + 1)
-    hits.sort()
     matches: list[re.Match[str]] = []
     covered = 0
     for hit in hits:
         if hit < covered:
             continue
-        starts = [w.start() for w in _WORD.finditer(lowered, max(covered, hit - _BEFORE), hit)]
+        begin = max(covered, hit - _BEFORE)
+        if not _may_be_cadence(text, begin, hit):
+            continue
+        # Lowering changes no character's being a word character, so the word starts
+        # are those of the text itself.
+        starts = [w.start() for w in _WORD.finditer(text, begin, hit)]
         for start in (*starts[-_WORDS_BEFORE:], hit):
             match = _CADENCE_RE.match(text, start)
             if match is not None and match.end() > hit:
@@ -162,6 +166,66 @@ def _cadence_matches(text: str) -> list[re.Match[str]]:
                 covered = match.end()
                 break
     return matches
+
+
+def _may_be_cadence(text: str, begin: int, hit: int) -> bool:
+    """Whether a cadence expression can take in the unit word at ``hit``.
+
+    Each one is the word followed by "ly" ("monthly", "bi-weekly"), or "annual", or
+    opens with "every", "each", "once" or "twice" at a word start after ``begin``; most
+    unit words ("six months", "this year") are none of these and are not tried.
+    """
+    first = text[hit].lower()
+    if first == "a":
+        return True
+    end = hit + _UNIT_LENGTHS[first]
+    if text[end : end + 2].lower() == "ly":
+        return True
+    before = text[begin:hit]
+    if not before.isascii():  # IGNORECASE also reads "ı" and "İ" as "i"
+        return True
+    before = before.lower()
+    return any(keyword in before for keyword in _OPENING_WORDS)
+
+
+def _unit_words(text: str) -> list[int] | None:
+    """Where the unit words start in ``text.lower()``, in order; None when lowering
+    changes the text's length ("İ" becomes two characters), so offsets would not match.
+
+    Lowering a long non-ASCII text costs more than all the searching, so such a text is
+    searched in its UTF-8 bytes, which lower (ASCII letters only) many times faster: the
+    unit words are ASCII, and the only non-ASCII character that lowers to an ASCII letter
+    is the Kelvin sign, whose texts take the slow way.
+    """
+    if text.isascii():
+        return _find_all(text.lower(), _UNIT_WORDS)
+    if "\u0130" in text:
+        return None
+    if "\u212a" in text:
+        return _find_all(text.lower(), _UNIT_WORDS)
+    data = text.encode()
+    offsets = _find_all(data.lower(), _UNIT_WORDS_UTF8)
+    # Byte offsets -> character offsets: every byte but a UTF-8 continuation byte
+    # starts a character.
+    found: list[int] = []
+    continuations, counted = 0, 0
+    for offset in offsets:
+        continuations += len(data[counted:offset].translate(None, _NOT_CONTINUATION))
+        counted = offset
+        found.append(offset - continuations)
+    return found
+
+
+def _find_all(text: _Text, words: tuple[_Text, ...]) -> list[int]:
+    """Every offset where one of ``words`` starts, in order (they cannot overlap)."""
+    hits: list[int] = []
+    for word in words:
+        found = text.find(word)
+        while found >= 0:
+            hits.append(found)
+            found = text.find(word, found + 1)
+    hits.sort()
+    return hits
 
 
 def find_durations(text: str) -> tuple[Duration, ...]:

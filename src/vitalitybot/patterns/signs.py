@@ -16,7 +16,21 @@ from vitalitybot.patterns.model import Sign
 
 MAX_ID_WORDS = 8
 _APOSTROPHES = re.compile(r"['’‘`´]")
-_NON_WORD = re.compile(r"[\W_]+")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+class _WithoutMarks(dict[int, int | None]):
+    """A ``str.translate`` table that deletes combining marks, filled in as characters
+    are met: a table of every mark in Unicode would take long to build, and a title
+    holds few distinct characters."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
 
 
 def sign_id(title: str) -> str:
@@ -29,9 +43,8 @@ def sign_id(title: str) -> str:
     if title.isascii():
         folded = title.lower()
     else:
-        folded = unicodedata.normalize("NFKD", title)
-        folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    words = _NON_WORD.sub(" ", _APOSTROPHES.sub("", folded)).split()
+        folded = unicodedata.normalize("NFKD", title).translate(_WITHOUT_MARKS).lower()
+    words = _WORDS.findall(_APOSTROPHES.sub("", folded))
     return "-".join(words[:MAX_ID_WORDS]) or "sign"
 
 

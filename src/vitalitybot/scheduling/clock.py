@@ -67,12 +67,13 @@ class AcceleratedClock:
 
     For rehearsals (``vitalitybot run --rehearse-from``): a month of schedules in
     seconds, against a real Discord-compatible server and a real database. The clock
-    reads ``start`` at the wall-clock instant ``epoch`` (a UNIX time) and moves
+    reads ``start`` until the wall-clock instant ``epoch`` (a UNIX time), then moves
     ``speed`` seconds for every real one. It is derived from the wall clock rather than
     from when the process started, so several processes given the same start and epoch
     agree on the time, and a process restarted mid-rehearsal resumes where the others
-    are. Before ``epoch`` it reads earlier than ``start``. Like every clock here it
-    never goes backwards, even if the host's clock is stepped back.
+    are; an epoch a little in the future lets them all start up before anything is due.
+    Like every clock here it never goes backwards, even if the host's clock is stepped
+    back.
     """
 
     def __init__(
@@ -92,7 +93,7 @@ class AcceleratedClock:
         self._last = self.start - timedelta(days=36500)
 
     def now(self) -> datetime:
-        elapsed = (self._wall() - self.epoch) * self.speed
+        elapsed = max(0.0, self._wall() - self.epoch) * self.speed
         self._last = max(self._last, self.start + timedelta(seconds=elapsed))
         return self._last
 
@@ -102,4 +103,5 @@ class AcceleratedClock:
 
     def real_seconds_until(self, moment: datetime) -> float:
         """Wall-clock seconds until the clock reads ``moment`` (negative once past)."""
-        return self.real_seconds(as_utc(moment) - self.now())
+        waiting = max(0.0, self.epoch - self._wall())  # the clock stands still until then
+        return waiting + self.real_seconds(as_utc(moment) - self.now())

@@ -214,10 +214,11 @@ class AsyncIORunner:
         self._grace_seconds = max(1, int(misfire_grace_time.total_seconds()))
         self._clock: Clock = clock or SystemClock()
         self._jobs: dict[str, Job] = {}
+        self._stopped = False
 
     @property
     def running(self) -> bool:
-        return bool(self._scheduler.running)
+        return bool(self._scheduler.running) and not self._stopped
 
     def add(self, job: Job) -> None:
         self._scheduler.add_job(
@@ -256,6 +257,7 @@ class AsyncIORunner:
 
     def start(self) -> None:
         self._scheduler.start()
+        self._stopped = False
 
     def pause(self) -> None:
         """Start no more runs; the ones in progress go on (``drain`` waits for them)."""
@@ -267,8 +269,13 @@ class AsyncIORunner:
         return self._executor.in_flight()
 
     def shutdown(self) -> None:
-        """Stop; runs still in progress are cancelled (their transactions roll back)."""
-        if self.running:
+        """Stop; runs still in progress are cancelled (their transactions roll back).
+
+        Idempotent: APScheduler's asyncio scheduler stops on the loop's next turn, and a
+        second call before that would find it stopped and raise.
+        """
+        if self.running and not self._stopped:
+            self._stopped = True
             self._scheduler.shutdown(wait=False)
 
 

@@ -104,9 +104,11 @@ async def record_answers(
 
     Answering is the bot's hot path (a round's post brings many members at once), so it
     reads in two queries (the community, round and questions; the storage checks)
-    before the member's ``write_turn``, and the turn holds just the two writes and the
-    commit. The status write itself re-reads the round: a close that committed
-    meanwhile wins, and nothing is stored after the round was scored.
+    before the member's ``write_turn``, and the turn holds just the two writes. The
+    commit comes after the turn: SQLite releases its write lock first and then, now and
+    then, copies its log into the database file within the same call, which must not
+    hold up the next member. The status write itself re-reads the round: a close that
+    committed meanwhile wins, and nothing is stored after the round was scored.
     """
     now = svc.now()
     async with svc.db.session() as session:
@@ -129,12 +131,12 @@ async def record_answers(
             async with write_turn(svc):
                 try:
                     await repos.answers.write(submission, at=now, open_at=now)
-                    await session.commit()
                 except BaseException:
                     await session.rollback()  # before the next member's turn begins
                     raise
         except RoundNotOpenError:
             raise await _closed_meanwhile(svc, community, round_id, now) from None
+        await session.commit()
     return AnswerReceipt(
         round=round_,
         saved=sum(1 for a in cleaned if a.value is not None or a.text),
@@ -167,7 +169,9 @@ async def write_turn(svc: Services) -> AsyncIterator[None]:
     SQLite lets one writer in at a time and makes the others poll with growing sleeps
     (up to 100 ms each under ``busy_timeout``), so fifty members answering at once
     would mostly wait on sleeps rather than on each other. An asyncio lock queues them
-    fairly instead; PostgreSQL locks rows, not the database, and needs no queue.
+    fairly instead (a writer only finds the lock taken while the previous one commits,
+    a fraction of a millisecond); PostgreSQL locks rows, not the database, and needs no
+    queue.
     """
     if not svc.db.is_sqlite:
         yield

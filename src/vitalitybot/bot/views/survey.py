@@ -253,12 +253,21 @@ class SubmitButton(
 
 
 async def open_survey(interaction: discord.Interaction, round_id: int) -> None:
+    """Acknowledge the click first, then build the page from the database.
+
+    A round's post brings many members at once, and the bot answers their clicks one
+    after the other: reading the form before answering made the last of 200 members
+    wait 1.6 s for any sign of life (``benchmarks/fanout.py``), and Discord gives up on
+    an interaction after 3 s. The private "thinking" reply goes out at once; the page
+    replaces it as soon as it is ready.
+    """
+    await interaction.response.defer(ephemeral=True, thinking=True)
     form = await answer_form(
         services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
     )
     questions = rating_questions(form)
     embed, view = render_page(form, questions, stored_values(form, questions), 0)
-    await interaction.response.send_message(
+    await interaction.followup.send(
         embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
     )
 

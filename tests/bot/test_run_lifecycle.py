@@ -1,0 +1,126 @@
+"""``vitalitybot run`` as a real process: a graceful SIGTERM, and a refused token that
+never reaches the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from loopback import Guild, LoopbackDiscord
+
+from .deployment import run_env, start_run, stop, tail, wait_for_line
+from .support import adopt, answer_survey, coordinator_of, custom_id, open_round, reply, set_up
+
+EXIT_TIMEOUT = 30.0  # seconds before a process that does not exit fails the test
+CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
+SHUTDOWN_STEPS = (
+    "SIGTERM received: shutting down",
+    "shutdown: finishing in-flight work",
+    "shutdown: in-flight work finished",
+    "shutdown: scheduler stopped",
+    "shutdown: gateway closed",
+    "shutdown: database closed",
+)
+
+
+def sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+async def test_sigterm_lets_an_answer_in_progress_finish_then_stops_in_order(
+    loopback_server: LoopbackDiscord,
+    loopback_guild: Guild,
+    tmp_path: Path,
+    shipped_patterns_dir: Path,
+) -> None:
+    database = tmp_path / "vitalitybot.sqlite3"
+    env = run_env(loopback_server, f"sqlite+aiosqlite:///{database}", shipped_patterns_dir)
+    log = tmp_path / "bot.log"
+    coordinator = coordinator_of(loopback_guild)
+    ana, ben = loopback_guild.add_member("ana"), loopback_guild.add_member("ben")
+
+    process = await start_run(env, log)
+    try:
+        await wait_for_line(
+            loopback_server, log, lambda line: "schedules armed" in line, "the bot", process
+        )
+        await set_up(coordinator)
+        await adopt(coordinator)
+        post = await open_round(coordinator, "survey")
+        await answer_survey(ana, post, lambda _: 4)
+        page = await answer_survey(ben, post, lambda _: 2, submit=False)
+        # Ben's submission is stored, then its reply is refused once and must wait to retry:
+        # the handler is still running when the bot is told to stop.
+        loopback_server.rate_limit_next(CALLBACK, retry_after=1.0)
+        submitting = await ben.click(page, custom_id(page, "vb:submit:"))
+        await loopback_server.wait_until(
+            lambda: True if loopback_server.rate_limited else None, "the reply to be refused"
+        )
+        process.send_signal(signal.SIGTERM)
+        thanks = await reply(submitting)
+        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
+    finally:
+        await stop(process)
+
+    output = log.read_text()
+    assert code == 0, tail(log)
+    assert thanks.content.startswith("Thank you"), "the handler finished its reply"
+    positions = [output.find(step) for step in SHUTDOWN_STEPS]
+    assert -1 not in positions and positions == sorted(positions), tail(log)
+    running = re.search(r"finishing in-flight work \((\d+) running\)", output)
+    assert running is not None and int(running.group(1)) >= 1
+    assert sqlite_rows(database, "PRAGMA integrity_check") == [("ok",)]
+    assert sqlite_rows(database, "SELECT status, count(*) FROM respondents GROUP BY status") == [
+        ("answered", 2)
+    ]
+    (per_member,) = sqlite_rows(database, "SELECT count(*) FROM questions WHERE kind != 'prompt'")[
+        0
+    ]
+    assert sqlite_rows(database, "SELECT count(*) FROM answers") == [(2 * int(per_member),)]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        # Shaped like a real bot token (base64 of a snowflake, a timestamp, an HMAC).
+        "MTE5NjAxNzQ5OTc3NzM2MTkyMA.GhXk3a.Zk1vX2R1bW15X2htYWNfbm90X2FfcmVhbF90b2tlbg",
+        # Shaped like nothing in particular: only knowing the configured token finds it.
+        "not-a-discord-shape-but-secret-4471",
+    ],
+    ids=["token-shaped", "any-secret"],
+)
+async def test_a_refused_token_exits_1_with_a_clear_message_and_never_shows_the_token(
+    loopback_server: LoopbackDiscord, tmp_path: Path, shipped_patterns_dir: Path, token: str
+) -> None:
+    env = run_env(
+        loopback_server,
+        f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}",
+        shipped_patterns_dir,
+    )
+    env["VITALITYBOT_TOKEN"] = token  # the loopback server answers 401 to it
+    log = tmp_path / "bot.log"
+
+    process = await start_run(env, log, before=("-v", "--log-json"))
+    try:
+        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
+    finally:
+        await stop(process)
+
+    output = log.read_text()
+    lines = [json.loads(line) for line in output.splitlines()]  # JSON lines only, nothing else
+    assert code == 1
+    assert any("Discord refused the token" in line["message"] for line in lines)
+    assert any("Traceback" in line.get("exc_info", "") for line in lines), "-v logs the traceback"
+    assert [r.status for r in loopback_server.requests_to("GET", "/users/@me")] == [401]
+    assert token not in output
+    assert token.split(".")[0] not in output
