@@ -43,6 +43,26 @@ def _configure(connection: Connection) -> None:
     )
 
 
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 0x76697461  # "vita"
+
+
+def _lock_out_other_processes(connection: Connection) -> None:
+    """Let one process migrate at a time; the others wait, then find nothing to do.
+
+    Several processes may start on a fresh database together (shard processes). Before
+    Alembic reads the current revision, take a lock held until the migration commits:
+    on PostgreSQL a transaction-scoped advisory lock; on SQLite the write lock, taken
+    up front with BEGIN IMMEDIATE (the driver would otherwise run the DDL outside a
+    transaction and two processes would both create the tables). Waiting processes
+    block on it; on SQLite within the busy timeout.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def run_migrations_on(connection: Connection) -> None:
     """Run the migrations on ``connection`` and leave it clean for its pool."""
     toggle_fks = connection.dialect.name == "sqlite" and not connection.in_transaction()
@@ -52,12 +72,13 @@ def run_migrations_on(connection: Connection) -> None:
         connection.commit()
     try:
         _configure(connection)
+        _lock_out_other_processes(connection)
         with context.begin_transaction():
             context.run_migrations()
-        if toggle_fks and connection.in_transaction():
+        if connection.in_transaction():
             connection.commit()
     except BaseException:
-        if toggle_fks and connection.in_transaction():
+        if connection.in_transaction():
             connection.rollback()
         raise
     finally:

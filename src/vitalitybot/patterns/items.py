@@ -22,7 +22,15 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<lead>(?:(?!\1).)+?)\1(?P<rest>.*)$", re.DOTALL)
-_SENTENCE_END = re.compile(r"(?<=[^\s.])[.!?](?=\s|$)|\s[—–]\s|:\s")
+# Where a first sentence ends: "[.!?]" after a character that is not a space or a dot
+# and before a space or the end, " — " or " – ", or ": ". The expression starts with
+# the mark itself and checks what precedes it by lookbehind, so the regex engine skips
+# from mark to mark instead of trying every position; for a dash, the sentence ends at
+# the space before it.
+_SENTENCE_END = re.compile(
+    r"(?P<mark>[.!?:—–])(?:(?<=[^\s.][.!?])(?=\s|$)|(?<=\s[—–])\s|(?<=:)\s)"
+)
+_DASHES = "—–"
 _LEADING_PUNCT = " \t:.;,—–-"
 _LIST_FIRST = "-*+•"
 _ENUMERATOR = re.compile(r"(?:^|\s)\(\d{1,2}\)\s+")
@@ -226,7 +234,7 @@ def _group(lines: list[str]) -> Iterator[_Raw]:
 
 
 def _to_item(raw: _Raw, first_line: int) -> Item | None:
-    paragraphs = [" ".join(part for part in lines if part) for lines in raw.paragraphs]
+    paragraphs = [" ".join(filter(None, lines)) for lines in raw.paragraphs]
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
         return None
@@ -235,17 +243,17 @@ def _to_item(raw: _Raw, first_line: int) -> Item | None:
     first = plain(head)
     if not first:
         return None
-    full = "\n\n".join(p for p in (first, *rest) if p)
+    full = "\n\n".join(filter(None, (first, *rest)))
     lead = _BOLD_LEAD.match(head)
     if lead is not None:
         title = clean_lead(lead.group("lead"))
         if title:
             after = plain(lead.group("rest")).lstrip(_LEADING_PUNCT)
-            text = "\n\n".join(p for p in (after, *rest) if p)
+            text = "\n\n".join(filter(None, (after, *rest)))
             number = raw.number if raw.number is not None else leading_number(lead.group("lead"))
             return Item(title, text, line, raw.kind, True, number, full)
     title, remainder = _first_sentence(first)
-    text = "\n\n".join(p for p in (remainder, *rest) if p)
+    text = "\n\n".join(filter(None, (remainder, *rest)))
     return Item(title, text, line, raw.kind, False, raw.number, full)
 
 
@@ -325,7 +333,11 @@ def clean_lead(lead: str) -> str:
 def _first_sentence(text: str) -> tuple[str, str]:
     """Split a plain paragraph into a title and the rest."""
     end = _SENTENCE_END.search(text)
-    sentence, rest = (text[: end.start() + 1], text[end.end() :]) if end else (text, "")
+    if end is None:
+        sentence, rest = text, ""
+    else:
+        cut = end.start() if end["mark"] in _DASHES else end.start() + 1
+        sentence, rest = text[:cut], text[end.end() :]
     sentence = sentence.strip().rstrip(_LEADING_PUNCT).strip()
     words = sentence.split()
     if len(words) > TITLE_WORDS:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from vitalitybot.patterns import fields, parts
-from vitalitybot.patterns.block import BlockSign, read_block
+from vitalitybot.patterns.block import BlockSign, BotBlock, read_block
 from vitalitybot.patterns.header import read_header
 from vitalitybot.patterns.model import Pattern, Sign, SignSource
 from vitalitybot.patterns.remedies import feedback_steps_for, remedies_for
 from vitalitybot.patterns.rhythms import rhythms_in
-from vitalitybot.patterns.sections import parse_outline
+from vitalitybot.patterns.sections import Outline, parse_outline
 from vitalitybot.patterns.signs import sign_id
 from vitalitybot.patterns.steps import steps_of
 
@@ -45,12 +46,23 @@ def parse_file(path: Path, text: str) -> ParsedFile:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     header = read_header(text, fields.READ_KEYS)
-    data = header.data
     title = fields.title_of(header)
     slug, slug_line = fields.slug_of(path, header)
-    block = read_block(data.get("vitalitybot"), header.line_of)
+    block = read_block(header.data.get("vitalitybot"), header.line_of)
     outline = parse_outline(header.body, header.body_line)
+    try:
+        pattern = _pattern(path, header.data, title, slug, block, outline)
+    finally:
+        # The loader parses thousands of files with the garbage collector off: without
+        # this, every outline (sections and parents point at each other) and the lines
+        # it holds would stay in memory until the next collection.
+        outline.release()
+    return ParsedFile(pattern=pattern, slug_line=slug_line)
 
+
+def _pattern(
+    path: Path, data: dict[str, Any], title: str, slug: str, block: BotBlock, outline: Outline
+) -> Pattern:
     vitality = parts.vitality_section(outline)
     life = parts.signs_of_life(outline, vitality)
     decay, decay_from = parts.signs_of_decay(outline, vitality)
@@ -64,7 +76,7 @@ def parse_file(path: Path, text: str) -> ParsedFile:
         feedback = _existing_steps(path, "feedback_steps", feedback, known_steps)
     scores, scores_from = fields.scores_of(data)
 
-    pattern = Pattern(
+    return Pattern(
         slug=slug,
         title=title,
         source=path,
@@ -88,7 +100,6 @@ def parse_file(path: Path, text: str) -> ParsedFile:
         feedback_steps=feedback_steps_for(steps, feedback),
         prompts=block.prompts,
     )
-    return ParsedFile(pattern=pattern, slug_line=slug_line)
 
 
 def _with_block_signs(
