@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -100,11 +100,8 @@ def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
         load_library(tmp_path / "nowhere")
 
 
-def test_parsing_in_worker_processes_gives_the_same_library(
-    library_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        pytest.skip("worker processes are only used from a single-threaded process with fork")
+def spy_on_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers of every pool the loader starts (the real pool runs)."""
     pools: list[int] = []
     real = loader._parse_in_workers
 
@@ -113,12 +110,127 @@ def test_parsing_in_worker_processes_gives_the_same_library(
         return real(files, count)
 
     monkeypatch.setattr(loader, "_parse_in_workers", spy)
+    return pools
+
+
+def usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def many_patterns(root: Path, count: int) -> Path:
+    for n in range(count):
+        write(root / f"p{n:04}.md", pattern(f"p{n:04}"))
+    return root
+
+
+def test_parsing_in_worker_processes_gives_the_same_library(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pools = spy_on_pools(monkeypatch)
     here = load_library(library_dir, workers=1)
     assert pools == []
     workers = load_library(library_dir, workers=2)
     assert pools == [2]
+    assert "parallel parsing failed" not in caplog.text
     assert dict(workers.patterns) == dict(here.patterns)
     assert workers.problems == here.problems
+    assert workers.files == here.files
+
+
+def test_spawned_workers_give_the_same_library(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Where "fork" is missing or unsafe (other threads running), workers are spawned."""
+    here = load_library(library_dir, workers=1)
+    monkeypatch.setattr(loader, "_start_method", lambda: "spawn")
+    spawned = load_library(library_dir, workers=2)
+    assert "parallel parsing failed" not in caplog.text
+    assert dict(spawned.patterns) == dict(here.patterns)
+    assert spawned.problems == here.problems
+
+
+def test_a_large_load_uses_a_worker_per_cpu_however_busy_the_machine_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = many_patterns(tmp_path / "library", loader.PARALLEL_MIN_FILES)
+    # The decision once depended on the load average, so the same load was parallel or
+    # not depending on what else ran; it must not look at it any more.
+    monkeypatch.setattr(os, "getloadavg", lambda: (64.0, 64.0, 64.0), raising=False)
+    pools = spy_on_pools(monkeypatch)
+    library = load_library(root, tmp_path / "patterns.cache")
+    workers = min(loader.MAX_WORKERS, usable_cpus())
+    assert pools == ([workers] if workers > 1 else [])
+    assert len(library) == library.files == loader.PARALLEL_MIN_FILES
+    assert library.problems == []
+
+
+def test_a_small_load_and_a_warm_start_stay_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = many_patterns(tmp_path / "library", loader.PARALLEL_MIN_FILES - 1)
+    pools = spy_on_pools(monkeypatch)
+    assert len(load_library(root)) == loader.PARALLEL_MIN_FILES - 1
+    assert pools == []
+    # What counts is the number of files to parse: a warm start that finds one new
+    # file among many cached ones parses it here.
+    cache = tmp_path / "patterns.cache"
+    many_patterns(root, loader.PARALLEL_MIN_FILES)
+    old = 1_000_000_000
+    for path in root.iterdir():
+        os.utime(path, ns=(old, old))  # the cache trusts files not modified just now
+    cached = len(load_library(root, cache, workers=1).patterns)
+    write(root / "new.md", pattern("new"))
+    library = load_library(root, cache)
+    assert pools == []
+    assert len(library) == cached + 1
+
+
+def _die(files: list[Any]) -> NoReturn:
+    """A worker that dies at once, as one killed by the system would."""
+    os._exit(3)
+
+
+def test_a_failed_pool_falls_back_to_this_process(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    expected = load_library(library_dir, workers=1)
+    monkeypatch.setattr(loader, "_parse_chunk", _die)
+    with caplog.at_level(logging.WARNING, logger="vitalitybot.patterns.loader"):
+        library = load_library(library_dir, workers=2)
+    assert "parallel parsing failed" in caplog.text
+    assert dict(library.patterns) == dict(expected.patterns)
+    assert library.problems == expected.problems
+
+
+def test_documentation_files_are_neither_patterns_nor_problems(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    write(root / "harvest.md", pattern("harvest"))
+    write(root / "readme-circles.md", pattern("readme-circles"))  # a pattern about READMEs
+    write(root / "README.md", "# About this folder\n\nNo frontmatter here.\n")
+    write(root / "CHANGELOG.md", "# Changes\n")
+    write(root / "Contributing.md", "# How to help\n")
+    write(root / "LICENSE.md", "CC BY-SA 4.0\n")
+    write(root / "more" / "readme.md", "# lower case too\n")
+    library = load_library(root)
+    assert sorted(library.patterns) == ["harvest", "readme-circles"]
+    assert library.problems == []
+    assert library.files == 2
+
+
+def test_a_documentation_file_named_on_purpose_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "README.md", "# Not a pattern\n")
+    library = load_library(path)
+    assert library.files == 1
+    assert [p.path for p in library.problems] == [path]
+
+
+def test_the_shipped_patterns_load_without_problems(shipped_patterns_dir: Path) -> None:
+    assert (shipped_patterns_dir / "README.md").is_file()
+    library = load_library(shipped_patterns_dir)
+    assert library.problems == []
+    assert len(library) == library.files >= 5
 
 
 def test_an_unexpected_parser_failure_costs_only_that_file(

@@ -13,6 +13,7 @@ from vitalitybot.patterns import (
     Pattern,
     PatternFileError,
     Relationship,
+    RemedySource,
     Score,
     SignSource,
     parse_pattern,
@@ -129,6 +130,22 @@ def test_signs_may_be_defined_in_the_block_alone() -> None:
     )
     assert pattern.signs_of_decay_from is SignSource.FRONTMATTER
     assert pattern.remedy_for("quiet-channel")[0].title == "Post a question"
+
+
+def test_block_sign_keys_are_read_as_sign_ids() -> None:
+    """A key written like the sign's title, in any case or with underscores, still names
+    the sign: keys go through the same rule as titles (docs/pattern-format.md)."""
+    path = FIXTURES / "with-block.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "    bench-stays-empty:\n", "    Bench_Stays Empty:\n"
+    )
+    assert "Bench_Stays Empty" in text
+    pattern = parse_pattern(path, text)
+    sign = pattern.sign("bench-stays-empty")
+    assert sign is not None
+    assert sign.survey_wording == "Hardly anyone sits on the bench these days."
+    (remedy,) = [r for r in pattern.remedies if r.sign_id == "bench-stays-empty"]
+    assert (remedy.source, remedy.step_numbers) == (RemedySource.EXPLICIT, (3,))
 
 
 def test_block_step_numbers_that_do_not_exist_are_dropped(caplog: pytest.LogCaptureFixture) -> None:

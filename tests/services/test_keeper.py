@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
+from vitalitybot.observability.logs import current_community
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import SimulatedRunner, open_job_id
@@ -252,3 +254,58 @@ async def test_one_communitys_broken_schedule_never_stops_the_others(
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
     assert [(p.guild_id, p.kind) for p in notifier.posts] == [(OTHER_GUILD, "round")]
     assert f"community {broken.id}: could not arm schedule" in caplog.text
+
+
+async def test_a_round_whose_post_never_went_out_is_posted_at_the_next_start(
+    svc: Services,
+    setup: Setup,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    db: Database,
+) -> None:
+    await setup()
+    await adopt(svc)
+    notifier.failing_guilds.add(GUILD)  # the channel refused the post (or the process died)
+    keeper, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    checkin = await open_of(svc, RoundKind.CHECKIN)
+    assert checkin.message_id is None
+    assert notifier.of("round") == []
+    keeper.shutdown()
+
+    notifier.failing_guilds.clear()  # the coordinator fixed the channel; the bot restarts
+    clock.advance(timedelta(hours=2))
+    await started(svc, clock)
+
+    [post] = notifier.of("round")
+    assert post.round_id == checkin.id
+    reposted = await open_of(svc, RoundKind.CHECKIN)
+    assert reposted.message_id is not None
+    assert await rows(db, "SELECT COUNT(*) FROM rounds WHERE kind = 'checkin'") == [(1,)]
+
+
+async def test_what_a_scheduled_job_logs_carries_its_community_id(
+    svc: Services,
+    setup: Setup,
+    clock: ManualClock,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    community = await setup()
+    await adopt(svc)
+    seen: list[int | None] = []
+
+    def capture(record: logging.LogRecord) -> bool:
+        if record.name.startswith("vitalitybot.services"):
+            seen.append(current_community())
+        return True
+
+    _, runner = await started(svc, clock)
+    caplog.set_level(logging.INFO, logger="vitalitybot")
+    caplog.handler.addFilter(capture)
+    try:
+        await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    finally:
+        caplog.handler.removeFilter(capture)
+    assert seen, "opening the round logged nothing"
+    assert set(seen) == {community.id}

@@ -17,9 +17,9 @@ How a post is made, and what happens when Discord says no:
   (``retry_delays``) rather than drop the post. Only then is it a ``DeliveryError``.
 * **Concurrency and pace.** At most ``concurrency`` Discord calls run at once, and they
   start no faster than ``requests_per_second`` (``Pacer``; the setting
-  ``VITALITYBOT_DISCORD_REQUESTS_PER_SECOND``, 48 by default), however many communities
+  ``VITALITYBOT_DISCORD_REQUESTS_PER_SECOND``, 46 by default), however many communities
   are due in the same minute: 1,000 round posts (two requests each: the message and its
-  thread) queue and go out in 42 seconds, where Discord's limit allows no less than 40,
+  thread) queue and go out in 44 seconds, where Discord's limit allows no less than 40,
   instead of 1,000 requests at once starving the gateway's heartbeat and earning a storm
   of global 429s (``benchmarks/fanout.py`` measures it).
 * **Reminders** are DMs with a link to the round; a member whose DMs are closed is
@@ -90,10 +90,13 @@ class Pacer:
     the loopback server, 200 rounds due together drew 549 refusals and took 20 s; paced
     at 40 a second they drew none and took 10 s. Refusals also count towards Cloudflare's
     ban on clients that make too many invalid requests, so the notifier stays under the
-    limit instead, as close to it as is safe: any one second holds at most
-    ``per_second + burst - 1`` starts, so with the default pace of 48 and no burst a
-    late wake-up of the event loop still leaves room under 50. Paced at 40, 1,000 rounds
-    took 51 s (1.27 times the 40 s the limit imposes); at 48, 42 s (1.05), without a 429.
+    limit instead, as close to it as is safe. Any one second holds at most
+    ``per_second + burst - 1`` starts, and what the pace cannot see needs room too:
+    discord.py retries a refused request on its own, and releases every request held
+    during its pause together. 1,000 rounds due at once (``benchmarks/fanout.py``):
+    paced at 40 they took 51 s, 1.27 times the 40 s the limit imposes, without a 429;
+    at 48, 43 s (1.09) but 88 429s, two a second once started, each retry provoking the
+    next; at 46, 44 s (1.11) and a handful of 429s in the whole run.
     """
 
     def __init__(self, per_second: float, burst: int = 1) -> None:

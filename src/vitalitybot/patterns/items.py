@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 from vitalitybot.patterns.inline import plain
@@ -27,9 +27,7 @@ _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<lead>(?:(?!\1).)+?)\1(?P<rest>.*)$", re.
 # the mark itself and checks what precedes it by lookbehind, so the regex engine skips
 # from mark to mark instead of trying every position; for a dash, the sentence ends at
 # the space before it.
-_SENTENCE_END = re.compile(
-    r"(?P<mark>[.!?:—–])(?:(?<=[^\s.][.!?])(?=\s|$)|(?<=\s[—–])\s|(?<=:)\s)"
-)
+_SENTENCE_END = re.compile(r"(?P<mark>[.!?:—–])(?:(?<=[^\s.][.!?])(?=\s|$)|(?<=\s[—–])\s|(?<=:)\s)")
 _DASHES = "—–"
 _LEADING_PUNCT = " \t:.;,—–-"
 _LIST_FIRST = "-*+•"
@@ -161,7 +159,9 @@ def absorb(owner: Item, extra: Item) -> Item:
         addition, separator = f"{marker} {extra.full}", "\n"
     text = f"{owner.text}{separator}{addition}" if owner.text else addition
     full = f"{owner.full}{separator}{addition}" if owner.full else addition
-    return replace(owner, text=text, full=full)
+    # The constructor rather than dataclasses.replace, which inspects the fields on
+    # every call: a long Implementation section absorbs hundreds of items.
+    return Item(owner.title, text, owner.line, owner.kind, owner.lead, owner.number, full)
 
 
 def _group(lines: list[str]) -> Iterator[_Raw]:

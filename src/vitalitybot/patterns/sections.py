@@ -162,8 +162,20 @@ class Outline:
         self, predicate: Callable[[Section], bool], within: Section | None = None
     ) -> Section | None:
         """The first section (document order) matching ``predicate``, below ``within``."""
-        scope = self.sections if within is None else list(within.walk())[1:]
-        return next((s for s in scope if predicate(s)), None)
+        if within is None or within is self.root:
+            scope = self.sections
+        else:
+            # A section's sub-sections are the sections after it up to its stop line.
+            first = bisect.bisect_left(self.sections, within.index, key=_heading_index)
+            if first == len(self.sections) or self.sections[first] is not within:
+                scope = list(within.walk())[1:]  # pragma: no cover - another outline's
+            else:
+                last = bisect.bisect_left(self.sections, within.stop, key=_heading_index)
+                scope = self.sections[first + 1 : last]
+        for section in scope:
+            if predicate(section):
+                return section
+        return None
 
     def own_lines(self, section: Section) -> tuple[int, list[str]]:
         """The section's own text lines and the index of the first; a label's inline text

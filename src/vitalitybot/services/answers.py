@@ -43,6 +43,7 @@ from vitalitybot.storage.records import (
     AnswerInput,
     Community,
     Question,
+    QuestionAggregate,
     QuestionKind,
     RespondentStatus,
     Round,
@@ -299,8 +300,17 @@ async def current_scores(svc: Services, guild_id: int, round_id: int) -> list[Si
 
 
 async def live_score_views(
-    svc: Services, repos: Repositories, community: Community, round_id: int, threshold: Threshold
+    svc: Services,
+    repos: Repositories,
+    community: Community,
+    round_id: int,
+    threshold: Threshold,
+    aggregates: Sequence[QuestionAggregate] | None = None,
 ) -> list[SignScoreView]:
+    """Score views of a round's rated questions; pass ``aggregates`` already queried to
+    spare the aggregate query (the close needs them for the stored scores too)."""
+    if aggregates is None:
+        aggregates = await repos.answers.aggregate(community.id, round_id)
     questions = {q.id: q for q in await repos.rounds.list_questions(community.id, round_id)}
     return [
         score_view(
@@ -314,6 +324,6 @@ async def live_score_views(
             share_high=agg.share_high,
             threshold=threshold,
         )
-        for agg in await repos.answers.aggregate(community.id, round_id)
+        for agg in aggregates
         if agg.sign_id is not None and agg.kind is not QuestionKind.PROMPT
     ]

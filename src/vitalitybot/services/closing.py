@@ -132,7 +132,7 @@ async def _settle(
     threshold = threshold_of(community)
     participation = await _participation(repos, community, round_)
     aggregates = await repos.answers.aggregate(community.id, round_.id)
-    scores = await live_score_views(svc, repos, community, round_.id, threshold)
+    scores = await live_score_views(svc, repos, community, round_.id, threshold, aggregates)
     by_sign = {(a.pattern_slug, a.sign_id): a for a in aggregates if a.sign_id is not None}
     await repos.outcomes.save_scores(
         community.id,

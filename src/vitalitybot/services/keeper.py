@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 
 from apscheduler.triggers.date import DateTrigger
 
+from vitalitybot.observability.logs import community_context
 from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key, reminder_at
 from vitalitybot.scheduling.catchup import CatchUp, plan_catch_up
 from vitalitybot.scheduling.runner import (
@@ -44,7 +45,7 @@ from vitalitybot.scheduling.spec import ScheduleSpec
 from vitalitybot.services.app import Services, spec_of
 from vitalitybot.services.closing import close_round
 from vitalitybot.services.reminders import remind
-from vitalitybot.services.rounds import open_round, record_missed_round
+from vitalitybot.services.rounds import open_round, record_missed_round, repost_unposted
 from vitalitybot.services.shards import ShardSet
 from vitalitybot.storage.records import Community, Round, RoundStatus, Schedule
 
@@ -98,6 +99,12 @@ class ScheduleKeeper:
             if round_.community_id not in communities:
                 continue
             self.arm_round(round_)
+            if round_.message_id is None:  # stored, but its post never went out
+                await self._guarded(
+                    round_.community_id,
+                    f"posting round {round_.id}",
+                    repost_unposted(self.svc, round_),
+                )
         self.runner.start()
         logger.info(
             "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
@@ -172,7 +179,8 @@ class ScheduleKeeper:
                     plan = plans[spec, last_seen] = plan_catch_up(
                         spec, last_seen, now, self.svc.grace
                     )
-                await self._catch_up(schedule, community, spec, plan, report)
+                with community_context(community.id):
+                    await self._catch_up(schedule, community, spec, plan, report)
             except Exception:
                 logger.exception(
                     "community %s: could not arm schedule %s", schedule.community_id, schedule.id
@@ -251,11 +259,13 @@ class ScheduleKeeper:
         self.runner.remove(remind_job_id(round_id))
 
     async def _guarded(self, community_id: int, what: str, action: Awaitable[object]) -> bool:
-        try:
-            await action
-        except Exception:
-            logger.exception("community %s: %s failed", community_id, what)
-            return False
+        """Run one community's job; its failure is logged and never stops the others."""
+        with community_context(community_id):
+            try:
+                await action
+            except Exception:
+                logger.exception("community %s: %s failed", community_id, what)
+                return False
         return True
 
 

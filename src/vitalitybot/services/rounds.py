@@ -32,6 +32,7 @@ from vitalitybot.storage.records import (
     ALL_ADOPTED,
     AdoptedPattern,
     Community,
+    Question,
     QuestionDraft,
     QuestionKind,
     Round,
@@ -104,6 +105,33 @@ async def open_round(
     logger.info("community %s: opened %s %s (round %s)", community_id, kind, period, round_.id)
     if svc.keeper is not None:  # before posting: a round must close even if its post fails
         svc.keeper.arm_round(round_)
+    return await _post(svc, community, round_, questions, patterns)
+
+
+async def repost_unposted(svc: Services, round_: Round) -> Round:
+    """Post an open round whose opening post never went out, and remember the post.
+
+    A process can die between storing a round and posting it, and a post can fail (a
+    channel the bot may not write in): the round would stay open with no buttons to
+    answer it. The keeper calls this at start for every open round without a message.
+    """
+    async with svc.repos() as repos:
+        community = await community_by_id(repos, round_.community_id)
+        questions = await repos.rounds.list_questions(community.id, round_.id)
+        adopted = await repos.communities.list_adopted(community.id)
+    patterns = patterns_of(svc, adopted, round_.pattern_slug)
+    logger.info("community %s: posting round %s, which was never posted", community.id, round_.id)
+    return await _post(svc, community, round_, questions, patterns)
+
+
+async def _post(
+    svc: Services,
+    community: Community,
+    round_: Round,
+    questions: Sequence[Question],
+    patterns: Sequence[Pattern],
+) -> Round:
+    """Post the round's opening message and store where it went."""
     message = opening_message(svc, community, round_, questions, patterns)
     _, ref = await deliver(
         svc,
@@ -112,17 +140,17 @@ async def open_round(
         svc.notifier.open_round(community, round_, questions, message),
         round_id=round_.id,
     )
-    if ref is not None:
-        async with svc.repos() as repos:
-            await repos.rounds.set_message(
-                community_id,
-                round_.id,
-                channel_id=ref.channel_id,
-                message_id=ref.message_id,
-                thread_id=ref.thread_id,
-            )
-            round_ = await repos.rounds.get(community_id, round_.id) or round_
-    return round_
+    if ref is None:
+        return round_
+    async with svc.repos() as repos:
+        await repos.rounds.set_message(
+            community.id,
+            round_.id,
+            channel_id=ref.channel_id,
+            message_id=ref.message_id,
+            thread_id=ref.thread_id,
+        )
+        return await repos.rounds.get(community.id, round_.id) or round_
 
 
 async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round:

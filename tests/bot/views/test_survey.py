@@ -9,6 +9,7 @@ from vitalitybot.bot.views.survey import PER_PAGE
 from vitalitybot.services import my_answers
 
 from ..support import (
+    DEFERRED,
     adopt,
     answer_survey,
     coordinator_of,
@@ -58,6 +59,24 @@ async def test_a_survey_is_paged_four_selects_at_a_time_and_keeps_picks_across_p
     done = await reply(await ana.click(page, custom_id(page, "vb:submit:")))
     assert done.content.startswith("Thank you: 1 answer saved")
     assert await stored_ratings(app, loopback_guild, round_id, ana.id) == [2] + [None] * (count - 1)
+
+
+async def test_answer_is_acknowledged_before_the_page_is_built_and_the_page_stays_private(
+    app: App, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+    await set_up(coordinator)
+    await adopt(coordinator)
+    post = await open_round(coordinator, "survey")
+
+    click = await ana.click(post, custom_id(post, "vb:answer:"))
+    first = await click.response()
+    page = await reply(click)
+
+    assert first.type == DEFERRED and first.ephemeral  # "thinking", seen by ana alone
+    assert page.ephemeral and page.embeds[0]["title"].startswith("Survey · page 1")
+    assert click.original is page  # the page replaced the thinking message
 
 
 async def test_answering_again_shows_the_earlier_answers_and_replaces_them(
