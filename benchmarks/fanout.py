@@ -110,6 +110,7 @@ WINDOW_DAYS = 5
 HEARTBEAT = 41.25  # seconds, what Discord asks of a client
 ROUND_POST = re.compile(r"vb:answer:(\d+)")
 LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ")
+EXCEPTION_LINE = re.compile(r"[\w.]+(Error|Exception|Timeout|Exit)\b")  # a traceback's last word
 MESSAGES = "/channels/{channel_id}/messages"
 THREADS = "/channels/{channel_id}/messages/{message_id}/threads"
 CHILD_READY_TIMEOUT = 180.0
@@ -269,7 +270,7 @@ class Child:
                     key = f"{parts[2]} {parts[3].rstrip(':')}"
                     count, first = found.get(key, (0, parts[4]))
                     found[key] = (count + 1, first)
-            elif key is not None and found[key][0] == 1 and line.strip():
+            elif key is not None and found[key][0] == 1 and EXCEPTION_LINE.match(line):
                 count, first = found[key]
                 found[key] = (count, first.split(" <- ")[0] + " <- " + line.strip())
         return found
