@@ -94,9 +94,11 @@ class Duration:
 
     @property
     def months(self) -> float:
-        return {"week": self.amount / 4.345, "month": float(self.amount), "year": 12.0 * self.amount}[
-            self.unit
-        ]
+        return {
+            "week": self.amount / 4.345,
+            "month": float(self.amount),
+            "year": 12.0 * self.amount,
+        }[self.unit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,9 @@ class Pattern:
         return next((s for s in self.steps if s.number == number), None)
 
     def sign(self, sign_id: str) -> Sign | None:
-        return next((s for s in (*self.signs_of_decay, *self.signs_of_life) if s.id == sign_id), None)
+        return next(
+            (s for s in (*self.signs_of_decay, *self.signs_of_life) if s.id == sign_id), None
+        )
 
     def remedy_for(self, sign_id: str) -> tuple[Step, ...]:
         remedy = next((r for r in self.remedies if r.sign_id == sign_id), None)
