@@ -104,6 +104,8 @@ from vitalitybot.storage.models import RoundRow  # noqa: E402
 from vitalitybot.storage.records import Community, Question, Round, RoundKind  # noqa: E402
 
 GLOBAL_LIMIT = 50  # requests a second, Discord's global limit for a bot
+RATIO_TARGET = 1.2
+ACK_P99_TARGET_MS = 100.0
 PATTERN = "cop-commons-alignment"
 ZONE = "UTC"
 WINDOW_DAYS = 5
@@ -756,6 +758,13 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         fan, acks, _ = asyncio.run(run(Path(folder), args.communities, args.members, args.waves))
+    targets = {
+        "ratio <= 1.2": fan.ratio <= RATIO_TARGET,
+        "duplicates = 0": fan.duplicates == 0,
+        f"posted = {args.communities}": fan.posted == args.communities,
+        "ack_p99_ms < 100": acks.p(0.99) < ACK_P99_TARGET_MS,
+    }
+    print("targets: " + ", ".join(f"{k} {'met' if ok else 'MISSED'}" for k, ok in targets.items()))
     print(f"ack_p99_ms={acks.p(0.99):.1f}")
     print(
         f"posted={fan.posted} duplicates={fan.duplicates} seconds={fan.seconds:.2f} "

@@ -125,6 +125,7 @@ class VitalityBot(commands.Bot):
         return running
 
     async def setup_hook(self) -> None:
+        await self.interactions.preload()
         await self.add_cog(PatternsCog(self))
         await self.add_cog(VitalityCog(self))
         await self.add_cog(MeCog(self))

@@ -173,7 +173,9 @@ async def build_app(
         if settings.migrate_on_start if migrate is None else migrate:
             revision = await upgrade(db)
             logger.info("database at revision %s", revision)
-        notifier = notifier or DiscordNotifier()
+        notifier = notifier or DiscordNotifier(
+            requests_per_second=settings.discord_requests_per_second
+        )
         clock = clock or SystemClock()
         services = Services(
             db=db,

@@ -49,6 +49,17 @@ class InteractionWatch:
         original = parsers[INTERACTION_CREATE]
         parsers[INTERACTION_CREATE] = lambda data: self._received(original, data)
 
+    async def preload(self) -> None:
+        """Learn every known guild's community before the first interaction arrives.
+
+        Otherwise the first click in each guild waits for a database lookup before
+        discord.py may even parse it, and a burst of first clicks (a round just posted
+        in many guilds) is acknowledged late. Guilds set up later are looked up once.
+        """
+        async with self.services.repos() as repos:
+            communities = await repos.communities.list_all()
+        self._communities.update((c.guild_id, c.id) for c in communities)
+
     def in_flight(self) -> set[asyncio.Task[Any]]:
         """The interaction handlers still running."""
         return {task for task in self._tasks if not task.done()}

@@ -23,15 +23,12 @@ Decisions worth knowing (the issue left them to us):
 
 from __future__ import annotations
 
-import asyncio
 import re
-import weakref
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_guild, write_turn
 from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.rounds import check_open, round_in
@@ -156,36 +153,6 @@ async def _closed_meanwhile(
     except RoundClosed as error:
         return error
     return RoundClosed("This round stopped taking answers before yours could be saved.")
-
-
-_TURNS: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[object, asyncio.Lock]
-] = weakref.WeakKeyDictionary()
-
-
-@asynccontextmanager
-async def write_turn(svc: Services) -> AsyncIterator[None]:
-    """One submission at a time per SQLite database, queued in this process.
-
-    SQLite lets one writer in at a time and makes the others poll with growing sleeps
-    (up to 100 ms each under ``busy_timeout``), so fifty members answering at once
-    would mostly wait on sleeps rather than on each other. An asyncio lock queues them
-    fairly instead (a writer only finds the lock taken while the previous one commits,
-    a fraction of a millisecond); PostgreSQL locks rows, not the database, and needs no
-    queue.
-    """
-    if not svc.db.is_sqlite:
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    locks = _TURNS.get(loop)
-    if locks is None:
-        locks = _TURNS[loop] = weakref.WeakKeyDictionary()
-    lock = locks.get(svc.db.engine)
-    if lock is None:
-        lock = locks[svc.db.engine] = asyncio.Lock()
-    async with lock:
-        yield
 
 
 def validate_answers(

@@ -8,7 +8,9 @@ Discord call must not keep a write lock on SQLite, nor roll back answers already
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -158,3 +160,33 @@ def spec_of(schedule: Schedule, timezone: str) -> ScheduleSpec:
         window_days=schedule.window_days,
         timezone=timezone,
     )
+
+
+_TURNS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[object, asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def write_turn(svc: Services) -> AsyncIterator[None]:
+    """One write transaction at a time per SQLite database, queued in this process.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps
+    (up to 100 ms each under ``busy_timeout``), so fifty members answering at once
+    would mostly wait on sleeps rather than on each other. An asyncio lock queues them
+    fairly instead (a writer only finds the lock taken while the previous one commits,
+    a fraction of a millisecond); PostgreSQL locks rows, not the database, and needs no
+    queue.
+    """
+    if not svc.db.is_sqlite:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    locks = _TURNS.get(loop)
+    if locks is None:
+        locks = _TURNS[loop] = weakref.WeakKeyDictionary()
+    lock = locks.get(svc.db.engine)
+    if lock is None:
+        lock = locks[svc.db.engine] = asyncio.Lock()
+    async with lock:
+        yield

@@ -21,7 +21,13 @@ import logging
 from dataclasses import dataclass
 
 from vitalitybot.services.answers import live_score_views
-from vitalitybot.services.app import Services, community_by_guild, community_by_id, deliver
+from vitalitybot.services.app import (
+    Services,
+    community_by_guild,
+    community_by_id,
+    deliver,
+    write_turn,
+)
 from vitalitybot.services.errors import RoundClosed, RoundNotFound
 from vitalitybot.services.harvest import harvest_message, store_harvest
 from vitalitybot.services.messages import kind_name, results_message, suggestion_message
@@ -77,7 +83,7 @@ class _Settled:
 async def close_round(svc: Services, community_id: int, round_id: int) -> CloseResult:
     """Close, score and harvest a round, then post what came of it; idempotent."""
     now = svc.now()
-    async with svc.repos() as repos:
+    async with write_turn(svc), svc.repos() as repos:
         community = await community_by_id(repos, community_id)
         if await repos.rounds.get(community_id, round_id) is None:
             raise RoundNotFound()

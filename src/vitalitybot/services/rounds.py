@@ -24,6 +24,7 @@ from vitalitybot.services.app import (
     deliver,
     local_time,
     spec_of,
+    write_turn,
 )
 from vitalitybot.services.errors import RoundAlreadyOpen, RoundClosed, RoundNotFound, ServiceError
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
@@ -81,7 +82,7 @@ async def open_round(
         logger.info("community %s: %s %s closed before it could open", community_id, kind, period)
         return None
     eligible = await eligible_members(svc, community)
-    async with svc.repos() as repos:
+    async with write_turn(svc), svc.repos() as repos:
         patterns = patterns_of(
             svc, await repos.communities.list_adopted(community_id), pattern_slug
         )
