@@ -30,6 +30,13 @@ def test_tokens_are_stemmed_content_words() -> None:
     ]
 
 
+def test_non_ascii_punctuation_separates_words_as_ascii_does() -> None:
+    assert tokens("Feedback—documentation’s “loops”") == tokens("Feedback-documentation's loops")
+    assert tokens("Feedback—documentation’s “loops”") == ["feedback", "document", "loop"]
+    # The Kelvin sign lowers to "k", so "\u212aeepers" is the word "keepers".
+    assert tokens("Tired \u212aeepers") == tokens("tired keepers") == ["tire", "keeper"]
+
+
 def test_each_sign_maps_to_the_step_that_shares_its_words() -> None:
     pattern = load("v71-sample.md")
     assert pattern.remedy_for("nobody-hears-back")[0].title == "Hear back from neighbours"

@@ -117,3 +117,18 @@ def test_non_ascii_text_is_searched_too() -> None:
     # Some characters change length when lower-cased; the search must still find cadences.
     assert [c for c, _, _ in find_cadences("İstanbul group meets weekly.")] == [Cadence.WEEKLY]
     assert find_durations("İ waited six weeks") == (Duration(6, "week"),)
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["", "Café — ", "“Naïve” ", "İstanbul: ", "Kelvin \u212a: ", "日本語の文章。"],
+    ids=["ascii", "accents-and-dash", "quotes", "dotted-capital-i", "kelvin-sign", "cjk"],
+)
+def test_cadences_are_found_at_their_place_after_any_text(before: str) -> None:
+    text = f"{before}We meet every month and review Quarterly."
+    found = find_cadences(text)
+    assert [(c, p) for c, p, _ in found] == [
+        (Cadence.MONTHLY, "every month"),
+        (Cadence.QUARTERLY, "Quarterly"),
+    ]
+    assert [text[offset:].split()[0] for _, _, offset in found] == ["every", "Quarterly."]

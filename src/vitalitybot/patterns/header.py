@@ -272,19 +272,30 @@ def _compose(
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_FLOAT = "tag:yaml.org,2002:float"
+_INT = "tag:yaml.org,2002:int"
+_PLAIN_FLOAT = re.compile(r"[0-9]+\.[0-9]+")
+_PLAIN_INT = re.compile(r"0|[1-9][0-9]*")
 _MAX_DEPTH = 32
 
 
 def _construct(loader: yaml.SafeLoader, node: Node, depth: int) -> Any:
     """Python values for a node, as SafeLoader would build them.
 
-    Plain strings, mappings and lists (nearly all of a frontmatter) are built directly,
-    which is several times faster than the generic constructor; everything else (numbers,
-    dates, merge keys, deep or self-referencing structures) goes to SafeLoader itself.
+    Plain strings, decimal numbers, mappings and lists (nearly all of a frontmatter) are
+    built directly, which is several times faster than the generic constructor; everything
+    else (other numbers, dates, merge keys, deep or self-referencing structures) goes to
+    SafeLoader itself.
     """
     tag = node.tag
     if tag == _STR:
         return node.value
+    # Scores and weights ("3.5", "0.82", "4") are the other common scalars; in these
+    # plain spellings SafeLoader's own rules come down to float() and int().
+    if tag == _FLOAT and isinstance(node, ScalarNode) and _PLAIN_FLOAT.fullmatch(node.value):
+        return float(node.value)
+    if tag == _INT and isinstance(node, ScalarNode) and _PLAIN_INT.fullmatch(node.value):
+        return int(node.value)
     if depth < _MAX_DEPTH:
         deeper = depth + 1
         # A string is taken in place, without a call: most values are strings.

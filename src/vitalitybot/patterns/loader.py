@@ -8,18 +8,20 @@ claiming the same slug wins never depends on the file system. A folder's documen
 and is skipped without a word.
 
 Speed, on the 3,616-file public corpus (2 cores; a plain ``frontmatter.load`` loop
-over it takes about 2.6 s):
+over it takes about 2.6 s; ``benchmarks/load_patterns.py`` measures all of this):
 
 - with a cache file, a warm start re-parses only the files whose size or modification
-  time changed, and decodes each pattern only when it is first used;
-- a cold load parses YAML and 72 MB of Markdown bodies: about 3.6 s of CPU in one
-  process;
+  time changed, and decodes each pattern only when it is first used: about 70 ms;
+- a cold load parses YAML and 72 MB of Markdown bodies: about 4.1 s in one process,
+  about 2.2 s with two workers;
 - a cold load of at least ``PARALLEL_MIN_FILES`` files is split over a pool of worker
-  processes, one per CPU this process may run on, at most ``MAX_WORKERS``. The
-  decision depends only on the number of files and of usable CPUs, never on how busy
-  the machine is, so the same call behaves the same way every time; ``workers=``
-  overrides it. Workers hand back each pattern pickled, as the cache stores it, which
-  the library decodes on first use, so the parent never pays to rebuild them all.
+  processes, one per CPU this process may run on, at most ``MAX_WORKERS``, each given
+  ``CHUNK_FILES`` files at a time. The decision depends only on the number of files to
+  parse and of usable CPUs, never on how busy the machine is, so the same call behaves
+  the same way every time; ``workers=`` overrides it, and a pool that fails (no way to
+  start processes, a worker killed) leaves the work to this process, with a warning.
+  Workers hand back each pattern pickled, as the cache stores it, which the library
+  decodes on first use, so the parent never pays to rebuild them all.
 """
 
 from __future__ import annotations
@@ -45,21 +47,25 @@ from vitalitybot.patterns.cache import (
 )
 from vitalitybot.patterns.errors import PatternFileError
 from vitalitybot.patterns.model import Pattern, Problem
-from vitalitybot.patterns.parse import parse_file
+from vitalitybot.patterns.parse import parse_files
 
 logger = logging.getLogger(__name__)
 
 # A file modified this close to the moment it was read could change again within the
 # same timestamp tick without its (size, mtime) changing; such entries are not cached.
 RACY_WINDOW_NS = 2_000_000_000
-# Below this many files to parse, one process is used: a file takes about 1 ms, so
-# fewer files than this are parsed in well under half a second, about what starting a
-# pool of spawned workers (which import the parser afresh) costs.
+# Below this many files to parse, one process is used. Measured with forked workers on
+# 2 cores: 200 corpus files take 0.21 s in one process and 0.24 s with two workers,
+# 400 files 0.42 s and 0.26 s. (Spawned workers, which import the parser afresh, start
+# slower still.)
 PARALLEL_MIN_FILES = 400
 MAX_WORKERS = 2
 # Files per task handed to a worker: big enough that sending tasks and results back
 # costs little, small enough that the workers finish at nearly the same time.
 CHUNK_FILES = 100
+# Files parsed together, step by step (parse.parse_files): about as fast from 50 to 250
+# files, slower beyond as the batch no longer fits in the CPU's caches.
+BATCH_FILES = CHUNK_FILES
 # Files a folder has for people, not patterns (compared in lower case).
 DOCUMENTATION_FILES = frozenset({"readme.md", "changelog.md", "contributing.md", "license.md"})
 
@@ -128,7 +134,10 @@ def load_library(
     ``cache`` is a file the loader may read and rewrite to make the next start fast.
     ``workers`` is the number of processes that parse (None: one per usable CPU, at
     most ``MAX_WORKERS``, when there are at least ``PARALLEL_MIN_FILES`` files to
-    parse; 1: this process only).
+    parse; 1: this process only). Workers are forked, or spawned where fork is missing
+    or other threads run; spawned workers import the caller's main module, so a script
+    that loads a large library that way keeps its own work under
+    ``if __name__ == "__main__":``.
     """
     root = Path(path).absolute()
     started_ns = time.time_ns()
@@ -218,11 +227,12 @@ def _parse_all(
             )
     entries: dict[str, Entry] = {}
     decoded: dict[str, Pattern] = {}
-    for file in files:
-        entry, pattern = _parse(file, keep_blob=keep_blobs)
-        entries[file.relative] = entry
-        if pattern is not None:
-            decoded[file.relative] = pattern
+    for start in range(0, len(files), BATCH_FILES):
+        batch = files[start : start + BATCH_FILES]
+        for file, (entry, pattern) in zip(batch, _parse_batch(batch, keep_blobs), strict=True):
+            entries[file.relative] = entry
+            if pattern is not None:
+                decoded[file.relative] = pattern
     return entries, decoded
 
 
@@ -247,9 +257,10 @@ def _usable_cpus() -> int:
 
 
 def _start_method() -> str:
-    """ "fork" when it is safe: it exists and this process runs no other thread (a forked
-    child gets a copy of locks other threads may hold, and can hang on them). Otherwise
-    "spawn", whose workers start a fresh interpreter and import the parser."""
+    """How workers start: by fork where it exists and this process runs no other thread
+    (a forked child gets a copy of locks other threads may hold, and can hang on them);
+    otherwise by spawn, a fresh interpreter that imports the parser, and the caller's
+    main module as multiprocessing always does."""
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return "fork"
     return "spawn"
@@ -267,34 +278,53 @@ def _parse_in_workers(files: list[_File], count: int) -> dict[str, Entry]:
 
 def _parse_chunk(files: list[_File]) -> list[tuple[str, Entry]]:
     gc.disable()  # as in load_library: a spawned worker starts with the collector on
-    return [(file.relative, _parse(file, keep_blob=True)[0]) for file in files]
+    entries = _parse_batch(files, keep_blobs=True)
+    return [(file.relative, entry) for file, (entry, _) in zip(files, entries, strict=True)]
 
 
-def _parse(file: _File, *, keep_blob: bool) -> tuple[Entry, Pattern | None]:
-    def problem(line: int | None, reason: str) -> tuple[Entry, None]:
-        return Entry(
-            file.size, file.mtime_ns, None, None, None, Problem(file.path, line, reason)
-        ), None
+def _parse_batch(files: list[_File], keep_blobs: bool) -> list[tuple[Entry, Pattern | None]]:
+    """Each file's entry and pattern (None for a problem), the files parsed together
+    (see :func:`~vitalitybot.patterns.parse.parse_files`)."""
+    done: list[tuple[Entry, Pattern | None] | None] = [None] * len(files)
+    positions: list[int] = []
+    texts: list[tuple[Path, str]] = []
+    for position, file in enumerate(files):
+        try:
+            data = file.path.read_bytes()
+        except OSError as error:
+            done[position] = _problem(file, None, f"cannot read: {error}")
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            reason = f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)"
+            done[position] = _problem(file, line, reason)
+            continue
+        positions.append(position)
+        texts.append((file.path, text))
+    results = parse_files(texts)
+    texts.clear()
+    for position, result in zip(positions, results, strict=True):
+        file = files[position]
+        if isinstance(result, PatternFileError):
+            done[position] = _problem(file, result.line, result.reason)
+        elif isinstance(result, Exception):  # a parser bug costs one file, not the library
+            logger.error("could not parse %s", file.path, exc_info=result)
+            reason = f"could not be parsed ({type(result).__name__}: {result})"
+            done[position] = _problem(file, None, reason)
+        else:
+            pattern = result.pattern
+            blob = encode_pattern(pattern) if keep_blobs else None
+            entry = Entry(file.size, file.mtime_ns, pattern.slug, result.slug_line, blob, None)
+            done[position] = (entry, pattern)
+    finished = [entry for entry in done if entry is not None]
+    assert len(finished) == len(files), "every file ends with an entry"
+    return finished
 
-    try:
-        data = file.path.read_bytes()
-    except OSError as error:
-        return problem(None, f"cannot read: {error}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return problem(line, f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)")
-    try:
-        parsed = parse_file(file.path, text)
-    except PatternFileError as error:
-        return problem(error.line, error.reason)
-    except Exception as error:  # a parser bug must cost one file, not the whole library
-        logger.exception("could not parse %s", file.path)
-        return problem(None, f"could not be parsed ({type(error).__name__}: {error})")
-    pattern = parsed.pattern
-    blob = encode_pattern(pattern) if keep_blob else None
-    return Entry(file.size, file.mtime_ns, pattern.slug, parsed.slug_line, blob, None), pattern
+
+def _problem(file: _File, line: int | None, reason: str) -> tuple[Entry, None]:
+    return Entry(file.size, file.mtime_ns, None, None, None, Problem(file.path, line, reason)), None
 
 
 def _assemble(

@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 
 import snowballstemmer
 
@@ -55,8 +56,8 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _stemmer = snowballstemmer.stemmer("english")
 # Lower-case ASCII letters stay, every other byte becomes a space.
 _LETTERS = bytes(b if 0x61 <= b <= 0x7A else 0x20 for b in range(256))
-# The only characters that str.lower() turns into ASCII letters.
-_LOWER_TO_ASCII = ("\u0130", "\u212a")  # "İ" -> "i̇", the Kelvin sign -> "k"
+# The only characters that str.lower() turns into ASCII letters: "İ" -> "i̇", "K" -> "k".
+_DOTTED_I, _KELVIN = "\u0130", "\u212a"
 
 
 class _Stems(dict[bytes, str]):
@@ -76,7 +77,7 @@ _stems = _Stems()
 
 def _words(text: str) -> list[bytes]:
     """The words of ``text`` lower-cased, ``_WORD.findall(text.lower())`` as bytes."""
-    if any(char in text for char in _LOWER_TO_ASCII):
+    if not text.isascii() and (_DOTTED_I in text or _KELVIN in text):
         return [word.encode() for word in _WORD.findall(text.lower())]
     # Twice as fast as the expression: in UTF-8 a non-ASCII character is bytes above
     # 0x7F, which separate words just as the character does.
@@ -116,9 +117,8 @@ def similarities(signs: Sequence[Sign], steps: Sequence[Step]) -> list[list[floa
     """
     step_counts = [_weighted(s.title, s.text, STEP_TITLE_WEIGHT) for s in steps]
     sign_counts = [_weighted(s.title, s.text, SIGN_TITLE_WEIGHT) for s in signs]
-    frequency: Counter[str] = Counter()
-    for counts in (*step_counts, *sign_counts):
-        frequency.update(counts.keys())
+    # In how many documents each term occurs (iterating a Counter gives its terms).
+    frequency = Counter(chain.from_iterable((*step_counts, *sign_counts)))
     documents = len(step_counts) + len(sign_counts)
     by_frequency = [math.log((1 + documents) / (1 + df)) + 1.0 for df in range(documents + 1)]
     idf = {t: by_frequency[df] for t, df in frequency.items()}

@@ -72,11 +72,21 @@ _INLINE_LABEL_START = re.compile(
 def named(*keys: str, labels: bool = True) -> Callable[[Section], bool]:
     """A test for sections whose key starts with one of ``keys`` (bold labels included
     unless ``labels`` is False)."""
+    return _Named(keys, labels)
 
-    def wanted(section: Section) -> bool:
-        return section.key.startswith(keys) and (labels or not section.is_label)
 
-    return wanted
+class _Named:
+    """:func:`named`'s test; :meth:`Outline.find` runs it inline, without a call per
+    section (a pattern's parts are looked up a dozen times over a few dozen sections)."""
+
+    __slots__ = ("keys", "labels")
+
+    def __init__(self, keys: tuple[str, ...], labels: bool) -> None:
+        self.keys = keys
+        self.labels = labels
+
+    def __call__(self, section: Section) -> bool:
+        return section.key.startswith(self.keys) and (self.labels or not section.is_label)
 
 
 def leading_number(raw: str) -> int | None:
@@ -172,6 +182,12 @@ class Outline:
             else:
                 last = bisect.bisect_left(self.sections, within.stop, key=_heading_index)
                 scope = self.sections[first + 1 : last]
+        if type(predicate) is _Named:
+            keys, labels = predicate.keys, predicate.labels
+            for section in scope:
+                if section.key.startswith(keys) and (labels or section.level != LABEL_LEVEL):
+                    return section
+            return None
         for section in scope:
             if predicate(section):
                 return section
@@ -233,8 +249,9 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
     # Only lines that could open a section or a fence are looked at; counting newlines
     # between them is far cheaper than visiting every line in Python.
     for candidate in _CANDIDATE.finditer(text):
-        index += text.count("\n", position, candidate.start() + 1)
-        position = candidate.start() + 1
+        start = candidate.start() + 1
+        index += text.count("\n", position, start)
+        position = start
         line = lines[index]
         stripped = line.lstrip(" ")
         first = stripped[:1]
@@ -242,7 +259,6 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
             if stripped.startswith(fence) and not stripped.strip(fence[0]).strip():
                 fence = None
             continue
-        previous_blank = index == 0 or not lines[index - 1].strip()
         found: Section | None = None
         if first in "`~":
             opened = _FENCE_OPEN.match(line)
@@ -252,9 +268,9 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
         elif first in "*_":
             found = _label(line, index, first_line, lines)
         elif first in "=-":
-            if not previous_blank:
+            if index > 0 and lines[index - 1].strip():  # underlines a paragraph line
                 found = _setext(line, index, first_line, lines, sections)
-        elif previous_blank:
+        elif index == 0 or not lines[index - 1].strip():
             found = _bare_section(line, index, first_line, lines)
         if found is not None:
             open_section(found)
