@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 
 from vitalitybot.patterns import Pattern
-from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import SimulatedRunner, open_job_id
 from vitalitybot.services import (
@@ -30,7 +29,6 @@ from vitalitybot.services import (
     set_threshold,
     setup_community,
     status,
-    status_message,
 )
 from vitalitybot.storage.records import RoundKind
 
@@ -171,36 +169,6 @@ async def test_only_coordinators_may_run_coordinator_commands(svc: Services, set
     assert (await check_coordinator(svc, GUILD, [], is_admin=True)).guild_id == GUILD
     with pytest.raises(NotAllowed, match="coordinators"):
         await check_coordinator(svc, GUILD, [3])
-
-
-async def test_status_shows_where_the_community_stands(
-    svc: Services, setup: Setup, notifier: RecordingNotifier
-) -> None:
-    community = await setup()
-    await adopt_pattern(svc, GUILD, COP)
-    survey = await open_round(svc, community.id, "survey", period="2026-01-06")
-    assert survey is not None
-    await rate(svc, survey, MEMBERS[:3], {"no-feedback": 5})
-    await close_round(svc, community.id, survey.id)
-    checkin = await open_round(svc, community.id, "checkin", period="2026-01-06")
-    assert checkin is not None
-    notifier.failing_guilds.add(GUILD)
-    await close_round(svc, community.id, checkin.id)
-
-    shown = await status(svc, GUILD)
-
-    assert [a.slug for a in shown.adopted] == [COP]
-    assert {v.schedule.kind for v in shown.schedules} == {RoundKind.CHECKIN, RoundKind.SURVEY}
-    assert all(v.next_run is not None for v in shown.schedules)
-    assert shown.last_scores_round is not None and shown.last_scores_round.id == survey.id
-    crossed = [s.sign_id for s in shown.last_scores if s.crossed]
-    assert crossed == ["no-feedback"]
-    assert [f.kind for f in shown.failed_deliveries] == ["harvest"]
-    text = to_terminal(status_message(svc, shown), 1000)
-    assert "CoP–Commons Alignment" in text
-    assert "No feedback: mean 5.0" in text and "over the threshold" in text
-    assert "3 of 10 members answered" in text
-    assert "harvest: 403 Forbidden" in text
 
 
 async def test_running_setup_again_without_roles_keeps_them(svc: Services) -> None:

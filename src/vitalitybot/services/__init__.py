@@ -23,9 +23,7 @@ from vitalitybot.services.closing import CloseResult, close_now, close_round
 from vitalitybot.services.communities import (
     AdoptedView,
     AdoptResult,
-    CommunityStatus,
     DropResult,
-    RoundView,
     ScheduleView,
     adopt_pattern,
     check_coordinator,
@@ -36,8 +34,6 @@ from vitalitybot.services.communities import (
     set_schedule,
     set_threshold,
     setup_community,
-    status,
-    status_message,
 )
 from vitalitybot.services.errors import (
     InvalidAnswer,
@@ -70,6 +66,7 @@ from vitalitybot.services.messages import kind_name, prompt_for
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier, PostRef
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_now, open_round
+from vitalitybot.services.status import CommunityStatus, RoundView, status, status_message
 from vitalitybot.services.views import ParticipationView, SignScoreView
 
 __all__ = [

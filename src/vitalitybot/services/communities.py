@@ -1,4 +1,4 @@
-"""Setting a community up, the patterns it watches, its schedules and thresholds, its status.
+"""Setting a community up, the patterns it watches, its schedules and thresholds.
 
 Default schedules: when a community adopts a pattern and has no schedule of a kind yet
 (usually at its first adoption), it gets one, for a coordinator to adjust rather than to
@@ -24,8 +24,6 @@ from datetime import datetime
 
 from vitalitybot.patterns.model import Cadence, Pattern
 from vitalitybot.patterns.search import EXACT_SCORE
-from vitalitybot.render.compose import render_message
-from vitalitybot.render.message import Message
 from vitalitybot.scheduling.cadence import default_spec_for, next_fire_times
 from vitalitybot.scheduling.parsing import parse_when
 from vitalitybot.scheduling.spec import ScheduleError, ScheduleSpec, describe, zone_or_error
@@ -41,34 +39,20 @@ from vitalitybot.services.errors import (
     PatternNotAdopted,
     UnknownPattern,
 )
-from vitalitybot.services.messages import kind_name
-from vitalitybot.services.views import (
-    ParticipationView,
-    SignScoreView,
-    stored_score_views,
-    threshold_of,
-)
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.communities import UNSET
 from vitalitybot.storage.records import (
     ALL_ADOPTED,
     AdoptedPattern,
     Community,
-    Delivery,
-    DeliveryStatus,
-    Round,
     RoundKind,
-    RoundStatus,
     Schedule,
     ScheduleCadence,
 )
-from vitalitybot.vitality import scale
 
 logger = logging.getLogger(__name__)
 
 SUGGESTIONS_SHOWN = 3  # close names offered when a pattern name is unknown
-RECENT_ROUNDS = 12
-RECENT_FAILURES = 5
 _SURVEY_NTH = 3  # the default survey's Tuesday, clear of the check-in's first one
 
 
@@ -101,25 +85,6 @@ class ScheduleView:
     description: str  # "the first Tuesday of every month at 10:00 (Europe/Berlin), open ..."
     next_run: datetime | None
     next_run_text: str  # local time, or "" when disabled
-
-
-@dataclass(frozen=True, slots=True)
-class RoundView:
-    round: Round
-    participation: ParticipationView
-    closes_text: str
-
-
-@dataclass(frozen=True, slots=True)
-class CommunityStatus:
-    community: Community
-    adopted: tuple[AdoptedView, ...]
-    schedules: tuple[ScheduleView, ...]
-    open_rounds: tuple[RoundView, ...]
-    recent_rounds: tuple[RoundView, ...]  # newest first, missed ones included
-    last_scores_round: Round | None  # the latest closed survey
-    last_scores: tuple[SignScoreView, ...]
-    failed_deliveries: tuple[Delivery, ...]  # newest first
 
 
 # -- set-up ----------------------------------------------------------------------------
@@ -305,10 +270,10 @@ async def list_adopted(svc: Services, guild_id: int) -> list[AdoptedView]:
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         adopted = await repos.communities.list_adopted(community.id)
-    return [_adopted_view(svc, a) for a in adopted]
+    return [adopted_view(svc, a) for a in adopted]
 
 
-def _adopted_view(svc: Services, adopted: AdoptedPattern) -> AdoptedView:
+def adopted_view(svc: Services, adopted: AdoptedPattern) -> AdoptedView:
     pattern = svc.patterns.get(adopted.pattern_slug)
     return AdoptedView(
         slug=adopted.pattern_slug,
@@ -416,75 +381,3 @@ async def set_options(
             max_items=UNSET if max_items is None else max_items,
             channel_id=UNSET if channel_id is None else channel_id,
         )
-
-
-# -- status ----------------------------------------------------------------------------
-
-
-async def status(svc: Services, guild_id: int) -> CommunityStatus:
-    """Where the community stands: patterns, schedules, rounds, last scores, failed posts."""
-    async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
-        adopted = await repos.communities.list_adopted(community.id)
-        schedules = await repos.schedules.list_for(community.id)
-        recent = await repos.rounds.list_recent(community.id, limit=RECENT_ROUNDS)
-        open_rounds = await repos.rounds.list_open(community.id)
-        ids = [r.id for r in {r.id: r for r in (*recent, *open_rounds)}.values()]
-        answered = await repos.answers.count_respondents_by_round(community.id, ids)
-        last_survey = next(
-            (
-                r
-                for r in await repos.rounds.list_recent(
-                    community.id, kind=RoundKind.SURVEY, limit=RECENT_ROUNDS
-                )
-                if r.status is RoundStatus.CLOSED
-            ),
-            None,
-        )
-        stored = (
-            await repos.outcomes.list_scores(community.id, last_survey.id) if last_survey else []
-        )
-        questions = (
-            await repos.rounds.list_questions(community.id, last_survey.id) if last_survey else []
-        )
-        failures = await repos.deliveries.list_recent(
-            community.id, status=DeliveryStatus.FAILED, limit=RECENT_FAILURES
-        )
-    scores = tuple(stored_score_views(svc.patterns, stored, questions, threshold_of(community)))
-
-    def view(round_: Round) -> RoundView:
-        return RoundView(
-            round=round_,
-            participation=ParticipationView(answered.get(round_.id, 0), 0, round_.eligible_members),
-            closes_text=local_time(round_.closes_at, community.timezone),
-        )
-
-    return CommunityStatus(
-        community=community,
-        adopted=tuple(_adopted_view(svc, a) for a in adopted),
-        schedules=tuple(schedule_view(svc, s, community) for s in schedules),
-        open_rounds=tuple(view(r) for r in open_rounds),
-        recent_rounds=tuple(view(r) for r in recent),
-        last_scores_round=last_survey,
-        last_scores=scores,
-        failed_deliveries=tuple(failures),
-    )
-
-
-def status_message(svc: Services, status: CommunityStatus) -> Message:
-    """The status as a post (``community_status.md.j2``), for the status command."""
-    threshold = threshold_of(status.community)
-    return render_message(
-        svc.env,
-        "community_status.md.j2",
-        status=status,
-        community=status.community,
-        kind_names={kind: kind_name(kind) for kind in RoundKind},
-        threshold_percent=int(threshold.share * 100 + 0.5),
-        min_respondents=threshold.min_respondents,
-        high_words=scale.high_words(),
-        failures=[
-            (local_time(d.created_at, status.community.timezone), d)
-            for d in status.failed_deliveries
-        ],
-    )
