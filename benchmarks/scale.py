@@ -513,7 +513,8 @@ class FewMembers:
 
 def timed_runner(clock: Any) -> Any:
     """The real ``SimulatedRunner``, with every job's function timed from call to return."""
-    from vitalitybot.scheduling.runner import Job, SimulatedRunner
+    from vitalitybot.scheduling.runner import Job
+    from vitalitybot.scheduling.virtual import SimulatedRunner
 
     class TimedRunner(SimulatedRunner):
         def __init__(self, clock: Any) -> None:

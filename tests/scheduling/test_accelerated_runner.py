@@ -13,7 +13,8 @@ from apscheduler.triggers.date import DateTrigger
 
 from vitalitybot.scheduling.cadence import build_trigger, fire_times_between, parse_when
 from vitalitybot.scheduling.clock import AcceleratedClock
-from vitalitybot.scheduling.runner import AsyncIORunner, Job, PacedRunner, close_job_id, open_job_id
+from vitalitybot.scheduling.runner import AsyncIORunner, Job, close_job_id, open_job_id
+from vitalitybot.scheduling.virtual import PacedRunner
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 WEEKLY = parse_when("weekly", "tuesday", "10:00", timezone="Europe/Berlin")

@@ -14,10 +14,10 @@ from vitalitybot.scheduling.runner import (
     AsyncIORunner,
     Job,
     SchedulerRunner,
-    SimulatedRunner,
     close_job_id,
     open_job_id,
 )
+from vitalitybot.scheduling.virtual import SimulatedRunner
 
 MONTHLY = parse_when("monthly", "first tuesday", "10:00", timezone="Europe/Berlin")
 WAIT = 10.0  # seconds before a test that waits for a job gives up (a failure, not a timing)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.scheduling.runner import SimulatedRunner
+from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import ScheduleKeeper, Services, close_round, open_round, status
 from vitalitybot.storage import Database
 from vitalitybot.storage.records import Community, Round

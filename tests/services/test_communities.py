@@ -9,7 +9,8 @@ import pytest
 
 from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.scheduling.runner import SimulatedRunner, open_job_id
+from vitalitybot.scheduling.runner import open_job_id
+from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
     InvalidSetting,
     NotAllowed,

@@ -11,7 +11,8 @@ from sqlalchemy import text
 from vitalitybot.observability.logs import current_community
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.scheduling.runner import SimulatedRunner, open_job_id
+from vitalitybot.scheduling.runner import open_job_id
+from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
     ScheduleKeeper,
     Services,

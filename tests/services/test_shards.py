@@ -11,7 +11,7 @@ import pytest
 from vitalitybot.patterns import Pattern
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.scheduling.runner import SimulatedRunner
+from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import ScheduleKeeper, Services, adopt_pattern, setup_community
 from vitalitybot.services.shards import ShardError, ShardSet, parse_shard_ids, shard_of
 from vitalitybot.storage import Database, open_database

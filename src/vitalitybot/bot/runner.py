@@ -50,7 +50,8 @@ from vitalitybot.observability.metrics import Metrics
 from vitalitybot.patterns import Library, load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import AcceleratedClock, Clock, SystemClock
-from vitalitybot.scheduling.runner import AsyncIORunner, PacedRunner
+from vitalitybot.scheduling.runner import AsyncIORunner
+from vitalitybot.scheduling.virtual import PacedRunner
 from vitalitybot.services import ScheduleKeeper, Services
 from vitalitybot.services.shards import ShardSet
 from vitalitybot.storage import Database, open_database, upgrade

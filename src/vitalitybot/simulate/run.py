@@ -30,7 +30,7 @@ from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.patterns.search import EXACT_SCORE, PatternIndex
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.scheduling.runner import SimulatedRunner
+from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
     ScheduleKeeper,
     Services,
