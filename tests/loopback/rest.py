@@ -70,6 +70,8 @@ class RequestRecord:
     files: list[str] = field(default_factory=list)
     received_at: float = field(default_factory=time.time)
     """Wall-clock time (``time.time()``) the request reached the server, before any limit."""
+    peer: str | None = None
+    """The client's address and port: which of its connections the request came on."""
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status}"
@@ -159,6 +161,8 @@ class RestApi:
             return await handler(request)  # the gateway socket and attachment downloads
         route = canonical[len(API_PREFIX) :] if canonical is not None else None
         record = RequestRecord(request.method, request.path, route, dict(request.query))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        record.peer = f"{peer[0]}:{peer[1]}" if peer else None
         request[RECORD_KEY] = record
         server.requests.append(record)
         response = await self._answer(request, handler, record)

@@ -189,3 +189,31 @@ async def test_an_answer_to_another_rounds_question_is_refused(
             await answers.record(community.id, second.id, "k", [AnswerInput(f1.id, 3)], at=NOW)
         assert await answers.count_respondents(community.id, second.id) == 0
     assert first.id != second.id
+
+
+async def test_a_respondents_status_and_answers_come_together_and_only_their_own(
+    db: Database, community: Community, other_community: Community, make_round: MakeRound
+) -> None:
+    round_, (q1, q2, q3) = await make_round(community)
+    async with db.transaction() as session:
+        answers = Repositories(session).answers
+        await answers.record(
+            community.id, round_.id, "a", [AnswerInput(q3.id, 5), AnswerInput(q1.id, 2)], at=NOW
+        )
+        await answers.record(community.id, round_.id, "b", [AnswerInput(q1.id, 4)], at=NOW)
+        await answers.set_status(community.id, round_.id, "c", RespondentStatus.SKIPPED, at=NOW)
+    async with db.session() as session:
+        answers = Repositories(session).answers
+        respondent, given = await answers.respondent_answers(community.id, round_.id, "a")
+        skipped, none_given = await answers.respondent_answers(community.id, round_.id, "c")
+        stranger = await answers.respondent_answers(community.id, round_.id, "d")
+        elsewhere = await answers.respondent_answers(other_community.id, round_.id, "a")
+    assert respondent is not None and respondent.status is RespondentStatus.ANSWERED
+    assert [(a.question_id, a.value, a.respondent_key) for a in given] == [
+        (q1.id, 2, "a"),
+        (q3.id, 5, "a"),
+    ]
+    assert skipped is not None and skipped.status is RespondentStatus.SKIPPED
+    assert none_given == []
+    assert stranger == (None, []) and elsewhere == (None, [])
+    assert q2.id not in {a.question_id for a in given}

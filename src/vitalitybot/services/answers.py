@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from vitalitybot.services.app import Services, community_by_guild, write_turn
+from vitalitybot.services.answer_writer import write_submission
+from vitalitybot.services.app import Services, community_by_guild
 from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.rounds import check_open, round_in
 from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
 from vitalitybot.storage import Repositories
-from vitalitybot.storage.answers import RoundNotOpenError
 from vitalitybot.storage.records import (
     Answer,
     AnswerInput,
@@ -46,6 +46,7 @@ from vitalitybot.storage.records import (
     Round,
     RoundStatus,
 )
+from vitalitybot.storage.submissions import RoundNotOpenError, SubmissionContext, prepare
 from vitalitybot.vitality import scale
 from vitalitybot.vitality.anonymity import respondent_key
 from vitalitybot.vitality.scores import Threshold
@@ -74,18 +75,16 @@ class AnswerForm:
 
 async def answer_form(svc: Services, guild_id: int, round_id: int, member_id: int) -> AnswerForm:
     """The round's questions and the member's earlier answers; refused once it is closed."""
+    context = await _context(svc, guild_id, round_id)
+    community, round_ = context.community, context.round
+    check_open(round_, community, svc.now())
+    key = respondent_key(community.secret, member_id)
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
-        round_ = await round_in(repos, community, round_id)
-        check_open(round_, community, svc.now())
-        questions = await repos.rounds.list_questions(community.id, round_id)
-        key = respondent_key(community.secret, member_id)
-        answers = await repos.answers.list_answers(community.id, round_id, respondent_key=key)
-        respondent = await repos.answers.get_respondent(community.id, round_id, key)
+        respondent, answers = await repos.answers.respondent_answers(community.id, round_id, key)
     return AnswerForm(
         community=community,
         round=round_,
-        questions=tuple(questions),
+        questions=context.questions,
         previous={a.question_id: a for a in answers},
         status=respondent.status if respondent is not None else None,
     )
@@ -100,46 +99,43 @@ async def record_answers(
 ) -> AnswerReceipt:
     """Validate and store a member's submission (see the module docstring).
 
-    Answering is the bot's hot path (a round's post brings many members at once), so it
-    reads in two queries (the community, round and questions; the storage checks)
-    before the member's ``write_turn``, and the turn holds just the two writes. The
-    commit comes after the turn: SQLite releases its write lock first and then, now and
-    then, copies its log into the database file within the same call, which must not
-    hold up the next member. The status write itself re-reads the round: a close that
-    committed meanwhile wins, and nothing is stored after the round was scored.
+    Answering is the bot's hot path (a round's post brings many members at once): the
+    round is usually already in memory, so the checks read nothing, and the write
+    joins the next group commit (answer_writer.py). The write itself re-reads the
+    round: a close that committed meanwhile wins, and nothing is stored after the
+    round was scored.
     """
     now = svc.now()
-    async with svc.db.session() as session:
-        repos = Repositories(session)
-        context = await repos.answers.submission_context(guild_id, round_id)
-        if context is None:  # say which: no community here, or no such round in it
-            await round_in(repos, await community_by_guild(repos, guild_id), round_id)
-            raise RoundNotFound()
-        community, round_ = context.community, context.round
-        check_open(round_, community, now)
-        cleaned = validate_answers(answers, {q.id: q for q in context.questions})
-        submission = await repos.answers.check(
-            community.id,
-            round_id,
-            respondent_key(community.secret, member_id),
-            cleaned,
-            member_id=None if round_.anonymous else member_id,
-        )
-        try:
-            async with write_turn(svc):
-                try:
-                    await repos.answers.write(submission, at=now, open_at=now)
-                except BaseException:
-                    await session.rollback()  # before the next member's turn begins
-                    raise
-        except RoundNotOpenError:
-            raise await _closed_meanwhile(svc, community, round_id, now) from None
-        await session.commit()
+    context = await _context(svc, guild_id, round_id)
+    community, round_ = context.community, context.round
+    check_open(round_, community, now)
+    cleaned = validate_answers(answers, {q.id: q for q in context.questions})
+    submission = prepare(
+        context,
+        respondent_key(community.secret, member_id),
+        cleaned,
+        member_id=None if round_.anonymous else member_id,
+    )
+    try:
+        earlier = await write_submission(svc, submission, now)
+    except RoundNotOpenError:
+        svc.rounds_answering.forget(round_id)
+        raise await _closed_meanwhile(svc, community, round_id, now) from None
     return AnswerReceipt(
         round=round_,
         saved=sum(1 for a in cleaned if a.value is not None or a.text),
-        replaced=submission.earlier is RespondentStatus.ANSWERED,
+        replaced=earlier is RespondentStatus.ANSWERED,
     )
+
+
+async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionContext:
+    """The round members answer, from memory when it is there; a clear error when not."""
+    context = await svc.rounds_answering.get(svc.db, guild_id, round_id)
+    if context is None:  # say which: no community here, or no such round in it
+        async with svc.repos() as repos:
+            await round_in(repos, await community_by_guild(repos, guild_id), round_id)
+        raise RoundNotFound()
+    return context
 
 
 async def _closed_meanwhile(

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -26,6 +26,7 @@ from vitalitybot.scheduling.clock import Clock
 from vitalitybot.scheduling.spec import ScheduleSpec
 from vitalitybot.services.errors import NotConfigured
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier
+from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.records import (
     Community,
@@ -63,6 +64,7 @@ class Services:
     turns the mid-window reminder off for the whole process (the simulator's quiet mode).
     ``keeper`` is set by ``ScheduleKeeper`` when one is attached; without one (tests,
     one-off CLI commands) rounds still open and close, they just are not timed.
+    ``rounds_answering`` keeps the rounds members are answering (round_contexts.py).
     """
 
     db: Database
@@ -74,6 +76,7 @@ class Services:
     grace: timedelta = DEFAULT_GRACE
     reminders: bool = True
     keeper: RoundJobs | None = None
+    rounds_answering: RoundContexts = field(default_factory=RoundContexts, init=False, repr=False)
     _index: PatternIndex | None = field(default=None, init=False, repr=False)
 
     @asynccontextmanager
@@ -162,9 +165,32 @@ def spec_of(schedule: Schedule, timezone: str) -> ScheduleSpec:
     )
 
 
-_TURNS: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[object, asyncio.Lock]
-] = weakref.WeakKeyDictionary()
+class PerDatabase(Generic[T]):
+    """One ``T`` per database engine and event loop, made on first use.
+
+    For what every ``Services`` over the same database must share within a process
+    (the SQLite write turn, the answer writer), and nothing else may: an asyncio
+    primitive belongs to one loop, and tests run many loops and databases.
+    """
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._by_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, weakref.WeakKeyDictionary[object, T]
+        ] = weakref.WeakKeyDictionary()
+
+    def of(self, db: Database) -> T:
+        loop = asyncio.get_running_loop()
+        by_engine = self._by_loop.get(loop)
+        if by_engine is None:
+            by_engine = self._by_loop[loop] = weakref.WeakKeyDictionary()
+        found = by_engine.get(db.engine)
+        if found is None:
+            found = by_engine[db.engine] = self._make()
+        return found
+
+
+_TURNS: PerDatabase[asyncio.Lock] = PerDatabase(asyncio.Lock)
 
 
 @asynccontextmanager
@@ -181,12 +207,5 @@ async def write_turn(svc: Services) -> AsyncIterator[None]:
     if not svc.db.is_sqlite:
         yield
         return
-    loop = asyncio.get_running_loop()
-    locks = _TURNS.get(loop)
-    if locks is None:
-        locks = _TURNS[loop] = weakref.WeakKeyDictionary()
-    lock = locks.get(svc.db.engine)
-    if lock is None:
-        lock = locks[svc.db.engine] = asyncio.Lock()
-    async with lock:
+    async with _TURNS.of(svc.db):
         yield

@@ -94,6 +94,7 @@ async def close_round(svc: Services, community_id: int, round_id: int) -> CloseR
             settled = await _settle(svc, repos, community, round_)
         else:
             settled = await _as_settled(svc, repos, community, round_)
+    svc.rounds_answering.forget(round_id)
     if svc.keeper is not None:
         svc.keeper.disarm_round(round_id)
     if closed_now:

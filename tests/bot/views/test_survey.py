@@ -3,7 +3,10 @@ gateway connection in the middle."""
 
 from __future__ import annotations
 
+import asyncio
+
 from loopback import Guild, LoopbackDiscord
+from vitalitybot.bot.client import REST_CONNECTIONS
 from vitalitybot.bot.runner import App
 from vitalitybot.bot.views.survey import PER_PAGE
 from vitalitybot.services import my_answers
@@ -147,3 +150,39 @@ async def test_a_submit_made_while_the_gateway_is_down_is_replayed_and_stored(
     assert ratings and set(ratings) == {3}
     resumed = next(entry for entry in loopback_server.gateway.log if entry.mode == "resume")
     assert resumed.replayed == ["INTERACTION_CREATE"]
+
+
+async def test_a_crowd_clicking_at_once_each_gets_their_own_page_over_a_few_connections(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    crowd = [loopback_guild.add_member(f"member-{n}") for n in range(2 * REST_CONNECTIONS)]
+    await set_up(coordinator)
+    await adopt(coordinator)
+    post = await open_round(coordinator, "survey")
+    round_id = round_id_of(post)
+    earlier = crowd[:3]  # their pages must show their own earlier answers, no one else's
+    for n, member in enumerate(earlier):
+        await answer_survey(member, post, lambda i, n=n: 1 + (i + n) % 5)
+    before = len(loopback_server.requests)
+
+    clicks = await asyncio.gather(
+        *(member.click(post, custom_id(post, "vb:answer:")) for member in crowd)
+    )
+    acks = [await click.response() for click in clicks]
+    pages = [await reply(click) for click in clicks]
+
+    assert all(ack.type == DEFERRED and ack.ephemeral for ack in acks)
+    for n, (member, page) in enumerate(zip(crowd, pages, strict=True)):
+        picked = [
+            [o["value"] for o in c.get("options", []) if o.get("default")]
+            for c in page.iter_components()
+            if str(c.get("custom_id", "")).startswith(f"vb:pick:{round_id}:")
+        ]
+        assert page.ephemeral
+        if member in earlier:
+            assert picked == [[str(1 + (i + n) % 5)] for i in range(PER_PAGE)]
+        else:
+            assert picked == [[]] * PER_PAGE
+    connections = {r.peer for r in loopback_server.requests[before:]}
+    assert len(connections) <= REST_CONNECTIONS + 1, len(connections)

@@ -26,7 +26,7 @@ from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import EMBED_COLOUR, NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
-from vitalitybot.bot.views.common import services_of, static_view
+from vitalitybot.bot.views.common import page_turn, services_of, static_view
 from vitalitybot.bot.views.skip import SkipButton
 from vitalitybot.render.environment import oneline
 from vitalitybot.render.message import trim
@@ -259,17 +259,18 @@ async def open_survey(interaction: discord.Interaction, round_id: int) -> None:
     after the other: reading the form before answering made the last of 200 members
     wait 1.6 s for any sign of life (``benchmarks/fanout.py``), and Discord gives up on
     an interaction after 3 s. The private "thinking" reply goes out at once; the page
-    replaces it as soon as it is ready.
+    replaces it as soon as one of the page turns (common.py) is free.
     """
     await interaction.response.defer(ephemeral=True, thinking=True)
-    form = await answer_form(
-        services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
-    )
-    questions = rating_questions(form)
-    embed, view = render_page(form, questions, stored_values(form, questions), 0)
-    await interaction.followup.send(
-        embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
-    )
+    async with page_turn(interaction):
+        form = await answer_form(
+            services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
+        )
+        questions = rating_questions(form)
+        embed, view = render_page(form, questions, stored_values(form, questions), 0)
+        await interaction.followup.send(
+            embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
 
 async def repaint(
