@@ -3,13 +3,15 @@ database for whether a round still takes answers."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event
 
-from vitalitybot.services import Services, answer_form
+from vitalitybot.services import RoundClosed, Services, answer_form, close_round
 from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.records import Community, RoundStatus
 
+from .conftest import MakeServices
 from .support import GUILD, OTHER_GUILD, open_survey
 
 
@@ -72,3 +74,14 @@ async def test_a_round_just_opened_is_answered_without_reading_it_again(
     assert form.round.id == round_.id and form.questions
     assert len(statements) == 1, statements  # the member's own earlier answers, nothing else
     assert "respondents" in statements[0]
+
+
+async def test_a_round_closed_by_another_process_shows_no_form(
+    svc: Services, community: Community, db: Database, make_services: MakeServices
+) -> None:
+    round_ = await open_survey(svc, community)  # kept in memory, as open
+    await close_round(make_services(db), community.id, round_.id)
+    with pytest.raises(RoundClosed, match="closed on"):
+        await answer_form(svc, GUILD, round_.id, 12345)
+    fresh = await svc.rounds_answering.get(db, GUILD, round_.id)  # dropped, so read again
+    assert fresh is not None and fresh.round.status is RoundStatus.CLOSED

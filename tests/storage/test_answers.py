@@ -204,16 +204,18 @@ async def test_a_respondents_status_and_answers_come_together_and_only_their_own
         await answers.set_status(community.id, round_.id, "c", RespondentStatus.SKIPPED, at=NOW)
     async with db.session() as session:
         answers = Repositories(session).answers
-        respondent, given = await answers.respondent_answers(community.id, round_.id, "a")
-        skipped, none_given = await answers.respondent_answers(community.id, round_.id, "c")
+        mine = await answers.respondent_answers(community.id, round_.id, "a")
+        skipped = await answers.respondent_answers(community.id, round_.id, "c")
         stranger = await answers.respondent_answers(community.id, round_.id, "d")
         elsewhere = await answers.respondent_answers(other_community.id, round_.id, "a")
-    assert respondent is not None and respondent.status is RespondentStatus.ANSWERED
-    assert [(a.question_id, a.value, a.respondent_key) for a in given] == [
+    assert mine is not None and mine.respondent is not None
+    assert mine.round.id == round_.id and mine.respondent.status is RespondentStatus.ANSWERED
+    assert [(a.question_id, a.value, a.respondent_key) for a in mine.answers] == [
         (q1.id, 2, "a"),
         (q3.id, 5, "a"),
     ]
-    assert skipped is not None and skipped.status is RespondentStatus.SKIPPED
-    assert none_given == []
-    assert stranger == (None, []) and elsewhere == (None, [])
-    assert q2.id not in {a.question_id for a in given}
+    assert q2.id not in {a.question_id for a in mine.answers}
+    assert skipped is not None and skipped.respondent is not None
+    assert skipped.respondent.status is RespondentStatus.SKIPPED and skipped.answers == []
+    assert stranger is not None and (stranger.respondent, stranger.answers) == (None, [])
+    assert elsewhere is None  # the round is not in that community

@@ -76,17 +76,23 @@ class AnswerForm:
 async def answer_form(svc: Services, guild_id: int, round_id: int, member_id: int) -> AnswerForm:
     """The round's questions and the member's earlier answers; refused once it is closed."""
     context = await _context(svc, guild_id, round_id)
-    community, round_ = context.community, context.round
-    check_open(round_, community, svc.now())
+    community = context.community
+    check_open(context.round, community, svc.now())
     key = respondent_key(community.secret, member_id)
     async with svc.repos() as repos:
-        respondent, answers = await repos.answers.respondent_answers(community.id, round_id, key)
+        found = await repos.answers.respondent_answers(community.id, round_id, key)
+    if found is None:  # the round went (its community was reset) since it was kept
+        svc.rounds_answering.forget(round_id)
+        raise RoundNotFound()
+    if found.round.status is not RoundStatus.OPEN:  # closed by another process
+        svc.rounds_answering.forget(round_id)
+        check_open(found.round, community, svc.now())
     return AnswerForm(
         community=community,
-        round=round_,
+        round=found.round,
         questions=context.questions,
-        previous={a.question_id: a for a in answers},
-        status=respondent.status if respondent is not None else None,
+        previous={a.question_id: a for a in found.answers},
+        status=found.respondent.status if found.respondent is not None else None,
     )
 
 

@@ -9,6 +9,7 @@ their round, whose community is checked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, case, func, select
 
@@ -19,6 +20,7 @@ from vitalitybot.storage.records import (
     QuestionKind,
     Respondent,
     RespondentStatus,
+    Round,
 )
 from vitalitybot.storage.submissions import SubmissionWrites
 
@@ -28,6 +30,13 @@ _answers = AnswerRow.__table__
 _questions = QuestionRow.__table__
 _rounds = RoundRow.__table__
 _respondents = RespondentRow.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class RespondentAnswers:
+    round: Round
+    respondent: Respondent | None  # None: not answered nor skipped yet
+    answers: list[Answer]
 
 
 class AnswerRepository(SubmissionWrites):
@@ -51,11 +60,13 @@ class AnswerRepository(SubmissionWrites):
 
     async def respondent_answers(
         self, community_id: int, round_id: int, respondent_key: str
-    ) -> tuple[Respondent | None, list[Answer]]:
-        """A respondent's status and answers in one query (a member opening the round's form).
+    ) -> RespondentAnswers | None:
+        """The round as it stands, a respondent's status and answers, in one query.
 
-        Answers are only ever written with their respondent's status, so a respondent
-        with no status row has no answers either.
+        What a member opening the round's form needs fresh (the round's questions
+        never change, but its status does); None when the round is not in the
+        community. Answers are only ever written with their respondent's status, so
+        a respondent with no status row has no answers either.
         """
         result = await self._session.execute(
             _RESPONDENT_ANSWERS,
@@ -63,9 +74,13 @@ class AnswerRepository(SubmissionWrites):
         )
         rows = result.all()
         if not rows:
-            return None, []
-        respondent = rows[0][0].to_record()
-        return respondent, [answer.to_record() for _, answer in rows if answer is not None]
+            return None
+        round_, respondent, _ = rows[0]
+        return RespondentAnswers(
+            round=round_.to_record(),
+            respondent=respondent.to_record() if respondent is not None else None,
+            answers=[answer.to_record() for _, _, answer in rows if answer is not None],
+        )
 
     async def count_respondents(
         self,
@@ -193,8 +208,15 @@ class AnswerRepository(SubmissionWrites):
 
 
 _RESPONDENT_ANSWERS = (
-    select(RespondentRow, AnswerRow)
-    .join(RoundRow, RoundRow.id == RespondentRow.round_id)
+    select(RoundRow, RespondentRow, AnswerRow)
+    .select_from(RoundRow)
+    .outerjoin(
+        RespondentRow,
+        and_(
+            RespondentRow.round_id == RoundRow.id,
+            RespondentRow.respondent_key == bindparam("key"),
+        ),
+    )
     .outerjoin(
         AnswerRow,
         and_(
@@ -202,11 +224,7 @@ _RESPONDENT_ANSWERS = (
             AnswerRow.respondent_key == RespondentRow.respondent_key,
         ),
     )
-    .where(
-        RespondentRow.round_id == bindparam("round_id"),
-        RespondentRow.respondent_key == bindparam("key"),
-        RoundRow.community_id == bindparam("community_id"),
-    )
+    .where(RoundRow.id == bindparam("round_id"), RoundRow.community_id == bindparam("community_id"))
     .order_by(AnswerRow.question_id, AnswerRow.id)
     .execution_options(populate_existing=True)
 )
