@@ -86,13 +86,14 @@ postgres_start() {
     # The socket lives in the temp folder too: /var/run/postgresql may not exist.
     _pg_as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir" \
-        -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off" \
         -o "-c max_connections=200 -c timezone=Pacific/Auckland" \
         start >/dev/null \
         || { _pg_say "ERROR: the server did not start:"; cat "$dir/server.log" >&2; return 1; }
 
     _pg_as_owner "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qAt \
-        -v ON_ERROR_STOP=1 -c "CREATE ROLE $POSTGRES_CI_ROLE LOGIN CREATEDB" >/dev/null \
+        -v ON_ERROR_STOP=1 -c "CREATE ROLE $POSTGRES_CI_ROLE LOGIN CREATEDB" \
+        -c "GRANT pg_signal_backend TO $POSTGRES_CI_ROLE" >/dev/null \
         || { _pg_say "ERROR: could not create role $POSTGRES_CI_ROLE"; return 1; }
 
     VITALITYBOT_TEST_POSTGRES_URL="postgresql+asyncpg://$POSTGRES_CI_ROLE@127.0.0.1:$port/postgres"
