@@ -31,9 +31,11 @@ the fake server's own work would be charged to the bot.
    INTERACTION_CREATE to receiving the bot's interaction callback (``ack_seconds``):
    no client-side overhead is counted. Every member must then see the survey page.
    The first wave is each guild's first click since the bot started: both bots open
-   their HTTP connections then, and vitalitybot also looks up each guild's community
-   (``bot/telemetry.py``) before discord.py parses the interaction; the p99 of each wave
-   is printed. The page (``page``) is timed too: "Answer" acknowledges at once and sends
+   their HTTP connections then; the p99 of each wave is printed. Before the waves the
+   server's own records (thousands by then) are frozen out of its garbage collector,
+   and each bot settles its heap once it is up, as ``vitalitybot run`` does
+   (``bot/heap.py``): a full collection in either process would otherwise be charged
+   to whichever bot was being timed. The page (``page``) is timed too: "Answer" acknowledges at once and sends
    the page as a follow-up.
 4. **Baseline** (same run, same server, same waves, same members, same intents): the
    loopback sample bot (tests/loopback/sample_bot.py) in a child process, whose "Yes"
