@@ -35,8 +35,8 @@ the fake server's own work would be charged to the bot.
    server's own records (thousands by then) are frozen out of its garbage collector,
    and each bot settles its heap once it is up, as ``vitalitybot run`` does
    (``bot/heap.py``): a full collection in either process would otherwise be charged
-   to whichever bot was being timed. The page (``page``) is timed too: "Answer" acknowledges at once and sends
-   the page as a follow-up.
+   to whichever bot was being timed. The page (``page``) is timed too: "Answer"
+   acknowledges at once and sends the page as a follow-up.
 4. **Baseline** (same run, same server, same waves, same members, same intents): the
    loopback sample bot (tests/loopback/sample_bot.py) in a child process, whose "Yes"
    button updates its message at once without any work; the ratio bot/trivial is what to
