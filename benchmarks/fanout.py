@@ -88,7 +88,7 @@ sys.path.insert(0, str(PROJECT_ROOT))  # tests/loopback: the fake Discord the te
 from sqlalchemy import func, select  # noqa: E402
 from tests.loopback import LoopbackDiscord, Member, MessageRecord  # noqa: E402
 from tests.loopback.interactions import InteractionRecord  # noqa: E402
-from tests.loopback.rest import INTERACTION_ROUTES, RequestRecord  # noqa: E402
+from tests.loopback.requests import INTERACTION_ROUTES, RequestRecord  # noqa: E402
 
 from vitalitybot.config import Settings  # noqa: E402
 from vitalitybot.patterns import load_library  # noqa: E402

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from . import intents, payloads
-from .state import Event
+from .records import Event
 
 if TYPE_CHECKING:
     from .state import LoopbackState

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import payloads
 from .interactions import InteractionRecord
-from .records import DM, UserRecord
-from .state import Event
+from .records import DM, Event, UserRecord
 
 if TYPE_CHECKING:
     from .state import LoopbackState

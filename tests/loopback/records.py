@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import intents
+
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 COMPONENTS_V2 = 1 << 15
@@ -176,3 +178,23 @@ class GuildRecord:
     member_ids: list[int] = field(default_factory=list)
     bot_role_id: int | None = None
     joined_at: str = field(default_factory=now_iso)
+
+
+@dataclass
+class Event:
+    """A gateway dispatch before per-session filtering."""
+
+    name: str
+    payload: dict[str, Any]
+    intent: int | None = intents.GUILDS
+    private_content: bool = False
+    """MESSAGE_CREATE/UPDATE whose content needs the message_content intent to be seen."""
+
+
+@dataclass
+class Upload:
+    """A file part of a multipart request: ``files[index]``."""
+
+    index: int
+    filename: str
+    data: bytes

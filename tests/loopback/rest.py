@@ -1,20 +1,15 @@
 """The REST API under /api/v10: the routes discord.py calls, with Discord's errors and limits.
 
-discord.py decodes a body as JSON only when Content-Type is exactly ``application/json`` (no
-charset suffix), so every answer sets that header by hand rather than through aiohttp's helpers.
+What a request is recorded as, and the helpers every route answers with, are in requests.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import re
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from . import interactions, payloads
 from .errors import (
@@ -24,84 +19,31 @@ from .errors import (
     ApiError,
     not_found,
 )
-from .records import PRIVATE_THREAD, PUBLIC_THREAD, THREAD_TYPES
-from .state import Upload
+from .records import PRIVATE_THREAD, PUBLIC_THREAD, THREAD_TYPES, MessageRecord, Upload
+from .requests import (
+    API_PREFIX,
+    CANNOT_EDIT_OTHERS,
+    INTERACTION_ROUTES,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    RECORD_KEY,
+    UNAUTHORIZED,
+    UNKNOWN_APPLICATION,
+    UNKNOWN_COMMAND,
+    RequestRecord,
+    digits_only,
+    flag_param,
+    int_param,
+    json_response,
+    no_content,
+    read_body,
+)
 
 if TYPE_CHECKING:
     from .server import LoopbackDiscord
 
 Json = dict[str, Any]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-API_PREFIX = "/api/v10"
-UNAUTHORIZED = {"message": "401: Unauthorized", "code": 0}
-NOT_FOUND = {"message": "404: Not Found", "code": 0}
-METHOD_NOT_ALLOWED = {"message": "405: Method Not Allowed", "code": 0}
-INVALID_JSON = 50109
-CANNOT_EDIT_OTHERS = 50005
-UNKNOWN_APPLICATION = 10002
-UNKNOWN_COMMAND = 10063
-INTERACTION_ROUTES = ("/interactions/", "/webhooks/")
-"""Authorised by the interaction token and exempt from the global limit, as on Discord."""
-
-
-def json_response(
-    data: Any, status: int = 200, headers: dict[str, str] | None = None
-) -> web.Response:
-    response = web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
-    response.headers["Content-Type"] = "application/json"
-    return response
-
-
-def no_content() -> web.Response:
-    return web.Response(status=204)
-
-
-@dataclass
-class RequestRecord:
-    """One request the bot made: tests count them and read what was unhandled."""
-
-    method: str
-    path: str
-    route: str | None
-    query: dict[str, str]
-    status: int = 0
-    body: Json | list[Any] | None = None
-    files: list[str] = field(default_factory=list)
-    received_at: float = field(default_factory=time.time)
-    """Wall-clock time (``time.time()``) the request reached the server, before any limit."""
-    peer: str | None = None
-    """The client's address and port: which of its connections the request came on."""
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} -> {self.status}"
-
-
-ID_PARAM = re.compile(r"\{(\w+_id)\}")
-RECORD_KEY = web.RequestKey("loopback_record", RequestRecord)
-
-
-def _digits_only(path: str) -> str:
-    """Constrain id parameters to digits, except a webhook message id, which may be @original."""
-
-    def constrain(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if path.startswith("/webhooks/") and name == "message_id":
-            return match.group(0)
-        return "{" + name + r":\d+}"
-
-    return ID_PARAM.sub(constrain, path)
-
-
-def _int(request: web.Request, key: str) -> int:
-    try:
-        return int(request.match_info[key])
-    except ValueError:
-        raise ApiError(404, "404: Not Found") from None
-
-
-def _flag(request: web.Request, key: str) -> bool:
-    return request.query.get(key, "").lower() in ("1", "true")
 
 
 class RestApi:
@@ -116,41 +58,11 @@ class RestApi:
         add = app.router.add_route
         for method, path, handler in self.routes():
             # Ids are digits, so /messages/pins is an unknown route, not message "pins".
-            add(method, API_PREFIX + _digits_only(path), handler)
+            add(method, API_PREFIX + digits_only(path), handler)
         add("GET", "/attachments/{channel_id}/{attachment_id}/{filename}", self.get_attachment)
 
-    async def _read(self, request: web.Request, record: RequestRecord) -> tuple[Any, list[Upload]]:
-        """The JSON body (or a multipart's payload_json) and any uploaded files."""
-        if request.content_type.startswith("multipart/"):
-            body: Any = {}
-            uploads: list[Upload] = []
-            reader = await request.multipart()
-            while (part := await reader.next()) is not None:
-                if not isinstance(part, BodyPartReader) or not part.name:
-                    continue
-                if part.name == "payload_json":
-                    body = json.loads(await part.text())
-                elif part.name.startswith("files["):
-                    data = bytes(await part.read(decode=False))
-                    index = int(part.name[len("files[") : -1])
-                    uploads.append(Upload(index, part.filename or part.name, data))
-            record.body = body
-            record.files = [u.filename for u in uploads]
-            return body, uploads
-        if not request.can_read_body:
-            return {}, []
-        try:
-            body = await request.json()
-        except ValueError:
-            raise ApiError(400, "The request body contains invalid JSON.", INVALID_JSON) from None
-        record.body = body
-        return body, []
-
-    def _record(self, request: web.Request) -> RequestRecord:
-        return request[RECORD_KEY]
-
     async def body(self, request: web.Request) -> tuple[Any, list[Upload]]:
-        return await self._read(request, self._record(request))
+        return await read_body(request)
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -278,7 +190,7 @@ class RestApi:
         return json_response(me)
 
     async def get_user(self, request: web.Request) -> web.Response:
-        return json_response(payloads.user(self.state.user(_int(request, "user_id"))))
+        return json_response(payloads.user(self.state.user(int_param(request, "user_id"))))
 
     async def create_dm(self, request: web.Request) -> web.Response:
         body, _ = await self.body(request)
@@ -305,11 +217,11 @@ class RestApi:
     # -- application commands -------------------------------------------------------------------
 
     def _command_scope(self, request: web.Request) -> int | None:
-        if _int(request, "application_id") != self.state.application_id:
+        if int_param(request, "application_id") != self.state.application_id:
             raise ApiError(404, "Unknown Application", UNKNOWN_APPLICATION)
         if "guild_id" not in request.match_info:
             return None
-        guild_id = _int(request, "guild_id")
+        guild_id = int_param(request, "guild_id")
         self.state.guild(guild_id)
         return guild_id
 
@@ -346,11 +258,11 @@ class RestApi:
     # -- channels and messages ------------------------------------------------------------------
 
     async def get_channel(self, request: web.Request) -> web.Response:
-        channel = self.state.channel(_int(request, "channel_id"))
+        channel = self.state.channel(int_param(request, "channel_id"))
         return json_response(payloads.channel(self.state, channel))
 
     async def get_messages(self, request: web.Request) -> web.Response:
-        channel = self.state.channel(_int(request, "channel_id"))
+        channel = self.state.channel(int_param(request, "channel_id"))
         found = self.state.messages_in(channel.id)
         before, after = request.query.get("before"), request.query.get("after")
         if before:
@@ -362,18 +274,23 @@ class RestApi:
         return json_response([payloads.message(self.state, m) for m in newest_first])
 
     async def post_message(self, request: web.Request) -> web.Response:
-        channel = self.state.channel(_int(request, "channel_id"))
+        channel = self.state.channel(int_param(request, "channel_id"))
         self.state.check_can_dm(channel)
         body, uploads = await self.body(request)
         message = self.state.create_message(channel.id, self.state.bot, body, uploads)
         return json_response(payloads.message(self.state, message))
 
+    def _message(self, request: web.Request) -> MessageRecord:
+        return self.state.message(
+            int_param(request, "channel_id"), int_param(request, "message_id")
+        )
+
     async def get_message(self, request: web.Request) -> web.Response:
-        message = self.state.message(_int(request, "channel_id"), _int(request, "message_id"))
+        message = self._message(request)
         return json_response(payloads.message(self.state, message))
 
     async def patch_message(self, request: web.Request) -> web.Response:
-        message = self.state.message(_int(request, "channel_id"), _int(request, "message_id"))
+        message = self._message(request)
         if message.author.id != self.state.bot.id:
             raise ApiError(
                 403, "Cannot edit a message authored by another user", CANNOT_EDIT_OTHERS
@@ -383,12 +300,12 @@ class RestApi:
         return json_response(payloads.message(self.state, message))
 
     async def delete_message(self, request: web.Request) -> web.Response:
-        message = self.state.message(_int(request, "channel_id"), _int(request, "message_id"))
+        message = self._message(request)
         self.state.delete_message(message)
         return no_content()
 
     async def thread_from_message(self, request: web.Request) -> web.Response:
-        channel_id, message_id = _int(request, "channel_id"), _int(request, "message_id")
+        channel_id, message_id = int_param(request, "channel_id"), int_param(request, "message_id")
         self.state.message(channel_id, message_id)
         body, _ = await self.body(request)
         thread = self.state.create_thread(
@@ -406,7 +323,7 @@ class RestApi:
         if kind not in THREAD_TYPES:
             kind = PUBLIC_THREAD
         thread = self.state.create_thread(
-            _int(request, "channel_id"),
+            int_param(request, "channel_id"),
             str(body["name"]),
             self.state.bot,
             kind=kind,
@@ -415,12 +332,12 @@ class RestApi:
         return json_response(payloads.channel(self.state, thread), 201)
 
     async def typing(self, request: web.Request) -> web.Response:
-        self.state.channel(_int(request, "channel_id"))
+        self.state.channel(int_param(request, "channel_id"))
         return no_content()
 
     async def get_attachment(self, request: web.Request) -> web.Response:
-        found = self.state.files.get(_int(request, "attachment_id"))
-        if found is None or found[0] != _int(request, "channel_id"):
+        found = self.state.files.get(int_param(request, "attachment_id"))
+        if found is None or found[0] != int_param(request, "channel_id"):
             return json_response(NOT_FOUND, 404)
         response = web.Response(body=found[1].data)
         response.headers["Content-Type"] = found[1].content_type or "application/octet-stream"
@@ -429,23 +346,23 @@ class RestApi:
     # -- guilds ---------------------------------------------------------------------------------
 
     async def get_guild(self, request: web.Request) -> web.Response:
-        guild = self.state.guild(_int(request, "guild_id"))
+        guild = self.state.guild(int_param(request, "guild_id"))
         payload = self.state.guild_payload(guild, all_members=False)
         for gateway_only in ("channels", "threads", "members", "voice_states", "presences"):
             payload.pop(gateway_only, None)
         return json_response(payload)
 
     async def get_guild_channels(self, request: web.Request) -> web.Response:
-        guild = self.state.guild(_int(request, "guild_id"))
+        guild = self.state.guild(int_param(request, "guild_id"))
         channels = [self.state.channels[cid] for cid in guild.channel_ids]
         return json_response([payloads.channel(self.state, c) for c in channels if not c.is_thread])
 
     async def get_roles(self, request: web.Request) -> web.Response:
-        guild = self.state.guild(_int(request, "guild_id"))
+        guild = self.state.guild(int_param(request, "guild_id"))
         return json_response([payloads.role(self.state.roles[rid]) for rid in guild.role_ids])
 
     async def get_members(self, request: web.Request) -> web.Response:
-        guild = self.state.guild(_int(request, "guild_id"))
+        guild = self.state.guild(int_param(request, "guild_id"))
         after = int(request.query.get("after", "0"))
         limit = int(request.query.get("limit", "1"))
         ids = sorted(uid for uid in guild.member_ids if uid > after)[:limit]
@@ -453,23 +370,23 @@ class RestApi:
         return json_response(members)
 
     async def get_member(self, request: web.Request) -> web.Response:
-        member = self.state.member(_int(request, "guild_id"), _int(request, "user_id"))
+        member = self.state.member(int_param(request, "guild_id"), int_param(request, "user_id"))
         return json_response(payloads.member(member))
 
     # -- interactions and their webhooks --------------------------------------------------------
 
     async def interaction_callback(self, request: web.Request) -> web.Response:
         record = interactions.find(
-            self.state, _int(request, "interaction_id"), request.match_info["token"]
+            self.state, int_param(request, "interaction_id"), request.match_info["token"]
         )
         body, uploads = await self.body(request)
-        received_at = self._record(request).received_at
+        received_at = request[RECORD_KEY].received_at
         answer = interactions.respond(self.state, record, body, uploads, received_at=received_at)
-        return json_response(answer) if _flag(request, "with_response") else no_content()
+        return json_response(answer) if flag_param(request, "with_response") else no_content()
 
     def _interaction(self, request: web.Request) -> interactions.InteractionRecord:
         return interactions.by_token(
-            self.state, _int(request, "webhook_id"), request.match_info["token"]
+            self.state, int_param(request, "webhook_id"), request.match_info["token"]
         )
 
     def _webhook_message(self, request: web.Request) -> tuple[interactions.InteractionRecord, Any]:
@@ -487,7 +404,7 @@ class RestApi:
             raise not_found("Channel", UNKNOWN_CHANNEL)
         body, uploads = await self.body(request)
         message = interactions.followup(self.state, record, body, uploads)
-        if _flag(request, "wait"):
+        if flag_param(request, "wait"):
             return json_response(payloads.message(self.state, message))
         return no_content()
 

@@ -13,7 +13,8 @@ from .gateway import Gateway
 from .guilds import Guild
 from .ratelimits import RateLimits
 from .records import DM, MessageRecord, UserRecord
-from .rest import API_PREFIX, RequestRecord, RestApi
+from .requests import API_PREFIX, RequestRecord
+from .rest import RestApi
 from .state import LoopbackState
 
 T = TypeVar("T")
