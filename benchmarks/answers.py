@@ -49,10 +49,9 @@ from sqlalchemy import insert
 from vitalitybot.config import load_settings
 from vitalitybot.patterns import load_library
 from vitalitybot.render.environment import build_environment
-from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
-    PostRef,
+    DiscardingNotifier,
     Services,
     adopt_pattern,
     close_round,
@@ -83,25 +82,6 @@ BASELINE_ROWS = 3000
 # Offered load: a fifth above the floor, so keeping up with it clears the floor.
 OFFERED = 2400.0
 WARM_UP = 2  # submissions per respondent before measuring
-
-
-class NullNotifier:
-    """Posts go nowhere; the close is timed without any Discord in it."""
-
-    async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
-    ) -> PostRef | None:
-        return None
-
-    async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
-        return None
-
-    async def remind(
-        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
-    ) -> None:
-        return None
 
 
 class Members:
@@ -284,7 +264,7 @@ async def run(folder: Path, respondents: int, submissions: int, offered: float) 
             db=db,
             patterns=load_library(load_settings().patterns_dir).patterns,
             clock=clock,
-            notifier=NullNotifier(),
+            notifier=DiscardingNotifier(),
             members=members,
             env=build_environment(),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +11,9 @@ import pytest
 from vitalitybot.cli import main
 from vitalitybot.patterns import load_library
 from vitalitybot.render.environment import build_environment
-from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
-    PostRef,
+    DiscardingNotifier,
     Services,
     adopt_pattern,
     answer_form,
@@ -25,7 +23,7 @@ from vitalitybot.services import (
     setup_community,
 )
 from vitalitybot.storage import open_database, upgrade
-from vitalitybot.storage.records import AnswerInput, Community, Question, Round
+from vitalitybot.storage.records import AnswerInput, Community
 
 GUILD = 777_000_000_000_000_001
 OTHER_GUILD = 777_000_000_000_000_002
@@ -33,23 +31,6 @@ MEMBERS = [900 + i for i in range(4)]
 START = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 SHARED = "Handover cards on the door saved us ten minutes a shift."
 PRIVATE = "I was too tired to care this month."
-
-
-class Posts:
-    async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
-    ) -> PostRef | None:
-        return None
-
-    async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
-        return None
-
-    async def remind(
-        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
-    ) -> None:
-        return None
 
 
 class Members:
@@ -67,7 +48,7 @@ async def build(url: str, patterns_dir: Path, *, check_in: bool) -> int | None:
             db=db,
             patterns=load_library(patterns_dir).patterns,
             clock=clock,
-            notifier=Posts(),
+            notifier=DiscardingNotifier(),
             members=Members(),
             env=build_environment(),
         )

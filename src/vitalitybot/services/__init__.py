@@ -63,7 +63,13 @@ from vitalitybot.services.members import (
     set_reminders,
 )
 from vitalitybot.services.messages import kind_name, prompt_for
-from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier, PostRef
+from vitalitybot.services.ports import (
+    DeliveryError,
+    DiscardingNotifier,
+    MemberDirectory,
+    Notifier,
+    PostRef,
+)
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_now, open_round
 from vitalitybot.services.status import CommunityStatus, RoundView, status, status_message
@@ -79,6 +85,7 @@ __all__ = [
     "CloseResult",
     "CommunityStatus",
     "DeliveryError",
+    "DiscardingNotifier",
     "DropResult",
     "ForgetReport",
     "InvalidAnswer",

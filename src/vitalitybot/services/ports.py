@@ -55,6 +55,26 @@ class Notifier(Protocol):
         ...
 
 
+class DiscardingNotifier:
+    """A ``Notifier`` whose posts go nowhere: for runs that time or check the services
+    themselves (benchmarks, tests) with no edge to talk to."""
+
+    async def open_round(
+        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+    ) -> PostRef | None:
+        return None
+
+    async def post(
+        self, community: Community, message: Message, *, round: Round | None, kind: str
+    ) -> None:
+        return None
+
+    async def remind(
+        self, community: Community, round: Round, member_ids: Sequence[int], message: Message
+    ) -> None:
+        return None
+
+
 class MemberDirectory(Protocol):
     async def eligible_members(self, community: Community) -> list[int]:
         """The ids of the members who may answer a round (bots excluded)."""
