@@ -27,7 +27,7 @@ The last line is machine-readable:
     answers_per_s=N p99_ms=M close_ms=C
 Floors: answers_per_s >= 2000, p99_ms < 25, close_ms < 250.
 
-    .venv/bin/python benchmarks/answers.py [--respondents 50] [--submissions 60] [--offered 2400]
+    .venv/bin/python benchmarks/answers.py [--respondents 50] [--submissions 100] [--offered 2400]
 """
 
 from __future__ import annotations
