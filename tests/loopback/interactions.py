@@ -223,8 +223,11 @@ def respond(
         _check_choices(data)
     elif kind == MODAL:
         record.modal = _check_modal(data)
-    if message is not None and kind != DEFERRED_UPDATE:
-        answer["resource"] = {"type": kind, "message": payloads.message(state, message)}
+    resource: Json = {"type": kind}
+    if kind in (MESSAGE, UPDATE):  # Discord returns the message for these two only
+        assert message is not None
+        resource["message"] = payloads.message(state, message)
+    answer["resource"] = resource
     attachments = list(message.attachments) if message is not None and uploads else []
     arrived = time.time() if received_at is None else received_at
     record.callbacks.append(Callback(kind, data, attachments, received_at=arrived))
