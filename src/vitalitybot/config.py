@@ -7,6 +7,7 @@ program starts, so tests and the simulator can build their own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
         default=DEFAULT_DISCORD_REQUESTS_PER_SECOND,
         gt=0,
         description="Pace of the bot's posts, threads and DMs; Discord's global limit is 50/s.",
+    )
+    event_loop: Literal["uvloop", "asyncio"] = Field(
+        default="uvloop",
+        description="The loop `run` serves Discord on: uvloop where installed, or asyncio's.",
     )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")

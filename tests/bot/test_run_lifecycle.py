@@ -74,6 +74,7 @@ async def test_sigterm_lets_an_answer_in_progress_finish_then_stops_in_order(
 
     output = log.read_text()
     assert code == 0, tail(log)
+    assert "serving on the uvloop event loop" in output  # the whole life ran on uvloop
     assert thanks.content.startswith("Thank you"), "the handler finished its reply"
     positions = [output.find(step) for step in SHUTDOWN_STEPS]
     assert -1 not in positions and positions == sorted(positions), tail(log)

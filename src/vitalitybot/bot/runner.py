@@ -42,6 +42,7 @@ import discord
 from vitalitybot.bot.client import ShardedVitalityBot, VitalityBot
 from vitalitybot.bot.directory import DiscordMemberDirectory
 from vitalitybot.bot.endpoints import point_discord_at
+from vitalitybot.bot.event_loop import loop_name
 from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.config import Settings
 from vitalitybot.observability.health import HealthServer, database_check, flag_check
@@ -236,6 +237,7 @@ async def run_bot(
     if settings.token is None:
         raise ValueError("no Discord token in the settings")
     point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
+    logger.info("serving on the %s event loop", loop_name())
     if settings.discord_api_url or settings.discord_gateway_url:
         logger.info(
             "talking to another Discord: REST %s, gateway %s",

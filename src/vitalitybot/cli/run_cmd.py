@@ -23,7 +23,6 @@ not: posts are paced in real time). The log says REHEARSAL at start.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from datetime import datetime
@@ -107,11 +106,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if not args.verbose:
         logging.getLogger().setLevel(level)
+    from vitalitybot.bot.event_loop import run_on
     from vitalitybot.bot.runner import run_bot
 
     migrate = False if args.no_migrate else settings.migrate_on_start
     try:
-        return asyncio.run(
+        return run_on(
+            settings.event_loop,
             run_bot(
                 settings,
                 migrate=migrate,
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
                 dev_guild_id=args.dev_guild,
                 shards=shards,
                 clock=clock,
-            )
+            ),
         )
     except KeyboardInterrupt:
         return 0
