@@ -2,14 +2,14 @@
 members clicking at once: the real bot against the loopback Discord, in two processes.
 
 The loopback Discord server of the test suite (tests/loopback) runs in this process on
-127.0.0.1 (on the same event loop as the bots, uvloop: its own CPU is in every figure,
-and Discord's is not on the bot's cores) and enforces a global limit of 50 requests a second with real 429 answers
-(``set_global_rate_limit(50)``; interaction callbacks are exempt, as on Discord). The
-bot runs in a child process, as ``vitalitybot run`` builds it: ``build_app`` (pattern
-library, migrations, services, the Discord notifier, the ``ScheduleKeeper`` on
-APScheduler's ``AsyncIORunner``, ``VitalityBot``) connected to the loopback server, on
-the event loop ``run`` serves on (uvloop; ``VITALITYBOT_EVENT_LOOP=asyncio`` for
-asyncio's own, in both bots).
+127.0.0.1, on the event loop the bots run on (uvloop: its own CPU is in every figure,
+and Discord's is not on the bot's cores), and enforces a global limit of 50 requests a
+second with real 429 answers (``set_global_rate_limit(50)``; interaction callbacks are
+exempt, as on Discord). The bot runs in a child process, as ``vitalitybot run`` builds
+it: ``build_app`` (pattern library, migrations, services, the Discord notifier, the
+``ScheduleKeeper`` on APScheduler's ``AsyncIORunner``, ``VitalityBot``) connected to the
+loopback server, on the event loop ``run`` serves on (uvloop;
+``VITALITYBOT_EVENT_LOOP=asyncio`` runs the server and both bots on asyncio's own).
 Two processes, because Discord is not on the bot's machine: measured in one event loop,
 the fake server's own work would be charged to the bot.
 
