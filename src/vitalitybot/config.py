@@ -18,6 +18,7 @@ DEFAULT_HEALTH_HOST = "127.0.0.1"
 # room for what the pace cannot see: discord.py's own retries, and requests bunched by a
 # busy event loop (benchmarks/fanout.py: at 47 and 48, a 429 every second).
 DEFAULT_DISCORD_REQUESTS_PER_SECOND = 46.0
+EventLoop = Literal["uvloop", "asyncio"]  # what `run` may serve on (bot/event_loop.py)
 
 
 class Settings(BaseSettings):
@@ -49,7 +50,7 @@ class Settings(BaseSettings):
         gt=0,
         description="Pace of the bot's posts, threads and DMs; Discord's global limit is 50/s.",
     )
-    event_loop: Literal["uvloop", "asyncio"] = Field(
+    event_loop: EventLoop = Field(
         default="uvloop",
         description="The loop `run` serves Discord on: uvloop where installed, or asyncio's.",
     )

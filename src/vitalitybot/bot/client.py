@@ -113,10 +113,10 @@ class VitalityBot(commands.Bot):
         self.dev_guild_id = dev_guild_id
         self.freeze_heap = freeze_heap
         self._heap_frozen = False
-        self.collector = CollectorPacer(busy=lambda: bool(self.interactions.in_flight()))
         self._keeper_start: asyncio.Task[None] | None = None
         self.interactions = InteractionWatch(services)
         self.interactions.install(self)
+        self.collector = CollectorPacer(busy=lambda: bool(self.interactions.in_flight()))
         self.metrics.track_gateway_latency(lambda: self.latency)
         for edge in (services.notifier, services.members):
             attach = getattr(edge, "attach", None)

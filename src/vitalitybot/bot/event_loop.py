@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
+
+from vitalitybot.config import EventLoop
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-EventLoop = Literal["uvloop", "asyncio"]
 
 
 def run_on(loop: EventLoop, main: Coroutine[Any, Any, T]) -> T:

@@ -55,7 +55,10 @@ def generation_due(counts: tuple[int, int, int], thresholds: tuple[int, int, int
     """The generation CPython would collect now, or None: the oldest whose count is over.
 
     ``counts`` are ``gc.get_count()``: allocations since the last young collection, young
-    collections since the last middle one, middle ones since the last full one.
+    collections since the last middle one, middle ones since the last full one. CPython
+    also holds a full collection back until a quarter of the old objects are new; that
+    count is not visible from Python, and after ``gc.freeze`` the old generation holds
+    only what was made since start-up, so a full collection here stays small.
     """
     young, middle, old = counts
     if young < thresholds[0]:
