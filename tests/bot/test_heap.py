@@ -69,6 +69,7 @@ async def test_a_bot_built_without_the_option_leaves_the_collector_alone(
         )
         assert gc.get_freeze_count() == 0
         assert gc.get_threshold() == defaults
+        assert gc.isenabled()  # no pacer took the collector's timing over
 
 
 @pytest.mark.parametrize(
