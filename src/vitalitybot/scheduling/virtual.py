@@ -31,6 +31,50 @@ class _Pending:
     fire_time: datetime  # UTC
 
 
+class _FireTimes:
+    """Each job's next fire time: the bookkeeping both runners here share.
+
+    Like APScheduler, a job's following fire time is worked out from the one being run,
+    before the run starts, so a job that replaces or removes itself while running has
+    the last word.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[str, _Pending] = {}
+
+    def add(self, job: Job, now: datetime) -> None:
+        self._pending.pop(job.id, None)
+        first = job.trigger.get_next_fire_time(None, now)
+        if first is not None:
+            self._pending[job.id] = _Pending(job, as_utc(first))
+
+    def remove(self, job_id: str) -> None:
+        self._pending.pop(job_id, None)
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+    def jobs(self) -> list[Job]:
+        return [self._pending[job_id].job for job_id in sorted(self._pending)]
+
+    def next_run(self, job_id: str) -> datetime | None:
+        pending = self._pending.get(job_id)
+        return None if pending is None else pending.fire_time
+
+    def earliest(self, until: datetime | None = None) -> _Pending | None:
+        """The next run (ties by job id, so runs are reproducible), if any by ``until``."""
+        due = (p for p in self._pending.values() if until is None or p.fire_time <= until)
+        return min(due, key=lambda p: (p.fire_time, p.job.id), default=None)
+
+    def move_on(self, due: _Pending, now: datetime) -> None:
+        """Replace the run about to start by the job's following one (or drop the job)."""
+        following = due.job.trigger.get_next_fire_time(due.fire_time, max(due.fire_time, now))
+        if following is None:
+            del self._pending[due.job.id]
+        else:
+            self._pending[due.job.id] = _Pending(due.job, as_utc(following))
+
+
 class SimulatedRunner:
     """The same jobs and triggers, on a ``ManualClock`` that jumps from run to run.
 
@@ -44,27 +88,23 @@ class SimulatedRunner:
 
     def __init__(self, clock: ManualClock) -> None:
         self._clock = clock
-        self._pending: dict[str, _Pending] = {}
+        self._pending = _FireTimes()
 
     @property
     def clock(self) -> ManualClock:
         return self._clock
 
     def add(self, job: Job) -> None:
-        self._pending.pop(job.id, None)
-        first = job.trigger.get_next_fire_time(None, self._clock.now())
-        if first is not None:
-            self._pending[job.id] = _Pending(job, as_utc(first))
+        self._pending.add(job, self._clock.now())
 
     def remove(self, job_id: str) -> None:
-        self._pending.pop(job_id, None)
+        self._pending.remove(job_id)
 
     def jobs(self) -> list[Job]:
-        return [self._pending[job_id].job for job_id in sorted(self._pending)]
+        return self._pending.jobs()
 
     def next_run(self, job_id: str) -> datetime | None:
-        pending = self._pending.get(job_id)
-        return None if pending is None else pending.fire_time
+        return self._pending.next_run(job_id)
 
     def start(self) -> None:
         """Nothing to start: jobs run only inside ``run_until``."""
@@ -79,15 +119,9 @@ class SimulatedRunner:
         """
         end = as_utc(end)
         runs = 0
-        while (due := self._earliest(end)) is not None:
+        while (due := self._pending.earliest(end)) is not None:
             self._advance(due)
-            following = due.job.trigger.get_next_fire_time(
-                due.fire_time, max(due.fire_time, self._clock.now())
-            )
-            if following is None:
-                del self._pending[due.job.id]
-            else:
-                self._pending[due.job.id] = _Pending(due.job, as_utc(following))
+            self._pending.move_on(due, self._clock.now())
             runs += 1
             try:
                 await due.job.fn(due.fire_time)
@@ -96,10 +130,6 @@ class SimulatedRunner:
         if end > self._clock.now():
             self._clock.set(end)
         return runs
-
-    def _earliest(self, end: datetime) -> _Pending | None:
-        due = [p for p in self._pending.values() if p.fire_time <= end]
-        return min(due, key=lambda p: (p.fire_time, p.job.id), default=None)
 
     def _advance(self, due: _Pending) -> None:
         if due.fire_time > self._clock.now():
@@ -123,7 +153,7 @@ class PacedRunner:
     def __init__(self, clock: AcceleratedClock, *, on_lag: LagObserver | None = None) -> None:
         self._clock = clock
         self._on_lag = on_lag
-        self._pending: dict[str, _Pending] = {}
+        self._pending = _FireTimes()
         self._active: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._loop: asyncio.Task[None] | None = None
@@ -138,22 +168,18 @@ class PacedRunner:
         return self._loop is not None and not self._loop.done()
 
     def add(self, job: Job) -> None:
-        self._pending.pop(job.id, None)
-        first = job.trigger.get_next_fire_time(None, self._clock.now())
-        if first is not None:
-            self._pending[job.id] = _Pending(job, as_utc(first))
+        self._pending.add(job, self._clock.now())
         self._wake.set()
 
     def remove(self, job_id: str) -> None:
-        self._pending.pop(job_id, None)
+        self._pending.remove(job_id)
         self._wake.set()
 
     def jobs(self) -> list[Job]:
-        return [self._pending[job_id].job for job_id in sorted(self._pending)]
+        return self._pending.jobs()
 
     def next_run(self, job_id: str) -> datetime | None:
-        pending = self._pending.get(job_id)
-        return None if pending is None else pending.fire_time
+        return self._pending.next_run(job_id)
 
     def start(self) -> None:
         if not self.running:
@@ -182,7 +208,7 @@ class PacedRunner:
     async def _run_loop(self) -> None:
         while True:
             self._wake.clear()
-            due = None if self._paused else self._earliest()
+            due = None if self._paused else self._pending.earliest()
             wait = None if due is None else self._clock.real_seconds_until(due.fire_time)
             if wait is None or wait > 0:
                 with contextlib.suppress(TimeoutError):
@@ -191,16 +217,9 @@ class PacedRunner:
             assert due is not None  # wait is not None
             self._start_run(due)
 
-    def _earliest(self) -> _Pending | None:
-        return min(self._pending.values(), key=lambda p: (p.fire_time, p.job.id), default=None)
-
     def _start_run(self, due: _Pending) -> None:
         job, fire_time = due.job, due.fire_time
-        following = job.trigger.get_next_fire_time(fire_time, max(fire_time, self._clock.now()))
-        if following is None:
-            del self._pending[job.id]
-        else:
-            self._pending[job.id] = _Pending(job, as_utc(following))
+        self._pending.move_on(due, self._clock.now())
         previous = self._active.get(job.id)
         task = asyncio.get_running_loop().create_task(
             self._run(job, fire_time, previous), name=job.id
