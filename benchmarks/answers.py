@@ -47,6 +47,14 @@ import aiosqlite
 from sqlalchemy import insert
 
 from vitalitybot.config import load_settings
+from vitalitybot.domain.records import (
+    AnswerInput,
+    Community,
+    Question,
+    QuestionKind,
+    Round,
+    RoundKind,
+)
 from vitalitybot.patterns import load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
@@ -62,14 +70,6 @@ from vitalitybot.services import (
 from vitalitybot.storage import open_database, upgrade
 from vitalitybot.storage.database import SQLITE_PRAGMAS
 from vitalitybot.storage.models import AnswerRow, RespondentRow
-from vitalitybot.storage.records import (
-    AnswerInput,
-    Community,
-    Question,
-    QuestionKind,
-    Round,
-    RoundKind,
-)
 from vitalitybot.vitality.anonymity import respondent_key
 
 GUILD = 4_242

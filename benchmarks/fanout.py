@@ -97,6 +97,7 @@ from tests.loopback.requests import INTERACTION_ROUTES, RequestRecord  # noqa: E
 
 from vitalitybot.bot.event_loop import run_on  # noqa: E402
 from vitalitybot.config import Settings  # noqa: E402
+from vitalitybot.domain.records import Community, Question, Round, RoundKind  # noqa: E402
 from vitalitybot.patterns import load_library  # noqa: E402
 from vitalitybot.render.environment import build_environment  # noqa: E402
 from vitalitybot.render.message import Message  # noqa: E402
@@ -110,7 +111,6 @@ from vitalitybot.services import (  # noqa: E402
 )
 from vitalitybot.storage import open_database, upgrade  # noqa: E402
 from vitalitybot.storage.models import RoundRow  # noqa: E402
-from vitalitybot.storage.records import Community, Question, Round, RoundKind  # noqa: E402
 
 GLOBAL_LIMIT = 50  # requests a second, Discord's global limit for a bot
 RATIO_TARGET = 1.2

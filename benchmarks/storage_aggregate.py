@@ -18,8 +18,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from vitalitybot.domain.records import AnswerInput, QuestionDraft, QuestionKind, RoundKind
 from vitalitybot.storage import Repositories, open_database, upgrade
-from vitalitybot.storage.records import AnswerInput, QuestionDraft, QuestionKind, RoundKind
 
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 

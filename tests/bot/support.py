@@ -21,8 +21,8 @@ from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.bot.runner import App, build_app
 from vitalitybot.config import Settings
+from vitalitybot.domain.records import Question, QuestionKind
 from vitalitybot.services import answer_form
-from vitalitybot.storage.records import Question, QuestionKind
 
 COP = "cop-commons-alignment"
 TIMEZONE = "Europe/Berlin"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from loopback import Guild, LoopbackDiscord
 from loopback.intents import GUILDS
 from vitalitybot.bot.runner import App
+from vitalitybot.domain.records import QuestionKind
 from vitalitybot.render.environment import oneline
-from vitalitybot.storage.records import QuestionKind
 
 from .support import (
     COP,

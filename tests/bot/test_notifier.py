@@ -7,8 +7,8 @@ import asyncio
 
 from loopback import Guild, LoopbackDiscord
 from vitalitybot.bot.runner import App
+from vitalitybot.domain.records import Community, DeliveryStatus
 from vitalitybot.services import adopt_pattern, open_round, remind, setup_community, status
-from vitalitybot.storage.records import Community, DeliveryStatus
 
 from .conftest import MakeSettings
 from .support import (

@@ -14,9 +14,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from loopback import Guild, LoopbackDiscord
 from vitalitybot.bot.runner import App
+from vitalitybot.domain.records import QuestionKind
 from vitalitybot.observability.logs import configure_logging
 from vitalitybot.observability.metrics import Metrics
-from vitalitybot.storage.records import QuestionKind
 
 from .support import (
     COP,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.cli import main
+from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.patterns import load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
@@ -23,7 +24,6 @@ from vitalitybot.services import (
     setup_community,
 )
 from vitalitybot.storage import open_database, upgrade
-from vitalitybot.storage.records import AnswerInput, Community
 
 GUILD = 777_000_000_000_000_001
 OTHER_GUILD = 777_000_000_000_000_002

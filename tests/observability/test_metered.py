@@ -11,6 +11,7 @@ import pytest
 
 from services.fakes import FixedDirectory, RecordingNotifier
 from services.support import MEMBERS, rate
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.observability.logs import current_community
 from vitalitybot.observability.metered import MeteredNotifier
 from vitalitybot.observability.metrics import Metrics
@@ -27,7 +28,6 @@ from vitalitybot.services import (
     setup_community,
 )
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import Community, Question, Round
 
 GUILD = 4242
 COP = "cop-commons-alignment"

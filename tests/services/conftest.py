@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from vitalitybot.domain.records import Community
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import Services, adopt_pattern, setup_community
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import Community
 
 from .fakes import FixedDirectory, RecordingNotifier
 from .support import COP, GUILD, MEMBERS, START, TIMEZONE

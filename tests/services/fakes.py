@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.message import Message
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import DeliveryError, PostRef
-from vitalitybot.storage.records import Community, Question, Round
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import text
 
+from vitalitybot.domain.records import AnswerInput, Community, Question, QuestionKind, Round
 from vitalitybot.services import Services, adopt_pattern, answer_form, open_round, record_answers
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import AnswerInput, Community, Question, QuestionKind, Round
 
 # Monday 5 January 2026, 08:00 UTC: the first Tuesday of the month is the next day.
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

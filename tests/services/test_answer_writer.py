@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from vitalitybot.domain.records import AnswerInput, Community, RespondentStatus, RoundKind
 from vitalitybot.services import (
     RoundClosed,
     Services,
@@ -19,7 +20,6 @@ from vitalitybot.services import (
     record_answers,
 )
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import AnswerInput, Community, RespondentStatus, RoundKind
 from vitalitybot.vitality.anonymity import respondent_key
 
 from .conftest import MakeServices

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     ANSWER_TEXT_MAX,
@@ -24,7 +25,6 @@ from vitalitybot.services import (
     skip_round,
 )
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import AnswerInput, Community
 from vitalitybot.vitality.anonymity import respondent_key
 
 from .conftest import Setup

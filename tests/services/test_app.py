@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from vitalitybot.domain.records import Community, Round
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import ScheduleKeeper, Services, close_round, open_round, status
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import Community, Round
 
 from .conftest import Setup
 from .fakes import RecordingNotifier

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 
+from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
@@ -16,7 +17,6 @@ from vitalitybot.services import (
     record_answers,
 )
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import AnswerInput, Community
 
 from .fakes import RecordingNotifier
 from .support import COP, GUILD, MEMBERS, open_survey, questions_of, rate, rows

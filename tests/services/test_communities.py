@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from vitalitybot.domain.records import RoundKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
@@ -31,7 +32,6 @@ from vitalitybot.services import (
     setup_community,
     status,
 )
-from vitalitybot.storage.records import RoundKind
 
 from .conftest import Setup
 from .fakes import RecordingNotifier

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from vitalitybot.domain.records import AnswerInput, Community, Question, Round
 from vitalitybot.services import (
     ServiceError,
     Services,
@@ -13,7 +14,6 @@ from vitalitybot.services import (
     open_round,
     record_answers,
 )
-from vitalitybot.storage.records import AnswerInput, Community, Question, Round
 
 from .conftest import Setup
 from .fakes import RecordingNotifier

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from vitalitybot.domain.records import AnswerInput, Round, RoundKind, RoundStatus
 from vitalitybot.observability.logs import current_community
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
@@ -23,7 +24,6 @@ from vitalitybot.services import (
     status_message,
 )
 from vitalitybot.storage import Database, open_database
-from vitalitybot.storage.records import AnswerInput, Round, RoundKind, RoundStatus
 
 from .conftest import MakeServices, Setup
 from .fakes import RecordingNotifier

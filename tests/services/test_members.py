@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.services import (
     Services,
     close_round,
@@ -23,7 +24,6 @@ from vitalitybot.services import (
     skip_round,
 )
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import AnswerInput, Community
 from vitalitybot.vitality.anonymity import respondent_key
 
 from .conftest import Setup

@@ -6,12 +6,12 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from vitalitybot.domain.records import Question, QuestionKind
 from vitalitybot.patterns import BodyFormat, Pattern, Sign, SignSource, Step
 from vitalitybot.render.environment import TEMPLATES_DIR, build_environment
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import Services, open_round, remind
 from vitalitybot.services.messages import prompt_for, prompt_text, suggestion_message
-from vitalitybot.storage.records import Question, QuestionKind
 from vitalitybot.vitality.prompts import LABEL_MAX, checkin_prompts
 from vitalitybot.vitality.suggestions import suggest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vitalitybot.domain.records import Community
 from vitalitybot.services import (
     Services,
     pause_member,
@@ -9,7 +10,6 @@ from vitalitybot.services import (
     set_reminders,
     skip_round,
 )
-from vitalitybot.storage.records import Community
 
 from .fakes import RecordingNotifier
 from .support import GUILD, MEMBERS, open_survey, rate

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
+from vitalitybot.domain.records import Community, RoundStatus
 from vitalitybot.services import RoundClosed, Services, answer_form, close_round
 from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
-from vitalitybot.storage.records import Community, RoundStatus
 
 from .conftest import MakeServices
 from .support import GUILD, OTHER_GUILD, open_survey

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 
+from vitalitybot.domain.records import Community, QuestionKind, RoundStatus
 from vitalitybot.patterns import Pattern
 from vitalitybot.services import (
     RoundAlreadyOpen,
@@ -17,7 +18,6 @@ from vitalitybot.services import (
     set_options,
 )
 from vitalitybot.storage import Database
-from vitalitybot.storage.records import Community, QuestionKind, RoundStatus
 
 from .fakes import RecordingNotifier
 from .support import COP, GUILD, open_survey, questions_of, rows

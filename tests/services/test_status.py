@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vitalitybot.domain.records import RoundKind
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import (
     Services,
@@ -11,7 +12,6 @@ from vitalitybot.services import (
     status,
     status_message,
 )
-from vitalitybot.storage.records import RoundKind
 
 from .conftest import Setup
 from .fakes import RecordingNotifier

@@ -6,6 +6,7 @@ import random
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
+from vitalitybot.domain.records import Question, QuestionKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.simulate.community import (
     FIRST_MEMBER_ID,
@@ -13,7 +14,6 @@ from vitalitybot.simulate.community import (
     reflection,
     sign_profiles,
 )
-from vitalitybot.storage.records import Question, QuestionKind
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 END = datetime(2027, 1, 1, tzinfo=UTC)

@@ -6,16 +6,16 @@ import io
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from vitalitybot.render.message import Attachment, Embed, Message
-from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.simulate.notifier import ConsoleNotifier
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Community,
     Question,
     Round,
     RoundKind,
     RoundStatus,
 )
+from vitalitybot.render.message import Attachment, Embed, Message
+from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.simulate.notifier import ConsoleNotifier
 
 WHEN = datetime(2026, 7, 21, 8, 0, tzinfo=UTC)  # 10:00 in Berlin (summer time)
 COMMUNITY = Community(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from vitalitybot.domain.records import RoundKind
 from vitalitybot.simulate.report import CROSSED, render
-from vitalitybot.storage.records import RoundKind
 
 from .conftest import Run
 

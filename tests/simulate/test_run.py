@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.config import Settings
+from vitalitybot.domain.records import RoundKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.services import UnknownPattern
 from vitalitybot.simulate import SimulationConfig, resolve_patterns, run_simulation
 from vitalitybot.simulate.notifier import SimPost
-from vitalitybot.storage.records import RoundKind
 
 from .conftest import Run
 

@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from storage_support import NOW, MakeRound
 
-from vitalitybot.storage import Database, Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Community,
     Question,
     QuestionDraft,
@@ -18,6 +17,7 @@ from vitalitybot.storage.records import (
     Round,
     RoundKind,
 )
+from vitalitybot.storage import Database, Repositories
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from vitalitybot.storage.records import Question, Round
+from vitalitybot.domain.records import Question, Round
 
 NOW = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from storage_support import NOW, MakeRound
 
-from vitalitybot.storage import Database, NotFoundError, Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     AnswerInput,
     Community,
     QuestionKind,
     RespondentStatus,
 )
+from vitalitybot.storage import Database, NotFoundError, Repositories
 
 LATER = NOW + timedelta(hours=2)
 

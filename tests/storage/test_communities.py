@@ -8,8 +8,8 @@ import re
 import pytest
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.storage import Database, NotFoundError, Repositories
-from vitalitybot.storage.records import AnswerInput, Community
 
 
 async def test_get_or_create_creates_once(db: Database) -> None:

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import AnswerInput, Community, RoundKind, RoundStatus
 from vitalitybot.storage import Database, Repositories, open_database, upgrade
-from vitalitybot.storage.records import AnswerInput, Community, RoundKind, RoundStatus
 
 
 async def _pragmas(db: Database) -> dict[str, object]:

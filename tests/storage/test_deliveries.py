@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import Community, DeliveryStatus
 from vitalitybot.storage import Database, Repositories
-from vitalitybot.storage.records import Community, DeliveryStatus
 
 
 async def test_deliveries_are_logged_newest_first_and_counted(

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import AnswerInput, Community, RespondentStatus, RoundKind
 from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.models import Base
-from vitalitybot.storage.records import AnswerInput, Community, RespondentStatus, RoundKind
 
 MEMBER = 55
 KEYS = ("hmac-of-55", "named-55")  # every respondent key the service ever used for 55

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.exc import StatementError
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import Community, RoundKind
 from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.models import NAMING_CONVENTION, Base
-from vitalitybot.storage.records import Community, RoundKind
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import Community, ScoreRecord, SuggestionKind
 from vitalitybot.storage import Database, NotFoundError, Repositories
-from vitalitybot.storage.records import Community, ScoreRecord, SuggestionKind
 
 
 def _score(round_id: int, sign: str, mean: float, crossed: bool) -> ScoreRecord:

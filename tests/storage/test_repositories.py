@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from storage_support import NOW, MakeRound
 
-from vitalitybot.storage import Database, NotFoundError, Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     AnswerInput,
     Community,
     RespondentStatus,
@@ -14,6 +13,7 @@ from vitalitybot.storage.records import (
     ScoreRecord,
     SuggestionKind,
 )
+from vitalitybot.storage import Database, NotFoundError, Repositories
 
 
 async def _fill(db: Database, community: Community, make_round: MakeRound, value: int) -> int:

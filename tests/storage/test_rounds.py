@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from storage_support import NOW, MakeRound
 
-from vitalitybot.storage import Database, NotFoundError, Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Community,
     QuestionDraft,
     QuestionKind,
@@ -18,6 +17,7 @@ from vitalitybot.storage.records import (
     RoundKind,
     RoundStatus,
 )
+from vitalitybot.storage import Database, NotFoundError, Repositories
 
 WINDOW = timedelta(days=5)
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from vitalitybot.domain.records import ALL_ADOPTED, Community, RoundKind, ScheduleCadence
 from vitalitybot.storage import Database, Repositories
-from vitalitybot.storage.records import ALL_ADOPTED, Community, RoundKind, ScheduleCadence
 
 
 async def test_upsert_replaces_the_schedule_for_the_same_kind_and_pattern(

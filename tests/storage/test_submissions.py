@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from storage_support import NOW, MakeRound
 
+from vitalitybot.domain.records import AnswerInput, Community, RespondentStatus
 from vitalitybot.storage import Database, NotFoundError, Repositories
-from vitalitybot.storage.records import AnswerInput, Community, RespondentStatus
 from vitalitybot.storage.submissions import (
     CheckedSubmission,
     RoundNotOpenError,

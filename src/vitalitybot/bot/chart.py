@@ -13,8 +13,8 @@ import textwrap
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from vitalitybot.domain.records import RoundStatus
 from vitalitybot.services import CommunityStatus
-from vitalitybot.storage.records import RoundStatus
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import discord
 
+from vitalitybot.domain.records import Community
 from vitalitybot.services import NotAllowed, NotConfigured, Services, check_coordinator
-from vitalitybot.storage.records import Community
 
 SETUP_REFUSED = (
     "Only members who can manage this server can set vitalitybot up. Once it is set up, "

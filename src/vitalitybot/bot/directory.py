@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import discord
 
-from vitalitybot.storage.records import Community
+from vitalitybot.domain.records import Community
 
 
 class DiscordMemberDirectory:

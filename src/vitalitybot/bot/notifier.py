@@ -45,9 +45,9 @@ from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.message import Message, trim
 from vitalitybot.services import DeliveryError, PostRef, kind_name
-from vitalitybot.storage.records import Community, Question, Round
 
 logger = logging.getLogger(__name__)
 

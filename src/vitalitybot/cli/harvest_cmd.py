@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from vitalitybot.config import load_settings
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import SystemClock
@@ -29,7 +30,6 @@ from vitalitybot.services import (
 )
 from vitalitybot.storage import open_database
 from vitalitybot.storage.database import sqlite_file
-from vitalitybot.storage.records import Community, Question, Round
 
 EXIT_OK = 0
 EXIT_NOTHING = 1

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.observability.logs import community_context
 from vitalitybot.observability.metrics import Metrics
 from vitalitybot.render.message import Message
 from vitalitybot.services.ports import Notifier, PostRef
-from vitalitybot.storage.records import Community, Question, Round
 
 CLOSING_POSTS = frozenset({"results", "harvest"})
 SUGGESTION_PREFIX = "suggestion:"

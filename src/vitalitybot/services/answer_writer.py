@@ -24,8 +24,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from vitalitybot.domain.records import RespondentStatus
 from vitalitybot.services.app import PerDatabase, Services, write_turn
-from vitalitybot.storage.records import RespondentStatus
 from vitalitybot.storage.submissions import CheckedSubmission
 
 logger = logging.getLogger(__name__)

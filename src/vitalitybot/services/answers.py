@@ -28,14 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from vitalitybot.services.answer_writer import write_submission
-from vitalitybot.services.app import Services, community_by_guild
-from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
-from vitalitybot.services.messages import kind_name
-from vitalitybot.services.rounds import check_open, round_in
-from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
-from vitalitybot.storage import Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import (
     Answer,
     AnswerInput,
     Community,
@@ -46,8 +40,14 @@ from vitalitybot.storage.records import (
     Round,
     RoundStatus,
 )
+from vitalitybot.services.answer_writer import write_submission
+from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
+from vitalitybot.services.messages import kind_name
+from vitalitybot.services.rounds import check_open, round_in
+from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
+from vitalitybot.storage import Repositories
 from vitalitybot.storage.submissions import RoundNotOpenError, SubmissionContext, prepare
-from vitalitybot.vitality import scale
 from vitalitybot.vitality.anonymity import respondent_key
 from vitalitybot.vitality.scores import Threshold
 

@@ -20,6 +20,14 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
+from vitalitybot.domain.records import (
+    Community,
+    DeliveryStatus,
+    Round,
+    RoundKind,
+    Schedule,
+    ScheduleCadence,
+)
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.patterns.search import PatternIndex
 from vitalitybot.scheduling.clock import Clock
@@ -28,14 +36,6 @@ from vitalitybot.services.errors import NotConfigured
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier
 from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
-from vitalitybot.storage.records import (
-    Community,
-    DeliveryStatus,
-    Round,
-    RoundKind,
-    Schedule,
-    ScheduleCadence,
-)
 
 logger = logging.getLogger(__name__)
 

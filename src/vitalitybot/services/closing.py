@@ -20,6 +20,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from vitalitybot.domain.records import (
+    Community,
+    Harvest,
+    RespondentStatus,
+    Round,
+    RoundKind,
+    RoundStatus,
+    ScoreRecord,
+)
+from vitalitybot.domain.records import SuggestionKind as StoredSuggestionKind
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
     Services,
@@ -39,16 +49,6 @@ from vitalitybot.services.views import (
     threshold_of,
 )
 from vitalitybot.storage import Repositories
-from vitalitybot.storage.records import (
-    Community,
-    Harvest,
-    RespondentStatus,
-    Round,
-    RoundKind,
-    RoundStatus,
-    ScoreRecord,
-)
-from vitalitybot.storage.records import SuggestionKind as StoredSuggestionKind
 from vitalitybot.vitality.scores import Threshold
 from vitalitybot.vitality.suggestions import (
     PARTICIPATION_SIGN_ID,

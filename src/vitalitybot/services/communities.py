@@ -22,6 +22,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from vitalitybot.domain.records import (
+    ALL_ADOPTED,
+    AdoptedPattern,
+    Community,
+    RoundKind,
+    Schedule,
+    ScheduleCadence,
+)
 from vitalitybot.patterns.model import Cadence, Pattern
 from vitalitybot.patterns.search import EXACT_SCORE
 from vitalitybot.scheduling.cadence import default_spec_for, next_fire_times
@@ -41,14 +49,6 @@ from vitalitybot.services.errors import (
 )
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.communities import UNSET
-from vitalitybot.storage.records import (
-    ALL_ADOPTED,
-    AdoptedPattern,
-    Community,
-    RoundKind,
-    Schedule,
-    ScheduleCadence,
-)
 
 logger = logging.getLogger(__name__)
 

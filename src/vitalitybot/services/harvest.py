@@ -16,13 +16,7 @@ from dataclasses import dataclass, replace
 
 from jinja2 import Environment
 
-from vitalitybot.render.compose import compose
-from vitalitybot.render.message import Attachment, Message
-from vitalitybot.services.app import Services, community_by_guild
-from vitalitybot.services.errors import RoundNotFound, ServiceError
-from vitalitybot.services.views import ParticipationView
-from vitalitybot.storage import Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Answer,
     Community,
     Harvest,
@@ -30,6 +24,12 @@ from vitalitybot.storage.records import (
     QuestionKind,
     Round,
 )
+from vitalitybot.render.compose import compose
+from vitalitybot.render.message import Attachment, Message
+from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.errors import RoundNotFound, ServiceError
+from vitalitybot.services.views import ParticipationView
+from vitalitybot.storage import Repositories
 
 TEMPLATE = "harvest_digest.md.j2"
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9-]+")

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 
 from apscheduler.triggers.date import DateTrigger
 
+from vitalitybot.domain.records import Community, Round, RoundStatus, Schedule
 from vitalitybot.observability.logs import community_context
 from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key, reminder_at
 from vitalitybot.scheduling.catchup import CatchUp, plan_catch_up
@@ -47,7 +48,6 @@ from vitalitybot.services.closing import close_round
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_round, record_missed_round, repost_unposted
 from vitalitybot.services.shards import ShardSet
-from vitalitybot.storage.records import Community, Round, RoundStatus, Schedule
 
 logger = logging.getLogger(__name__)
 

@@ -14,19 +14,19 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from vitalitybot.services.app import Services, community_by_guild
-from vitalitybot.services.harvest import build_harvest_markdown
-from vitalitybot.services.messages import kind_name
-from vitalitybot.services.views import ParticipationView
-from vitalitybot.storage import Repositories
-from vitalitybot.storage.records import (
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import (
     Community,
     ForgetResult,
     MemberExport,
     MemberPrefs,
     RoundKind,
 )
-from vitalitybot.vitality import scale
+from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.harvest import build_harvest_markdown
+from vitalitybot.services.messages import kind_name
+from vitalitybot.services.views import ParticipationView
+from vitalitybot.storage import Repositories
 from vitalitybot.vitality.anonymity import respondent_key
 
 logger = logging.getLogger(__name__)

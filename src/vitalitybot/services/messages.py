@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import Community, Question, QuestionKind, Round, RoundKind
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
 from vitalitybot.render.summary import duration_text
 from vitalitybot.services.app import Services, local_time
 from vitalitybot.services.views import ParticipationView, SignScoreView, threshold_of
-from vitalitybot.storage.records import Community, Question, QuestionKind, Round, RoundKind
-from vitalitybot.vitality import scale
 from vitalitybot.vitality.prompts import (
     DEFAULT_PROMPTS,
     SHORT_ANSWER_HINT,

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.message import Message
-from vitalitybot.storage.records import Community, Question, Round
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from vitalitybot.domain.records import RoundStatus
 from vitalitybot.services.app import Services, community_by_id, deliver
 from vitalitybot.services.messages import reminder_message
 from vitalitybot.services.rounds import eligible_members
-from vitalitybot.storage.records import RoundStatus
 from vitalitybot.vitality.anonymity import respondent_key
 
 logger = logging.getLogger(__name__)

@@ -14,6 +14,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from vitalitybot.domain.records import (
+    ALL_ADOPTED,
+    AdoptedPattern,
+    Community,
+    Question,
+    QuestionDraft,
+    QuestionKind,
+    Round,
+    RoundKind,
+    RoundStatus,
+)
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.scheduling.cadence import closes_at as window_end
 from vitalitybot.scheduling.cadence import default_spec_for
@@ -29,17 +40,6 @@ from vitalitybot.services.app import (
 from vitalitybot.services.errors import RoundAlreadyOpen, RoundClosed, RoundNotFound, ServiceError
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
 from vitalitybot.storage import Repositories
-from vitalitybot.storage.records import (
-    ALL_ADOPTED,
-    AdoptedPattern,
-    Community,
-    Question,
-    QuestionDraft,
-    QuestionKind,
-    Round,
-    RoundKind,
-    RoundStatus,
-)
 from vitalitybot.storage.submissions import SubmissionContext
 from vitalitybot.vitality.prompts import checkin_prompts
 from vitalitybot.vitality.survey import plan_survey

@@ -6,6 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import (
+    Community,
+    Delivery,
+    DeliveryStatus,
+    Round,
+    RoundKind,
+    RoundStatus,
+)
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
 from vitalitybot.services.app import Services, community_by_guild, local_time
@@ -17,15 +26,6 @@ from vitalitybot.services.views import (
     stored_score_views,
     threshold_of,
 )
-from vitalitybot.storage.records import (
-    Community,
-    Delivery,
-    DeliveryStatus,
-    Round,
-    RoundKind,
-    RoundStatus,
-)
-from vitalitybot.vitality import scale
 
 RECENT_ROUNDS = 12
 RECENT_FAILURES = 5

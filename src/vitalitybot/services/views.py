@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from vitalitybot.domain.records import Community, Question, QuestionKind, ScoreRecord
 from vitalitybot.patterns.model import Pattern
-from vitalitybot.storage.records import Community, Question, QuestionKind, ScoreRecord
 from vitalitybot.vitality.participation import participation_rate
 from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
 from vitalitybot.vitality.survey import item_text

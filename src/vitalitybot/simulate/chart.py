@@ -19,8 +19,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
+from vitalitybot.domain.records import RoundKind, RoundStatus, SuggestionKind
 from vitalitybot.simulate.report import Report, SignColumn
-from vitalitybot.storage.records import RoundKind, RoundStatus, SuggestionKind
 
 _MARKERS = {SuggestionKind.REMEDY: "o", SuggestionKind.REPLANT: "*", SuggestionKind.REFLECT: "s"}
 _LABEL_MAX = 34

@@ -22,8 +22,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
 from vitalitybot.patterns.model import Pattern, Sign
-from vitalitybot.storage.records import AnswerInput, Question, QuestionKind
 
 FIRST_MEMBER_ID = 880_000_000_000_000_001  # Discord-like ids, far from any real range
 DECLINE_SHARE = 0.45  # of the run spent declining; the rest recovering

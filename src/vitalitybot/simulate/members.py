@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 
+from vitalitybot.domain.records import Question, Round, RoundKind
 from vitalitybot.scheduling.runner import Job, SchedulerRunner
 from vitalitybot.services import (
     ServiceError,
@@ -26,7 +27,6 @@ from vitalitybot.services import (
     skip_round,
 )
 from vitalitybot.simulate.community import Member, SyntheticCommunity
-from vitalitybot.storage.records import Question, Round, RoundKind
 
 logger = logging.getLogger(__name__)
 

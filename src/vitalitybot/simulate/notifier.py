@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
+from vitalitybot.domain.records import Community, Question, Round, RoundKind
 from vitalitybot.render.message import Message
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import Clock
 from vitalitybot.services.ports import PostRef
 from vitalitybot.simulate.community import SyntheticCommunity
-from vitalitybot.storage.records import Community, Question, Round, RoundKind
 
 WIDTH = 80
 _KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}

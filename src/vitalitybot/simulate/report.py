@@ -13,11 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from vitalitybot.services import Services, SignScoreView, current_scores
-from vitalitybot.services.app import community_by_guild
-from vitalitybot.services.rounds import patterns_of
-from vitalitybot.services.views import threshold_of
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Community,
     RespondentStatus,
     Round,
@@ -25,6 +21,10 @@ from vitalitybot.storage.records import (
     RoundStatus,
     SuggestionKind,
 )
+from vitalitybot.services import Services, SignScoreView, current_scores
+from vitalitybot.services.app import community_by_guild
+from vitalitybot.services.rounds import patterns_of
+from vitalitybot.services.views import threshold_of
 from vitalitybot.vitality.scores import Threshold
 
 ALL_ROUNDS = 100_000

@@ -26,6 +26,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from vitalitybot.config import Settings, load_settings
+from vitalitybot.domain.records import RoundKind, ScheduleCadence
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.patterns.search import EXACT_SCORE, PatternIndex
 from vitalitybot.render.environment import build_environment
@@ -45,7 +46,6 @@ from vitalitybot.simulate.members import MemberBehaviour, Tally
 from vitalitybot.simulate.notifier import WIDTH, ConsoleNotifier, SimPost, SyntheticDirectory
 from vitalitybot.simulate.report import Report, collect, render
 from vitalitybot.storage import Database, open_database, upgrade
-from vitalitybot.storage.records import RoundKind, ScheduleCadence
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, case, func, select
 
-from vitalitybot.storage.models import AnswerRow, QuestionRow, RespondentRow, RoundRow
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Answer,
     QuestionAggregate,
     QuestionKind,
@@ -22,9 +21,9 @@ from vitalitybot.storage.records import (
     RespondentStatus,
     Round,
 )
+from vitalitybot.domain.scale import HIGH
+from vitalitybot.storage.models import AnswerRow, QuestionRow, RespondentRow, RoundRow
 from vitalitybot.storage.submissions import SubmissionWrites
-
-HIGH = 4  # a rating of 4 or 5 counts as "I see this a lot"
 
 _answers = AnswerRow.__table__
 _questions = QuestionRow.__table__

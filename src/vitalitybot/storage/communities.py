@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from vitalitybot.domain.records import AdoptedPattern, Community
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
 from vitalitybot.storage.models import AdoptedPatternRow, CommunityRow
-from vitalitybot.storage.records import AdoptedPattern, Community
 
 DEFAULT_THRESHOLD: Final = 0.5
 DEFAULT_MIN_RESPONDENTS: Final = 3

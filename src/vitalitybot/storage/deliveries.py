@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from vitalitybot.domain.records import Delivery, DeliveryStatus
 from vitalitybot.storage.models import DeliveryRow
-from vitalitybot.storage.records import Delivery, DeliveryStatus
 
 
 class DeliveryRepository:

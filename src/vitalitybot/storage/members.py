@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from vitalitybot.domain.records import ForgetResult, MemberExport, MemberPrefs
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.models import (
     AnswerRow,
@@ -21,7 +22,6 @@ from vitalitybot.storage.models import (
     RespondentRow,
     RoundRow,
 )
-from vitalitybot.storage.records import ForgetResult, MemberExport, MemberPrefs
 
 
 class MemberRepository:

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from vitalitybot.storage import records as r
+from vitalitybot.domain import records as r
 
 # Stable constraint names: Alembic needs a name to drop or alter a constraint, and
 # SQLite's batch mode rebuilds tables from the names it can reflect.

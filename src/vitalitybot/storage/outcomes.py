@@ -12,16 +12,16 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from vitalitybot.storage._sql import rowcount, upsert_insert
-from vitalitybot.storage.errors import NotFoundError
-from vitalitybot.storage.models import HarvestRow, RoundRow, ScoreRow, SuggestionRow
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     Harvest,
     ScorePoint,
     ScoreRecord,
     SuggestionKind,
     SuggestionRecord,
 )
+from vitalitybot.storage._sql import rowcount, upsert_insert
+from vitalitybot.storage.errors import NotFoundError
+from vitalitybot.storage.models import HarvestRow, RoundRow, ScoreRow, SuggestionRow
 
 
 class OutcomeRepository:

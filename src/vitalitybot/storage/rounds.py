@@ -12,10 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from vitalitybot.storage._sql import rowcount, upsert_insert
-from vitalitybot.storage.errors import NotFoundError
-from vitalitybot.storage.models import QuestionRow, RoundRow
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     ALL_ADOPTED,
     Question,
     QuestionDraft,
@@ -24,6 +21,9 @@ from vitalitybot.storage.records import (
     RoundKind,
     RoundStatus,
 )
+from vitalitybot.storage._sql import rowcount, upsert_insert
+from vitalitybot.storage.errors import NotFoundError
+from vitalitybot.storage.models import QuestionRow, RoundRow
 
 _OPEN = RoundStatus.OPEN.value
 

@@ -11,9 +11,9 @@ import re
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from vitalitybot.domain.records import ALL_ADOPTED, RoundKind, Schedule, ScheduleCadence
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.models import ScheduleRow
-from vitalitybot.storage.records import ALL_ADOPTED, RoundKind, Schedule, ScheduleCadence
 
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 

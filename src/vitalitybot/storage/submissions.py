@@ -18,10 +18,7 @@ from typing import Any
 from sqlalchemy import TextClause, bindparam, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from vitalitybot.storage._sql import rowcount
-from vitalitybot.storage.errors import NotFoundError, StorageError
-from vitalitybot.storage.models import AnswerRow, CommunityRow, QuestionRow, RespondentRow, RoundRow
-from vitalitybot.storage.records import (
+from vitalitybot.domain.records import (
     AnswerInput,
     Community,
     Question,
@@ -29,6 +26,9 @@ from vitalitybot.storage.records import (
     Round,
     RoundStatus,
 )
+from vitalitybot.storage._sql import rowcount
+from vitalitybot.storage.errors import NotFoundError, StorageError
+from vitalitybot.storage.models import AnswerRow, CommunityRow, QuestionRow, RespondentRow, RoundRow
 
 _answers = AnswerRow.__table__
 _questions = QuestionRow.__table__

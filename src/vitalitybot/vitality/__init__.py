@@ -5,6 +5,7 @@ No I/O, no database, no Discord: services feed these plain values and store the 
 
 from __future__ import annotations
 
+from vitalitybot.domain.scale import HIGH, SCALE, ScalePoint
 from vitalitybot.vitality.anonymity import new_secret, respondent_key
 from vitalitybot.vitality.participation import (
     participation_drop,
@@ -12,7 +13,6 @@ from vitalitybot.vitality.participation import (
     trailing_mean,
 )
 from vitalitybot.vitality.prompts import DEFAULT_PROMPTS, Prompt, checkin_prompts
-from vitalitybot.vitality.scale import HIGH, SCALE, ScalePoint
 from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
 from vitalitybot.vitality.suggestions import (
     Crossing,

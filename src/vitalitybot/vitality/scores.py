@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vitalitybot.vitality import scale
+from vitalitybot.domain import scale
 
 DEFAULT_SHARE = 0.5
 DEFAULT_MIN_RESPONDENTS = 3

@@ -23,6 +23,8 @@ from vitalitybot.bot.checks import guild_id_of, require_coordinator, require_set
 from vitalitybot.bot.cogs.patterns import pattern_choices
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.bot.views.common import jump_url
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import Round, RoundKind
 from vitalitybot.render.environment import md_escape
 from vitalitybot.render.message import Attachment, Message, trim
 from vitalitybot.services import (
@@ -40,8 +42,6 @@ from vitalitybot.services import (
     status_message,
 )
 from vitalitybot.services import status as community_status
-from vitalitybot.storage.records import Round, RoundKind
-from vitalitybot.vitality import scale
 
 if TYPE_CHECKING:
     from vitalitybot.bot.client import VitalityBot

@@ -29,6 +29,7 @@ from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
 from vitalitybot.bot.views.common import services_of, static_view
+from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
 from vitalitybot.services import (
     ANSWER_TEXT_MAX,
     AnswerForm,
@@ -38,7 +39,6 @@ from vitalitybot.services import (
     prompt_for,
     record_answers,
 )
-from vitalitybot.storage.records import AnswerInput, Question, QuestionKind
 
 MODAL_TITLE = "Check-in: what are we learning?"
 MODAL_ID = re.compile(r"vb:reflections:(?P<round_id>[0-9]+)")

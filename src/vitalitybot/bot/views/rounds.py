@@ -10,7 +10,7 @@ from vitalitybot.bot.views.checkin import ReflectButton, ShareButton
 from vitalitybot.bot.views.common import static_view
 from vitalitybot.bot.views.skip import SkipButton
 from vitalitybot.bot.views.survey import AnswerButton, PageButton, PickSelect, SubmitButton
-from vitalitybot.storage.records import Round, RoundKind
+from vitalitybot.domain.records import Round, RoundKind
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     AnswerButton,

@@ -28,11 +28,11 @@ from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
 from vitalitybot.bot.views.common import page_turn, services_of, static_view
 from vitalitybot.bot.views.skip import SkipButton
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import AnswerInput, Question, QuestionKind, RespondentStatus
 from vitalitybot.render.environment import oneline
 from vitalitybot.render.message import trim
 from vitalitybot.services import AnswerForm, answer_form, record_answers
-from vitalitybot.storage.records import AnswerInput, Question, QuestionKind, RespondentStatus
-from vitalitybot.vitality import scale
 
 PER_PAGE = 4  # four selects and a row of buttons: Discord's five rows
 PLACEHOLDER_MAX = 150

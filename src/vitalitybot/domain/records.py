@@ -1,9 +1,9 @@
-"""What storage hands to the rest of the bot: frozen, plain data.
+"""The records every layer passes around: frozen, plain data.
 
-ORM rows never leave ``storage/``: a row is tied to a session and can lazily load or
-silently change, while these records can be passed to the scheduler, the renderer or
-another task without caring where they came from. Enumerations are ``StrEnum`` so a
-record compares equal to the plain strings stored in the database.
+Storage maps its rows to these (ORM rows never leave ``storage/``): a row is tied to a
+session and can lazily load or silently change, while these records can be passed to
+the scheduler, the renderer or another task without caring where they came from.
+Enumerations are ``StrEnum`` so a record compares equal to the plain strings stored in the database.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from vitalitybot.vitality import scale
+from vitalitybot.domain import scale
 
 
 def test_scale_runs_from_never_to_constantly() -> None:
