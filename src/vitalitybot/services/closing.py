@@ -29,8 +29,8 @@ from vitalitybot.domain.records import (
     RoundKind,
     RoundStatus,
     ScoreRecord,
+    SuggestionKind,
 )
-from vitalitybot.domain.records import SuggestionKind as StoredSuggestionKind
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
     Services,
@@ -216,7 +216,7 @@ async def _sign_suggestion(
         round_.id,
         pattern_slug=suggestion.pattern_slug,
         sign_id=suggestion.sign_id,
-        kind=StoredSuggestionKind(suggestion.kind.value),
+        kind=suggestion.kind,
         at=svc.now(),
     )
     return suggestion if recorded else None
@@ -256,7 +256,7 @@ async def _participation_suggestion(
         round_.id,
         pattern_slug="",
         sign_id=PARTICIPATION_SIGN_ID,
-        kind=StoredSuggestionKind.PARTICIPATION,
+        kind=SuggestionKind.PARTICIPATION,
         at=svc.now(),
     )
     return suggestion if recorded else None
