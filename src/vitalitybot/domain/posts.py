@@ -27,8 +27,8 @@ class PostKind(StrEnum):
     SUGGESTION_REFLECT = "suggestion:reflect"
 
     @classmethod
-    def of_suggestion(cls, kind: SuggestionKind | str) -> PostKind:
-        return cls(SUGGESTION_PREFIX + SuggestionKind(kind).value)
+    def of_suggestion(cls, kind: SuggestionKind) -> PostKind:
+        return cls(SUGGESTION_PREFIX + kind.value)
 
     @property
     def closes_round(self) -> bool:
