@@ -35,9 +35,6 @@ _TOKEN_SHAPE = re.compile(
     r"(?![A-Za-z0-9_-])"
 )
 
-# Marks the handler this module installs, so configuring twice replaces it.
-_OURS = "_vitalitybot_handler"
-
 
 @contextmanager
 def community_context(community_id: int | None) -> Iterator[None]:
@@ -156,13 +153,10 @@ def configure_logging(
     """
     root = logging.getLogger()
     for old in list(root.handlers):
-        if getattr(old, _OURS, False):
+        if isinstance(old, _Handler):
             root.removeHandler(old)
             old.close()
-    handler: logging.StreamHandler[TextIO] = (
-        _StderrHandler() if stream is None else logging.StreamHandler(stream)
-    )
-    setattr(handler, _OURS, True)
+    handler = _StderrHandler() if stream is None else _Handler(stream)
     handler.addFilter(CommunityFilter())
     handler.addFilter(RedactingFilter(Redactor(secrets)))
     handler.setFormatter(JsonFormatter() if json else HumanFormatter())
@@ -171,7 +165,11 @@ def configure_logging(
     return handler
 
 
-class _StderrHandler(logging.StreamHandler[TextIO]):
+class _Handler(logging.StreamHandler[TextIO]):
+    """The handler ``configure_logging`` installs; its class is how a later call finds it."""
+
+
+class _StderrHandler(_Handler):
     """Writes to whatever ``sys.stderr`` is at the time, not the one it was made with.
 
     A test runner (or a daemoniser) may swap ``sys.stderr``; a handler holding the old
