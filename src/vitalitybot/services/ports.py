@@ -49,7 +49,7 @@ class Notifier(Protocol):
         self, community: Community, message: Message, *, round: Round | None, kind: PostKind
     ) -> None:
         """Post results, suggestions or a digest: into the round's thread when it has one,
-        else the community's channel. ``kind`` names the post for logs and the simulator."""
+        else the community's channel. ``kind`` says what the post is (metrics, logs, notes)."""
         ...
 
     async def remind(
