@@ -1,8 +1,9 @@
 """What the bot says back to a command: all the reply copy, and the one way to send it.
 
 Posts to the community are templates (``templates/``, rendered by the services); the
-short replies to a member's own command live here, one function each, so their wording
-is found and changed in one place and the cogs only choose which to send. Every reply
+short replies to a member's own command live here, one function each (and the note the
+notifier DMs a server's owner), so their wording is found and changed in one place and
+the cogs only choose which to send. Every reply
 is a ``Message`` and goes out through ``respond``, whether or not it was deferred.
 """
 
@@ -190,4 +191,18 @@ def forgotten(records: int, harvests_rewritten: int) -> str:
     return (
         f"Done: {records} records about you were deleted.{rewritten} Posts "
         "already made in Discord stay where they are; you can delete your own messages."
+    )
+
+
+# -- notes to the server owner -------------------------------------------------------------
+
+
+def owner_note(guild_name: str, problem: str) -> str:
+    """The DM to a server's owner when a post in their server was refused."""
+    return (
+        f"A note from vitalitybot in **{guild_name}**: {problem} "
+        "Please check my role's permissions in that channel (View Channel, Send Messages, "
+        "Send Messages in Threads, Create Public Threads, Embed Links, Attach Files), or "
+        "choose another channel with `/vitality setup`. `/vitality status` lists the "
+        "posts that failed."
     )
