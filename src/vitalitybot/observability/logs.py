@@ -99,9 +99,16 @@ class CommunityFilter(logging.Filter):
     """Adds ``community_id`` to every record: the one passed in ``extra``, else the context's."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "community_id", None) is None:
+        if community_of(record) is None:
             record.community_id = _COMMUNITY.get()
         return True
+
+
+def community_of(record: logging.LogRecord) -> int | None:
+    """The record's community id: given in ``extra`` (logging keeps extras in the
+    record's ``__dict__``) or added by ``CommunityFilter``; None when there is none."""
+    found = record.__dict__.get("community_id")
+    return found if isinstance(found, int) else None
 
 
 class HumanFormatter(logging.Formatter):
@@ -111,7 +118,7 @@ class HumanFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)-7s %(name)s%(community)s %(message)s")
 
     def formatMessage(self, record: logging.LogRecord) -> str:
-        community_id = getattr(record, "community_id", None)
+        community_id = community_of(record)
         record.community = "" if community_id is None else f" [community {community_id}]"
         return super().formatMessage(record)
 
@@ -126,7 +133,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        community_id = getattr(record, "community_id", None)
+        community_id = community_of(record)
         if community_id is not None:
             entry["community_id"] = community_id
         if record.exc_info and not record.exc_text:
