@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,13 +38,13 @@ def library_dir(tmp_path: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files the loader parses (the real parser runs)."""
     names: list[str] = []
-    real = loader.parse_files
+    real = loader.parse_file
 
-    def counting(files: Sequence[tuple[Path, str]]) -> list[ParsedFile | Exception]:
-        names.extend(path.name for path, _ in files)
-        return real(files)
+    def counting(path: Path, text: str) -> ParsedFile:
+        names.append(path.name)
+        return real(path, text)
 
-    monkeypatch.setattr(loader, "parse_files", counting)
+    monkeypatch.setattr(loader, "parse_file", counting)
     return names
 
 

@@ -12,6 +12,7 @@ from vitalitybot.patterns.fields import READ_KEYS
 from vitalitybot.patterns.header import read_header
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ALIAS_BOMB = Path(__file__).parent / "broken" / "alias-bomb.md"
 
 
 def error_of(text: str) -> PatternFileError:
@@ -69,18 +70,19 @@ def test_frontmatter_that_is_not_a_mapping_is_reported_on_its_line() -> None:
     assert "mapping" in error.reason
 
 
-def test_anchors_across_blocks_still_resolve() -> None:
-    text = (
-        "---\n"
-        "graph_garden:\n  label: &name Shared name\n"
-        "title: *name\n"
-        "summary: &s [a, b]\n"
-        "aliases: *s\n"
-        "---\n"
-    )
-    header = read_header(text, READ_KEYS)
-    assert header.data["title"] == "Shared name"
-    assert header.data["aliases"] == ["a", "b"]
+def test_an_alias_is_refused_on_the_line_that_uses_it() -> None:
+    text = "---\ngraph_garden:\n  label: &name Shared name\ntitle: *name\n---\nbody\n"
+    error = error_of(text)
+    assert error.line == 4
+    assert "alias" in error.reason
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
+    """Nine nested levels of nine aliases stand for 9**9 (387 million) strings: building
+    them would take hours, so a refusal at all can only come from never building them."""
+    error = error_of(ALIAS_BOMB.read_text(encoding="utf-8"))
+    assert error.line == 5  # the first line that uses an alias
+    assert "alias" in error.reason
 
 
 def test_values_are_typed_as_yaml_would_type_them() -> None:

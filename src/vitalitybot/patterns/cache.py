@@ -3,7 +3,7 @@
 Each entry is keyed by the file's path relative to the library root and trusted only
 while the file's size and modification time (ns) are unchanged. Patterns are stored as
 separately pickled blobs, so a warm start reads the whole file in one go but decodes a
-pattern only when it is first used (about 70 µs each).
+pattern only when it is first used.
 
 The file also records a format version, a fingerprint of the parser's source and the
 library root; a cache that does not match all three is ignored, so editing the parser

@@ -206,13 +206,6 @@ class Outline:
             return section.index, [section.inline, *self.lines[section.start : section.stop]]
         return section.start, self.lines[section.start : section.stop]
 
-    def release(self) -> None:
-        """Unlink the sections from their parents, so that the outline is freed as soon as
-        it is unused, without waiting for the garbage collector (a parent and its
-        children point at each other). ``parent`` is None afterwards."""
-        for section in self.sections:
-            section.parent = None
-
     def section_at(self, index: int) -> Section:
         """The innermost section whose own text holds line ``index``."""
         position = bisect.bisect_right(self.sections, index, key=_heading_index) - 1
