@@ -253,6 +253,34 @@ class PatternIndex:
         return Match(pattern.slug, pattern.title, round(score, 2))
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a typed pattern name resolved to: the pattern, or else the closest names."""
+
+    pattern: Pattern | None
+    close: tuple[Match, ...] = ()  # best first; empty when a pattern was found
+
+
+def resolve(index: PatternIndex, name: str, *, typos: bool = False, close: int = 3) -> Resolution:
+    """The pattern ``name`` names: its slug, else exactly its title or an alias, else (with
+    ``typos``) the one pattern the name most plausibly means (:meth:`PatternIndex.best`).
+
+    Every place that turns a typed name into a pattern (commands, the terminal, the
+    simulator) comes here, so a name finds the same pattern everywhere. Reading a pattern
+    tolerates typos; adopting or dropping one does not, since a near miss there would
+    change what a community watches. When nothing resolves, ``close`` names that come
+    nearest are returned for the refusal to offer.
+    """
+    found = index.get(name.strip())
+    if found is not None:
+        return Resolution(found)
+    matches = index.search(name, limit=max(close, 1))
+    if matches and matches[0].score >= EXACT_SCORE:
+        return Resolution(index.get(matches[0].slug))
+    found = index.best(name) if typos else None
+    return Resolution(found) if found is not None else Resolution(None, tuple(matches[:close]))
+
+
 class _ByLength:
     """Strings sorted by length, so a similarity search skips hopeless lengths.
 
