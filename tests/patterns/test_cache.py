@@ -15,6 +15,8 @@ from vitalitybot.patterns import Pattern, load_library, loader
 from vitalitybot.patterns.parse import ParsedFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixtures of one folder, without the layout samples kept in a folder of their own.
+ONLY_FILES = shutil.ignore_patterns("layouts")
 AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
 
 
@@ -27,7 +29,7 @@ def age(path: Path, shift_ns: int = 0) -> None:
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     root = tmp_path / "library"
-    shutil.copytree(FIXTURES, root)
+    shutil.copytree(FIXTURES, root, ignore=ONLY_FILES)
     (root / "broken.md").write_text("no frontmatter\n", encoding="utf-8")
     for path in root.glob("*.md"):
         age(path)

@@ -11,6 +11,8 @@ import pytest
 from vitalitybot.patterns import Library, load_library, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixtures of one folder, without the layout samples kept in a folder of their own.
+ONLY_FILES = shutil.ignore_patterns("layouts")
 ALIAS_BOMB = Path(__file__).parent / "broken" / "alias-bomb.md"
 
 
@@ -30,7 +32,7 @@ def pattern(slug: str, title: str | None = None) -> str:
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     root = tmp_path / "library"
-    shutil.copytree(FIXTURES, root / "good")
+    shutil.copytree(FIXTURES, root / "good", ignore=ONLY_FILES)
     write(root / "bad" / "no-frontmatter.md", "# Just a heading\n")
     write(root / "bad" / "broken-yaml.md", "---\ntitle: Broken\nontology: {a: 1, b\n  c: 2\n---\n")
     write(root / "bad" / "latin1.md", b"---\ntitle: Caf\xe9\n---\nbody\n")
@@ -72,7 +74,7 @@ def test_good_files_load_and_bad_files_are_reported(library_dir: Path) -> None:
 
 def test_an_alias_bomb_among_good_patterns_is_one_problem(tmp_path: Path) -> None:
     root = tmp_path / "library"
-    shutil.copytree(FIXTURES, root)
+    shutil.copytree(FIXTURES, root, ignore=ONLY_FILES)
     shutil.copy(ALIAS_BOMB, root / "alias-bomb.md")
     library = load_library(root)
     assert len(library.patterns) == len(list(FIXTURES.glob("*.md")))

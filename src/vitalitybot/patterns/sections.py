@@ -31,11 +31,21 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A newline, then what may open a section or a fence. Searching for a literal first
 # character is several times faster than a "^" anchor in multi-line mode.
 _CANDIDATE = re.compile(
-    r"\n {0,3}(?:#|\*\*|__|=+[ \t]*$|-+[ \t]*$|`{3}|~{3}|(?:[Ss]ection|[Pp]art)\s)", re.MULTILINE
+    r"\n {0,3}(?:#|\*\*|__|=+[ \t]*$|-+[ \t]*$|`{3}|~{3}|(?:[Ss]ection|[Pp]art)\s"
+    r"|[Ss]igns\s+of\s|[Ww]hen\s+to\s+replant)",
+    re.MULTILINE,
 )
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BARE_SECTION = re.compile(r"^(?:section|part)\s+\d+\s*[:.—–-]\s*\S", re.IGNORECASE)
 _LABEL = re.compile(r"^ {0,3}(\*\*|__)(?P<label>(?:(?!\1).)+?)\1(?P<after>.*)$")
+# A plain line that opens a part of a pattern's vitality with a colon, as other pattern
+# libraries write them: "Signs of decay:" or "Signs of decay emerge when:" before a list,
+# or "Signs of life: neighbours ... . Children ..." with the signs on the same line.
+_PLAIN_LABEL = re.compile(
+    r" {0,3}(?P<label>(?:signs\s+of\s+(?:life|decay)|when\s+to\s+replant)\b[^:\n]{0,40}):"
+    r"[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 _LABEL_NOTE = re.compile(r"^\s*(?:\((?P<note>[^)]*)\))?\s*(?P<colon>:)?\s*(?P<rest>.*)$")
 _LIST_START = re.compile(r"^ {0,3}(?:[-*+•]|\d+[.)])\s")
 _NUMBERING = re.compile(
@@ -264,7 +274,9 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
             if index > 0 and lines[index - 1].strip():  # underlines a paragraph line
                 found = _setext(line, index, first_line, lines, sections)
         elif index == 0 or not lines[index - 1].strip():
-            found = _bare_section(line, index, first_line, lines)
+            found = _bare_section(line, index, first_line, lines) or _plain_label(
+                line, index, first_line
+            )
         if found is not None:
             open_section(found)
 
@@ -279,6 +291,8 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
 
 
 def _make(raw: str, level: int, index: int, first_line: int, inline: str = "") -> Section:
+    """A section from its raw heading; ``inline`` text after a label starts a sentence
+    ("Signs of decay: the founder stops ..."), so its first letter is made a capital."""
     title, key, number = _names(raw)
     return Section(
         title=title,
@@ -287,7 +301,7 @@ def _make(raw: str, level: int, index: int, first_line: int, inline: str = "") -
         line=first_line + index,
         index=index,
         start=index + 1,
-        inline=inline,
+        inline=inline[:1].upper() + inline[1:],
         number=number,
     )
 
@@ -345,6 +359,15 @@ def _label(line: str, index: int, first_line: int, lines: list[str]) -> Section 
                 # Bold first line of a paragraph that goes on: a bold-led item.
                 return None
     return _make(label, LABEL_LEVEL, index, first_line)
+
+
+def _plain_label(line: str, index: int, first_line: int) -> Section | None:
+    """A paragraph that starts with a plain vitality label (:data:`_PLAIN_LABEL`); what
+    follows the colon on the same line is the label's own text, as for a bold label."""
+    match = _PLAIN_LABEL.match(line)
+    if match is None:
+        return None
+    return _make(match.group("label"), LABEL_LEVEL, index, first_line, match.group("rest").strip())
 
 
 def _setext(
