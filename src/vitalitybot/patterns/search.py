@@ -21,10 +21,11 @@ or title beats another pattern's alias, then titles go alphabetically. The fuzzy
 takes the better of two cheap scorers: Indel similarity of the whole strings (typos in
 a full name) and a word-by-word match against the vocabulary of every key (typos in a
 few of the words, in any order). The expensive rapidfuzz scorers (WRatio,
-partial_ratio) are deliberately not used: each costs 3-8 ms per query over this corpus.
-Cheap pruning keeps the rest near half a millisecond: strings whose length alone rules
-out the cutoff are never compared, a query word that exists as typed gets no typo
-search, and only the word still being typed (the last) matches as a prefix.
+partial_ratio) are deliberately not used: either alone costs more than the whole query
+budget over a large library. Cheap pruning keeps the rest well inside it: strings
+whose length alone rules out the cutoff are never compared, a query word that exists as
+typed gets no typo search, and only the word still being typed (the last) matches as a
+prefix.
 """
 
 from __future__ import annotations

@@ -9,12 +9,11 @@ and a matching key, so callers ask for "the implementation section" without cari
 given file spelled it.
 
 This is a line scanner rather than a markdown-it token stream on purpose: markdown-it's
-block parser takes about three seconds over the 72 MB of bodies in the public corpus,
-more than the whole YAML budget of a cold load, while the constructs that delimit
-sections are line-level (headings, fences, bold-label lines). The block rules that
-matter are followed as CommonMark states them (at most three spaces of indentation,
-closing ``#`` sequences, fenced code hides headings), and the tests check the result
-against markdown-it's own tokens.
+block parser costs more over a large library than reading all of its YAML, while the
+constructs that delimit sections are line-level (headings, fences, bold-label lines).
+The block rules that matter are followed as CommonMark states them (at most three spaces
+of indentation, closing ``#`` sequences, fenced code hides headings), and the tests check
+the result against markdown-it's own tokens.
 """
 
 from __future__ import annotations
