@@ -88,7 +88,8 @@ def read_header(text: str, keys: Collection[str] | None = None) -> Header:
             raise PatternFileError(
                 "frontmatter is not a mapping of keys to values", yaml_line + root.start_mark.line
             )
-        _refuse_aliases(root, yaml_text, yaml_line)
+        if "*" in yaml_text:  # an alias is always written "*name": without one, none
+            _refuse_aliases(root, yaml_text, yaml_line)
         data: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in root.value:
