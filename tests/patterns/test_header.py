@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from vitalitybot.patterns import header
 from vitalitybot.patterns.errors import PatternFileError
 from vitalitybot.patterns.fields import READ_KEYS
 from vitalitybot.patterns.header import read_header
@@ -99,3 +100,19 @@ def test_values_are_typed_as_yaml_would_type_them() -> None:
 def test_without_a_key_filter_every_key_is_built() -> None:
     text = (FIXTURES / "v71-sample.md").read_text(encoding="utf-8")
     assert "graph_garden" in read_header(text).data
+
+
+def test_without_libyaml_the_pure_python_loader_gives_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (FIXTURES / "with-block.md").read_text(encoding="utf-8")
+    with_libyaml = read_header(text, READ_KEYS)
+    monkeypatch.setattr(header, "_Loader", yaml.SafeLoader)
+    pure = read_header(text, READ_KEYS)
+    assert (pure.data, pure.key_lines, pure.body_line) == (
+        with_libyaml.data,
+        with_libyaml.key_lines,
+        with_libyaml.body_line,
+    )
+    assert pure.line_of(("vitalitybot", "prompts", 1)) == 7
+    assert error_of(ALIAS_BOMB.read_text(encoding="utf-8")).line == 5
