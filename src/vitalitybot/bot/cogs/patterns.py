@@ -49,7 +49,7 @@ class PatternsCog(commands.Cog):
         self, interaction: discord.Interaction, name: str, private: bool = False
     ) -> None:
         services = self.bot.services
-        found = resolve_pattern(services, name, typos=True)  # refuses naming the closest
+        found = resolve_pattern(services, name, typos=True)  # or UnknownPattern, with close names
         await respond(interaction, pattern_summary(services.env, found), ephemeral=private)
 
     @pattern.autocomplete("name")
