@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import shutil
 import signal
 import sqlite3
 from pathlib import Path
@@ -17,6 +19,7 @@ from loopback import Guild, LoopbackDiscord
 from .deployment import run_env, start_run, stop, tail, wait_for_line
 from .support import adopt, answer_survey, coordinator_of, custom_id, open_round, reply, set_up
 
+ALIAS_BOMB = Path(__file__).parents[1] / "patterns" / "broken" / "alias-bomb.md"
 EXIT_TIMEOUT = 30.0  # seconds before a process that does not exit fails the test
 CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
 SHUTDOWN_STEPS = (
@@ -125,3 +128,38 @@ async def test_a_refused_token_exits_1_with_a_clear_message_and_never_shows_the_
     assert [r.status for r in loopback_server.requests_to("GET", "/users/@me")] == [401]
     assert token not in output
     assert token.split(".")[0] not in output
+
+
+async def test_a_pattern_folder_with_an_alias_bomb_still_starts_the_bot(
+    loopback_server: LoopbackDiscord,
+    loopback_guild: Guild,
+    tmp_path: Path,
+    shipped_patterns_dir: Path,
+) -> None:
+    """Nested YAML aliases that would expand to hundreds of millions of values are refused
+    while the folder loads: the bot starts, serves the other patterns, and stops cleanly."""
+    patterns = tmp_path / "patterns"
+    shutil.copytree(shipped_patterns_dir, patterns)
+    shutil.copy(ALIAS_BOMB, patterns / "alias-bomb.md")
+    env = run_env(loopback_server, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}", patterns)
+    log = tmp_path / "bot.log"
+    coordinator = coordinator_of(loopback_guild)
+
+    process = await start_run(env, log)
+    try:
+        await wait_for_line(
+            loopback_server, log, lambda line: "schedules armed" in line, "the bot", process
+        )
+        await set_up(coordinator)
+        adopted = await adopt(coordinator)
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
+    finally:
+        await stop(process)
+
+    output = log.read_text()
+    assert code == 0, tail(log)
+    assert "1 pattern files did not load" in output
+    shipped = sum(name.endswith(".md") for name in os.listdir(patterns)) - 2  # README, bomb
+    assert f"loaded {shipped} patterns" in output
+    assert adopted.startswith("Now watching **CoP–Commons Alignment**"), adopted

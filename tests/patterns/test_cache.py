@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,8 @@ from vitalitybot.patterns import Pattern, load_library, loader
 from vitalitybot.patterns.parse import ParsedFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixtures of one folder, without the layout samples kept in a folder of their own.
+ONLY_FILES = shutil.ignore_patterns("layouts")
 AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
 
 
@@ -27,7 +29,7 @@ def age(path: Path, shift_ns: int = 0) -> None:
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     root = tmp_path / "library"
-    shutil.copytree(FIXTURES, root)
+    shutil.copytree(FIXTURES, root, ignore=ONLY_FILES)
     (root / "broken.md").write_text("no frontmatter\n", encoding="utf-8")
     for path in root.glob("*.md"):
         age(path)
@@ -38,13 +40,13 @@ def library_dir(tmp_path: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the files the loader parses (the real parser runs)."""
     names: list[str] = []
-    real = loader.parse_files
+    real = loader.parse_file
 
-    def counting(files: Sequence[tuple[Path, str]]) -> list[ParsedFile | Exception]:
-        names.extend(path.name for path, _ in files)
-        return real(files)
+    def counting(path: Path, text: str) -> ParsedFile:
+        names.append(path.name)
+        return real(path, text)
 
-    monkeypatch.setattr(loader, "parse_files", counting)
+    monkeypatch.setattr(loader, "parse_file", counting)
     return names
 
 

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from vitalitybot.patterns import header
 from vitalitybot.patterns.errors import PatternFileError
 from vitalitybot.patterns.fields import READ_KEYS
 from vitalitybot.patterns.header import read_header
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ALIAS_BOMB = Path(__file__).parent / "broken" / "alias-bomb.md"
 
 
 def error_of(text: str) -> PatternFileError:
@@ -69,18 +71,19 @@ def test_frontmatter_that_is_not_a_mapping_is_reported_on_its_line() -> None:
     assert "mapping" in error.reason
 
 
-def test_anchors_across_blocks_still_resolve() -> None:
-    text = (
-        "---\n"
-        "graph_garden:\n  label: &name Shared name\n"
-        "title: *name\n"
-        "summary: &s [a, b]\n"
-        "aliases: *s\n"
-        "---\n"
-    )
-    header = read_header(text, READ_KEYS)
-    assert header.data["title"] == "Shared name"
-    assert header.data["aliases"] == ["a", "b"]
+def test_an_alias_is_refused_on_the_line_that_uses_it() -> None:
+    text = "---\ngraph_garden:\n  label: &name Shared name\ntitle: *name\n---\nbody\n"
+    error = error_of(text)
+    assert error.line == 4
+    assert "alias" in error.reason
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
+    """Nine nested levels of nine aliases stand for 9**9 (387 million) strings: building
+    them would take hours, so a refusal at all can only come from never building them."""
+    error = error_of(ALIAS_BOMB.read_text(encoding="utf-8"))
+    assert error.line == 5  # the first line that uses an alias
+    assert "alias" in error.reason
 
 
 def test_values_are_typed_as_yaml_would_type_them() -> None:
@@ -97,3 +100,19 @@ def test_values_are_typed_as_yaml_would_type_them() -> None:
 def test_without_a_key_filter_every_key_is_built() -> None:
     text = (FIXTURES / "v71-sample.md").read_text(encoding="utf-8")
     assert "graph_garden" in read_header(text).data
+
+
+def test_without_libyaml_the_pure_python_loader_gives_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (FIXTURES / "with-block.md").read_text(encoding="utf-8")
+    with_libyaml = read_header(text, READ_KEYS)
+    monkeypatch.setattr(header, "_Loader", yaml.SafeLoader)
+    pure = read_header(text, READ_KEYS)
+    assert (pure.data, pure.key_lines, pure.body_line) == (
+        with_libyaml.data,
+        with_libyaml.key_lines,
+        with_libyaml.body_line,
+    )
+    assert pure.line_of(("vitalitybot", "prompts", 1)) == 7
+    assert error_of(ALIAS_BOMB.read_text(encoding="utf-8")).line == 5

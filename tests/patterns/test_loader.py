@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-import os
 import shutil
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
-from vitalitybot.patterns import Library, load_library, loader, parse
+from vitalitybot.patterns import Library, load_library, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The fixtures of one folder, without the layout samples kept in a folder of their own.
+ONLY_FILES = shutil.ignore_patterns("layouts")
+ALIAS_BOMB = Path(__file__).parent / "broken" / "alias-bomb.md"
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -31,7 +32,7 @@ def pattern(slug: str, title: str | None = None) -> str:
 @pytest.fixture
 def library_dir(tmp_path: Path) -> Path:
     root = tmp_path / "library"
-    shutil.copytree(FIXTURES, root / "good")
+    shutil.copytree(FIXTURES, root / "good", ignore=ONLY_FILES)
     write(root / "bad" / "no-frontmatter.md", "# Just a heading\n")
     write(root / "bad" / "broken-yaml.md", "---\ntitle: Broken\nontology: {a: 1, b\n  c: 2\n---\n")
     write(root / "bad" / "latin1.md", b"---\ntitle: Caf\xe9\n---\nbody\n")
@@ -71,6 +72,18 @@ def test_good_files_load_and_bad_files_are_reported(library_dir: Path) -> None:
     assert problems["untitled.md"] == (1, "the frontmatter has no 'title'")
 
 
+def test_an_alias_bomb_among_good_patterns_is_one_problem(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    shutil.copytree(FIXTURES, root, ignore=ONLY_FILES)
+    shutil.copy(ALIAS_BOMB, root / "alias-bomb.md")
+    library = load_library(root)
+    assert len(library.patterns) == len(list(FIXTURES.glob("*.md")))
+    assert "alias-bomb" not in library.patterns
+    (problem,) = library.problems
+    assert problem.path == root / "alias-bomb.md" and problem.line == 5
+    assert str(problem).startswith(f"{root / 'alias-bomb.md'}:5: YAML aliases")
+
+
 def test_the_second_file_with_a_slug_is_the_problem(library_dir: Path) -> None:
     library = load_library(library_dir)
     line, reason = problems_by_file(library)["second.md"]
@@ -98,110 +111,6 @@ def test_a_single_file_can_be_loaded(tmp_path: Path) -> None:
 def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_library(tmp_path / "nowhere")
-
-
-def spy_on_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The number of workers of every pool the loader starts (the real pool runs)."""
-    pools: list[int] = []
-    real = loader._parse_in_workers
-
-    def spy(files: list[Any], count: int) -> Any:
-        pools.append(count)
-        return real(files, count)
-
-    monkeypatch.setattr(loader, "_parse_in_workers", spy)
-    return pools
-
-
-def usable_cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def many_patterns(root: Path, count: int) -> Path:
-    for n in range(count):
-        write(root / f"p{n:04}.md", pattern(f"p{n:04}"))
-    return root
-
-
-def test_parsing_in_worker_processes_gives_the_same_library(
-    library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    pools = spy_on_pools(monkeypatch)
-    here = load_library(library_dir, workers=1)
-    assert pools == []
-    workers = load_library(library_dir, workers=2)
-    assert pools == [2]
-    assert "parallel parsing failed" not in caplog.text
-    assert dict(workers.patterns) == dict(here.patterns)
-    assert workers.problems == here.problems
-    assert workers.files == here.files
-
-
-def test_spawned_workers_give_the_same_library(
-    library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Where "fork" is missing or unsafe (other threads running), workers are spawned."""
-    here = load_library(library_dir, workers=1)
-    monkeypatch.setattr(loader, "_start_method", lambda: "spawn")
-    spawned = load_library(library_dir, workers=2)
-    assert "parallel parsing failed" not in caplog.text
-    assert dict(spawned.patterns) == dict(here.patterns)
-    assert spawned.problems == here.problems
-
-
-def test_a_large_load_uses_a_worker_per_cpu_however_busy_the_machine_is(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = many_patterns(tmp_path / "library", loader.PARALLEL_MIN_FILES)
-    # The decision once depended on the load average, so the same load was parallel or
-    # not depending on what else ran; it must not look at it any more.
-    monkeypatch.setattr(os, "getloadavg", lambda: (64.0, 64.0, 64.0), raising=False)
-    pools = spy_on_pools(monkeypatch)
-    library = load_library(root, tmp_path / "patterns.cache")
-    workers = min(loader.MAX_WORKERS, usable_cpus())
-    assert pools == ([workers] if workers > 1 else [])
-    assert len(library) == library.files == loader.PARALLEL_MIN_FILES
-    assert library.problems == []
-
-
-def test_a_small_load_and_a_warm_start_stay_in_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = many_patterns(tmp_path / "library", loader.PARALLEL_MIN_FILES - 1)
-    pools = spy_on_pools(monkeypatch)
-    assert len(load_library(root)) == loader.PARALLEL_MIN_FILES - 1
-    assert pools == []
-    # What counts is the number of files to parse: a warm start that finds one new
-    # file among many cached ones parses it here.
-    cache = tmp_path / "patterns.cache"
-    many_patterns(root, loader.PARALLEL_MIN_FILES)
-    old = 1_000_000_000
-    for path in root.iterdir():
-        os.utime(path, ns=(old, old))  # the cache trusts files not modified just now
-    cached = len(load_library(root, cache, workers=1).patterns)
-    write(root / "new.md", pattern("new"))
-    library = load_library(root, cache)
-    assert pools == []
-    assert len(library) == cached + 1
-
-
-def _die(files: list[Any]) -> NoReturn:
-    """A worker that dies at once, as one killed by the system would."""
-    os._exit(3)
-
-
-def test_a_failed_pool_falls_back_to_this_process(
-    library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    expected = load_library(library_dir, workers=1)
-    monkeypatch.setattr(loader, "_parse_chunk", _die)
-    with caplog.at_level(logging.WARNING, logger="vitalitybot.patterns.loader"):
-        library = load_library(library_dir, workers=2)
-    assert "parallel parsing failed" in caplog.text
-    assert dict(library.patterns) == dict(expected.patterns)
-    assert library.problems == expected.problems
 
 
 def test_documentation_files_are_neither_patterns_nor_problems(tmp_path: Path) -> None:
@@ -239,12 +148,12 @@ def test_an_unexpected_parser_failure_costs_only_that_file(
     real = parse.parse_outline
 
     def failing_on_one(body: str, first_line: int = 1) -> Any:
-        if "Place the bench" in body:  # with-block.md, parsed in a batch with the others
+        if "Place the bench" in body:  # with-block.md
             raise IndexError("simulated parser bug")
         return real(body, first_line)
 
     monkeypatch.setattr(parse, "parse_outline", failing_on_one)
-    library = load_library(library_dir, workers=1)
+    library = load_library(library_dir)
     assert "listening-bench" not in library.patterns
     assert len(library.patterns) == 3
     line, reason = problems_by_file(library)["with-block.md"]

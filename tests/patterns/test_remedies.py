@@ -10,7 +10,6 @@ from vitalitybot.patterns.remedies import (
     MIN_SIMILARITY,
     feedback_steps_for,
     infer_remedies,
-    is_feedback_title,
     tokens,
 )
 
@@ -93,9 +92,6 @@ def test_feedback_steps_come_from_the_block_or_from_step_titles() -> None:
     steps = [Step(1, "Map it", ""), Step(2, "Close the loop with readers", "")]
     assert feedback_steps_for(steps, None) == (2,)
     assert feedback_steps_for(steps, (1,)) == (1,)
-    assert is_feedback_title("Establish a feedback mechanism")
-    assert is_feedback_title("Hear back from users")
-    assert not is_feedback_title("Loop in the treasurer")
 
 
 def test_seed_pattern_maps_its_signs_to_the_right_steps(seeds_dir: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.patterns.model import BodyFormat, Pattern
-from vitalitybot.patterns.search import MAX_RESULTS, Match, PatternIndex
+from vitalitybot.patterns.search import MAX_RESULTS, Match, PatternIndex, Resolution, resolve
 
 
 def make(slug: str, title: str, *aliases: str) -> Pattern:
@@ -169,3 +169,24 @@ def test_titles_in_other_scripts_are_searchable() -> None:
     index = PatternIndex([make("burgerinitiativen", "Гражданские инициативы"), *LIBRARY])
     assert index.search("гражданские")[0].slug == "burgerinitiativen"
     assert index.search("ГРАЖДАНСКИЕ ИНИЦИАТИВЫ")[0].score == 100.0
+
+
+@pytest.mark.parametrize(
+    "name", ["dynamic-governance", "  dynamic-governance ", "Dynamic Governance", "sociocracy"]
+)
+def test_a_slug_title_or_alias_resolves_to_its_pattern(index: PatternIndex, name: str) -> None:
+    resolution = resolve(index, name)
+    assert resolution.pattern is not None and resolution.pattern.slug == "dynamic-governance"
+    assert resolution.close == ()
+
+
+def test_a_typo_resolves_only_where_typos_are_welcome(index: PatternIndex) -> None:
+    refused = resolve(index, "feedbak loops", close=2)
+    assert refused.pattern is None
+    assert slugs(list(refused.close))[0] == "feedback-loops" and len(refused.close) == 2
+    welcome = resolve(index, "feedbak loops", typos=True)
+    assert welcome.pattern is not None and welcome.pattern.slug == "feedback-loops"
+
+
+def test_a_name_like_nothing_resolves_to_nothing_even_with_typos(index: PatternIndex) -> None:
+    assert resolve(index, "zzqx vwvw", typos=True) == Resolution(None, ())

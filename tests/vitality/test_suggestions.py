@@ -11,7 +11,6 @@ from vitalitybot.vitality.suggestions import (
     ENERGIZING_IDEAS,
     STEP_TEXT_MAX,
     Crossing,
-    is_about_feedback,
     months_between,
     participation_suggestion,
     suggest,
@@ -242,37 +241,6 @@ def test_unmapped_sign_on_a_pattern_with_replanting_reflects_until_it_persists(
     later = suggest(alignment(), ROUTINE, current, history)
     assert later is not None
     assert later.kind is SuggestionKind.REPLANT
-
-
-# --- what counts as a feedback sign ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        ("No feedback", ""),
-        ("Silence after sharing", ""),
-        ("Nobody hears back", "We post and wait."),
-        ("Value becomes invisible", "The flow of what we offer runs one way."),
-        ("Broken loops", ""),
-        ("Hollow ritual", "The wider network never signals back."),
-    ],
-)
-def test_signs_about_missing_feedback_or_flow(title: str, text: str) -> None:
-    assert is_about_feedback(Sign("s", title, text))
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        (FATIGUE.title, FATIGUE.text),
-        (ROUTINE.title, ROUTINE.text),
-        ("Workflow overload", "Too many tools."),
-        ("Back to basics", "We keep restarting."),
-    ],
-)
-def test_signs_about_other_things(title: str, text: str) -> None:
-    assert not is_about_feedback(Sign("s", title, text))
 
 
 # --- months --------------------------------------------------------------------------

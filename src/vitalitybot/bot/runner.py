@@ -3,7 +3,7 @@
 Start-up order, each step before anything can depend on it:
 
 1. the pattern library is loaded (through its warm-start cache when one is configured)
-   and its search index built, before any thread exists (the loader may fork workers);
+   and its search index built;
 2. the database is migrated to the latest revision, unless told not to;
 3. services, the Discord edges, the schedule keeper and the bot are built around one
    ``Database``, and the edges (notifier, member directory) bound to that bot. The

@@ -20,7 +20,7 @@ from typing import Any
 from vitalitybot.config import load_settings
 from vitalitybot.patterns import Library, load_library
 from vitalitybot.patterns.model import Problem
-from vitalitybot.patterns.search import PatternIndex
+from vitalitybot.patterns.search import PatternIndex, resolve
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.summary import pattern_summary
 from vitalitybot.render.terminal import to_terminal
@@ -131,13 +131,12 @@ def run_pattern(args: argparse.Namespace) -> int:
     if library is None:
         return EXIT_USAGE
     index = PatternIndex(library.patterns)
-    found = index.best(args.name)
-    if found is None:
-        close = index.search(args.name, limit=CLOSE_NAMES)
+    found = resolve(index, args.name, typos=True, close=CLOSE_NAMES)
+    if found.pattern is None:
         print(f"No pattern matches {args.name!r}.", file=sys.stderr)
-        if close:
+        if found.close:
             print("Close names:", file=sys.stderr)
-            for match in close:
+            for match in found.close:
                 print(f"  {match.slug}  ({match.title})", file=sys.stderr)
         else:
             print(f"{len(index)} patterns are loaded; none looks alike.", file=sys.stderr)
@@ -149,7 +148,7 @@ def run_pattern(args: argparse.Namespace) -> int:
         print(f"vitalitybot: {error}", file=sys.stderr)
         return EXIT_USAGE
     width = min(shutil.get_terminal_size().columns, MAX_WIDTH)
-    print(to_terminal(pattern_summary(env, found), width=width), end="")
+    print(to_terminal(pattern_summary(env, found.pattern), width=width), end="")
     return EXIT_OK
 
 

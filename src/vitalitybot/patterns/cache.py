@@ -3,7 +3,7 @@
 Each entry is keyed by the file's path relative to the library root and trusted only
 while the file's size and modification time (ns) are unchanged. Patterns are stored as
 separately pickled blobs, so a warm start reads the whole file in one go but decodes a
-pattern only when it is first used (about 70 µs each).
+pattern only when it is first used.
 
 The file also records a format version, a fingerprint of the parser's source and the
 library root; a cache that does not match all three is ignored, so editing the parser
@@ -40,25 +40,6 @@ logger = logging.getLogger(__name__)
 
 CACHE_FORMAT = 2
 _MAGIC = b"vitalitybot-patterns\n"
-# Modules whose code decides what a file parses to (or how it is stored); editing any
-# of them retires caches.
-_PARSER_MODULES = (
-    "block.py",
-    "cache.py",
-    "errors.py",
-    "header.py",
-    "inline.py",
-    "items.py",
-    "model.py",
-    "parse.py",
-    "parts.py",
-    "fields.py",
-    "steps.py",
-    "remedies.py",
-    "rhythms.py",
-    "sections.py",
-    "signs.py",
-)
 
 
 class Entry(NamedTuple):
@@ -118,13 +99,14 @@ def encode_pattern(pattern: Pattern) -> bytes:
 
 
 def parser_fingerprint() -> str:
+    """A digest of every module of this package: editing any of them (a rule of the parser,
+    the model, how patterns are stored) retires existing caches. Modules that do not
+    affect a parse (the loader, search) are included too; a needless re-parse after
+    editing them is cheaper than a list of modules that must be kept up to date."""
     digest = hashlib.sha1(f"{CACHE_FORMAT}".encode())
-    package = Path(__file__).resolve().parent
-    for name in _PARSER_MODULES:
-        try:
-            digest.update((package / name).read_bytes())
-        except OSError:  # pragma: no cover - an installed package always has its modules
-            digest.update(name.encode())
+    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
     return digest.hexdigest()
 
 

@@ -2,7 +2,7 @@
 
 Sign and step texts end up in survey items, Discord embeds and the terminal, and they
 feed the remedy matcher; none of those want ``**`` or link targets. A full inline parse
-(markdown-it) of every item in a 3,600-file library costs seconds, so this is a small set
+(markdown-it) of every item would cost more than the rest of a load, so this is a small set
 of substitutions for the constructs that actually occur in pattern files.
 """
 

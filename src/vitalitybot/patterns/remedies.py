@@ -23,6 +23,7 @@ from itertools import chain
 
 import snowballstemmer
 
+from vitalitybot.patterns.feedback import is_about_feedback
 from vitalitybot.patterns.model import Remedy, RemedySource, Sign, Step
 
 STEP_TITLE_WEIGHT = 3  # a step's title words count this many times
@@ -31,11 +32,6 @@ SECOND_STEP_RATIO = 0.8  # the runner-up is offered when this close to the best
 MIN_SIMILARITY = 0.05  # below this the sign and the step share only incidental words
 
 _WORD = re.compile(r"[a-z]+")  # "don't" -> "don", "t": both dropped as stop words
-_FEEDBACK_TITLE = re.compile(
-    r"\bfeedback\b|\bclos(?:e|es|ing)\s+(?:the\s+|a\s+)?(?:feedback\s+)?loops?\b"
-    r"|\b(?:report|hear|reporting|hearing)\s+back\b",
-    re.IGNORECASE,
-)
 _STOP_WORDS_TEXT = """
     a about above after again against all also am an and any are as at be because been
     can cannot couldn d didn doesn don hadn hasn haven isn ll m re s shouldn t ve wasn
@@ -180,13 +176,8 @@ def remedies_for(
     return tuple(remedies)
 
 
-def is_feedback_title(title: str) -> bool:
-    """Whether a step's title is about feedback or closing the loop."""
-    return _FEEDBACK_TITLE.search(title) is not None
-
-
 def feedback_steps_for(steps: Iterable[Step], explicit: Sequence[int] | None) -> tuple[int, ...]:
     """The pattern's stated feedback steps, else the steps whose title is about feedback."""
     if explicit is not None:
         return tuple(explicit)
-    return tuple(step.number for step in steps if is_feedback_title(step.title))
+    return tuple(step.number for step in steps if is_about_feedback(step.title))

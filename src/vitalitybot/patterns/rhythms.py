@@ -141,9 +141,9 @@ def find_cadences(text: str) -> list[tuple[Cadence, str, int]]:
 def _cadence_matches(text: str) -> list[re.Match[str]]:
     """Cadence expressions in ``text``, in order.
 
-    Running the expression over a whole 20 kB body costs milliseconds; finding the unit
-    words with ``str.find`` and trying the expression only at the starts of the few
-    words before each one is about 30 times faster, with the same result.
+    Running the expression over a whole body tries it at every position; finding the
+    unit words with ``str.find`` and trying the expression only at the starts of the few
+    words before each one gives the same result for far less work.
     """
     hits = _unit_words(text)
     if hits is None:

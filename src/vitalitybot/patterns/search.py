@@ -21,10 +21,11 @@ or title beats another pattern's alias, then titles go alphabetically. The fuzzy
 takes the better of two cheap scorers: Indel similarity of the whole strings (typos in
 a full name) and a word-by-word match against the vocabulary of every key (typos in a
 few of the words, in any order). The expensive rapidfuzz scorers (WRatio,
-partial_ratio) are deliberately not used: each costs 3-8 ms per query over this corpus.
-Cheap pruning keeps the rest near half a millisecond: strings whose length alone rules
-out the cutoff are never compared, a query word that exists as typed gets no typo
-search, and only the word still being typed (the last) matches as a prefix.
+partial_ratio) are deliberately not used: either alone costs more than the whole query
+budget over a large library. Cheap pruning keeps the rest well inside it: strings
+whose length alone rules out the cutoff are never compared, a query word that exists as
+typed gets no typo search, and only the word still being typed (the last) matches as a
+prefix.
 """
 
 from __future__ import annotations
@@ -251,6 +252,34 @@ class PatternIndex:
     def _match(self, owner: int, score: float) -> Match:
         pattern = self._patterns[owner]
         return Match(pattern.slug, pattern.title, round(score, 2))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a typed pattern name resolved to: the pattern, or else the closest names."""
+
+    pattern: Pattern | None
+    close: tuple[Match, ...] = ()  # best first; empty when a pattern was found
+
+
+def resolve(index: PatternIndex, name: str, *, typos: bool = False, close: int = 3) -> Resolution:
+    """The pattern ``name`` names: its slug, else exactly its title or an alias, else (with
+    ``typos``) the one pattern the name most plausibly means (:meth:`PatternIndex.best`).
+
+    Every place that turns a typed name into a pattern (commands, the terminal, the
+    simulator) comes here, so a name finds the same pattern everywhere. Reading a pattern
+    tolerates typos; adopting or dropping one does not, since a near miss there would
+    change what a community watches. When nothing resolves, ``close`` names that come
+    nearest are returned for the refusal to offer.
+    """
+    found = index.get(name.strip())
+    if found is not None:
+        return Resolution(found)
+    matches = index.search(name, limit=max(close, 1))
+    if matches and matches[0].score >= EXACT_SCORE:
+        return Resolution(index.get(matches[0].slug))
+    found = index.best(name) if typos else None
+    return Resolution(found) if found is not None else Resolution(None, tuple(matches[:close]))
 
 
 class _ByLength:

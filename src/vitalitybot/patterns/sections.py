@@ -9,12 +9,11 @@ and a matching key, so callers ask for "the implementation section" without cari
 given file spelled it.
 
 This is a line scanner rather than a markdown-it token stream on purpose: markdown-it's
-block parser takes about three seconds over the 72 MB of bodies in the public corpus,
-more than the whole YAML budget of a cold load, while the constructs that delimit
-sections are line-level (headings, fences, bold-label lines). The block rules that
-matter are followed as CommonMark states them (at most three spaces of indentation,
-closing ``#`` sequences, fenced code hides headings), and the tests check the result
-against markdown-it's own tokens.
+block parser costs more over a large library than reading all of its YAML, while the
+constructs that delimit sections are line-level (headings, fences, bold-label lines).
+The block rules that matter are followed as CommonMark states them (at most three spaces
+of indentation, closing ``#`` sequences, fenced code hides headings), and the tests check
+the result against markdown-it's own tokens.
 """
 
 from __future__ import annotations
@@ -31,11 +30,21 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A newline, then what may open a section or a fence. Searching for a literal first
 # character is several times faster than a "^" anchor in multi-line mode.
 _CANDIDATE = re.compile(
-    r"\n {0,3}(?:#|\*\*|__|=+[ \t]*$|-+[ \t]*$|`{3}|~{3}|(?:[Ss]ection|[Pp]art)\s)", re.MULTILINE
+    r"\n {0,3}(?:#|\*\*|__|=+[ \t]*$|-+[ \t]*$|`{3}|~{3}|(?:[Ss]ection|[Pp]art)\s"
+    r"|[Ss]igns\s+of\s|[Ww]hen\s+to\s+replant)",
+    re.MULTILINE,
 )
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BARE_SECTION = re.compile(r"^(?:section|part)\s+\d+\s*[:.—–-]\s*\S", re.IGNORECASE)
 _LABEL = re.compile(r"^ {0,3}(\*\*|__)(?P<label>(?:(?!\1).)+?)\1(?P<after>.*)$")
+# A plain line that opens a part of a pattern's vitality with a colon, as other pattern
+# libraries write them: "Signs of decay:" or "Signs of decay emerge when:" before a list,
+# or "Signs of life: neighbours ... . Children ..." with the signs on the same line.
+_PLAIN_LABEL = re.compile(
+    r" {0,3}(?P<label>(?:signs\s+of\s+(?:life|decay)|when\s+to\s+replant)\b[^:\n]{0,40}):"
+    r"[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 _LABEL_NOTE = re.compile(r"^\s*(?:\((?P<note>[^)]*)\))?\s*(?P<colon>:)?\s*(?P<rest>.*)$")
 _LIST_START = re.compile(r"^ {0,3}(?:[-*+•]|\d+[.)])\s")
 _NUMBERING = re.compile(
@@ -206,13 +215,6 @@ class Outline:
             return section.index, [section.inline, *self.lines[section.start : section.stop]]
         return section.start, self.lines[section.start : section.stop]
 
-    def release(self) -> None:
-        """Unlink the sections from their parents, so that the outline is freed as soon as
-        it is unused, without waiting for the garbage collector (a parent and its
-        children point at each other). ``parent`` is None afterwards."""
-        for section in self.sections:
-            section.parent = None
-
     def section_at(self, index: int) -> Section:
         """The innermost section whose own text holds line ``index``."""
         position = bisect.bisect_right(self.sections, index, key=_heading_index) - 1
@@ -271,7 +273,9 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
             if index > 0 and lines[index - 1].strip():  # underlines a paragraph line
                 found = _setext(line, index, first_line, lines, sections)
         elif index == 0 or not lines[index - 1].strip():
-            found = _bare_section(line, index, first_line, lines)
+            found = _bare_section(line, index, first_line, lines) or _plain_label(
+                line, index, first_line
+            )
         if found is not None:
             open_section(found)
 
@@ -286,6 +290,8 @@ def parse_outline(body: str, first_line: int = 1) -> Outline:
 
 
 def _make(raw: str, level: int, index: int, first_line: int, inline: str = "") -> Section:
+    """A section from its raw heading; ``inline`` text after a label starts a sentence
+    ("Signs of decay: the founder stops ..."), so its first letter is made a capital."""
     title, key, number = _names(raw)
     return Section(
         title=title,
@@ -294,7 +300,7 @@ def _make(raw: str, level: int, index: int, first_line: int, inline: str = "") -
         line=first_line + index,
         index=index,
         start=index + 1,
-        inline=inline,
+        inline=inline[:1].upper() + inline[1:],
         number=number,
     )
 
@@ -352,6 +358,15 @@ def _label(line: str, index: int, first_line: int, lines: list[str]) -> Section 
                 # Bold first line of a paragraph that goes on: a bold-led item.
                 return None
     return _make(label, LABEL_LEVEL, index, first_line)
+
+
+def _plain_label(line: str, index: int, first_line: int) -> Section | None:
+    """A paragraph that starts with a plain vitality label (:data:`_PLAIN_LABEL`); what
+    follows the colon on the same line is the label's own text, as for a bold label."""
+    match = _PLAIN_LABEL.match(line)
+    if match is None:
+        return None
+    return _make(match.group("label"), LABEL_LEVEL, index, first_line, match.group("rest").strip())
 
 
 def _setext(

@@ -31,7 +31,7 @@ from vitalitybot.domain.records import (
     ScheduleCadence,
 )
 from vitalitybot.patterns.model import Cadence, Pattern
-from vitalitybot.patterns.search import EXACT_SCORE
+from vitalitybot.patterns.search import resolve
 from vitalitybot.scheduling.cadence import default_spec_for, next_fire_times
 from vitalitybot.scheduling.parsing import parse_when
 from vitalitybot.scheduling.spec import ScheduleError, ScheduleSpec, describe, zone_or_error
@@ -161,15 +161,13 @@ async def check_coordinator(
 # -- patterns --------------------------------------------------------------------------
 
 
-def resolve_pattern(svc: Services, name: str) -> Pattern:
-    """The pattern a coordinator named: its slug, or exactly its title or an alias."""
-    found = svc.patterns.get(name.strip())
-    if found is not None:
-        return found
-    matches = svc.index.search(name, limit=SUGGESTIONS_SHOWN)
-    if matches and matches[0].score >= EXACT_SCORE:
-        return svc.patterns[matches[0].slug]
-    raise UnknownPattern(name, [(m.slug, m.title) for m in matches])
+def resolve_pattern(svc: Services, name: str, *, typos: bool = False) -> Pattern:
+    """The pattern a member named (:func:`~vitalitybot.patterns.search.resolve`), or
+    ``UnknownPattern`` offering the closest names."""
+    resolution = resolve(svc.index, name, typos=typos, close=SUGGESTIONS_SHOWN)
+    if resolution.pattern is None:
+        raise UnknownPattern(name, [(m.slug, m.title) for m in resolution.close])
+    return resolution.pattern
 
 
 async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
@@ -239,7 +237,7 @@ async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
         adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
         slug = name.strip()
         if slug not in adopted:
-            pattern = svc.patterns.get(slug) or _exact(svc, name)
+            pattern = resolve(svc.index, name).pattern
             if pattern is None or pattern.slug not in adopted:
                 raise PatternNotAdopted(
                     f"This community does not watch a pattern called {name!r}."
@@ -257,13 +255,6 @@ async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
             svc.keeper.forget(schedule.id)
     pattern = svc.patterns.get(slug)
     return DropResult(slug, pattern.title if pattern else slug, len(removed))
-
-
-def _exact(svc: Services, name: str) -> Pattern | None:
-    matches = svc.index.search(name, limit=1)
-    if matches and matches[0].score >= EXACT_SCORE:
-        return svc.patterns.get(matches[0].slug)
-    return None
 
 
 async def list_adopted(svc: Services, guild_id: int) -> list[AdoptedView]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
-from vitalitybot.patterns.model import Pattern, Sign
+from vitalitybot.patterns.feedback import is_feedback_sign
+from vitalitybot.patterns.model import Pattern
 
 FIRST_MEMBER_ID = 880_000_000_000_000_001  # Discord-like ids, far from any real range
 DECLINE_SHARE = 0.45  # of the run spent declining; the rest recovering
@@ -33,13 +33,6 @@ END_HEALTH = 0.8
 SLOW_SIGN_LAG = timedelta(days=75)  # how much later the hardest-hit signs recover
 _RATING_NOISE = 0.13
 PROMPT_CHANCE = 0.45  # of answering each check-in prompt
-
-# Words (as they begin) that mark a sign as being about feedback and flow: what the
-# synthetic community feels first and longest.
-_FLOW_WORDS = re.compile(
-    r"\b(feedback|hear|heard|vanish|read|respon|silen|unanswer|flow|loop|come back|comes back)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +174,7 @@ def sign_profiles(pattern: Pattern, seed: int) -> dict[tuple[str, str], SignProf
     """Signs about feedback and flow are hit hardest; a pattern without any has its first
     decay sign hit hardest instead, so every adopted pattern has a story to tell."""
     rng = random.Random(f"signs:{seed}:{pattern.slug}")
-    flow = {s.id for s in pattern.signs_of_decay if is_about_flow(s)}
+    flow = {s.id for s in pattern.signs_of_decay if is_feedback_sign(s)}
     if not flow and pattern.signs_of_decay:
         flow = {pattern.signs_of_decay[0].id}
     profiles = {}
@@ -192,10 +185,6 @@ def sign_profiles(pattern: Pattern, seed: int) -> dict[tuple[str, str], SignProf
     for sign in pattern.signs_of_life:
         profiles[(pattern.slug, sign.id)] = SignProfile(rng.uniform(0.6, 1.0), slow=False)
     return profiles
-
-
-def is_about_flow(sign: Sign) -> bool:
-    return bool(_FLOW_WORDS.search(f"{sign.title} {sign.text}"))
 
 
 def _rating(level: float, rng: random.Random) -> int:

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from vitalitybot.config import Settings, load_settings
 from vitalitybot.domain.records import RoundKind, ScheduleCadence
 from vitalitybot.patterns import Pattern, load_library
-from vitalitybot.patterns.search import EXACT_SCORE, PatternIndex
+from vitalitybot.patterns.search import PatternIndex, resolve
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.virtual import SimulatedRunner
@@ -102,18 +102,14 @@ class SimulationResult:
 
 def resolve_patterns(library: Mapping[str, Pattern], names: Sequence[str]) -> list[Pattern]:
     """The patterns named (slug, exact title or alias), or ``UnknownPattern`` with close names."""
-    index: PatternIndex | None = None
+    index = PatternIndex(library)
     chosen: list[Pattern] = []
     for name in names:
-        found = library.get(name.strip())
-        if found is None:
-            index = index or PatternIndex(library)
-            matches = index.search(name, limit=CLOSE_NAMES)
-            if not matches or matches[0].score < EXACT_SCORE:
-                raise UnknownPattern(name, [(m.slug, m.title) for m in matches])
-            found = library[matches[0].slug]
-        if found not in chosen:
-            chosen.append(found)
+        resolution = resolve(index, name, close=CLOSE_NAMES)
+        if resolution.pattern is None:
+            raise UnknownPattern(name, [(m.slug, m.title) for m in resolution.close])
+        if resolution.pattern not in chosen:
+            chosen.append(resolution.pattern)
     return chosen
 
 

@@ -17,7 +17,7 @@ For a decay sign that crossed this round:
    asked (the survey rotates): they are no evidence either way.
 2. **remedy**, when the pattern maps implementation steps to the sign, or the sign is about
    missing feedback or flow and the pattern names its feedback-loop steps (see
-   ``is_about_feedback``). A pattern without replanting text falls back to this.
+   ``patterns.feedback``). A pattern without replanting text falls back to this.
 3. **reflect** otherwise: the sign's name and meaning, with a few questions for the
    community to talk it over. A community that adopted a pattern with no mapped steps
    still hears that a sign crossed, and the conversation is the literature's preferred
@@ -39,6 +39,7 @@ from typing import NamedTuple
 import snowballstemmer
 
 from vitalitybot.domain.records import SuggestionKind
+from vitalitybot.patterns.feedback import is_feedback_sign
 from vitalitybot.patterns.model import Duration, Pattern, Sign, Step
 from vitalitybot.render.message import trim
 from vitalitybot.vitality.participation import (
@@ -72,12 +73,6 @@ ENERGIZING_IDEAS: tuple[str, ...] = (
     "Visibly useful: before asking again, share what came of the last round.",
 )
 
-# Words (as English Snowball stems) that mark a sign as being about missing feedback or
-# flow: "feedback", "loop(s)", "flow(s/ing)", "silence", "silent", "unheard".
-_FEEDBACK_STEMS = frozenset({"feedback", "loop", "flow", "silenc", "silent", "unheard"})
-# ... and verbs that do so when followed by "back": "signals back", "hear(ing) back",
-# "heard back", "report back", "feed back".
-_BACK_VERBS = frozenset({"signal", "hear", "heard", "report", "feed"})
 # Step titles that speak to participation: "participate", "engage", "energize", "invite",
 # "welcome", "onboard", "newcomers", "involve".
 _PARTICIPATION_STEMS = frozenset(
@@ -202,23 +197,6 @@ def participation_steps(patterns: Iterable[Pattern]) -> tuple[SuggestedStep, ...
     return tuple(found)
 
 
-def is_about_feedback(sign: Sign) -> bool:
-    """Whether a sign speaks of missing feedback or flow, from the words of its title and text.
-
-    A word check, deliberately simple: a stem from ``_FEEDBACK_STEMS`` anywhere, or a verb
-    from ``_BACK_VERBS`` followed by "back". Stemming catches "flows", "loops", "silence";
-    whole-word matching keeps "workflow" out.
-    """
-    words = _words(" ".join((sign.title, sign.text, sign.survey_wording or "")))
-    stems = [str(s) for s in _stemmer.stemWords(words)]
-    if _FEEDBACK_STEMS.intersection(stems):
-        return True
-    return any(
-        stem in _BACK_VERBS and following == "back"
-        for stem, following in zip(stems, words[1:], strict=False)
-    )
-
-
 def months_between(start: datetime, end: datetime) -> float:
     """Calendar months from ``start`` to ``end`` (Jan 1 -> Jul 1 is exactly 6), 0 if not after.
 
@@ -244,7 +222,7 @@ def _decide(
         return SuggestionKind.REPLANT, (), ()
     steps = tuple(_suggested(pattern, s) for s in pattern.remedy_for(sign.id))
     feedback: tuple[SuggestedStep, ...] = ()
-    if is_about_feedback(sign):
+    if is_feedback_sign(sign):
         given = {s.number for s in steps}
         numbers = dict.fromkeys(n for n in pattern.feedback_steps if n not in given)
         feedback = tuple(_suggested(pattern, s) for n in numbers if (s := pattern.step(n)))

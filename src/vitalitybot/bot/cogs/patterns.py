@@ -49,9 +49,7 @@ class PatternsCog(commands.Cog):
         self, interaction: discord.Interaction, name: str, private: bool = False
     ) -> None:
         services = self.bot.services
-        found = services.patterns.get(name.strip()) or self.bot.index.best(name)
-        if found is None:
-            found = resolve_pattern(services, name)  # refuses, naming the closest patterns
+        found = resolve_pattern(services, name, typos=True)  # or UnknownPattern, with close names
         await respond(interaction, pattern_summary(services.env, found), ephemeral=private)
 
     @pattern.autocomplete("name")
