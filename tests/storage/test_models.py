@@ -10,7 +10,7 @@ from storage_support import NOW, MakeRound
 
 from vitalitybot.domain.records import Community, RoundKind
 from vitalitybot.storage import Database, Repositories
-from vitalitybot.storage.models import NAMING_CONVENTION, Base
+from vitalitybot.storage.model_base import NAMING_CONVENTION, Base
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
 

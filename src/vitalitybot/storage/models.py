@@ -1,89 +1,36 @@
 """The tables, as SQLAlchemy 2 ``Mapped[]`` models.
 
 Only ``storage/`` sees these classes; each has ``to_record()`` turning a row into the
-frozen record the rest of the bot uses. The initial Alembic revision mirrors this
-file exactly (a test compares them), so a change here needs a new revision.
+frozen record the rest of the bot uses. The Alembic revisions, applied in order, build
+exactly these tables (a test compares them), so a change here needs a new revision.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from vitalitybot.domain import records as r
-
-# Stable constraint names: Alembic needs a name to drop or alter a constraint, and
-# SQLite's batch mode rebuilds tables from the names it can reflect.
-NAMING_CONVENTION: dict[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-SLUG = 200  # pattern slugs and sign ids
-KIND = 20  # the StrEnum columns
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every backend.
-
-    SQLite has no timezone type and hands back naive values; PostgreSQL returns them
-    in the session's zone. Binding converts to UTC (and refuses naive values, which
-    are always a bug here); loading attaches UTC, so callers only ever see aware UTC.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware values")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected a datetime from the database, got {value!r}")
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    # Every ``Mapped[datetime]`` column is an aware UTC one unless it says otherwise.
-    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
-
-
-def _community_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), nullable=False)
-
-
-def _round_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False)
+from vitalitybot.storage.model_base import (
+    KIND,
+    SLUG,
+    Base,
+    community_fk,
+    round_fk,
+)
 
 
 class CommunityRow(Base):
@@ -126,7 +73,7 @@ class AdoptedPatternRow(Base):
     __table_args__ = (UniqueConstraint("community_id", "pattern_slug"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = _community_fk()
+    community_id: Mapped[int] = community_fk()
     pattern_slug: Mapped[str] = mapped_column(String(SLUG))
     adopted_at: Mapped[datetime]
 
@@ -146,7 +93,7 @@ class ScheduleRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = _community_fk()
+    community_id: Mapped[int] = community_fk()
     kind: Mapped[str] = mapped_column(String(KIND))
     pattern_slug: Mapped[str] = mapped_column(String(SLUG), default="")
     cadence: Mapped[str] = mapped_column(String(KIND))
@@ -184,7 +131,7 @@ class RoundRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = _community_fk()
+    community_id: Mapped[int] = community_fk()
     kind: Mapped[str] = mapped_column(String(KIND))
     pattern_slug: Mapped[str] = mapped_column(String(SLUG), default="")
     period: Mapped[str] = mapped_column(String(32))
@@ -224,7 +171,7 @@ class QuestionRow(Base):
     __table_args__ = (UniqueConstraint("round_id", "position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = _round_fk()
+    round_id: Mapped[int] = round_fk()
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(KIND))
     pattern_slug: Mapped[str] = mapped_column(String(SLUG), default="")
@@ -251,7 +198,7 @@ class RespondentRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = _round_fk()
+    round_id: Mapped[int] = round_fk()
     respondent_key: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(KIND))
     updated_at: Mapped[datetime]
@@ -277,7 +224,7 @@ class AnswerRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = _round_fk()
+    round_id: Mapped[int] = round_fk()
     question_id: Mapped[int] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), nullable=False
     )
@@ -307,7 +254,7 @@ class ScoreRow(Base):
     __table_args__ = (UniqueConstraint("round_id", "pattern_slug", "sign_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    round_id: Mapped[int] = _round_fk()
+    round_id: Mapped[int] = round_fk()
     pattern_slug: Mapped[str] = mapped_column(String(SLUG))
     sign_id: Mapped[str] = mapped_column(String(SLUG))
     n: Mapped[int] = mapped_column(Integer)
@@ -335,8 +282,8 @@ class SuggestionRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = _community_fk()
-    round_id: Mapped[int] = _round_fk()
+    community_id: Mapped[int] = community_fk()
+    round_id: Mapped[int] = round_fk()
     pattern_slug: Mapped[str] = mapped_column(String(SLUG))
     sign_id: Mapped[str] = mapped_column(String(SLUG))
     kind: Mapped[str] = mapped_column(String(KIND))
@@ -362,7 +309,7 @@ class MemberPrefsRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = _community_fk()
+    community_id: Mapped[int] = community_fk()
     member_id: Mapped[int] = mapped_column(BigInteger)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     reminders_off: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -386,7 +333,7 @@ class HarvestRow(Base):
     round_id: Mapped[int] = mapped_column(
         ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False, unique=True
     )
-    community_id: Mapped[int] = _community_fk()
+    community_id: Mapped[int] = community_fk()
     created_at: Mapped[datetime]
     participants: Mapped[int] = mapped_column(Integer)
     markdown: Mapped[str] = mapped_column(Text)
@@ -407,7 +354,7 @@ class DeliveryRow(Base):
     __table_args__ = (Index("ix_deliveries_community_id_created_at", "community_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = _community_fk()
+    community_id: Mapped[int] = community_fk()
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(KIND))
