@@ -31,8 +31,7 @@ a free one, which on a warm connection is sooner than a new one would be ready.
 
 **The heap.** With ``freeze_heap=True`` (``vitalitybot run`` sets it), once the bot is
 ready and its schedules armed, ``heap.settle_heap`` takes what start-up built out of
-the garbage collector's sight and spaces collections out, and ``heap.CollectorPacer``
-runs them while no interaction is being handled (heap.py says why).
+the garbage collector's full walks (heap.py says why).
 
 **What the operator sees** (telemetry.py): every interaction handler logs with its
 community's id and is tracked until it ends (``in_flight``), failed Discord requests
@@ -55,7 +54,7 @@ from vitalitybot.bot.cogs.patterns import PatternsCog
 from vitalitybot.bot.cogs.vitality import VitalityCog
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
-from vitalitybot.bot.heap import CollectorPacer, settle_heap
+from vitalitybot.bot.heap import settle_heap
 from vitalitybot.bot.notifier import ProblemLog
 from vitalitybot.bot.telemetry import InteractionWatch, http_errors_trace
 from vitalitybot.bot.views.checkin import on_reflections_submitted
@@ -116,7 +115,6 @@ class VitalityBot(commands.Bot):
         self._keeper_start: asyncio.Task[None] | None = None
         self.interactions = InteractionWatch(services)
         self.interactions.install(self)
-        self.collector = CollectorPacer(busy=lambda: bool(self.interactions.in_flight()))
         self.metrics.track_gateway_latency(lambda: self.latency)
         for edge in (services.notifier, services.members):
             attach = getattr(edge, "attach", None)
@@ -208,7 +206,6 @@ class VitalityBot(commands.Bot):
         if self.freeze_heap and not self._heap_frozen:
             self._heap_frozen = True
             settle_heap()
-            self.collector.start()
 
     async def stop_scheduler(self, grace: float = KEEPER_START_GRACE) -> None:
         """Let a catch-up in progress finish (up to ``grace`` seconds), stop the scheduler."""
@@ -226,7 +223,6 @@ class VitalityBot(commands.Bot):
         """Stop the scheduler (see ``stop_scheduler``), then disconnect."""
         await self.stop_scheduler()
         await super().close()
-        await self.collector.stop()
 
 
 class ShardedVitalityBot(VitalityBot, commands.AutoShardedBot):

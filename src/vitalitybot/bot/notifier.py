@@ -16,12 +16,12 @@ How a post is made, and what happens when Discord says no:
   times per request; when it still gives up, the notifier tries again after a pause
   (``retry_delays``) rather than drop the post. Only then is it a ``DeliveryError``.
 * **Concurrency and pace.** At most ``concurrency`` Discord calls run at once, and they
-  start no faster than ``requests_per_second`` (``Pacer``; the setting
-  ``VITALITYBOT_DISCORD_REQUESTS_PER_SECOND``, 46 by default), however many communities
-  are due in the same minute: 1,000 round posts (two requests each: the message and its
-  thread) queue and go out in 44 seconds, where Discord's limit allows no less than 40,
-  instead of 1,000 requests at once starving the gateway's heartbeat and earning a storm
-  of global 429s (``benchmarks/fanout.py`` measures it).
+  start no faster than ``requests_per_second`` (``Pacer``), however many communities are
+  due in the same minute: a round's post is two requests (the message and its thread),
+  and a thousand of them sent at once would starve the gateway's heartbeat and earn a
+  storm of global 429s. The pace is this process's: the setting
+  ``VITALITYBOT_DISCORD_REQUESTS_PER_SECOND`` is the whole bot's, and a process running
+  some of the shards gets its shards' share of it (bot/runner.py ``posting_pace``).
 * **Reminders** are DMs with a link to the round; a member whose DMs are closed is
   skipped quietly (that is their choice), other failures count towards a
   ``DeliveryError`` naming how many could not be reminded.
@@ -84,19 +84,14 @@ class ProblemLog:
 class Pacer:
     """Spaces requests out to ``per_second`` on average, letting ``burst`` go at once.
 
-    Discord allows a bot 50 requests a second across all routes (interaction replies
-    excepted). discord.py only reacts to a global 429 by pausing everything and then
-    releasing every waiting request at once, which earns the next 429: measured against
-    the loopback server, 200 rounds due together drew 549 refusals and took 20 s; paced
-    at 40 a second they drew none and took 10 s. Refusals also count towards Cloudflare's
-    ban on clients that make too many invalid requests, so the notifier stays under the
-    limit instead, as close to it as is safe. Any one second holds at most
-    ``per_second + burst - 1`` starts, and what the pace cannot see needs room too:
-    discord.py retries a refused request on its own, and releases every request held
-    during its pause together. 1,000 rounds due at once (``benchmarks/fanout.py``):
-    paced at 40 they took 51 s, 1.27 times the 40 s the limit imposes, without a 429;
-    at 48, 43 s (1.09) but 88 429s, two a second once started, each retry provoking the
-    next; at 46, 44 s (1.11) and a handful of 429s in the whole run.
+    Discord allows a bot a number of requests a second across all routes (interaction
+    replies excepted). discord.py only reacts to a global 429 by pausing everything and
+    then releasing every waiting request at once, which earns the next 429; refusals
+    also count towards Cloudflare's ban on clients that make too many invalid requests.
+    So the notifier stays under the limit instead of leaning on it: any one second holds
+    at most ``per_second + burst - 1`` starts, and the pace is set below the limit to
+    leave room for what it cannot see (discord.py's own retries, and the requests it
+    releases together after a pause).
     """
 
     def __init__(self, per_second: float, burst: int = 1) -> None:

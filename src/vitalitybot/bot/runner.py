@@ -177,9 +177,7 @@ async def build_app(
         if settings.migrate_on_start if migrate is None else migrate:
             revision = await upgrade(db)
             logger.info("database at revision %s", revision)
-        notifier = notifier or DiscordNotifier(
-            requests_per_second=settings.discord_requests_per_second
-        )
+        notifier = notifier or DiscordNotifier(requests_per_second=posting_pace(settings, shards))
         clock = clock or SystemClock()
         services = Services(
             db=db,
@@ -209,6 +207,20 @@ async def build_app(
         await db.dispose()
         raise
     return App(settings, library, db, services, notifier, keeper, bot, runner, metrics)
+
+
+def posting_pace(settings: Settings, shards: ShardSet | None) -> float:
+    """Requests a second this process may start: the bot's pace, times its shards' share."""
+    pace = settings.discord_requests_per_second
+    if shards is None:
+        return pace
+    logger.info(
+        "posting at %.3g requests a second: the share of %s in the bot's %.3g",
+        pace * shards.share,
+        shards,
+        pace,
+    )
+    return pace * shards.share
 
 
 def _runner_for(clock: Clock, metrics: Metrics) -> Runner:
