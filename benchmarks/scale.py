@@ -135,7 +135,7 @@ async def seed(url: str, communities: int) -> dict[str, int]:
         return fires[spec]
 
     async with fresh_database(url) as db:
-        community_rows = [
+        community_rows: list[dict[str, Any]] = [
             {
                 "guild_id": ((FIRST_GUILD_MS + n * 7_919) << 22) | (n & 0xFFF),
                 "name": f"CoP {n}",
@@ -153,9 +153,8 @@ async def seed(url: str, communities: int) -> dict[str, int]:
         ]
         async with db.transaction() as session:
             await session.execute(insert(CommunityRow), community_rows)
-            ids = dict(
-                (await session.execute(select(CommunityRow.guild_id, CommunityRow.id))).all()
-            )
+            found = await session.execute(select(CommunityRow.guild_id, CommunityRow.id))
+            ids: dict[int, int] = {row.guild_id: row.id for row in found}
 
         adopted_rows: list[dict[str, Any]] = []
         schedule_rows: list[dict[str, Any]] = []
@@ -231,6 +230,7 @@ async def seed(url: str, communities: int) -> dict[str, int]:
                 if status != "open":
                     continue
                 patterns = [library[slug] for slug in watched[community_id]]
+                drafts: list[tuple[str, str, str, str | None]]
                 if kind == "checkin":
                     drafts = [
                         ("prompt", prompt_text(p), "", None) for p in checkin_prompts(patterns)

@@ -1,5 +1,6 @@
 """What the benchmarks share: percentiles, timing, peak memory, a fresh database with the
-services on it, child processes that answer in one JSON line, and the last line.
+services on it, child processes that answer in one JSON line, the loopback Discord server
+(``tests.loopback``), and the last line.
 
 Every benchmark ends with one machine-readable line, ``name=value name=value ...``
 (``finish``), which benchmarks/README.md and the smoke tests read; the line before it
@@ -31,6 +32,10 @@ from vitalitybot.services import DiscardingNotifier, MemberDirectory, Notifier, 
 from vitalitybot.storage import Database, open_database, upgrade
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The loopback Discord server of the test suite is imported as ``tests.loopback`` (its
+# public API only, the names its __init__ exports): the benchmarks run from the checkout.
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.append(str(PROJECT_ROOT))
 
 
 # -- statistics and timing -------------------------------------------------------------

@@ -165,6 +165,14 @@ class LoopbackDiscord:
     ) -> list[MessageRecord]:
         return self.state.messages_in(channel_id, include_ephemeral=include_ephemeral)
 
+    def message(self, message_id: int) -> MessageRecord | None:
+        """A message as it is now (after edits), by id, wherever it was posted."""
+        return self.state.messages.get(message_id)
+
+    def post_as_bot(self, channel_id: int, body: Json) -> MessageRecord:
+        """A message the bot posted before this run (say, one with persistent buttons)."""
+        return self.state.create_message(channel_id, self.bot, body)
+
     async def wait_for_message(
         self,
         channel_id: int,
