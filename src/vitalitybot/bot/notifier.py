@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections import defaultdict, deque
@@ -55,7 +56,7 @@ T = TypeVar("T")
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_REQUESTS_PER_SECOND = DEFAULT_DISCORD_REQUESTS_PER_SECOND  # Discord allows 50 a second
-PACER_BURST = 1  # evenly spaced: a burst on top of the pace would overrun the limit (Pacer)
+PACE_WINDOW = 1.0  # seconds: Discord's global limit counts requests per second
 DEFAULT_RETRY_DELAYS = (2.0, 10.0, 30.0)
 RETRY_JITTER = 0.25  # spread retries so posts refused together are not retried together
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: longer than a round's window
@@ -82,30 +83,40 @@ class ProblemLog:
 
 
 class Pacer:
-    """Spaces requests out to ``per_second`` on average, letting ``burst`` go at once.
+    """Lets no more than ``per_second`` requests start in any one second (a rolling second).
 
     Discord allows a bot a number of requests a second across all routes (interaction
     replies excepted). discord.py only reacts to a global 429 by pausing everything and
     then releasing every waiting request at once, which earns the next 429; refusals
     also count towards Cloudflare's ban on clients that make too many invalid requests.
-    So the notifier stays under the limit instead of leaning on it: any one second holds
-    at most ``per_second + burst - 1`` starts, and the pace is set below the limit to
-    leave room for what it cannot see (discord.py's own retries, and the requests it
-    releases together after a pause).
+    So the notifier stays under the limit instead of leaning on it. The pacer keeps the
+    times requests really started over the last second, and a caller waits until its
+    requests fit: unlike a schedule booked in advance, a busy event loop that wakes the
+    waiters late cannot release them all at once to catch up, and unlike a fixed gap
+    between starts, a late wake-up costs no throughput. The pace is set a little below
+    the limit, for what it cannot see: discord.py's own retries, and requests that bunch
+    on the way.
     """
 
-    def __init__(self, per_second: float, burst: int = 1) -> None:
-        self.interval = 1.0 / per_second
-        self.burst = max(1, burst)
-        self._due = 0.0  # when the next request would be on schedule, in loop time
+    def __init__(self, per_second: float) -> None:
+        self.capacity = max(1, math.floor(per_second))
+        self._starts: deque[float] = deque()  # loop times of the starts in the last second
+        self._turn = asyncio.Lock()
 
     async def wait(self, cost: int = 1) -> None:
-        now = asyncio.get_running_loop().time()
-        due = max(self._due, now)
-        self._due = due + cost * self.interval
-        delay = due - now - (self.burst - 1) * self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
+        """Until this caller's ``cost`` requests may start (it starts them at once)."""
+        cost = min(cost, self.capacity)
+        async with self._turn:
+            loop = asyncio.get_running_loop()
+            while True:
+                now = loop.time()
+                while self._starts and self._starts[0] <= now - PACE_WINDOW:
+                    self._starts.popleft()
+                over = len(self._starts) + cost - self.capacity
+                if over <= 0:
+                    break
+                await asyncio.sleep(self._starts[over - 1] + PACE_WINDOW - now)
+            self._starts.extend([now] * cost)
 
 
 class DiscordNotifier:
@@ -119,7 +130,7 @@ class DiscordNotifier:
     ) -> None:
         self._client = client
         self._gate = asyncio.Semaphore(concurrency)
-        self._pacer = Pacer(requests_per_second, burst=PACER_BURST)
+        self._pacer = Pacer(requests_per_second)
         self.retry_delays = tuple(retry_delays)
         self.problems = ProblemLog()
         self._owner_told: dict[int, float] = {}
@@ -234,12 +245,16 @@ class DiscordNotifier:
     async def _with_retries(
         self, send: Callable[[], Awaitable[T]], what: str, *, cost: int = 1
     ) -> T:
-        """Run ``send`` (``cost`` requests) paced and under the concurrency gate; after 429s
-        or 5xx discord.py gave up on, and after network errors, pause and try again."""
+        """Run ``send`` (``cost`` requests) under the concurrency gate, paced; after 429s or
+        5xx discord.py gave up on, and after network errors, pause and try again.
+
+        The pace is taken inside the gate, just before the requests go out: paced
+        requests that then queued at a full gate would leave together as slots free up,
+        bunching more than the pace allows into one second."""
         for delay in (*self.retry_delays, None):
             try:
-                await self._pacer.wait(cost)
                 async with self._gate:
+                    await self._pacer.wait(cost)
                     return await send()
             except discord.HTTPException as error:
                 if delay is None or not (error.status == 429 or error.status >= 500):
