@@ -24,8 +24,6 @@ Discord is not on the bot's machine, so the server's own work is kept out of its
    the survey page. The same waves then go to the loopback sample bot, whose button
    answers at once without any work: ``ack_p99_ratio`` is the bot's p99 over that
    trivial discord.py handler's, measured in the same run on the same server.
-   ``--compare-unfrozen`` also measures a second vitalitybot process that does not
-   freeze its start-up heap (``bot/heap.py``), for ``ack_p99_ratio_unfrozen``.
 
 ``--rehearse`` starts the fan-out a few seconds after the bot is up, on a rehearsal
 clock (``PacedRunner``), instead of waiting for the next whole minute on the real
@@ -122,7 +120,7 @@ def child_main(kind: str, config_path: str) -> None:
     if kind == "sample":
         run_on(settings.event_loop, run_sample_bot(settings))
     else:
-        run_on(settings.event_loop, run_vitalitybot(settings, config, freeze=kind == "bot"))
+        run_on(settings.event_loop, run_vitalitybot(settings, config))
 
 
 async def serve_until_stopped(running: asyncio.Task[None]) -> None:
@@ -134,8 +132,8 @@ async def serve_until_stopped(running: asyncio.Task[None]) -> None:
         running.result()
 
 
-async def run_vitalitybot(settings: Settings, config: dict[str, Any], *, freeze: bool) -> None:
-    """The bot as ``vitalitybot run`` builds it (``freeze``: as it settles its heap)."""
+async def run_vitalitybot(settings: Settings, config: dict[str, Any]) -> None:
+    """The bot as ``vitalitybot run`` builds it."""
     from vitalitybot.bot.endpoints import point_discord_at
     from vitalitybot.bot.runner import build_app
 
@@ -144,7 +142,7 @@ async def run_vitalitybot(settings: Settings, config: dict[str, Any], *, freeze:
     if "rehearse_from" in config:
         start = datetime.fromisoformat(config["rehearse_from"])
         clock = AcceleratedClock(start, speed=1.0, epoch=config["epoch"])
-    app = await build_app(settings, clock=clock, freeze_heap=freeze)
+    app = await build_app(settings, clock=clock)
     assert settings.token is not None
     try:
         async with app.bot:
@@ -401,22 +399,6 @@ def vote_posts(server: LoopbackDiscord, members: Sequence[Member]) -> list[Messa
 # -- the run ---------------------------------------------------------------------------
 
 
-async def measure_bot_clicks(
-    kind: str,
-    config: dict[str, Any],
-    folder: Path,
-    server: LoopbackDiscord,
-    targets: Any,
-    waves: int,
-) -> Acks:
-    bot = Child(kind, config, folder)
-    await bot.start()
-    try:
-        return await click_waves(server, targets, waves, survey_page)
-    finally:
-        await bot.stop()
-
-
 async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
     server = LoopbackDiscord(heartbeat_interval=HEARTBEAT, timeout=30.0)
     await server.start()
@@ -466,11 +448,6 @@ async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
         gc.freeze()
         acks = await click_waves(server, targets, args.waves, survey_page)
         await bot.stop()
-        unfrozen = None
-        if args.compare_unfrozen:
-            unfrozen = await measure_bot_clicks(
-                "bot-unfrozen", config, folder, server, targets, args.waves
-            )
         clickers = [member for member, _, _ in targets]
         votes = [
             (m, post, "vote:yes")
@@ -497,20 +474,14 @@ async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
     print(f"acknowledgements: {args.waves} waves of {len(targets)} clicks at once")
     print(f"  vitalitybot ack   {spread(acks.ack_ms)}  failures {acks.failures}")
     print(f"  vitalitybot page  {spread(acks.page_ms)}")
-    if unfrozen is not None:
-        print(f"  unfrozen ack      {spread(unfrozen.ack_ms)}  failures {unfrozen.failures}")
     print(f"  trivial bot ack   {spread(trivial.ack_ms)}")
-    trivial_p99 = percentile(trivial.ack_ms, 99)
-    figures = {
+    return {
         "posted": float(result.posted),
         "duplicates": float(result.duplicates),
         "missing": float(args.communities - result.posted),
         "ratio": result.ratio,
-        "ack_p99_ratio": percentile(acks.ack_ms, 99) / trivial_p99,
+        "ack_p99_ratio": percentile(acks.ack_ms, 99) / percentile(trivial.ack_ms, 99),
     }
-    if unfrozen is not None:
-        figures["ack_p99_ratio_unfrozen"] = percentile(unfrozen.ack_ms, 99) / trivial_p99
-    return figures
 
 
 def main() -> None:
@@ -521,12 +492,7 @@ def main() -> None:
     parser.add_argument(
         "--rehearse", action="store_true", help="fan out soon, on a rehearsal clock"
     )
-    parser.add_argument(
-        "--compare-unfrozen", action="store_true", help="also a bot not freezing its heap"
-    )
-    parser.add_argument(
-        "--child", choices=("bot", "bot-unfrozen", "sample"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--child", choices=("bot", "sample"), help=argparse.SUPPRESS)
     parser.add_argument("config", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

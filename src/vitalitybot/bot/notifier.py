@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import random
 import time
 from collections import defaultdict, deque
@@ -56,7 +55,6 @@ T = TypeVar("T")
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_REQUESTS_PER_SECOND = DEFAULT_DISCORD_REQUESTS_PER_SECOND  # Discord allows 50 a second
-PACE_WINDOW = 1.0  # seconds: Discord's global limit counts requests per second
 DEFAULT_RETRY_DELAYS = (2.0, 10.0, 30.0)
 RETRY_JITTER = 0.25  # spread retries so posts refused together are not retried together
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: longer than a round's window
@@ -83,40 +81,36 @@ class ProblemLog:
 
 
 class Pacer:
-    """Lets no more than ``per_second`` requests start in any one second (a rolling second).
+    """Starts requests ``1 / per_second`` apart, taking turns, so they reach Discord evenly.
 
     Discord allows a bot a number of requests a second across all routes (interaction
     replies excepted). discord.py only reacts to a global 429 by pausing everything and
     then releasing every waiting request at once, which earns the next 429; refusals
     also count towards Cloudflare's ban on clients that make too many invalid requests.
-    So the notifier stays under the limit instead of leaning on it. The pacer keeps the
-    times requests really started over the last second, and a caller waits until its
-    requests fit: unlike a schedule booked in advance, a busy event loop that wakes the
-    waiters late cannot release them all at once to catch up, and unlike a fixed gap
-    between starts, a late wake-up costs no throughput. The pace is set a little below
-    the limit, for what it cannot see: discord.py's own retries, and requests that bunch
-    on the way.
+    So the notifier stays under the limit instead of leaning on it, and evenly: a burst
+    that fits the limit when it leaves can still overrun it on arrival, bunched with the
+    previous one's stragglers. Waiters take turns, each timed from the previous turn's
+    slot; a turn that starts late (the event loop was busy) keeps the slots after it
+    where they were, but a backlog of missed slots is not made up: at most one slot's
+    worth, so a stalled loop cannot release its waiters together. The pace is set a
+    little below the limit, for what it cannot see: discord.py's own retries, and
+    requests that bunch on the way.
     """
 
     def __init__(self, per_second: float) -> None:
-        self.capacity = max(1, math.floor(per_second))
-        self._starts: deque[float] = deque()  # loop times of the starts in the last second
+        self.interval = 1.0 / per_second
         self._turn = asyncio.Lock()
+        self._next = 0.0  # loop time of the next free slot
 
     async def wait(self, cost: int = 1) -> None:
         """Until this caller's ``cost`` requests may start (it starts them at once)."""
-        cost = min(cost, self.capacity)
         async with self._turn:
             loop = asyncio.get_running_loop()
-            while True:
-                now = loop.time()
-                while self._starts and self._starts[0] <= now - PACE_WINDOW:
-                    self._starts.popleft()
-                over = len(self._starts) + cost - self.capacity
-                if over <= 0:
-                    break
-                await asyncio.sleep(self._starts[over - 1] + PACE_WINDOW - now)
-            self._starts.extend([now] * cost)
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            started = loop.time()
+            self._next = max(self._next, started - self.interval) + cost * self.interval
 
 
 class DiscordNotifier:

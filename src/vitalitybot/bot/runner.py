@@ -156,13 +156,11 @@ async def build_app(
     dev_guild_id: int | None = None,
     shards: ShardSet | None = None,
     metrics: Metrics | None = None,
-    freeze_heap: bool = False,
 ) -> App:
     """Load, migrate and wire everything; nothing connects to Discord yet.
 
     ``shards``: connect and schedule only these (None: one unsharded process for all).
     ``clock``: an ``AcceleratedClock`` makes this a rehearsal, on the ``PacedRunner``.
-    ``freeze_heap``: for a process that runs one bot for its whole life (client.py).
     """
     library = load_library(settings.patterns_dir, settings.pattern_cache)
     if library.problems:
@@ -200,7 +198,6 @@ async def build_app(
             members_intent=members_intent,
             dev_guild_id=dev_guild_id,
             metrics=metrics,
-            freeze_heap=freeze_heap,
             **options,
         )
     except BaseException:
@@ -265,7 +262,6 @@ async def run_bot(
         dev_guild_id=dev_guild_id,
         shards=shards,
         clock=clock,
-        freeze_heap=True,
     )
     stop = _stop_on_signals()
     try:
