@@ -53,7 +53,7 @@ async def offline_services(
             db=db,
             patterns=load_library(patterns_dir).patterns,
             clock=clock,
-            notifier=DiscordNotifier(),  # never attached: set-up posts nothing
+            notifier=DiscordNotifier(),  # never bound: set-up posts nothing
             members=DiscordMemberDirectory(),
             env=build_environment(),
         )

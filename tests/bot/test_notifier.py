@@ -182,3 +182,45 @@ async def test_with_the_members_intent_reminders_reach_only_who_has_not_answered
     assert link["url"].endswith(f"/{loopback_guild.general.id}/{post.id}")
     assert ana.dms == [] and ben.dms == [] and cai.dms == []
     assert failed == ()  # closed DMs are the member's choice, not a failure
+
+
+async def test_a_round_posted_without_its_thread_is_told_to_the_coordinator_once(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    await set_up(coordinator)
+    await adopt(coordinator)
+    loopback_server.fail_next(
+        "POST /channels/{channel_id}/messages/{message_id}/threads", 1, status=403
+    )
+
+    opened = await reply(await coordinator.invoke("vitality survey"))
+    later = await reply(await coordinator.invoke("vitality threshold", value=0.5))
+
+    assert opened.content.startswith("Opened the survey")
+    assert "could not start a thread" in opened.content
+    assert "could not start a thread" not in later.content
+    failed = (await status(app.services, loopback_guild.id)).failed_deliveries
+    assert [(d.kind, d.status) for d in failed] == [("thread", DeliveryStatus.FAILED)]
+    round_ = (await status(app.services, loopback_guild.id)).open_rounds[0].round
+    assert round_.message_id is not None and round_.thread_id is None
+
+
+async def test_the_owner_hears_of_a_broken_channel_once_across_failures_and_a_restart(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, make_settings: MakeSettings
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    async with running_bot(loopback_server, make_settings()) as first:
+        await set_up(coordinator)
+        await adopt(coordinator)
+        community = await community_of(first, loopback_guild)
+        loopback_server.forbid_channel(loopback_guild.general.id)
+        await open_round(first.services, community.id, "survey", period="2026-12")
+        await open_round(first.services, community.id, "checkin", period="2026-12")
+    async with running_bot(loopback_server, make_settings()) as second:
+        await open_round(second.services, community.id, "survey", period="2027-01")
+        failed = (await status(second.services, loopback_guild.id)).failed_deliveries
+
+    assert len(failed) >= 3  # every refusal is logged ...
+    (note,) = loopback_guild.owner.dms  # ... and the owner heard of the first one only
+    assert "could not post the survey" in note.content and "/vitality setup" in note.content

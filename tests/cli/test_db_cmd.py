@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.cli import main
+from vitalitybot.storage import head_revision
+
+HEAD = head_revision()
 
 
 def _tables(path: Path) -> set[str]:
@@ -23,18 +26,18 @@ def test_upgrade_creates_the_schema_and_reports_the_revision(
     path = tmp_path / "x.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     assert main(["db", "upgrade", "--url", url]) == 0
-    assert "at revision 0001 (head)" in capsys.readouterr().out
+    assert f"at revision {HEAD} (head)" in capsys.readouterr().out
     assert {"communities", "rounds", "answers", "alembic_version"} <= _tables(path)
 
     assert main(["db", "current", "--url", url]) == 0
-    assert "0001 (head)" in capsys.readouterr().out
+    assert f"{HEAD} (head)" in capsys.readouterr().out
 
 
 def test_upgrading_twice_is_harmless(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"
     assert main(["db", "upgrade", "--url", url]) == 0
     assert main(["db", "upgrade", "--url", url]) == 0
-    assert capsys.readouterr().out.count("0001 (head)") == 2
+    assert capsys.readouterr().out.count(f"{HEAD} (head)") == 2
 
 
 def test_upgrade_never_goes_backwards(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,7 +47,7 @@ def test_upgrade_never_goes_backwards(tmp_path: Path, capsys: pytest.CaptureFixt
     capsys.readouterr()
     # Asking "upgrade" for an older revision leaves a migrated database as it is.
     assert main(["db", "upgrade", "--url", url, "--revision", "base"]) == 0
-    assert "at revision 0001 (head)" in capsys.readouterr().out
+    assert f"at revision {HEAD} (head)" in capsys.readouterr().out
     assert "rounds" in _tables(path)
 
 
@@ -169,7 +172,7 @@ def test_backup_copies_a_live_database_consistently(
     assert guilds == list(range(len(guilds)))  # a prefix: one moment, no torn writes
     assert patterns == len(guilds)  # no transaction copied half-way
     assert len(guilds) < after
-    assert revision == "0001"
+    assert revision == HEAD
     assert not list(backup.parent.glob(".*partial"))
 
 

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from vitalitybot.config import load_settings
+from vitalitybot.domain.records import SuggestionKind
 from vitalitybot.observability.health import HealthServer, database_check, flag_check
 from vitalitybot.observability.metrics import Metrics
 from vitalitybot.storage import Database, open_database
@@ -108,7 +109,7 @@ async def test_metrics_serves_the_counters_as_prometheus_text(
     async with HealthServer(metrics, port=0) as server:
         metrics.round_opened()
         metrics.answer_recorded(3)
-        metrics.suggestion_posted("feedback")
+        metrics.suggestion_posted(SuggestionKind.REFLECT)
         metrics.discord_http_error(503)
         url = f"http://127.0.0.1:{server.bound_port}/metrics"
         async with http.get(url) as response:
@@ -117,7 +118,7 @@ async def test_metrics_serves_the_counters_as_prometheus_text(
             text = await response.text()
     assert "vitalitybot_rounds_opened_total 1.0" in text
     assert "vitalitybot_answers_recorded_total 3.0" in text
-    assert 'vitalitybot_suggestions_posted_total{kind="feedback"} 1.0' in text
+    assert 'vitalitybot_suggestions_posted_total{kind="reflect"} 1.0' in text
     assert 'vitalitybot_discord_http_errors_total{status="503"} 1.0' in text
     assert "# TYPE vitalitybot_gateway_latency_seconds gauge" in text
 

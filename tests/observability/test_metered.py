@@ -39,10 +39,6 @@ class TaggedNotifier(RecordingNotifier):
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[int | None] = []
-        self.attached: object = None
-
-    def attach(self, client: object) -> None:
-        self.attached = client
 
     async def open_round(
         self, community: Community, round: Round, questions: Sequence[Question], message: Message
@@ -139,11 +135,3 @@ async def test_a_failed_post_still_counts_the_round_but_not_the_suggestion(
         )
         == 0.0
     )
-
-
-def test_anything_else_reaches_the_wrapped_notifier(inner: TaggedNotifier) -> None:
-    wrapped = MeteredNotifier(inner, Metrics())
-    client = object()
-    wrapped.attach(client)  # type: ignore[attr-defined]
-    assert inner.attached is client
-    assert wrapped.posts is inner.posts  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from vitalitybot.domain.records import SuggestionKind
 from vitalitybot.observability.metrics import Metrics
 
 
@@ -25,9 +26,9 @@ def test_counters_start_at_zero_and_count() -> None:
     metrics.round_closed()
     metrics.answer_recorded(5)
     metrics.answer_recorded()
-    metrics.suggestion_posted("steps")
-    metrics.suggestion_posted("replant")
-    metrics.suggestion_posted("steps")
+    metrics.suggestion_posted(SuggestionKind.REMEDY)
+    metrics.suggestion_posted(SuggestionKind.REPLANT)
+    metrics.suggestion_posted(SuggestionKind.REMEDY)
     metrics.discord_http_error(429)
     metrics.discord_http_error(500)
     metrics.discord_http_error(429)
@@ -36,7 +37,7 @@ def test_counters_start_at_zero_and_count() -> None:
     assert got[("vitalitybot_rounds_opened_total", ())] == 2.0
     assert got[("vitalitybot_rounds_closed_total", ())] == 1.0
     assert got[("vitalitybot_answers_recorded_total", ())] == 6.0
-    assert got[("vitalitybot_suggestions_posted_total", (("kind", "steps"),))] == 2.0
+    assert got[("vitalitybot_suggestions_posted_total", (("kind", "remedy"),))] == 2.0
     assert got[("vitalitybot_suggestions_posted_total", (("kind", "replant"),))] == 1.0
     assert got[("vitalitybot_discord_http_errors_total", (("status", "429"),))] == 2.0
     assert got[("vitalitybot_discord_http_errors_total", (("status", "500"),))] == 1.0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
 from storage_support import NOW, MakeRound
 
+from score_reference import reference_score
 from vitalitybot.domain.records import (
     AnswerInput,
     Community,
@@ -120,6 +122,30 @@ async def test_aggregates_on_a_known_dataset(
         (QuestionKind.DECAY, "p", "s2"),
         (QuestionKind.DECAY, "p", "s3"),
     ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_the_aggregate_query_agrees_with_the_plain_definition_of_a_score(
+    db: Database, community: Community, make_round: MakeRound, seed: int
+) -> None:
+    rng = random.Random(seed)
+    round_, questions = await make_round(community)
+    given: dict[int, list[int]] = {q.id: [] for q in questions}
+    async with db.transaction() as session:
+        answers = Repositories(session).answers
+        for member in range(rng.randint(1, 40)):
+            rated = [q for q in questions if rng.random() < 0.7]
+            inputs = [AnswerInput(q.id, rng.randint(1, 5)) for q in rated]
+            await answers.record(community.id, round_.id, f"k{member}", inputs, at=NOW)
+            for item in inputs:
+                assert item.value is not None
+                given[item.question_id].append(item.value)
+        aggregates = await answers.aggregate(community.id, round_.id)
+    for aggregate in aggregates:
+        expected = reference_score(given[aggregate.question_id])
+        assert aggregate.n == expected.n
+        assert (aggregate.mean or 0.0) == pytest.approx(expected.mean)
+        assert (aggregate.share_high or 0.0) == pytest.approx(expected.share_high)
 
 
 async def test_aggregates_only_count_their_own_round(

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from storage_support import NOW, MakeRound
 
 from vitalitybot.domain.records import AnswerInput, Community, RoundKind, RoundStatus
-from vitalitybot.storage import Database, Repositories, open_database, upgrade
+from vitalitybot.storage import Database, Repositories, head_revision, open_database, upgrade
 
 
 async def _pragmas(db: Database) -> dict[str, object]:
@@ -87,7 +87,7 @@ async def test_a_restart_keeps_everything(
 
     reopened = open_database(db_url)
     try:
-        assert await upgrade(reopened) == "0001"  # start-up migration is a no-op
+        assert await upgrade(reopened) == head_revision()  # start-up migration is a no-op
         async with reopened.session() as session:
             repos = Repositories(session)
             again = await repos.communities.get_by_guild(community.guild_id)

@@ -51,3 +51,38 @@ async def test_deleting_a_round_keeps_its_delivery_log(
     async with db.session() as session:
         (entry,) = await Repositories(session).deliveries.list_recent(community.id)
     assert entry.round_id is None
+
+
+async def test_each_failure_is_taken_once_newest_kept_and_told_in_order(
+    db: Database, community: Community, other_community: Community
+) -> None:
+    async with db.transaction() as session:
+        deliveries = Repositories(session).deliveries
+        for hour in range(4):
+            await deliveries.record(
+                community.id,
+                kind="results",
+                status=DeliveryStatus.FAILED,
+                at=NOW + timedelta(hours=hour),
+                error=f"failure {hour}",
+            )
+        await deliveries.record(community.id, kind="round", status=DeliveryStatus.SENT, at=NOW)
+        await deliveries.record(
+            other_community.id, kind="round", status=DeliveryStatus.FAILED, at=NOW, error="other"
+        )
+    told_at = NOW + timedelta(days=1)
+
+    async with db.transaction() as session:
+        first = await Repositories(session).deliveries.take_unreported(
+            community.id, at=told_at, limit=3
+        )
+    async with db.transaction() as session:
+        deliveries = Repositories(session).deliveries
+        again = await deliveries.take_unreported(community.id, at=told_at, limit=3)
+        others = await deliveries.take_unreported(other_community.id, at=told_at, limit=3)
+        still_listed = await deliveries.list_recent(community.id, status=DeliveryStatus.FAILED)
+
+    assert [d.error for d in first] == ["failure 1", "failure 2", "failure 3"]
+    assert again == []  # the oldest, left out of the reply, was marked told as well
+    assert [d.error for d in others] == ["other"]
+    assert len(still_listed) == 4  # telling does not hide them from the status list

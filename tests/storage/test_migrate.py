@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,9 +11,19 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, inspect
 from sqlalchemy.engine import Connection
 
-from vitalitybot.storage import Database, current, downgrade, head_revision, open_database, upgrade
+from vitalitybot.storage import (
+    Database,
+    Repositories,
+    current,
+    downgrade,
+    head_revision,
+    open_database,
+    upgrade,
+)
 from vitalitybot.storage.migrate import MigrationsNotFoundError, migrations_dir
 from vitalitybot.storage.models import Base
+
+HEAD = "0002"
 
 TABLES = {
     "communities",
@@ -44,9 +55,9 @@ async def _tables(db: Database) -> set[str]:
         return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
 
 
-async def test_head_is_the_initial_revision_and_upgrade_reaches_it(db: Database) -> None:
-    assert head_revision() == "0001"
-    assert await current(db) == "0001"
+async def test_head_is_the_latest_revision_and_upgrade_reaches_it(db: Database) -> None:
+    assert head_revision() == HEAD
+    assert await current(db) == HEAD
     assert await _tables(db) >= TABLES
 
 
@@ -68,26 +79,57 @@ async def test_the_comparison_would_notice_a_model_change(db: Database) -> None:
 async def test_downgrade_to_base_then_upgrade_again(db: Database) -> None:
     assert await downgrade(db, "base") is None
     assert await _tables(db) & TABLES == set()
-    assert await upgrade(db) == "0001"
+    assert await upgrade(db) == HEAD
     assert await _diff(db) == []
 
 
 async def test_upgrading_an_upgraded_database_changes_nothing(db: Database) -> None:
-    assert await upgrade(db) == "0001"
+    assert await upgrade(db) == HEAD
     assert await _diff(db) == []
 
 
 async def test_upgrade_by_url_creates_the_file_and_its_folder(tmp_path: Any) -> None:
     path = tmp_path / "new" / "nested" / "bot.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
-    assert await upgrade(url) == "0001"  # runs here, inside the test's event loop
+    assert await upgrade(url) == HEAD  # runs here, inside the test's event loop
     assert path.is_file()
     database = open_database(url)
     try:
-        assert await current(database) == "0001"
+        assert await current(database) == HEAD
         assert await _diff(database) == []
     finally:
         await database.dispose()
+
+
+async def test_upgrading_from_0001_keeps_the_deliveries_and_marks_old_failures_told(
+    db: Database,
+) -> None:
+    # A database as a bot at revision 0001 left it: a community, a sent and a failed post.
+    await downgrade(db, "0001")
+    async with db.engine.begin() as connection:
+        await connection.exec_driver_sql(
+            "INSERT INTO communities (id, guild_id, name, timezone, threshold, min_respondents,"
+            " max_items, anonymous, secret, created_at) VALUES (1, 77, 'CoP', 'UTC', 0.5, 3,"
+            " 8, TRUE, 'salt', '2026-11-03 09:00:00')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO deliveries (id, community_id, kind, status, error, created_at) VALUES"
+            " (1, 1, 'round', 'sent', NULL, '2026-11-03 09:00:00'),"
+            " (2, 1, 'results', 'failed', '403 Missing Access', '2026-11-08 09:00:00')"
+        )
+
+    assert await upgrade(db) == HEAD
+
+    async with db.transaction() as session:
+        deliveries = Repositories(session).deliveries
+        kept = await deliveries.list_recent(1)
+        untold = await deliveries.take_unreported(1, at=datetime.now(UTC), limit=5)
+    assert [(d.id, d.kind, d.status.value, d.error) for d in kept] == [
+        (2, "results", "failed", "403 Missing Access"),
+        (1, "round", "sent", None),
+    ]
+    assert untold == []  # told (or lost) before the upgrade: no backlog for the coordinator
+    assert await _diff(db) == []
 
 
 def test_migrations_folder_is_found_from_the_package() -> None:

@@ -88,16 +88,15 @@ async def test_a_suggestion_is_recorded_once_per_round(
     async with db.transaction() as session:
         outcomes = Repositories(session).outcomes
 
-        async def posted() -> bool:
-            return await outcomes.suggestion_posted(community.id, round_.id, **remedy)
-
         async def record() -> bool:
             return await outcomes.record_suggestion(community.id, round_.id, at=NOW, **remedy)
 
-        assert not await posted()
         assert await record() is True
         assert await record() is False
-        assert await posted()
+        stored = await outcomes.list_suggestions(community.id)
+        assert [(s.round_id, s.sign_id, s.kind) for s in stored] == [
+            (round_.id, "s1", SuggestionKind.REMEDY)
+        ]
         # A different kind for the same sign is another suggestion.
         assert await outcomes.record_suggestion(
             community.id,

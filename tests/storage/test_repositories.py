@@ -66,9 +66,6 @@ async def test_one_communitys_queries_never_return_anothers_rows(
         assert await repos.outcomes.list_scores(me, theirs) == []
         assert [p.score.round_id for p in await repos.outcomes.score_history(me)] == [mine]
         assert [s.round_id for s in await repos.outcomes.list_suggestions(me)] == [mine]
-        assert not await repos.outcomes.suggestion_posted(
-            me, theirs, pattern_slug="p", sign_id="s1", kind=SuggestionKind.REMEDY
-        )
         assert await repos.outcomes.get_harvest(me, theirs) is None
         latest = await repos.outcomes.latest_harvest(me)
         assert latest is not None and latest.round_id == mine

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from vitalitybot.domain.records import SuggestionKind
 from vitalitybot.patterns.model import Duration, Pattern, Replant, Sign
 from vitalitybot.vitality.suggestions import (
     ENERGIZING_IDEAS,
     STEP_TEXT_MAX,
     Crossing,
-    SuggestionKind,
     is_about_feedback,
     months_between,
     participation_suggestion,
@@ -148,28 +148,6 @@ def test_a_sign_of_life_never_triggers_a_suggestion(alignment: Alignment) -> Non
     assert suggest(alignment(), THRIVING, crossed_run(1)[0]) is None
 
 
-def test_already_posted_this_round_gives_nothing(alignment: Alignment) -> None:
-    current, history = crossed_run(2)
-    first = suggest(alignment(), FATIGUE, current, history)
-    assert first is not None
-    assert suggest(alignment(), FATIGUE, current, history, posted={first.key}) is None
-    plain = {("alignment", "contribution-fatigue", "remedy")}
-    assert suggest(alignment(), FATIGUE, current, history, posted=plain) is None
-
-
-def test_posts_for_other_signs_or_kinds_do_not_block(alignment: Alignment) -> None:
-    current, _ = crossed_run(1)
-    posted = {
-        ("alignment", "no-feedback", "remedy"),
-        ("alignment", "contribution-fatigue", "replant"),
-        ("other-pattern", "contribution-fatigue", "remedy"),
-    }
-    assert suggest(alignment(), FATIGUE, current, posted=posted) is not None
-
-
-# --- replanting ----------------------------------------------------------------------
-
-
 def test_decay_shorter_than_the_stated_duration_still_gets_the_remedy(alignment: Alignment) -> None:
     current, history = crossed_run(6)  # Jan 1 to Jun 1: five months
     suggestion = suggest(alignment(), FATIGUE, current, history)
@@ -240,15 +218,6 @@ def test_history_order_and_stray_entries_do_not_change_the_verdict(alignment: Al
     suggestion = suggest(alignment(), FATIGUE, current, shuffled)
     assert suggestion is not None
     assert suggestion.kind is SuggestionKind.REPLANT
-
-
-def test_replanting_is_not_repeated_in_the_same_round(alignment: Alignment) -> None:
-    current, history = crossed_run(7)
-    posted = {("alignment", "contribution-fatigue", "replant")}
-    assert suggest(alignment(), FATIGUE, current, history, posted=posted) is None
-
-
-# --- reflect -------------------------------------------------------------------------
 
 
 def test_no_steps_and_no_replanting_asks_the_community_to_talk(make_pattern: MakePattern) -> None:
@@ -342,12 +311,6 @@ def test_a_sharp_participation_fall_suggests_lighter_rituals(
 
 def test_steady_participation_suggests_nothing(alignment: Alignment) -> None:
     assert participation_suggestion([alignment()], [0.6, 0.6, 0.6], 0.5) is None
-
-
-def test_a_participation_suggestion_is_posted_once_per_round() -> None:
-    first = participation_suggestion([], [0.6, 0.6], 0.2)
-    assert first is not None
-    assert participation_suggestion([], [0.6, 0.6], 0.2, posted={first.key}) is None
 
 
 def test_crossing_tuples_and_named_crossings_are_interchangeable(alignment: Alignment) -> None:

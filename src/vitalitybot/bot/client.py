@@ -1,9 +1,11 @@
 """``VitalityBot``: the ``commands.Bot`` every Discord feature hangs on.
 
-Built with everything it needs (services, the schedule keeper, the pattern index), never
-reaching for globals; ``runner.build_app`` wires them. ``setup_hook`` adds one cog per
-feature, registers the dynamic items that make round buttons work across restarts and
-the listener for reflection forms, and syncs the command tree.
+Built with everything it needs (services, the schedule keeper, the pattern index, the
+metrics), never reaching for globals; ``runner.build_app`` wires them, and binds the
+Discord edges of the services (notifier, member directory) to the bot it built.
+``setup_hook`` adds one cog per feature, registers the dynamic items that make round
+buttons work across restarts and the listener for reflection forms, and syncs the
+command tree. Handlers reach the bot through ``base.bot_of``.
 
 **Intents.** ``Intents.none()`` plus ``guilds``: channels, roles and threads arrive with
 it, slash commands, buttons and forms need no intent at all, and sending DMs needs none
@@ -45,12 +47,12 @@ import aiohttp
 import discord
 from discord.ext import commands
 
+from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.cogs.me import MeCog
 from vitalitybot.bot.cogs.patterns import PatternsCog
 from vitalitybot.bot.cogs.vitality import VitalityCog
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
-from vitalitybot.bot.notifier import ProblemLog
 from vitalitybot.bot.telemetry import InteractionWatch, http_errors_trace
 from vitalitybot.bot.views.checkin import on_reflections_submitted
 from vitalitybot.bot.views.rounds import DYNAMIC_ITEMS
@@ -74,7 +76,7 @@ def bot_intents(*, members: bool = False) -> discord.Intents:
     return intents
 
 
-class VitalityBot(commands.Bot):
+class VitalityBot(VitalityBase):
     def __init__(
         self,
         services: Services,
@@ -89,9 +91,12 @@ class VitalityBot(commands.Bot):
     ) -> None:
         # The bot never joins voice: spare the operator discord.py's warnings about it.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        self.metrics = metrics if metrics is not None else Metrics()
-        options.setdefault("http_trace", http_errors_trace(self.metrics))
+        metrics = metrics if metrics is not None else Metrics()
+        options.setdefault("http_trace", http_errors_trace(metrics))
         super().__init__(
+            services,
+            metrics=metrics,
+            index=index if index is not None else services.index,
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=bot_intents(members=members_intent),
@@ -99,27 +104,13 @@ class VitalityBot(commands.Bot):
             tree_cls=VitalityTree,
             **options,
         )
-        self.services = services
         self.keeper = keeper
-        self.index = index if index is not None else services.index
         self.sync_commands = sync_commands
         self.dev_guild_id = dev_guild_id
         self._keeper_start: asyncio.Task[None] | None = None
         self.interactions = InteractionWatch(services)
         self.interactions.install(self)
         self.metrics.track_gateway_latency(lambda: self.latency)
-        for edge in (services.notifier, services.members):
-            attach = getattr(edge, "attach", None)
-            if callable(attach):  # the Discord edges post and look up through this client
-                attach(self)
-
-    @property
-    def problems(self) -> ProblemLog:
-        """Delivery problems waiting to be told to the next coordinator who acts."""
-        found = getattr(self.services.notifier, "problems", None)
-        if not isinstance(found, ProblemLog):
-            found = ProblemLog()
-        return found
 
     def gateway_connected(self) -> bool:
         """Ready, and every gateway socket (one per shard) open."""
@@ -139,7 +130,8 @@ class VitalityBot(commands.Bot):
     async def login(self, token: str) -> None:
         """Log in over a bounded pool of connections (the module docstring says why)."""
         if self.http.connector is discord.utils.MISSING:
-            gateways = len(getattr(self, "shard_ids", None) or ()) or 1
+            shard_ids = self.shard_ids if isinstance(self, discord.AutoShardedClient) else None
+            gateways = len(shard_ids or ()) or 1
             self.http.connector = aiohttp.TCPConnector(limit=REST_CONNECTIONS + gateways)
         await super().login(token)
 

@@ -50,14 +50,3 @@ def send_kwargs(message: Message) -> dict[str, Any]:
     if fitted.files:
         kwargs["files"] = [to_file(a) for a in fitted.files]
     return kwargs
-
-
-def edit_kwargs(message: Message) -> dict[str, Any]:
-    """Keyword arguments for ``edit_message``: replaces content, embeds and attachments."""
-    fitted = message.fit()
-    return {
-        "allowed_mentions": NO_MENTIONS,
-        "content": fitted.content or None,
-        "embeds": [to_embed(e) for e in fitted.embeds],
-        "attachments": [to_file(a) for a in fitted.files],
-    }

@@ -29,7 +29,8 @@ class DiscordMemberDirectory:
     def __init__(self, client: discord.Client | None = None) -> None:
         self._client = client
 
-    def attach(self, client: discord.Client) -> None:
+    def bind(self, client: discord.Client) -> None:
+        """Look members up through ``client`` from now on (the runner binds the bot it built)."""
         self._client = client
 
     async def eligible_members(self, community: Community) -> list[int]:

@@ -24,9 +24,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.render.environment import md_escape
-from vitalitybot.services import ServiceError, Services
+from vitalitybot.services import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def explain(error: BaseException) -> str | None:
         needed = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
         return f"You need the {needed} permission for this."
     if isinstance(error, app_commands.CheckFailure):
+        if isinstance(error.__cause__, ServiceError):  # a refusal of checks.coordinator_only
+            return error.__cause__.message
         return "You cannot use this command here."
     if isinstance(error, discord.Forbidden):
         return (
@@ -120,11 +123,10 @@ def _what(interaction: discord.Interaction) -> str:
 
 async def _community_id(interaction: discord.Interaction) -> int | None:
     """The community the failure happened in, for the log; None when unknown or unreadable."""
-    services: Services | None = getattr(interaction.client, "services", None)
-    if services is None or interaction.guild_id is None:
+    if interaction.guild_id is None:
         return None
     try:
-        async with services.repos() as repos:
+        async with bot_of(interaction).services.repos() as repos:
             community = await repos.communities.get_by_guild(interaction.guild_id)
     except Exception:  # the database may be what failed
         return None

@@ -9,9 +9,12 @@ How a post is made, and what happens when Discord says no:
   post never waits for, or depends on, discord.py's cache.
 * **Refusals.** 403 and 404 are final: they become ``DeliveryError`` (the services log
   it in the deliveries table and carry on with the next community), and the coordinator
-  hears of it twice: in a DM to the server owner (at most once an hour per community;
-  a closed DM is ignored) and in the reply to the next ``/vitality`` command
-  (``problems``). Other 4xx are bugs in the post and also become ``DeliveryError``.
+  hears of it twice, both read from the deliveries table: in a DM to the server owner
+  (unless a failure of that community was logged in the hour before, so a broken
+  channel brings one DM, whichever process or restart meets it; a closed DM is
+  ignored) and in the reply to the next ``/vitality`` command. Other 4xx are bugs in
+  the post and also become ``DeliveryError``. A round posted without its thread comes
+  back with a ``PostRef.problem``, which the services log the same way.
 * **Rate limits and outages.** discord.py waits out 429s and retries 5xx up to five
   times per request; when it still gives up, the notifier tries again after a pause
   (``retry_delays``) rather than drop the post. Only then is it a ``DeliveryError``.
@@ -32,22 +35,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import discord
 
+from vitalitybot.bot import replies
+from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.message import Message, trim
 from vitalitybot.services import DeliveryError, PostRef, kind_name
+from vitalitybot.services.notes import failed_within
 
 logger = logging.getLogger(__name__)
 
@@ -60,24 +66,19 @@ RETRY_JITTER = 0.25  # spread retries so posts refused together are not retried 
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: longer than a round's window
 THREAD_NAME_MAX = 100
 CLOSED_DMS = 50007
-OWNER_DM_INTERVAL = 3600.0
-PROBLEMS_KEPT = 5
+OWNER_DM_QUIET = timedelta(hours=1)  # no failure logged this long: the owner hears again
 TRANSIENT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
-POST_NAMES = {"results": "the results", "harvest": "the harvest", "suggestion": "a suggestion"}
+NO_THREAD = (
+    "I could not start a thread under the round's post (I may lack Create Public "
+    "Threads): results will be posted in the channel instead."
+)
 
 
-class ProblemLog:
-    """Delivery problems per guild, waiting to be told to the next coordinator who acts."""
-
-    def __init__(self) -> None:
-        self._by_guild: dict[int, deque[str]] = defaultdict(lambda: deque(maxlen=PROBLEMS_KEPT))
-
-    def add(self, guild_id: int, text: str) -> None:
-        self._by_guild[guild_id].append(text)
-
-    def take(self, guild_id: int) -> list[str]:
-        found = self._by_guild.pop(guild_id, None)
-        return list(found) if found else []
+def post_name(kind: PostKind) -> str:
+    """How a post is named in a note to the coordinator: "the results", "a suggestion"."""
+    if kind.suggestion is not None:
+        return "a suggestion"
+    return f"the {kind.value}"
 
 
 class Pacer:
@@ -116,27 +117,27 @@ class Pacer:
 class DiscordNotifier:
     def __init__(
         self,
-        client: discord.Client | None = None,
+        bot: VitalityBase | None = None,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         requests_per_second: float = DEFAULT_REQUESTS_PER_SECOND,
         retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
     ) -> None:
-        self._client = client
+        self._bot = bot
         self._gate = asyncio.Semaphore(concurrency)
         self._pacer = Pacer(requests_per_second)
         self.retry_delays = tuple(retry_delays)
-        self.problems = ProblemLog()
-        self._owner_told: dict[int, float] = {}
 
-    def attach(self, client: discord.Client) -> None:
-        self._client = client
+    def bind(self, bot: VitalityBase) -> None:
+        """Post through ``bot`` from now on, and read its services' deliveries log (the
+        runner binds the bot it built around those services)."""
+        self._bot = bot
 
     @property
-    def client(self) -> discord.Client:
-        if self._client is None:
-            raise RuntimeError("the notifier is not attached to a Discord client yet")
-        return self._client
+    def client(self) -> VitalityBase:
+        if self._bot is None:
+            raise RuntimeError("the notifier is not bound to a bot yet")
+        return self._bot
 
     # -- the Notifier protocol -------------------------------------------------------------
 
@@ -153,13 +154,18 @@ class DiscordNotifier:
             lambda: channel.send(**send_kwargs(message), view=round_view(round)),
         )
         thread_id = await self._open_thread(community, round, sent)
-        return PostRef(channel_id=channel_id, message_id=sent.id, thread_id=thread_id)
+        return PostRef(
+            channel_id=channel_id,
+            message_id=sent.id,
+            thread_id=thread_id,
+            problem=NO_THREAD if thread_id is None else None,
+        )
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
+        self, community: Community, message: Message, *, round: Round | None, kind: PostKind
     ) -> None:
         channel_id = _channel_of(community)
-        what = POST_NAMES.get(kind.split(":")[0], f"the {kind}")
+        what = post_name(kind)
         if round is not None and round.thread_id is not None:
             thread = self._channel(community, round.thread_id, thread=True)
             try:
@@ -278,11 +284,6 @@ class DiscordNotifier:
                 round.id,
                 error,
             )
-            self.problems.add(
-                community.guild_id,
-                "I could not start a thread under the round's post (I may lack Create Public "
-                "Threads): results will be posted in the channel instead.",
-            )
             return None
         return thread.id
 
@@ -314,22 +315,20 @@ class DiscordNotifier:
     # -- telling the coordinator -----------------------------------------------------------
 
     async def _report(self, community: Community, text: str) -> None:
-        self.problems.add(community.guild_id, text)
-        now = time.monotonic()
-        last = self._owner_told.get(community.id)
-        if last is not None and now - last < OWNER_DM_INTERVAL:
-            return
+        """DM the server owner about a refused post, unless it is not the first failure.
+
+        Runs before the services log this failure, so the log holds the earlier ones
+        only: any in the last ``OWNER_DM_QUIET`` means the owner was told already.
+        """
         guild = self.client.get_guild(community.guild_id)
         if guild is None or guild.owner_id is None:
             return
-        self._owner_told[community.id] = now
-        note = (
-            f"A note from vitalitybot in **{discord.utils.escape_markdown(guild.name)}**: {text} "
-            "Please check my role's permissions in that channel (View Channel, Send Messages, "
-            "Send Messages in Threads, Create Public Threads, Embed Links, Attach Files), or "
-            "choose another channel with `/vitality setup`. `/vitality status` lists the "
-            "posts that failed."
-        )
+        try:
+            if await failed_within(self.client.services, community.id, OWNER_DM_QUIET):
+                return
+        except Exception:  # the database may be down: tell the owner rather than not
+            logger.warning("community %s: could not read the deliveries log", community.id)
+        note = replies.owner_note(discord.utils.escape_markdown(guild.name), text)
         try:
             dm = await self.client.create_dm(discord.Object(guild.owner_id))
             async with self._gate:

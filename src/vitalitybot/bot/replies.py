@@ -1,20 +1,34 @@
-"""Answering a command with a rendered ``Message``, whether or not it was deferred."""
+"""What the bot says back to a command: all the reply copy, and the one way to send it.
+
+Posts to the community are templates (``templates/``, rendered by the services); the
+short replies to a member's own command live here, one function each (and the note the
+notifier DMs a server's owner), so their wording is found and changed in one place and
+the cogs only choose which to send. Every reply
+is a ``Message`` and goes out through ``respond``, whether or not it was deferred.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, datetime
 
 import discord
 
 from vitalitybot.bot.convert import send_kwargs
+from vitalitybot.bot.views.common import jump_url
+from vitalitybot.domain import scale
+from vitalitybot.domain.records import Community, Round, RoundKind
+from vitalitybot.render.environment import md_escape
 from vitalitybot.render.message import Attachment, Message
+from vitalitybot.services import AdoptResult, CloseResult, DropResult, ScheduleView, kind_name
 
 
 def text(content: str, *files: Attachment) -> Message:
     return Message(content=content, files=tuple(files))
 
 
-def with_notes(message: Message, notes: list[str]) -> Message:
+def with_notes(message: Message, notes: Sequence[str]) -> Message:
     """The message with delivery problems the coordinator has not heard about yet."""
     if not notes:
         return message
@@ -30,3 +44,165 @@ async def respond(interaction: discord.Interaction, message: Message, *, ephemer
         await interaction.followup.send(**kwargs, ephemeral=ephemeral)
     else:
         await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
+
+
+def when(moment: datetime) -> str:
+    """A moment as a Discord timestamp: every reader sees it in their own time zone."""
+    return discord.utils.format_dt(moment, "F")
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+# -- /vitality ---------------------------------------------------------------------------
+
+
+def set_up(community: Community, channel_id: int, missing: Sequence[str]) -> str:
+    channel = f"<#{channel_id}>"
+    lines = [
+        f"vitalitybot is set up: rounds are posted in {channel}, "
+        f"on {md_escape(community.timezone)} time."
+    ]
+    roles = [f"<@&{r}>" for r in (community.coordinator_role_id, community.steward_role_id) if r]
+    if roles:
+        lines.append(f"Besides server managers, {' and '.join(roles)} may coordinate.")
+    if missing:
+        lines.append(
+            f"**Heads up:** I am missing {', '.join(missing)} in {channel}; "
+            "rounds will fail there until a server admin grants them."
+        )
+    lines.append("Next: `/vitality adopt` a pattern to watch; it sets up default schedules.")
+    return "\n".join(lines)
+
+
+def adopted(result: AdoptResult, schedules: Sequence[ScheduleView]) -> str:
+    """``schedules``: the community's schedules, of which those the adoption made are told."""
+    title = md_escape(result.pattern.title)
+    lines = [
+        f"Now watching **{title}**: its signs join the next surveys."
+        if result.created
+        else f"This community already watches **{title}**."
+    ]
+    if result.schedules:
+        created = {s.id for s in result.schedules}
+        lines.append("Default schedules, to adjust with `/vitality schedule`:")
+        lines += [
+            f"- {kind_name(view.schedule.kind).capitalize()}: {view.description}"
+            + (f". Next: {view.next_run_text}" if view.next_run_text else "")
+            for view in schedules
+            if view.schedule.id in created
+        ]
+    lines.append("To ask now, run `/vitality survey` or `/vitality checkin`.")
+    return "\n".join(lines)
+
+
+def dropped(result: DropResult) -> str:
+    extra = (
+        f" Its own schedules ({result.schedules_removed}) went with it."
+        if result.schedules_removed
+        else ""
+    )
+    return (
+        f"No longer watching **{md_escape(result.title)}**. Earlier answers and scores stay.{extra}"
+    )
+
+
+def scheduled(kind: RoundKind | str, view: ScheduleView) -> str:
+    next_run = f" Next: {view.next_run_text}." if view.next_run_text else ""
+    return f"{kind_name(kind).capitalize()}s now run {view.description}.{next_run}"
+
+
+def threshold_set(community: Community) -> str:
+    return (
+        f"A sign now crosses when at least {round(community.threshold * 100)}% of at least "
+        f"{community.min_respondents} respondents see it {scale.high_words()}."
+    )
+
+
+def opened(round_: Round, guild_id: int) -> str:
+    name = kind_name(round_.kind)
+    link = jump_url(guild_id, round_.channel_id, round_.message_id)
+    if link is None:
+        return f"The {name} is open (until {when(round_.closes_at)}), but its post failed."
+    return f"Opened the {name}: {link}. It closes {when(round_.closes_at)}."
+
+
+def closed(result: CloseResult) -> str:
+    posted = ["the results" if result.round.kind is RoundKind.SURVEY else "the harvest"]
+    if result.suggestions:
+        posted.append(plural(len(result.suggestions), "suggestion", "suggestions"))
+    where = "the round's thread" if result.round.thread_id else "the channel"
+    return (
+        f"Closed the {kind_name(result.round.kind)}: {result.participation.text}. "
+        f"Posted {' and '.join(posted)} in {where}."
+    )
+
+
+NO_HARVEST = "There is no harvest yet: one is made each time a check-in closes."
+
+
+def harvest_file(participants: int) -> str:
+    people = "person" if participants == 1 else "people"
+    return (
+        f"The latest harvest ({participants} {people} took part), to keep or paste into your wiki."
+    )
+
+
+def harvest_filename(created: date) -> str:
+    return f"harvest-{created:%Y-%m-%d}.md"
+
+
+# -- /me ---------------------------------------------------------------------------------
+
+PAUSED = (
+    "Paused: vitalitybot will not remind or ping you in this server until you run "
+    "`/me resume`. You can still answer any round whenever you like."
+)
+RESUMED = "Welcome back: you will hear about rounds again."
+REMINDERS_ON = "Reminders on: one DM mid-round if you have not answered or skipped."
+REMINDERS_OFF = "Reminders off: no more reminder DMs from vitalitybot in this server."
+FORGET_ASKED = (
+    "This deletes your answers, your choices and your settings in this server, and "
+    "takes your shared words out of stored harvests. Totals already computed stay "
+    "(they name no one). It cannot be undone."
+)
+FORGET_CANCELLED = "Nothing was deleted."
+
+
+def exported(rounds: int) -> str:
+    return (
+        f"Everything vitalitybot stores about you in this server: {rounds} "
+        "rounds. Answers in anonymous rounds are found through a key made from your "
+        "id; no one else can link them to you."
+    )
+
+
+def export_filename(guild_id: int) -> str:
+    return f"vitalitybot-export-{guild_id}.json"
+
+
+def forgotten(records: int, harvests_rewritten: int) -> str:
+    rewritten = (
+        f" Your words were taken out of {harvests_rewritten} stored harvests."
+        if harvests_rewritten
+        else ""
+    )
+    return (
+        f"Done: {records} records about you were deleted.{rewritten} Posts "
+        "already made in Discord stay where they are; you can delete your own messages."
+    )
+
+
+# -- notes to the server owner -------------------------------------------------------------
+
+
+def owner_note(guild_name: str, problem: str) -> str:
+    """The DM to a server's owner when a post in their server was refused."""
+    return (
+        f"A note from vitalitybot in **{guild_name}**: {problem} "
+        "Please check my role's permissions in that channel (View Channel, Send Messages, "
+        "Send Messages in Threads, Create Public Threads, Embed Links, Attach Files), or "
+        "choose another channel with `/vitality setup`. `/vitality status` lists the "
+        "posts that failed."
+    )

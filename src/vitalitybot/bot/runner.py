@@ -6,9 +6,10 @@ Start-up order, each step before anything can depend on it:
    and its search index built, before any thread exists (the loader may fork workers);
 2. the database is migrated to the latest revision, unless told not to;
 3. services, the Discord edges, the schedule keeper and the bot are built around one
-   ``Database``. The keeper runs on APScheduler's asyncio runner, or, in a rehearsal
-   (an ``AcceleratedClock``), on the ``PacedRunner``; with a ``ShardSet`` the bot
-   connects those shards only and the keeper schedules their guilds only;
+   ``Database``, and the edges (notifier, member directory) bound to that bot. The
+   keeper runs on APScheduler's asyncio runner, or, in a rehearsal (an
+   ``AcceleratedClock``), on the ``PacedRunner``; with a ``ShardSet`` the bot connects
+   those shards only and the keeper schedules their guilds only;
 4. the health and metrics listener starts, when a port is configured;
 5. discord.py is pointed at ``VITALITYBOT_DISCORD_API_URL`` /
    ``VITALITYBOT_DISCORD_GATEWAY_URL`` when set (another Discord-compatible server, as
@@ -176,13 +177,14 @@ async def build_app(
             revision = await upgrade(db)
             logger.info("database at revision %s", revision)
         notifier = notifier or DiscordNotifier(requests_per_second=posting_pace(settings, shards))
+        directory = DiscordMemberDirectory()
         clock = clock or SystemClock()
         services = Services(
             db=db,
             patterns=library.patterns,
             clock=clock,
             notifier=MeteredNotifier(notifier, metrics),
-            members=DiscordMemberDirectory(),
+            members=directory,
             env=build_environment(settings.templates_dir),
         )
         runner = _runner_for(clock, metrics)
@@ -200,6 +202,8 @@ async def build_app(
             metrics=metrics,
             **options,
         )
+        notifier.bind(bot)
+        directory.bind(bot)
     except BaseException:
         await db.dispose()
         raise

@@ -25,6 +25,7 @@ from typing import Any
 import aiohttp
 import discord
 
+from vitalitybot.bot.base import bot_of
 from vitalitybot.observability.logs import community_context
 from vitalitybot.observability.metrics import Metrics
 from vitalitybot.services import Services
@@ -141,6 +142,5 @@ def http_errors_trace(metrics: Metrics) -> aiohttp.TraceConfig:
 
 def count_answers(interaction: discord.Interaction, saved: int) -> None:
     """Count answers just recorded through this interaction's client."""
-    metrics = getattr(interaction.client, "metrics", None)
-    if isinstance(metrics, Metrics) and saved > 0:
-        metrics.answer_recorded(saved)
+    if saved > 0:
+        bot_of(interaction).metrics.answer_recorded(saved)

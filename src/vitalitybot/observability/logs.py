@@ -35,9 +35,6 @@ _TOKEN_SHAPE = re.compile(
     r"(?![A-Za-z0-9_-])"
 )
 
-# Marks the handler this module installs, so configuring twice replaces it.
-_OURS = "_vitalitybot_handler"
-
 
 @contextmanager
 def community_context(community_id: int | None) -> Iterator[None]:
@@ -102,9 +99,16 @@ class CommunityFilter(logging.Filter):
     """Adds ``community_id`` to every record: the one passed in ``extra``, else the context's."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "community_id", None) is None:
+        if community_of(record) is None:
             record.community_id = _COMMUNITY.get()
         return True
+
+
+def community_of(record: logging.LogRecord) -> int | None:
+    """The record's community id: given in ``extra`` (logging keeps extras in the
+    record's ``__dict__``) or added by ``CommunityFilter``; None when there is none."""
+    found = record.__dict__.get("community_id")
+    return found if isinstance(found, int) else None
 
 
 class HumanFormatter(logging.Formatter):
@@ -114,7 +118,7 @@ class HumanFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)-7s %(name)s%(community)s %(message)s")
 
     def formatMessage(self, record: logging.LogRecord) -> str:
-        community_id = getattr(record, "community_id", None)
+        community_id = community_of(record)
         record.community = "" if community_id is None else f" [community {community_id}]"
         return super().formatMessage(record)
 
@@ -129,7 +133,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        community_id = getattr(record, "community_id", None)
+        community_id = community_of(record)
         if community_id is not None:
             entry["community_id"] = community_id
         if record.exc_info and not record.exc_text:
@@ -156,13 +160,10 @@ def configure_logging(
     """
     root = logging.getLogger()
     for old in list(root.handlers):
-        if getattr(old, _OURS, False):
+        if isinstance(old, _Handler):
             root.removeHandler(old)
             old.close()
-    handler: logging.StreamHandler[TextIO] = (
-        _StderrHandler() if stream is None else logging.StreamHandler(stream)
-    )
-    setattr(handler, _OURS, True)
+    handler = _StderrHandler() if stream is None else _Handler(stream)
     handler.addFilter(CommunityFilter())
     handler.addFilter(RedactingFilter(Redactor(secrets)))
     handler.setFormatter(JsonFormatter() if json else HumanFormatter())
@@ -171,7 +172,11 @@ def configure_logging(
     return handler
 
 
-class _StderrHandler(logging.StreamHandler[TextIO]):
+class _Handler(logging.StreamHandler[TextIO]):
+    """The handler ``configure_logging`` installs; its class is how a later call finds it."""
+
+
+class _StderrHandler(_Handler):
     """Writes to whatever ``sys.stderr`` is at the time, not the one it was made with.
 
     A test runner (or a daemoniser) may swap ``sys.stderr``; a handler holding the old

@@ -1,34 +1,34 @@
 """``MeteredNotifier``: the services' notifier, counted and tagged on the way through.
 
 Every round the services open goes through ``Notifier.open_round`` exactly once, and
-every round they close posts exactly one outcome through ``Notifier.post``: its
-results (a survey) or its harvest (a check-in); suggestions follow as posts of kind
-``suggestion:<kind>``. So wrapping the notifier counts rounds opened, rounds closed
-and suggestions posted in one place, whichever part opened or closed them (the
-scheduler, a catch-up after a restart, a coordinator's command), with no counting
-code in the services. Rounds count when the services hand them over, posted or not
-(the round is open either way); suggestions count once they were posted.
+every round they close posts exactly one outcome through ``Notifier.post``, of a kind
+that closes a round (``PostKind.closes_round``: its results, or its harvest);
+suggestions follow as posts whose kind names the suggestion. So wrapping the notifier
+counts rounds opened, rounds closed and suggestions posted in one place, whichever part
+opened or closed them (the scheduler, a catch-up after a restart, a coordinator's
+command), with no counting code in the services. Rounds count when the services hand
+them over, posted or not (the round is open either way); suggestions count once they
+were posted.
 
-While a post is made, every line logged carries its community's id.
+While a post is made, every line logged carries its community's id. The wrapper is a
+``Notifier`` and nothing more: whoever built the inner notifier keeps it for anything
+else (the runner binds the Discord one to its client).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.observability.logs import community_context
 from vitalitybot.observability.metrics import Metrics
 from vitalitybot.render.message import Message
 from vitalitybot.services.ports import Notifier, PostRef
 
-CLOSING_POSTS = frozenset({"results", "harvest"})
-SUGGESTION_PREFIX = "suggestion:"
-
 
 class MeteredNotifier:
-    """A ``Notifier`` around another; anything else (``attach``, ``problems``) passes through."""
+    """A ``Notifier`` around another, counting what goes through it."""
 
     def __init__(self, inner: Notifier, metrics: Metrics) -> None:
         self.inner = inner
@@ -42,22 +42,17 @@ class MeteredNotifier:
             return await self.inner.open_round(community, round, questions, message)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
+        self, community: Community, message: Message, *, round: Round | None, kind: PostKind
     ) -> None:
-        if kind in CLOSING_POSTS:
+        if kind.closes_round:
             self.metrics.round_closed()
         with community_context(community.id):
             await self.inner.post(community, message, round=round, kind=kind)
-        if kind.startswith(SUGGESTION_PREFIX):
-            self.metrics.suggestion_posted(kind.removeprefix(SUGGESTION_PREFIX))
+        if kind.suggestion is not None:
+            self.metrics.suggestion_posted(kind.suggestion)
 
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message
     ) -> None:
         with community_context(community.id):
             await self.inner.remind(community, round, member_ids, message)
-
-    def __getattr__(self, name: str) -> Any:
-        if name in ("inner", "metrics"):  # not set yet (copying, unpickling)
-            raise AttributeError(name)
-        return getattr(self.inner, name)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from vitalitybot.domain.records import SuggestionKind
+
 NAMESPACE = "vitalitybot"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -81,8 +83,8 @@ class Metrics:
     def answer_recorded(self, count: int = 1) -> None:
         self.answers_recorded.inc(count)
 
-    def suggestion_posted(self, kind: str) -> None:
-        self.suggestions_posted.labels(kind=kind).inc()
+    def suggestion_posted(self, kind: SuggestionKind) -> None:
+        self.suggestions_posted.labels(kind=kind.value).inc()
 
     def discord_http_error(self, status: int) -> None:
         self.discord_http_errors.labels(status=str(status)).inc()

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import (
     Community,
     DeliveryStatus,
@@ -113,7 +114,7 @@ async def community_by_id(repos: Repositories, community_id: int) -> Community:
 async def deliver(
     svc: Services,
     community: Community,
-    kind: str,
+    kind: PostKind,
     action: Awaitable[T],
     *,
     round_id: int | None = None,

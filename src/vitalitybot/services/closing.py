@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import (
     Community,
     Harvest,
@@ -28,8 +29,8 @@ from vitalitybot.domain.records import (
     RoundKind,
     RoundStatus,
     ScoreRecord,
+    SuggestionKind,
 )
-from vitalitybot.domain.records import SuggestionKind as StoredSuggestionKind
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
     Services,
@@ -215,7 +216,7 @@ async def _sign_suggestion(
         round_.id,
         pattern_slug=suggestion.pattern_slug,
         sign_id=suggestion.sign_id,
-        kind=StoredSuggestionKind(suggestion.kind.value),
+        kind=suggestion.kind,
         at=svc.now(),
     )
     return suggestion if recorded else None
@@ -255,7 +256,7 @@ async def _participation_suggestion(
         round_.id,
         pattern_slug="",
         sign_id=PARTICIPATION_SIGN_ID,
-        kind=StoredSuggestionKind.PARTICIPATION,
+        kind=SuggestionKind.PARTICIPATION,
         at=svc.now(),
     )
     return suggestion if recorded else None
@@ -269,8 +270,8 @@ async def _post_outcome(
         await deliver(
             svc,
             community,
-            "results",
-            svc.notifier.post(community, results, round=round_, kind="results"),
+            PostKind.RESULTS,
+            svc.notifier.post(community, results, round=round_, kind=PostKind.RESULTS),
             round_id=round_.id,
         )
     elif settled.harvest is not None:
@@ -278,15 +279,15 @@ async def _post_outcome(
         await deliver(
             svc,
             community,
-            "harvest",
-            svc.notifier.post(community, digest, round=round_, kind="harvest"),
+            PostKind.HARVEST,
+            svc.notifier.post(community, digest, round=round_, kind=PostKind.HARVEST),
             round_id=round_.id,
         )
     scores = {(s.pattern_slug, s.sign_id): s for s in settled.scores}
     for suggestion in settled.suggestions:
         score = scores.get((suggestion.pattern_slug, suggestion.sign_id))
         message = suggestion_message(svc, community, round_, suggestion, svc.patterns, score)
-        kind = f"suggestion:{suggestion.kind.value}"
+        kind = PostKind.of_suggestion(suggestion.kind)
         await deliver(
             svc,
             community,

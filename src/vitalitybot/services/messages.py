@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from vitalitybot.domain import scale
-from vitalitybot.domain.records import Community, Question, QuestionKind, Round, RoundKind
+from vitalitybot.domain.records import (
+    Community,
+    Question,
+    QuestionKind,
+    Round,
+    RoundKind,
+    SuggestionKind,
+)
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
@@ -26,7 +33,7 @@ from vitalitybot.vitality.prompts import (
     Prompt,
     prompt_from_text,
 )
-from vitalitybot.vitality.suggestions import Suggestion, SuggestionKind
+from vitalitybot.vitality.suggestions import Suggestion
 
 KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
 SUGGESTION_TEMPLATES = {

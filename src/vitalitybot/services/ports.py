@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.message import Message
 
@@ -27,6 +28,9 @@ class PostRef:
     channel_id: int | None
     message_id: int | None
     thread_id: int | None = None
+    # What went wrong once the post was made (its thread could not be started): the
+    # services log it as a failed delivery, so the coordinator hears of it.
+    problem: str | None = None
 
 
 class DeliveryError(Exception):
@@ -42,10 +46,10 @@ class Notifier(Protocol):
         ...
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
+        self, community: Community, message: Message, *, round: Round | None, kind: PostKind
     ) -> None:
         """Post results, suggestions or a digest: into the round's thread when it has one,
-        else the community's channel. ``kind`` names the post for logs and the simulator."""
+        else the community's channel. ``kind`` says what the post is (metrics, logs, notes)."""
         ...
 
     async def remind(
@@ -65,7 +69,7 @@ class DiscardingNotifier:
         return None
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
+        self, community: Community, message: Message, *, round: Round | None, kind: PostKind
     ) -> None:
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import RoundStatus
 from vitalitybot.services.app import Services, community_by_id, deliver
 from vitalitybot.services.messages import reminder_message
@@ -46,7 +47,7 @@ async def remind(svc: Services, community_id: int, round_id: int) -> list[int]:
         await deliver(
             svc,
             community,
-            "reminder",
+            PostKind.REMINDER,
             svc.notifier.remind(community, round_, targets, message),
             round_id=round_id,
         )

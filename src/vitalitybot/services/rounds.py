@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import (
     ALL_ADOPTED,
     AdoptedPattern,
     Community,
+    DeliveryStatus,
     Question,
     QuestionDraft,
     QuestionKind,
@@ -139,13 +141,22 @@ async def _post(
     _, ref = await deliver(
         svc,
         community,
-        "round",
+        PostKind.ROUND,
         svc.notifier.open_round(community, round_, questions, message),
         round_id=round_.id,
     )
     if ref is None:
         return round_
     async with svc.repos() as repos:
+        if ref.problem is not None:
+            await repos.deliveries.record(
+                community.id,
+                kind=PostKind.THREAD,
+                status=DeliveryStatus.FAILED,
+                at=svc.now(),
+                round_id=round_.id,
+                error=ref.problem,
+            )
         await repos.rounds.set_message(
             community.id,
             round_.id,

@@ -413,6 +413,7 @@ class DeliveryRow(Base):
     status: Mapped[str] = mapped_column(String(KIND))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    reported_at: Mapped[datetime | None]  # when the coordinator was told of this failure
 
     def to_record(self) -> r.Delivery:
         return r.Delivery(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.records import (
@@ -123,26 +123,6 @@ class OutcomeRepository:
             .on_conflict_do_nothing(index_elements=["round_id", "pattern_slug", "sign_id", "kind"])
         )
         return rowcount(await self._session.execute(stmt)) > 0
-
-    async def suggestion_posted(
-        self,
-        community_id: int,
-        round_id: int,
-        *,
-        pattern_slug: str,
-        sign_id: str,
-        kind: SuggestionKind,
-    ) -> bool:
-        stmt = select(
-            exists().where(
-                SuggestionRow.community_id == community_id,
-                SuggestionRow.round_id == round_id,
-                SuggestionRow.pattern_slug == pattern_slug,
-                SuggestionRow.sign_id == sign_id,
-                SuggestionRow.kind == SuggestionKind(kind).value,
-            )
-        )
-        return bool((await self._session.execute(stmt)).scalar_one())
 
     async def list_suggestions(
         self,

@@ -9,7 +9,6 @@ answer (and anonymity by default is a promise).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vitalitybot.domain import scale
@@ -27,18 +26,6 @@ class SignScore:
     n: int  # respondents who answered this sign
     mean: float  # 0.0 when n is 0
     share_high: float  # share of answers at scale.HIGH or above; 0.0 when n is 0
-
-    @classmethod
-    def from_answers(cls, values: Iterable[int]) -> SignScore:
-        """Score a list of 1–5 answers; ``ValueError`` for a value off the scale."""
-        answers = list(values)
-        for value in answers:
-            if not scale.is_valid(value):
-                raise ValueError(f"answer {value!r} is not on the {scale.LOW}–{scale.MAX} scale")
-        if not answers:
-            return cls(0, 0.0, 0.0)
-        high = sum(1 for value in answers if value >= scale.HIGH)
-        return cls(len(answers), sum(answers) / len(answers), high / len(answers))
 
 
 @dataclass(frozen=True, slots=True)

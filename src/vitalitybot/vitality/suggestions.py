@@ -31,14 +31,14 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import NamedTuple
 
 import snowballstemmer
 
+from vitalitybot.domain.records import SuggestionKind
 from vitalitybot.patterns.model import Duration, Pattern, Sign, Step
 from vitalitybot.render.message import trim
 from vitalitybot.vitality.participation import (
@@ -87,26 +87,11 @@ _PARTICIPATION_STEMS = frozenset(
 _stemmer = snowballstemmer.stemmer("english")
 
 
-class SuggestionKind(StrEnum):
-    REMEDY = "remedy"
-    REPLANT = "replant"
-    REFLECT = "reflect"
-    PARTICIPATION = "participation"
-
-
 class Crossing(NamedTuple):
     """One round's verdict on one sign; a plain ``(opened_at, crossed)`` tuple also works."""
 
     opened_at: datetime
     crossed: bool
-
-
-class SuggestionKey(NamedTuple):
-    """What makes two suggestions "the same": store it to avoid repeats within a round."""
-
-    pattern_slug: str
-    sign_id: str
-    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,23 +117,19 @@ class Suggestion:
     run_rounds: int = 0  # consecutive crossed rounds, this one included
     run_months: float = 0.0  # calendar months from the run's first round to this one
 
-    @property
-    def key(self) -> SuggestionKey:
-        return SuggestionKey(self.pattern_slug, self.sign_id, self.kind.value)
-
 
 def suggest(
     pattern: Pattern,
     sign: Sign,
     current: tuple[datetime, bool],
     history: Sequence[tuple[datetime, bool]] = (),
-    posted: Collection[tuple[str, str, str]] = (),
 ) -> Suggestion | None:
     """The suggestion for one sign after this round, or None.
 
     ``current`` is this round's ``(opened_at, crossed)``; ``history`` the sign's earlier
-    rounds, oldest first (entries not before this round are ignored); ``posted`` the keys
-    of what was already posted for this round.
+    rounds, oldest first (entries not before this round are ignored). Whether it was
+    posted already is the outcomes table's business: it records each suggestion once
+    per round.
     """
     now = Crossing(*current)
     if not now.crossed:
@@ -160,7 +141,7 @@ def suggest(
     run_months = months_between(run[0], now.opened_at)
     kind, steps, feedback = _decide(pattern, sign, run)
     replant = pattern.replant if kind is SuggestionKind.REPLANT else None
-    suggestion = Suggestion(
+    return Suggestion(
         kind=kind,
         pattern_slug=pattern.slug,
         pattern_title=pattern.title,
@@ -174,14 +155,12 @@ def suggest(
         run_rounds=len(run),
         run_months=run_months,
     )
-    return None if _already_posted(suggestion.key, posted) else suggestion
 
 
 def participation_suggestion(
     patterns: Iterable[Pattern],
     history: Sequence[float],
     current: float,
-    posted: Collection[tuple[str, str, str]] = (),
     *,
     window: int = DEFAULT_WINDOW,
     drop: float = DEFAULT_DROP,
@@ -194,9 +173,6 @@ def participation_suggestion(
     (at most ``MAX_PARTICIPATION_STEPS`` in all).
     """
     if not participation_drop(history, current, window=window, drop=drop, min_history=min_history):
-        return None
-    key = SuggestionKey("", PARTICIPATION_SIGN_ID, SuggestionKind.PARTICIPATION.value)
-    if _already_posted(key, posted):
         return None
     trailing = trailing_mean(history, window) or 0.0
     rounds = min(window, len(history))
@@ -317,10 +293,6 @@ def _suggested(pattern: Pattern, step: Step) -> SuggestedStep:
     return SuggestedStep(
         pattern.slug, step.number, _flat(step.title), trim(_flat(step.text), STEP_TEXT_MAX)
     )
-
-
-def _already_posted(key: SuggestionKey, posted: Collection[tuple[str, str, str]]) -> bool:
-    return any(tuple(str(part) for part in entry) == key for entry in posted)
 
 
 def _add_months(moment: datetime, months: int) -> datetime:

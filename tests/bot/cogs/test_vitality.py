@@ -8,8 +8,20 @@ from loopback import Guild, LoopbackDiscord
 from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.runner import App
 from vitalitybot.services import NotConfigured, status
+from vitalitybot.services import open_round as open_round_for
 
-from ..support import TIMEZONE, adopt, coordinator_of, open_round, reply, set_up, text_of
+from ..conftest import MakeSettings
+from ..support import (
+    COP,
+    TIMEZONE,
+    adopt,
+    coordinator_of,
+    open_round,
+    reply,
+    running_bot,
+    set_up,
+    text_of,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -139,3 +151,65 @@ async def test_closing_with_nothing_open_says_so(app: App, loopback_guild: Guild
     answer = await reply(await manager.invoke("vitality close"))
 
     assert answer.ephemeral and answer.content == "There is no open round to close."
+
+
+async def test_every_coordinator_command_refuses_a_member_privately_and_changes_nothing(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    bob = loopback_guild.add_member("bob")
+    await set_up(manager)
+    await adopt(manager)
+    before = await status(app.services, loopback_guild.id)
+    commands = {
+        "vitality adopt": {"pattern": COP},
+        "vitality drop": {"pattern": COP},
+        "vitality schedule": {"kind": "survey", "cadence": "weekly"},
+        "vitality threshold": {"value": 0.1},
+        "vitality checkin": {},
+        "vitality survey": {},
+        "vitality close": {},
+        "vitality status": {},
+        "vitality harvest": {},
+    }
+
+    refusals = [
+        await reply(await bob.invoke(name, **options)) for name, options in commands.items()
+    ]
+
+    assert all(r.ephemeral for r in refusals)
+    assert {r.content for r in refusals} == {
+        "Only server administrators can do this until a coordinator role is set."
+    }
+    after = await status(app.services, loopback_guild.id)
+    assert (after.community, after.adopted, after.schedules) == (
+        before.community,
+        before.adopted,
+        before.schedules,
+    )
+    assert after.open_rounds == () and loopback_guild.general.messages == []
+
+
+async def test_a_failed_post_is_told_once_by_the_next_process_to_answer_a_coordinator(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, make_settings: MakeSettings
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    async with running_bot(loopback_server, make_settings()) as first:
+        await set_up(manager)
+        await adopt(manager)
+        community = (await status(first.services, loopback_guild.id)).community
+        loopback_server.forbid_channel(loopback_guild.general.id)
+        # The scheduler's opening, which no coordinator command answers.
+        await open_round_for(first.services, community.id, "survey", period="2026-12")
+    loopback_server.forbid_channel(loopback_guild.general.id, False)  # an admin fixed it
+
+    async with running_bot(loopback_server, make_settings()) as second:
+        told = await reply(await manager.invoke("vitality threshold", value=0.5))
+        again = await reply(await manager.invoke("vitality threshold", value=0.5))
+        listed = await reply(await manager.invoke("vitality status"))
+        failed = (await status(second.services, loopback_guild.id)).failed_deliveries
+
+    assert "some posts failed" in told.content and "could not post the survey" in told.content
+    assert "some posts failed" not in again.content
+    assert "could not post the survey" in text_of(listed)  # status still lists it
+    assert [d.kind for d in failed] == ["round"]

@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from vitalitybot.bot import replies
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
@@ -46,16 +47,12 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
     @app_commands.command(name="pause", description="No reminders or pings until you resume")
     async def pause(self, interaction: discord.Interaction) -> None:
         await pause_member(self.bot.services, guild_id_of(interaction), interaction.user.id)
-        await self._say(
-            interaction,
-            "Paused: vitalitybot will not remind or ping you in this server until you run "
-            "`/me resume`. You can still answer any round whenever you like.",
-        )
+        await self._say(interaction, replies.PAUSED)
 
     @app_commands.command(name="resume", description="Hear about rounds again")
     async def resume(self, interaction: discord.Interaction) -> None:
         await resume_member(self.bot.services, guild_id_of(interaction), interaction.user.id)
-        await self._say(interaction, "Welcome back: you will hear about rounds again.")
+        await self._say(interaction, replies.RESUMED)
 
     @app_commands.command(name="reminders", description="Turn the mid-round reminder on or off")
     @app_commands.describe(state="on: one DM while a round you have not answered is open")
@@ -64,12 +61,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
     ) -> None:
         on = state == "on"
         await set_reminders(self.bot.services, guild_id_of(interaction), interaction.user.id, on)
-        await self._say(
-            interaction,
-            "Reminders on: one DM mid-round if you have not answered or skipped."
-            if on
-            else "Reminders off: no more reminder DMs from vitalitybot in this server.",
-        )
+        await self._say(interaction, replies.REMINDERS_ON if on else replies.REMINDERS_OFF)
 
     @app_commands.command(name="export", description="Everything stored about you, as JSON")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -79,10 +71,8 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await respond(
             interaction,
             text(
-                f"Everything vitalitybot stores about you in this server: {len(data['rounds'])} "
-                "rounds. Answers in anonymous rounds are found through a key made from your "
-                "id; no one else can link them to you.",
-                Attachment(f"vitalitybot-export-{guild_id}.json", document),
+                replies.exported(len(data["rounds"])),
+                Attachment(replies.export_filename(guild_id), document),
             ),
             ephemeral=True,
         )
@@ -91,9 +81,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
     async def forget(self, interaction: discord.Interaction) -> None:
         guild_id = guild_id_of(interaction)
         await interaction.response.send_message(
-            "This deletes your answers, your choices and your settings in this server, and "
-            "takes your shared words out of stored harvests. Totals already computed stay "
-            "(they name no one). It cannot be undone.",
+            replies.FORGET_ASKED,
             view=ForgetConfirmation(self.bot.services, guild_id, interaction.user.id),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -124,20 +112,14 @@ class ForgetConfirmation(discord.ui.View):
     ) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content="Nothing was deleted.", view=None, allowed_mentions=NO_MENTIONS
+            content=replies.FORGET_CANCELLED, view=None, allowed_mentions=NO_MENTIONS
         )
 
     async def _forget(self, interaction: discord.Interaction) -> None:
         report = await forget_member(self.services, self.guild_id, self.member_id)
         self.stop()
-        rewritten = (
-            f" Your words were taken out of {report.harvests_rewritten} stored harvests."
-            if report.harvests_rewritten
-            else ""
-        )
         await interaction.response.edit_message(
-            content=f"Done: {report.total} records about you were deleted.{rewritten} Posts "
-            "already made in Discord stay where they are; you can delete your own messages.",
+            content=replies.forgotten(report.total, report.harvests_rewritten),
             view=None,
             allowed_mentions=NO_MENTIONS,
         )

@@ -24,11 +24,12 @@ from typing import Any, Self
 
 import discord
 
+from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
-from vitalitybot.bot.views.common import services_of, static_view
+from vitalitybot.bot.views.common import static_view
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
 from vitalitybot.services import (
     ANSWER_TEXT_MAX,
@@ -181,7 +182,7 @@ def share_text(count: int, shared: bool) -> str:
 
 async def open_reflections(interaction: discord.Interaction, round_id: int) -> None:
     form = await answer_form(
-        services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
+        bot_of(interaction).services, guild_id_of(interaction), round_id, interaction.user.id
     )
     await interaction.response.send_modal(reflection_modal(form))
 
@@ -213,7 +214,7 @@ def submitted_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def save_reflections(interaction: discord.Interaction, round_id: int) -> None:
-    services = services_of(interaction)
+    services = bot_of(interaction).services
     guild_id = guild_id_of(interaction)
     values = submitted_values(dict(interaction.data or {}))
     form = await answer_form(services, guild_id, round_id, interaction.user.id)
@@ -235,7 +236,7 @@ async def save_reflections(interaction: discord.Interaction, round_id: int) -> N
 
 
 async def set_sharing(interaction: discord.Interaction, round_id: int, share: bool) -> None:
-    services = services_of(interaction)
+    services = bot_of(interaction).services
     guild_id = guild_id_of(interaction)
     written = [
         a for a in await my_answers(services, guild_id, round_id, interaction.user.id) if a.text

@@ -10,24 +10,15 @@ dynamic items registered in ``setup_hook`` do all the dispatching.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
 
-from vitalitybot.services import Services
+from vitalitybot.bot.base import bot_of
 
 DISCORD_BASE = "https://discord.com"
-
-# Pages built at once after their clicks were acknowledged (see ``page_turn``). Building
-# is CPU and database work on one event loop, so more at once would not finish sooner.
-PAGE_BUILDERS = 2
-_PAGE_TURNS: weakref.WeakKeyDictionary[discord.Client, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def static_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
@@ -39,16 +30,9 @@ def static_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     return view
 
 
-def services_of(interaction: discord.Interaction) -> Services:
-    services = getattr(interaction.client, "services", None)
-    if not isinstance(services, Services):
-        raise RuntimeError("this interaction did not reach a VitalityBot")
-    return services
-
-
 @asynccontextmanager
 async def page_turn(interaction: discord.Interaction) -> AsyncIterator[None]:
-    """Wait for one of ``PAGE_BUILDERS`` turns to build a page for an acknowledged click.
+    """Wait for one of the bot's ``page_turns`` to build a page for an acknowledged click.
 
     A round's post brings many members at once. Each click is acknowledged first, and
     the page follows; without turns, two hundred pages in the making share the event
@@ -57,10 +41,7 @@ async def page_turn(interaction: discord.Interaction) -> AsyncIterator[None]:
     With turns, the acknowledgements of a burst go out first and the pages follow in
     the order of the clicks (``benchmarks/fanout.py`` measures both).
     """
-    turns = _PAGE_TURNS.get(interaction.client)
-    if turns is None:
-        turns = _PAGE_TURNS[interaction.client] = asyncio.Semaphore(PAGE_BUILDERS)
-    async with turns:
+    async with bot_of(interaction).page_turns:
         yield
 
 

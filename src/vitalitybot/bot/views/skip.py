@@ -7,10 +7,11 @@ from typing import Any, Self
 
 import discord
 
+from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
-from vitalitybot.bot.views.common import is_ephemeral_message, services_of
+from vitalitybot.bot.views.common import is_ephemeral_message
 from vitalitybot.services import kind_name, skip_round
 
 SKIP_LABEL = "Skip this round"
@@ -43,7 +44,7 @@ class SkipButton(
 
 async def skip(interaction: discord.Interaction, round_id: int) -> None:
     round_ = await skip_round(
-        services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
+        bot_of(interaction).services, guild_id_of(interaction), round_id, interaction.user.id
     )
     text = (
         f"Skipped: you will not be reminded about this {kind_name(round_.kind)}. "

@@ -22,11 +22,12 @@ from typing import Any, Self
 
 import discord
 
+from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import EMBED_COLOUR, NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
-from vitalitybot.bot.views.common import page_turn, services_of, static_view
+from vitalitybot.bot.views.common import page_turn, static_view
 from vitalitybot.bot.views.skip import SkipButton
 from vitalitybot.domain import scale
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind, RespondentStatus
@@ -264,7 +265,7 @@ async def open_survey(interaction: discord.Interaction, round_id: int) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     async with page_turn(interaction):
         form = await answer_form(
-            services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
+            bot_of(interaction).services, guild_id_of(interaction), round_id, interaction.user.id
         )
         questions = rating_questions(form)
         embed, view = render_page(form, questions, stored_values(form, questions), 0)
@@ -282,7 +283,7 @@ async def repaint(
     change: tuple[int, int] | None = None,
 ) -> None:
     form = await answer_form(
-        services_of(interaction), guild_id_of(interaction), round_id, interaction.user.id
+        bot_of(interaction).services, guild_id_of(interaction), round_id, interaction.user.id
     )
     questions = rating_questions(form)
     values = decode(state, len(questions))
@@ -295,7 +296,7 @@ async def repaint(
 
 
 async def submit(interaction: discord.Interaction, round_id: int, state: str) -> None:
-    services = services_of(interaction)
+    services = bot_of(interaction).services
     guild_id = guild_id_of(interaction)
     form = await answer_form(services, guild_id, round_id, interaction.user.id)
     questions = rating_questions(form)
