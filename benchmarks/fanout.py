@@ -399,8 +399,22 @@ def vote_posts(server: LoopbackDiscord, members: Sequence[Member]) -> list[Messa
 # -- the run ---------------------------------------------------------------------------
 
 
+def click_targets(
+    server: LoopbackDiscord, guilds: Sequence[Guild], members: Sequence[Member]
+) -> list[tuple[Member, MessageRecord, str]]:
+    """Each member with their guild's round post and its "Answer" button."""
+    first_post = {ms[0].channel_id: (rid, ms[0]) for rid, ms in round_posts(server, guilds).items()}
+    return [
+        (m, first_post[m.guild.general.id][1], f"{ROUND_POST}{first_post[m.guild.general.id][0]}")
+        for m in members
+        if m.guild.general.id in first_post
+    ]
+
+
 async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
-    server = LoopbackDiscord(heartbeat_interval=HEARTBEAT, timeout=30.0)
+    server = LoopbackDiscord(
+        heartbeat_interval=HEARTBEAT, timeout=30.0, global_rate_limit=GLOBAL_LIMIT
+    )
     await server.start()
     try:
         guilds = [server.add_guild(f"CoP {n:04d}") for n in range(args.communities)]
@@ -423,31 +437,21 @@ async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
             due = datetime.fromtimestamp(epoch + lead, UTC)
         bot = Child("bot", config, folder)
         ready = await bot.start()
-        print(
-            f"setup: {args.communities:,} communities, {ready['jobs']:,} jobs armed in "
-            f"{timer.seconds:.1f} s; due at {due:%H:%M:%S} UTC, in "
-            f"{(due - datetime.now(UTC)).total_seconds():.1f} s"
-        )
-        server.set_global_rate_limit(GLOBAL_LIMIT)
-        result = await fan_out(server, guilds, due)
-
-        posts = round_posts(server, guilds)
-        first_post = {ms[0].channel_id: (rid, ms[0]) for rid, ms in posts.items()}
-        targets = [
-            (
-                m,
-                first_post[m.guild.general.id][1],
-                f"{ROUND_POST}{first_post[m.guild.general.id][0]}",
+        try:
+            print(
+                f"setup: {args.communities:,} communities, {ready['jobs']:,} jobs armed in "
+                f"{timer.seconds:.1f} s; due at {due:%H:%M:%S} UTC, in "
+                f"{(due - datetime.now(UTC)).total_seconds():.1f} s"
             )
-            for m in members
-            if m.guild.general.id in first_post
-        ]
-        # The server holds thousands of records by now: keep its full collections out of
-        # the bots' timings.
-        gc.collect()
-        gc.freeze()
-        acks = await click_waves(server, targets, args.waves, survey_page)
-        await bot.stop()
+            result = await fan_out(server, guilds, due)
+            targets = click_targets(server, guilds, members)
+            # The server holds thousands of records by now: keep its full collections out
+            # of the bots' timings.
+            gc.collect()
+            gc.freeze()
+            acks = await click_waves(server, targets, args.waves, survey_page)
+        finally:
+            await bot.stop()
         clickers = [member for member, _, _ in targets]
         votes = [
             (m, post, "vote:yes")
