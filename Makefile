@@ -24,6 +24,7 @@ lint: venv
 	$(BIN)/ruff check src tests benchmarks migrations
 	$(BIN)/ruff format --check src tests benchmarks migrations
 
+# mypy --strict over what [tool.mypy] files lists in pyproject.toml: the package and benchmarks/.
 typecheck: venv
 	$(BIN)/mypy
 

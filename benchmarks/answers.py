@@ -1,33 +1,26 @@
 """Recording answers under load, and closing a big round, through the real services.
 
 Everything goes through ``vitalitybot.services`` on a fresh SQLite file migrated by the
-real Alembic, with the shipped patterns adopted (a survey of 8 items):
+real Alembic, with two shipped patterns adopted (a survey of eight items):
 
-1. **Baseline** (same run, same file settings): raw aiosqlite, one single-row
-   INSERT + COMMIT at a time on a table of the same shape, with the pragmas the bot
-   applies (WAL, synchronous=NORMAL, busy_timeout). These machines are noisy, so the
-   figures that matter are the ratios to this baseline, printed beside them.
-2. **Answers**: 50 concurrent respondents (asyncio tasks) each submit an 8-item survey
-   through ``services.record_answers`` ``--submissions`` times, first flat out (each
-   submits again as soon as the last one returned): the figures on the last line,
-   throughput and the latency of each submission under that load. Then paced: each
-   keeps their own rhythm (an open loop from a random phase, like members clicking a
-   post), so that together they offer ``--offered`` answers/s (default 2,400, a fifth
-   above the floor); a slow answer never holds the next member back, so a stall shows
-   in the latencies instead of hiding in fewer requests. Latency is from the call to
-   its return, including waiting for the group commit (answer_writer.py). Two
-   submissions each are made first, unmeasured (the pool opens its connections, the
-   round is read once). Each rated item counts as one answer.
-3. **Close**: a second survey round is seeded with 5,000 respondents × 8 items by a
-   bulk insert (not timed), then ``services.close_round`` is timed: participation,
-   the grouped aggregate, scores, suggestions, and the results post to a notifier
-   that does nothing.
+1. **Baseline** (same run, same file settings): raw aiosqlite, one single-row INSERT +
+   COMMIT at a time on a table of the same shape, with the pragmas the bot applies. The
+   ratios to it are what to compare on a noisy machine.
+2. **Answers**: ``--respondents`` concurrent members each submit the survey through
+   ``services.record_answers`` ``--submissions`` times, first flat out (the figures on
+   the last line), then paced: each member keeps their own rhythm from a random phase
+   (an open loop, like members clicking a post) so that together they offer
+   ``--offered`` answers a second, and a stall shows in the latencies instead of hiding
+   in fewer requests. Latency runs from the call to its return, group commit included.
+   Two unmeasured submissions each come first (the pool opens its connections). Each
+   rated item counts as one answer.
+3. **Close**: a second survey round is seeded with ``--close-respondents`` members'
+   answers by a bulk insert (not timed), then ``services.close_round`` is timed:
+   participation, the grouped aggregate, scores, suggestions and the results post.
 
-The last line is machine-readable:
-    answers_per_s=N p99_ms=M close_ms=C
-Floors: answers_per_s >= 2000, p99_ms < 25, close_ms < 250.
+Last line: ``answers_per_s=N p99_ms=M close_ms=C``; floors in benchmarks/README.md.
 
-    .venv/bin/python benchmarks/answers.py [--respondents 50] [--submissions 100] [--offered 2400]
+    .venv/bin/python benchmarks/answers.py [--respondents 50] [--submissions 100]
 """
 
 from __future__ import annotations
@@ -35,18 +28,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 from sqlalchemy import insert
+from support import (
+    Floor,
+    Members,
+    Timer,
+    finish,
+    fresh_database,
+    percentile,
+    services_on,
+    spread,
+    sqlite_url,
+)
 
-from vitalitybot.config import load_settings
 from vitalitybot.domain.records import (
     AnswerInput,
     Community,
@@ -55,11 +57,8 @@ from vitalitybot.domain.records import (
     Round,
     RoundKind,
 )
-from vitalitybot.patterns import load_library
-from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
-    DiscardingNotifier,
     Services,
     adopt_pattern,
     close_round,
@@ -67,7 +66,6 @@ from vitalitybot.services import (
     record_answers,
     setup_community,
 )
-from vitalitybot.storage import open_database, upgrade
 from vitalitybot.storage.database import SQLITE_PRAGMAS
 from vitalitybot.storage.models import AnswerRow, RespondentRow
 from vitalitybot.vitality.anonymity import respondent_key
@@ -76,29 +74,9 @@ GUILD = 4_242
 PATTERNS = ("cop-commons-alignment", "energizing-participation")
 # Monday 5 October 2026, 12:00 UTC: rounds opened now stay open for days.
 NOW = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
-CLOSE_RESPONDENTS = 5000
-FLOORS = {"answers_per_s": 2000.0, "p99_ms": 25.0, "close_ms": 250.0}
-BASELINE_ROWS = 3000
-# Offered load: a fifth above the floor, so keeping up with it clears the floor.
-OFFERED = 2400.0
+FLOORS = (Floor("answers_per_s", ">=", 2000), Floor("p99_ms", "<", 25), Floor("close_ms", "<", 250))
+OFFERED = 2400.0  # answers/s offered when paced: a fifth above the answers_per_s floor
 WARM_UP = 2  # submissions per respondent before measuring
-
-
-class Members:
-    def __init__(self, ids: list[int]) -> None:
-        self.ids = ids
-
-    async def eligible_members(self, community: Community) -> list[int]:
-        return self.ids
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
-# -- 1. baseline -------------------------------------------------------------------------
 
 
 async def baseline(path: Path, rows: int) -> float:
@@ -112,7 +90,7 @@ async def baseline(path: Path, rows: int) -> float:
             "UNIQUE (round_id, question_id, respondent_key))"
         )
         await conn.commit()
-        started = time.perf_counter()
+        timer = Timer()
         for i in range(rows):
             await conn.execute(
                 "INSERT INTO answers_baseline (round_id, question_id, respondent_key, value, "
@@ -120,20 +98,21 @@ async def baseline(path: Path, rows: int) -> float:
                 (1, i % 8, f"key-{i // 8:06d}", 1 + i % 5, NOW.isoformat()),
             )
             await conn.commit()
-        return rows / (time.perf_counter() - started)
-
-
-# -- 2. answers under load -------------------------------------------------------------
+        return rows / timer.seconds
 
 
 @dataclass
 class Load:
     answers_per_s: float
-    p50_ms: float
-    p99_ms: float
-    max_ms: float
-    submissions: int
+    latencies_ms: list[float]
     rated: int
+
+    def __str__(self) -> str:
+        submissions = len(self.latencies_ms)
+        return (
+            f"{submissions:,} submissions, {submissions * self.rated:,} answers: "
+            f"{self.answers_per_s:,.0f} answers/s; latency {spread(self.latencies_ms)}"
+        )
 
 
 async def respondent(
@@ -144,13 +123,13 @@ async def respondent(
     submissions: int,
     period: float,
     rng: random.Random,
-    latencies: list[float],
+    latencies_ms: list[float],
 ) -> None:
     """Submit ``submissions`` times, one every ``period`` seconds from a random phase.
 
-    Each member keeps their own rhythm whatever the bot does (an open loop, like
-    members clicking a post): a slow answer does not delay the next member, and a
-    submission that falls behind its time goes at once. ``period=0``: back to back.
+    Each member keeps their own rhythm whatever the bot does: a slow answer does not
+    delay the next member, and a submission that falls behind its time goes at once.
+    ``period=0``: back to back.
     """
     loop = asyncio.get_running_loop()
     due = loop.time() + rng.uniform(0, period)
@@ -159,9 +138,9 @@ async def respondent(
             await asyncio.sleep(max(0.0, due - loop.time()))
             due += period
         answers = [AnswerInput(q.id, rng.randint(1, 5)) for q in rated]
-        started = time.perf_counter()
+        timer = Timer()
         await record_answers(svc, GUILD, round_id, member_id, answers)
-        latencies.append((time.perf_counter() - started) * 1000)
+        latencies_ms.append(timer.ms)
 
 
 async def load(
@@ -172,65 +151,41 @@ async def load(
         questions = await repos.rounds.list_questions(round_.community_id, round_.id)
     rated = [q for q in questions if q.kind is not QuestionKind.PROMPT]
     period = respondents * len(rated) / offered if offered > 0 else 0.0
-    # Warm up first (not measured): the pool opens its connections and SQLAlchemy
-    # compiles its statements once per process, as a running bot already has.
-    await asyncio.gather(
-        *(
-            respondent(svc, round_.id, rated, 1_000_000 + n, WARM_UP, period, random.Random(-n), [])
-            for n in range(respondents)
-        )
-    )
-    latencies: list[float] = []
-    started = time.perf_counter()
-    await asyncio.gather(
-        *(
-            respondent(
-                svc,
-                round_.id,
-                rated,
-                1_000_000 + n,
-                submissions,
-                period,
-                random.Random(n),
-                latencies,
+
+    async def everyone(times: int, seed: int, into: list[float]) -> None:
+        await asyncio.gather(
+            *(
+                respondent(
+                    svc,
+                    round_.id,
+                    rated,
+                    1_000_000 + n,
+                    times,
+                    period,
+                    random.Random(seed + n),
+                    into,
+                )
+                for n in range(respondents)
             )
-            for n in range(respondents)
         )
-    )
-    elapsed = time.perf_counter() - started
-    return Load(
-        answers_per_s=len(latencies) * len(rated) / elapsed,
-        p50_ms=statistics.median(latencies),
-        p99_ms=percentile(latencies, 0.99),
-        max_ms=max(latencies),
-        submissions=len(latencies),
-        rated=len(rated),
-    )
+
+    # Unmeasured first: the pool opens its connections and SQLAlchemy compiles its
+    # statements once per process, as a running bot already has.
+    await everyone(WARM_UP, -respondents, [])
+    latencies_ms: list[float] = []
+    timer = Timer()
+    await everyone(submissions, 0, latencies_ms)
+    return Load(len(latencies_ms) * len(rated) / timer.seconds, latencies_ms, len(rated))
 
 
-def describe(load: Load) -> str:
-    return (
-        f"{load.submissions:,} submissions, {load.submissions * load.rated:,} answers: "
-        f"{load.answers_per_s:,.0f} answers/s, latency p50 {load.p50_ms:.1f} ms, "
-        f"p99 {load.p99_ms:.1f} ms, max {load.max_ms:.1f} ms"
-    )
-
-
-# -- 3. closing a big round ------------------------------------------------------------
-
-
-async def seed_round(svc: Services, community: Community, round_: Round) -> int:
-    """5,000 respondents' answers, inserted in bulk (what members did over days)."""
+async def seed_round(svc: Services, community: Community, round_: Round, respondents: int) -> int:
+    """``respondents`` members' answers, inserted in bulk (what members did over days)."""
     async with svc.repos() as repos:
         questions = await repos.rounds.list_questions(community.id, round_.id)
     rng = random.Random(5)
-    answers: list[dict[str, object]] = []
-    respondents: list[dict[str, object]] = []
-    for n in range(CLOSE_RESPONDENTS):
-        key = respondent_key(community.secret, 2_000_000 + n)
-        respondents.append(
-            {"round_id": round_.id, "respondent_key": key, "status": "answered", "updated_at": NOW}
-        )
+    answers: list[dict[str, Any]] = []
+    keys = [respondent_key(community.secret, 2_000_000 + n) for n in range(respondents)]
+    for key in keys:
         answers.extend(
             {
                 "round_id": round_.id,
@@ -244,100 +199,70 @@ async def seed_round(svc: Services, community: Community, round_: Round) -> int:
             }
             for q in questions
         )
+    status = {"round_id": round_.id, "status": "answered", "updated_at": NOW}
     async with svc.db.transaction() as session:
-        await session.execute(insert(AnswerRow.__table__), answers)
-        await session.execute(insert(RespondentRow.__table__), respondents)
+        await session.execute(insert(AnswerRow), answers)
+        await session.execute(
+            insert(RespondentRow), [{**status, "respondent_key": k} for k in keys]
+        )
     return len(answers)
 
 
-async def run(folder: Path, respondents: int, submissions: int, offered: float) -> dict[str, float]:
-    base = await baseline(folder / "baseline.sqlite3", BASELINE_ROWS)
-    print(f"baseline: raw aiosqlite single-row INSERT+COMMIT, {BASELINE_ROWS:,} rows")
-    print(f"baseline_inserts_per_s={base:.0f}")
+async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
+    base = await baseline(folder / "baseline.sqlite3", args.baseline_rows)
+    print(f"baseline: raw aiosqlite single-row INSERT+COMMIT: {base:,.0f} rows/s")
 
-    db = open_database(f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}")
-    try:
-        await upgrade(db)
+    async with fresh_database(sqlite_url(folder)) as db:
         clock = ManualClock(NOW)
-        members = Members([1_000_000 + n for n in range(respondents)])
-        svc = Services(
-            db=db,
-            patterns=load_library(load_settings().patterns_dir).patterns,
-            clock=clock,
-            notifier=DiscardingNotifier(),
-            members=members,
-            env=build_environment(),
-        )
+        members = Members([1_000_000 + n for n in range(args.respondents)])
+        svc = services_on(db, clock, members=members)
         community = await setup_community(svc, GUILD, "Bench CoP", 1, "Europe/Berlin")
         for slug in PATTERNS:
             await adopt_pattern(svc, GUILD, slug)
         survey = await open_round(svc, community.id, RoundKind.SURVEY, period="bench-load")
         assert survey is not None
 
-        flat_out = await load(svc, survey, respondents, submissions, 0.0)
+        flat_out = await load(svc, survey, args.respondents, args.submissions, 0.0)
         print(
-            f"answers: {respondents} concurrent respondents, each submitting an "
-            f"{flat_out.rated}-item survey {submissions} times through "
-            "services.record_answers; each rated item counts as one answer"
+            f"answers: {args.respondents} respondents at once, each submitting a "
+            f"{flat_out.rated}-item survey {args.submissions} times"
         )
-        print(f"  flat out (each submits again as soon as answered): {describe(flat_out)}")
-        paced = await load(svc, survey, respondents, submissions, offered)
-        print(
-            f"  paced at {offered:,.0f} answers/s offered (each respondent every "
-            f"{respondents * paced.rated / offered * 1000:.0f} ms): {describe(paced)}"
-        )
-        print(
-            f"  ratio answers/s to baseline inserts/s: flat out "
-            f"{flat_out.answers_per_s / base:.2f}, submissions/s to baseline inserts/s "
-            f"{flat_out.answers_per_s / flat_out.rated / base:.2f}"
-        )
+        print(f"  flat out: {flat_out}")
+        paced = await load(svc, survey, args.respondents, args.submissions, args.offered)
+        print(f"  paced at {args.offered:,.0f} answers/s offered: {paced}")
+        print(f"  ratio answers/s to baseline rows/s: {flat_out.answers_per_s / base:.2f}")
 
-        members.ids = [2_000_000 + n for n in range(CLOSE_RESPONDENTS)]
+        members.ids = [2_000_000 + n for n in range(args.close_respondents)]
         big = await open_round(svc, community.id, RoundKind.SURVEY, period="bench-close")
         assert big is not None
-        seeded = await seed_round(svc, community, big)
+        seeded = await seed_round(svc, community, big, args.close_respondents)
         clock.advance(timedelta(days=1))
-        started = time.perf_counter()
+        timer = Timer()
         result = await close_round(svc, community.id, big.id)
-        close_ms = (time.perf_counter() - started) * 1000
-        assert result.closed_now and result.participation.respondents == CLOSE_RESPONDENTS
+        close_ms = timer.ms
+        assert result.closed_now and result.participation.respondents == args.close_respondents
         print(
-            f"close: {CLOSE_RESPONDENTS:,} respondents x {seeded // CLOSE_RESPONDENTS} items "
-            f"({seeded:,} answers) closed in {close_ms:.1f} ms "
-            f"({close_ms / 1000 * base:.0f} baseline inserts' worth)"
+            f"close: {args.close_respondents:,} respondents, {seeded:,} answers, closed in "
+            f"{close_ms:.1f} ms ({close_ms / 1000 * base:.0f} baseline rows' worth)"
         )
-    finally:
-        await db.dispose()
     return {
         "answers_per_s": flat_out.answers_per_s,
-        "p99_ms": flat_out.p99_ms,
+        "p99_ms": percentile(flat_out.latencies_ms, 99),
         "close_ms": close_ms,
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--respondents", type=int, default=50)
     parser.add_argument("--submissions", type=int, default=100, help="per respondent")
-    parser.add_argument(
-        "--offered",
-        type=float,
-        default=OFFERED,
-        help=f"answers/s the respondents offer in all (default {OFFERED:,.0f}; 0: flat out)",
-    )
+    parser.add_argument("--offered", type=float, default=OFFERED, help="answers/s when paced")
+    parser.add_argument("--close-respondents", type=int, default=5000)
+    parser.add_argument("--baseline-rows", type=int, default=3000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        figures = asyncio.run(run(Path(folder), args.respondents, args.submissions, args.offered))
-    missed = [
-        name
-        for name, floor in FLOORS.items()
-        if (figures[name] < floor if name == "answers_per_s" else figures[name] >= floor)
-    ]
-    print("floors: " + ("all met" if not missed else "missed: " + ", ".join(missed)))
-    print(
-        f"answers_per_s={figures['answers_per_s']:.0f} p99_ms={figures['p99_ms']:.1f} "
-        f"close_ms={figures['close_ms']:.1f}"
-    )
+        figures = asyncio.run(run(Path(folder), args))
+    finish(figures, FLOORS)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ Builds a fresh migrated SQLite file in a temporary folder, records every submiss
 through the real repository (one call per respondent, as the bot does), then times
 ``AnswerRepository.aggregate`` -- the grouped query a round close runs -- a few times.
 
+Last line: ``record_ms=R aggregate_ms=A`` (per submission, and the median aggregate).
+
     .venv/bin/python benchmarks/storage_aggregate.py [--respondents N] [--items N]
 """
 
@@ -14,20 +16,19 @@ import asyncio
 import random
 import statistics
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from support import Timer, finish, fresh_database, sqlite_url
+
 from vitalitybot.domain.records import AnswerInput, QuestionDraft, QuestionKind, RoundKind
-from vitalitybot.storage import Repositories, open_database, upgrade
+from vitalitybot.storage import Repositories
 
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
-async def run(folder: Path, respondents: int, items: int, repeat: int) -> None:
-    db = open_database(f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}")
-    try:
-        await upgrade(db)
+async def run(folder: Path, respondents: int, items: int, repeat: int) -> dict[str, float]:
+    async with fresh_database(sqlite_url(folder)) as db:
         async with db.transaction() as session:
             repos = Repositories(session)
             community, _ = await repos.communities.get_or_create(1, "Bench", at=NOW)
@@ -46,7 +47,7 @@ async def run(folder: Path, respondents: int, items: int, repeat: int) -> None:
             questions = await repos.rounds.add_questions(community.id, round_.id, drafts)
 
         rng = random.Random(7)
-        started = time.perf_counter()
+        timer = Timer()
         async with db.transaction() as session:
             answers = Repositories(session).answers
             for member in range(respondents):
@@ -57,7 +58,7 @@ async def run(folder: Path, respondents: int, items: int, repeat: int) -> None:
                     [AnswerInput(q.id, rng.randint(1, 5)) for q in questions],
                     at=NOW,
                 )
-        recorded = time.perf_counter() - started
+        recorded = timer.seconds
         total = respondents * items
         print(f"recorded {total:,} answers ({respondents:,} submissions) in {recorded:.1f} s")
         print(f"  = {recorded / respondents * 1000:.2f} ms per submission")
@@ -65,26 +66,29 @@ async def run(folder: Path, respondents: int, items: int, repeat: int) -> None:
         timings = []
         for _ in range(repeat):
             async with db.session() as session:
-                started = time.perf_counter()
+                timer = Timer()
                 aggregates = await Repositories(session).answers.aggregate(community.id, round_.id)
-                timings.append((time.perf_counter() - started) * 1000)
+                timings.append(timer.ms)
         assert sum(a.n for a in aggregates) == total
         print(
             f"aggregate over {total:,} answers: median {statistics.median(timings):.1f} ms, "
             f"min {min(timings):.1f} ms, max {max(timings):.1f} ms ({repeat} runs)"
         )
-    finally:
-        await db.dispose()
+    return {
+        "record_ms": recorded / respondents * 1000,
+        "aggregate_ms": statistics.median(timings),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--respondents", type=int, default=5000)
     parser.add_argument("--items", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(run(Path(folder), args.respondents, args.items, args.repeat))
+        figures = asyncio.run(run(Path(folder), args.respondents, args.items, args.repeat))
+    finish(figures)
 
 
 if __name__ == "__main__":

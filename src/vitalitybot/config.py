@@ -14,9 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
 DEFAULT_HEALTH_HOST = "127.0.0.1"
-# Discord lets a bot make 50 requests a second in all (interaction replies aside); 46 leaves
-# room for what the pace cannot see: discord.py's own retries, and requests bunched by a
-# busy event loop (benchmarks/fanout.py: at 47 and 48, a 429 every second).
+# Discord lets a bot make 50 requests a second in all (interaction replies aside), counted
+# per bot token, not per process: a sharded deployment's processes divide this pace by
+# their shards (bot/runner.py ``posting_pace``). The gap to 50 leaves room for what the
+# pace cannot see: discord.py's own retries, and requests bunched by a busy event loop
+# (benchmarks/README.md has the measurements behind the figure).
 DEFAULT_DISCORD_REQUESTS_PER_SECOND = 46.0
 EventLoop = Literal["uvloop", "asyncio"]  # what `run` may serve on (bot/event_loop.py)
 
@@ -48,11 +50,14 @@ class Settings(BaseSettings):
     discord_requests_per_second: float = Field(
         default=DEFAULT_DISCORD_REQUESTS_PER_SECOND,
         gt=0,
-        description="Pace of the bot's posts, threads and DMs; Discord's global limit is 50/s.",
+        description=(
+            "Pace of the whole bot's posts, threads and DMs (each shard process takes its "
+            "shards' share); Discord's global limit is 50/s per bot."
+        ),
     )
     event_loop: EventLoop = Field(
         default="uvloop",
-        description="The loop `run` serves Discord on: uvloop where installed, or asyncio's.",
+        description="The loop `run` serves on: uvloop where installed (fast extra), or asyncio's.",
     )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")

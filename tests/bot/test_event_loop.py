@@ -1,5 +1,5 @@
-"""``vitalitybot run`` serves on uvloop where it is installed, and on asyncio's loop when
-told to or when uvloop is missing."""
+"""``vitalitybot run`` serves on uvloop where it is installed (the ``fast`` extra), and on
+asyncio's loop when told to or when uvloop is missing."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ async def which_loop() -> str:
 
 def test_uvloop_is_the_default_and_serves_the_coroutine_to_its_end() -> None:
     assert Settings(_env_file=None).event_loop == "uvloop"  # type: ignore[call-arg]
+    pytest.importorskip("uvloop", reason="uvloop is an optional extra (fast)")
     assert run_on("uvloop", which_loop()) == "uvloop"
 
 

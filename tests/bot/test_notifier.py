@@ -4,8 +4,10 @@ communities at once, reminders by DM."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from loopback import Guild, LoopbackDiscord
+from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.bot.runner import App
 from vitalitybot.domain.records import Community, DeliveryStatus
 from vitalitybot.services import adopt_pattern, open_round, remind, setup_community, status
@@ -13,6 +15,7 @@ from vitalitybot.services import adopt_pattern, open_round, remind, setup_commun
 from .conftest import MakeSettings
 from .support import (
     COP,
+    FAST_RETRIES,
     TIMEZONE,
     adopt,
     answer_survey,
@@ -116,6 +119,40 @@ async def test_communities_due_in_the_same_minute_all_get_their_round_under_rate
     for guild in guilds:
         assert len([m for m in guild.general.messages if m.components]) == 1
     assert loopback_server.rate_limited > 0
+
+
+async def test_a_stalled_event_loop_does_not_bunch_the_paced_posts_past_the_limit(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, make_settings: MakeSettings
+) -> None:
+    """A pace a little under the global limit, as by default (46 under Discord's 50), in
+    miniature: posts held up by a busy event loop do not all go out together once it is
+    free, so the bot is never refused."""
+    pace, limit = 10, 12  # requests a second
+    notifier = DiscordNotifier(requests_per_second=pace, retry_delays=FAST_RETRIES)
+    guilds = [loopback_guild] + [loopback_server.add_guild(f"CoP {n}") for n in range(19)]
+    async with running_bot(loopback_server, make_settings(), notifier=notifier) as app:
+        await loopback_server.wait_until(
+            lambda: True if all(app.bot.get_guild(g.id) for g in guilds) else None, "guilds"
+        )
+        communities = [await set_up_quietly(app, guild) for guild in guilds]
+        loopback_server.set_global_rate_limit(limit)
+        await asyncio.sleep(1.0)  # the log-in's own requests out of the limit's second
+
+        async def busy_loop() -> None:
+            """Work that holds the event loop (a long render, a slow query) now and then."""
+            for _ in range(3):
+                await asyncio.sleep(0.7)
+                time.sleep(0.6)  # noqa: ASYNC251 - blocking the loop is the point
+
+        opened, _ = await asyncio.gather(
+            asyncio.gather(
+                *(open_round(app.services, c.id, "survey", period="2027-02") for c in communities)
+            ),
+            busy_loop(),
+        )
+
+    assert all(r is not None and r.message_id and r.thread_id for r in opened)
+    assert loopback_server.rate_limited == 0  # never over the limit, so never refused
 
 
 async def test_with_the_members_intent_reminders_reach_only_who_has_not_answered(

@@ -19,26 +19,32 @@ every IDENTIFY after the first waits 5 s in ``before_identify_hook`` unless a bo
 
 from __future__ import annotations
 
-from .client import connected_client
+from .client import FAST_GUILD_READY, connected_client
 from .guilds import Channel, Guild, Role
 from .handles import InteractionHandle
-from .interactions import Callback, Modal
+from .interactions import Callback, InteractionRecord, Modal
 from .records import Attachment, MessageRecord
+from .requests import RequestRecord
+from .sample_bot import SampleBot
 from .server import LoopbackDiscord
 from .users import Member
 from .waiting import LoopbackTimeout
 
 __all__ = [
+    "FAST_GUILD_READY",
     "Attachment",
     "Callback",
     "Channel",
     "Guild",
     "InteractionHandle",
+    "InteractionRecord",
     "LoopbackDiscord",
     "LoopbackTimeout",
     "Member",
     "MessageRecord",
     "Modal",
+    "RequestRecord",
     "Role",
+    "SampleBot",
     "connected_client",
 ]

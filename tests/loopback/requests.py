@@ -63,6 +63,11 @@ class RequestRecord:
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status}"
 
+    @property
+    def counts_globally(self) -> bool:
+        """Whether Discord counts it towards the bot's global limit (interaction replies do not)."""
+        return self.route is not None and not self.route.startswith(INTERACTION_ROUTES)
+
 
 ID_PARAM = re.compile(r"\{(\w+_id)\}")
 RECORD_KEY = web.RequestKey("loopback_record", RequestRecord)

@@ -23,7 +23,6 @@ from .records import PRIVATE_THREAD, PUBLIC_THREAD, THREAD_TYPES, MessageRecord,
 from .requests import (
     API_PREFIX,
     CANNOT_EDIT_OTHERS,
-    INTERACTION_ROUTES,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     RECORD_KEY,
@@ -92,7 +91,7 @@ class RestApi:
             self.server.unhandled.append(record)
             status = exception.status if exception is not None else 404
             return json_response(METHOD_NOT_ALLOWED if status == 405 else NOT_FOUND, status)
-        interaction_route = record.route.startswith(INTERACTION_ROUTES)
+        interaction_route = not record.counts_globally
         key = (
             record.route
             + ":"

@@ -1,7 +1,8 @@
 """A tiny discord.py bot that uses every interaction kind the loopback server supports.
 
-Only the loopback tests use it (the product's bot is tested with its own code); each handler
-notes what it received in ``bot.seen`` so tests can assert the bot really got it.
+The loopback tests use it (the product's bot is tested with its own code), and
+benchmarks/fanout.py as the trivial bot to compare with; each handler notes what it
+received in ``bot.seen`` so tests can assert the bot really got it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from .gateway import Gateway
 from .guilds import Guild
-from .ratelimits import RateLimits
+from .ratelimits import GLOBAL_WINDOW, RateLimits
 from .records import DM, MessageRecord, UserRecord
 from .requests import API_PREFIX, RequestRecord
 from .rest import RestApi
@@ -165,6 +165,14 @@ class LoopbackDiscord:
     ) -> list[MessageRecord]:
         return self.state.messages_in(channel_id, include_ephemeral=include_ephemeral)
 
+    def message(self, message_id: int) -> MessageRecord | None:
+        """A message as it is now (after edits), by id, wherever it was posted."""
+        return self.state.messages.get(message_id)
+
+    def post_as_bot(self, channel_id: int, body: Json) -> MessageRecord:
+        """A message the bot posted before this run (say, one with persistent buttons)."""
+        return self.state.create_message(channel_id, self.bot, body)
+
     async def wait_for_message(
         self,
         channel_id: int,
@@ -225,6 +233,18 @@ class LoopbackDiscord:
             timeout,
         )
         return self.commands(guild_id)
+
+    def busiest_second(self, since: float = 0.0) -> int:
+        """The most requests counting towards the global limit that arrived within any one
+        second (a rolling window over arrival times since ``since``, 429s included)."""
+        times = sorted(r.received_at for r in self.requests if r.counts_globally)
+        times = [t for t in times if t >= since]
+        most, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= GLOBAL_WINDOW:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     def requests_to(self, method: str, route: str) -> list[RequestRecord]:
         """Requests matching a route template, e.g. ("POST", "/channels/{channel_id}/messages")."""

@@ -8,6 +8,7 @@ import discord
 
 from .client import connected_client
 from .guilds import Guild
+from .requests import RequestRecord
 from .sample_bot import SampleBot
 from .server import LoopbackDiscord
 
@@ -67,3 +68,17 @@ async def test_an_exhausted_route_bucket_makes_discord_py_wait_instead_of_hammer
     posts = loopback_server.requests_to("POST", MESSAGES_ROUTE)
     assert [r.status for r in posts] == [200] * 7
     assert [m.content for m in loopback_guild.general.messages] == [f"update {n}" for n in range(7)]
+
+
+def test_the_busiest_second_counts_what_the_global_limit_counts_over_a_rolling_second(
+    loopback_server: LoopbackDiscord,
+) -> None:
+    def arrived(route: str, at: float) -> RequestRecord:
+        return RequestRecord("POST", route, route, {}, received_at=at)
+
+    messages = "/channels/1/messages"
+    loopback_server.requests += [arrived(messages, 100.0 + n * 0.1) for n in range(12)]
+    # Interaction replies are exempt from the global limit: never counted.
+    loopback_server.requests += [arrived("/interactions/1/t/callback", 100.5)] * 5
+    assert loopback_server.busiest_second() == 10  # 100.0 to 100.9; 101.0 starts a new second
+    assert loopback_server.busiest_second(since=100.5) == 7

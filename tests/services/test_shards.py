@@ -55,6 +55,17 @@ def test_a_shard_set_owns_exactly_the_guilds_of_its_shards() -> None:
     assert str(evens) == "shards 0,2 of 4"
 
 
+def test_processes_share_a_per_bot_limit_by_their_shards_and_together_take_all_of_it() -> None:
+    deployment = [
+        ShardSet(4, frozenset({0, 2})),
+        ShardSet(4, frozenset({1})),
+        ShardSet(4, frozenset({3})),
+    ]
+    assert [part.share for part in deployment] == [0.5, 0.25, 0.25]
+    assert sum(part.share for part in deployment) == 1
+    assert ShardSet.all(4).share == ShardSet.all().share == 1
+
+
 @pytest.mark.parametrize(
     ("count", "ids", "complaint"),
     [

@@ -31,11 +31,6 @@ gives the client a pool of ``REST_CONNECTIONS`` kept-alive connections instead (
 one per gateway socket, which shares the pool): requests past it wait a moment for
 a free one, which on a warm connection is sooner than a new one would be ready.
 
-**The heap.** With ``freeze_heap=True`` (``vitalitybot run`` sets it), once the bot is
-ready and its schedules armed, ``heap.settle_heap`` takes what start-up built out of
-the garbage collector's sight and spaces collections out, and ``heap.CollectorPacer``
-runs them while no interaction is being handled (heap.py says why).
-
 **What the operator sees** (telemetry.py): every interaction handler logs with its
 community's id and is tracked until it ends (``in_flight``), failed Discord requests
 are counted by status, and the gateway latency is read at every scrape of the metrics.
@@ -58,7 +53,6 @@ from vitalitybot.bot.cogs.patterns import PatternsCog
 from vitalitybot.bot.cogs.vitality import VitalityCog
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
-from vitalitybot.bot.heap import CollectorPacer, settle_heap
 from vitalitybot.bot.telemetry import InteractionWatch, http_errors_trace
 from vitalitybot.bot.views.checkin import on_reflections_submitted
 from vitalitybot.bot.views.rounds import DYNAMIC_ITEMS
@@ -93,7 +87,6 @@ class VitalityBot(VitalityBase):
         sync_commands: bool = True,
         dev_guild_id: int | None = None,
         metrics: Metrics | None = None,
-        freeze_heap: bool = False,
         **options: Any,
     ) -> None:
         # The bot never joins voice: spare the operator discord.py's warnings about it.
@@ -114,12 +107,9 @@ class VitalityBot(VitalityBase):
         self.keeper = keeper
         self.sync_commands = sync_commands
         self.dev_guild_id = dev_guild_id
-        self.freeze_heap = freeze_heap
-        self._heap_frozen = False
         self._keeper_start: asyncio.Task[None] | None = None
         self.interactions = InteractionWatch(services)
         self.interactions.install(self)
-        self.collector = CollectorPacer(busy=lambda: bool(self.interactions.in_flight()))
         self.metrics.track_gateway_latency(lambda: self.latency)
 
     def gateway_connected(self) -> bool:
@@ -177,8 +167,6 @@ class VitalityBot(VitalityBase):
             self._keeper_start = asyncio.create_task(
                 self._start_keeper(self.keeper), name="vitalitybot-start-schedules"
             )
-        elif self.keeper is None:
-            self._settle_heap()
 
     async def _start_keeper(self, keeper: ScheduleKeeper) -> None:
         try:
@@ -193,14 +181,6 @@ class VitalityBot(VitalityBase):
             len(report.opened),
             len(report.missed),
         )
-        self._settle_heap()
-
-    def _settle_heap(self) -> None:
-        """Once per process, when start-up is done (the module docstring's "The heap")."""
-        if self.freeze_heap and not self._heap_frozen:
-            self._heap_frozen = True
-            settle_heap()
-            self.collector.start()
 
     async def stop_scheduler(self, grace: float = KEEPER_START_GRACE) -> None:
         """Let a catch-up in progress finish (up to ``grace`` seconds), stop the scheduler."""
@@ -218,7 +198,6 @@ class VitalityBot(VitalityBase):
         """Stop the scheduler (see ``stop_scheduler``), then disconnect."""
         await self.stop_scheduler()
         await super().close()
-        await self.collector.stop()
 
 
 class ShardedVitalityBot(VitalityBot, commands.AutoShardedBot):

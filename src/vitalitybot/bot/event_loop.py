@@ -1,14 +1,11 @@
 """The event loop ``vitalitybot run`` serves Discord on.
 
 A burst of clicks is, for the bot, a burst of gateway frames to read and of HTTP
-requests to make (one acknowledgement each), all on one thread. uvloop runs asyncio's
-API on libuv, and its sockets cost less per request: an aiohttp request answered over
-127.0.0.1 took 85-101 us of the client's CPU on uvloop against 117-123 us on asyncio's
-own loop (200 at once, median of five rounds, three runs each). So the bot runs on
-uvloop wherever it is installed: it is a dependency on Linux and macOS, and has no
-Windows build, where asyncio's loop serves. ``VITALITYBOT_EVENT_LOOP=asyncio`` (the
-setting ``event_loop``) chooses asyncio's loop anyway, to rule uvloop out when
-chasing a bug.
+requests to make, all on one thread. uvloop runs asyncio's API on libuv with cheaper
+sockets, so where it is installed (the ``fast`` extra: ``pip install
+'vitalitybot[fast]'``) ``run`` serves on it; elsewhere, and with
+``VITALITYBOT_EVENT_LOOP=asyncio`` (the setting ``event_loop``, to rule uvloop out when
+chasing a bug), it serves on asyncio's own loop. Nothing else in the bot depends on which.
 """
 
 from __future__ import annotations
@@ -31,9 +28,12 @@ def run_on(loop: EventLoop, main: Coroutine[Any, Any, T]) -> T:
         try:
             import uvloop
         except ImportError:
-            logger.info("uvloop is not installed here: running on asyncio's event loop")
+            logger.info(
+                "uvloop is not installed here (the `fast` extra): running on asyncio's event loop"
+            )
         else:
-            return uvloop.run(main)
+            served: T = uvloop.run(main)
+            return served
     return asyncio.run(main)
 
 

@@ -19,12 +19,12 @@ How a post is made, and what happens when Discord says no:
   times per request; when it still gives up, the notifier tries again after a pause
   (``retry_delays``) rather than drop the post. Only then is it a ``DeliveryError``.
 * **Concurrency and pace.** At most ``concurrency`` Discord calls run at once, and they
-  start no faster than ``requests_per_second`` (``Pacer``; the setting
-  ``VITALITYBOT_DISCORD_REQUESTS_PER_SECOND``, 46 by default), however many communities
-  are due in the same minute: 1,000 round posts (two requests each: the message and its
-  thread) queue and go out in 44 seconds, where Discord's limit allows no less than 40,
-  instead of 1,000 requests at once starving the gateway's heartbeat and earning a storm
-  of global 429s (``benchmarks/fanout.py`` measures it).
+  start no faster than ``requests_per_second`` (``Pacer``), however many communities are
+  due in the same minute: a round's post is two requests (the message and its thread),
+  and a thousand of them sent at once would starve the gateway's heartbeat and earn a
+  storm of global 429s. The pace is this process's: the setting
+  ``VITALITYBOT_DISCORD_REQUESTS_PER_SECOND`` is the whole bot's, and a process running
+  some of the shards gets its shards' share of it (bot/runner.py ``posting_pace``).
 * **Reminders** are DMs with a link to the round; a member whose DMs are closed is
   skipped quietly (that is their choice), other failures count towards a
   ``DeliveryError`` naming how many could not be reminded.
@@ -61,7 +61,6 @@ T = TypeVar("T")
 
 DEFAULT_CONCURRENCY = 16
 DEFAULT_REQUESTS_PER_SECOND = DEFAULT_DISCORD_REQUESTS_PER_SECOND  # Discord allows 50 a second
-PACER_BURST = 1  # evenly spaced: a burst on top of the pace would overrun the limit (Pacer)
 DEFAULT_RETRY_DELAYS = (2.0, 10.0, 30.0)
 RETRY_JITTER = 0.25  # spread retries so posts refused together are not retried together
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: longer than a round's window
@@ -83,35 +82,36 @@ def post_name(kind: PostKind) -> str:
 
 
 class Pacer:
-    """Spaces requests out to ``per_second`` on average, letting ``burst`` go at once.
+    """Starts requests ``1 / per_second`` apart, taking turns, so they reach Discord evenly.
 
-    Discord allows a bot 50 requests a second across all routes (interaction replies
-    excepted). discord.py only reacts to a global 429 by pausing everything and then
-    releasing every waiting request at once, which earns the next 429: measured against
-    the loopback server, 200 rounds due together drew 549 refusals and took 20 s; paced
-    at 40 a second they drew none and took 10 s. Refusals also count towards Cloudflare's
-    ban on clients that make too many invalid requests, so the notifier stays under the
-    limit instead, as close to it as is safe. Any one second holds at most
-    ``per_second + burst - 1`` starts, and what the pace cannot see needs room too:
-    discord.py retries a refused request on its own, and releases every request held
-    during its pause together. 1,000 rounds due at once (``benchmarks/fanout.py``):
-    paced at 40 they took 51 s, 1.27 times the 40 s the limit imposes, without a 429;
-    at 48, 43 s (1.09) but 88 429s, two a second once started, each retry provoking the
-    next; at 46, 44 s (1.11) and a handful of 429s in the whole run.
+    Discord allows a bot a number of requests a second across all routes (interaction
+    replies excepted). discord.py only reacts to a global 429 by pausing everything and
+    then releasing every waiting request at once, which earns the next 429; refusals
+    also count towards Cloudflare's ban on clients that make too many invalid requests.
+    So the notifier stays under the limit instead of leaning on it, and evenly: a burst
+    that fits the limit when it leaves can still overrun it on arrival, bunched with the
+    previous one's stragglers. Waiters take turns, each timed from the previous turn's
+    slot; a turn that starts late (the event loop was busy) keeps the slots after it
+    where they were, but a backlog of missed slots is not made up: at most one slot's
+    worth, so a stalled loop cannot release its waiters together. The pace is set a
+    little below the limit, for what it cannot see: discord.py's own retries, and
+    requests that bunch on the way.
     """
 
-    def __init__(self, per_second: float, burst: int = 1) -> None:
+    def __init__(self, per_second: float) -> None:
         self.interval = 1.0 / per_second
-        self.burst = max(1, burst)
-        self._due = 0.0  # when the next request would be on schedule, in loop time
+        self._turn = asyncio.Lock()
+        self._next = 0.0  # loop time of the next free slot
 
     async def wait(self, cost: int = 1) -> None:
-        now = asyncio.get_running_loop().time()
-        due = max(self._due, now)
-        self._due = due + cost * self.interval
-        delay = due - now - (self.burst - 1) * self.interval
-        if delay > 0:
-            await asyncio.sleep(delay)
+        """Until this caller's ``cost`` requests may start (it starts them at once)."""
+        async with self._turn:
+            loop = asyncio.get_running_loop()
+            delay = self._next - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            started = loop.time()
+            self._next = max(self._next, started - self.interval) + cost * self.interval
 
 
 class DiscordNotifier:
@@ -125,7 +125,7 @@ class DiscordNotifier:
     ) -> None:
         self._bot = bot
         self._gate = asyncio.Semaphore(concurrency)
-        self._pacer = Pacer(requests_per_second, burst=PACER_BURST)
+        self._pacer = Pacer(requests_per_second)
         self.retry_delays = tuple(retry_delays)
 
     def bind(self, bot: VitalityBase) -> None:
@@ -245,12 +245,16 @@ class DiscordNotifier:
     async def _with_retries(
         self, send: Callable[[], Awaitable[T]], what: str, *, cost: int = 1
     ) -> T:
-        """Run ``send`` (``cost`` requests) paced and under the concurrency gate; after 429s
-        or 5xx discord.py gave up on, and after network errors, pause and try again."""
+        """Run ``send`` (``cost`` requests) under the concurrency gate, paced; after 429s or
+        5xx discord.py gave up on, and after network errors, pause and try again.
+
+        The pace is taken inside the gate, just before the requests go out: paced
+        requests that then queued at a full gate would leave together as slots free up,
+        bunching more than the pace allows into one second."""
         for delay in (*self.retry_delays, None):
             try:
-                await self._pacer.wait(cost)
                 async with self._gate:
+                    await self._pacer.wait(cost)
                     return await send()
             except discord.HTTPException as error:
                 if delay is None or not (error.status == 429 or error.status >= 500):

@@ -157,13 +157,11 @@ async def build_app(
     dev_guild_id: int | None = None,
     shards: ShardSet | None = None,
     metrics: Metrics | None = None,
-    freeze_heap: bool = False,
 ) -> App:
     """Load, migrate and wire everything; nothing connects to Discord yet.
 
     ``shards``: connect and schedule only these (None: one unsharded process for all).
     ``clock``: an ``AcceleratedClock`` makes this a rehearsal, on the ``PacedRunner``.
-    ``freeze_heap``: for a process that runs one bot for its whole life (client.py).
     """
     library = load_library(settings.patterns_dir, settings.pattern_cache)
     if library.problems:
@@ -178,9 +176,7 @@ async def build_app(
         if settings.migrate_on_start if migrate is None else migrate:
             revision = await upgrade(db)
             logger.info("database at revision %s", revision)
-        notifier = notifier or DiscordNotifier(
-            requests_per_second=settings.discord_requests_per_second
-        )
+        notifier = notifier or DiscordNotifier(requests_per_second=posting_pace(settings, shards))
         directory = DiscordMemberDirectory()
         clock = clock or SystemClock()
         services = Services(
@@ -204,7 +200,6 @@ async def build_app(
             members_intent=members_intent,
             dev_guild_id=dev_guild_id,
             metrics=metrics,
-            freeze_heap=freeze_heap,
             **options,
         )
         notifier.bind(bot)
@@ -213,6 +208,20 @@ async def build_app(
         await db.dispose()
         raise
     return App(settings, library, db, services, notifier, keeper, bot, runner, metrics)
+
+
+def posting_pace(settings: Settings, shards: ShardSet | None) -> float:
+    """Requests a second this process may start: the bot's pace, times its shards' share."""
+    pace = settings.discord_requests_per_second
+    if shards is None:
+        return pace
+    logger.info(
+        "posting at %.3g requests a second: the share of %s in the bot's %.3g",
+        pace * shards.share,
+        shards,
+        pace,
+    )
+    return pace * shards.share
 
 
 def _runner_for(clock: Clock, metrics: Metrics) -> Runner:
@@ -257,7 +266,6 @@ async def run_bot(
         dev_guild_id=dev_guild_id,
         shards=shards,
         clock=clock,
-        freeze_heap=True,
     )
     stop = _stop_on_signals()
     try:

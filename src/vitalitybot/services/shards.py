@@ -61,6 +61,16 @@ class ShardSet:
     def owns(self, guild_id: int) -> bool:
         return shard_of(guild_id, self.count) in self.ids
 
+    @property
+    def share(self) -> float:
+        """This process's part of a limit Discord sets per bot: its shards over all shards.
+
+        Discord counts a bot's requests against one global limit whichever shard or
+        process makes them, so processes that each took the whole limit would together
+        exceed it; each taking its shards' share keeps their sum at the limit.
+        """
+        return len(self.ids) / self.count
+
     def __str__(self) -> str:
         return f"shards {','.join(map(str, sorted(self.ids)))} of {self.count}"
 
