@@ -153,7 +153,7 @@ async def test_message_ids_are_kept(db: Database, community: Community) -> None:
     assert stored.eligible_members == 25
 
 
-async def test_open_rounds_per_community_all_and_due(
+async def test_open_rounds_per_community_and_all(
     db: Database, community: Community, other_community: Community
 ) -> None:
     mine, _ = await _open(db, community)
@@ -164,8 +164,6 @@ async def test_open_rounds_per_community_all_and_due(
         await rounds.close(community.id, closed.id, at=NOW)
         assert [r.id for r in await rounds.list_open(community.id)] == [mine.id]
         assert {r.id for r in await rounds.list_all_open()} == {mine.id, theirs.id}
-        assert await rounds.list_due(NOW + WINDOW - timedelta(minutes=1)) == []
-        assert {r.id for r in await rounds.list_due(NOW + WINDOW)} == {mine.id, theirs.id}
 
 
 async def test_list_recent_is_newest_first(db: Database, community: Community) -> None:

@@ -117,7 +117,7 @@ class RoundRepository:
         )
 
     async def list_all_open(self) -> list[Round]:
-        """Open rounds of every community: what the scheduler re-arms after a restart."""
+        """Open rounds of every community: a restart posts those never posted."""
         return await self._all(
             select(RoundRow)
             .where(RoundRow.status == _OPEN)
@@ -143,14 +143,6 @@ class RoundRepository:
             .order_by(RoundRow.closes_at, RoundRow.id)
         )
         return [OpenRoundTimes(*row) for row in result]
-
-    async def list_due(self, now: datetime) -> list[Round]:
-        """Open rounds of every community whose window has ended by ``now``."""
-        return await self._all(
-            select(RoundRow)
-            .where(RoundRow.status == _OPEN, RoundRow.closes_at <= now)
-            .order_by(RoundRow.closes_at, RoundRow.id)
-        )
 
     async def list_recent(
         self, community_id: int, *, kind: RoundKind | None = None, limit: int = 12

@@ -1,7 +1,8 @@
 """When each community's check-ins and surveys fire.
 
 The schedules live here, not in APScheduler's own store: the scheduler rebuilds its
-in-memory jobs from ``list_enabled()`` at start, so a restart never loses one.
+in-memory jobs from ``list_enabled_placed()`` at start and on every poll, so a restart
+never loses one and a change made by any process is picked up.
 """
 
 from __future__ import annotations
