@@ -325,15 +325,15 @@ async def test_what_a_scheduled_job_logs_carries_its_community_id(
 
 
 async def test_another_process_changing_a_schedule_and_closing_a_round_is_acted_on_unasked(
-    db: Database,
-    db_url: str,
-    make_services: MakeServices,
+    svc: Services,
     setup: Setup,
     clock: ManualClock,
     notifier: RecordingNotifier,
+    db: Database,
+    db_url: str,
+    make_services: MakeServices,
 ) -> None:
     """A second process (its own connections, no keeper) tells this one nothing."""
-    svc = make_services(db)
     await setup()
     await adopt(svc)
     await set_schedule(svc, GUILD, "survey", "weekly", "thursday", "18:30")
