@@ -21,7 +21,7 @@ next needed, and soon after this process commits to a table it reads:
    within the grace period and its window is still open; older runs are recorded as
    rounds with status ``missed`` (shown by ``status``), never posted in a burst;
 3. open rounds whose post never went out are posted; reminders that fell due while it
-   was down go out at the first ``due`` run, at once.
+   was down go out at the first ``due`` run, a moment after the start.
 
 Every action on one community is guarded: its failure is logged with the community
 and never stops the others. With a ``ShardSet`` the keeper acts only for the guilds
@@ -96,7 +96,7 @@ class ScheduleKeeper:
         self.runner = runner
         self.shards = shards
         self.poll = poll = poll if poll is not None else clock_span(svc.clock, POLL)
-        delay = clock_span(svc.clock, WAKE_DELAY)
+        self._wake_delay = delay = clock_span(svc.clock, WAKE_DELAY)
         self._schedules = RepeatedStep(
             SCHEDULES_STEP, self._reconcile, runner, svc.clock, poll=poll, wake_delay=delay
         )
@@ -119,7 +119,10 @@ class ScheduleKeeper:
         await self._post_unposted()
         self._stop_listening = self.svc.db.changes.listen(self._changed)
         self._schedules.start(now + self.poll)  # just armed: the next look can wait
-        self._due.start(now)  # at once: reminders that fell due while the bot was away
+        # Reminders that fell due while the bot was away go out at the first look, a
+        # moment after the start: a bot stopped right after starting then has no run
+        # to cut short.
+        self._due.start(now + self._wake_delay)
         self.runner.start()
         logger.info(
             "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
