@@ -140,6 +140,7 @@ class ScheduleKeeper:
             self._stop_listening()
             self._stop_listening = None
         self.runner.shutdown()
+        self._armed.clear()  # the runner forgot the jobs: a new start arms them all again
 
     def _changed(self, tables: frozenset[str]) -> None:
         """A commit of this process: wake the steps that read what it wrote."""
