@@ -103,7 +103,10 @@ class ScheduleKeeper:
         self._due = RepeatedStep(
             DUE_STEP, self._act_on_due, runner, svc.clock, poll=poll, wake_delay=delay
         )
-        self._armed: dict[int, tuple[Schedule, str]] = {}  # by schedule id: what its job runs
+        # By schedule id: the schedule and zone its open job runs, or that could not be
+        # armed (a zone that no longer exists), so a poll retries only what changed.
+        self._armed: dict[int, tuple[Schedule, str]] = {}
+        self._refused: dict[int, tuple[Schedule, str]] = {}
         self._stop_listening: Callable[[], None] | None = None
 
     def owns(self, guild_id: int) -> bool:
@@ -141,6 +144,7 @@ class ScheduleKeeper:
             self._stop_listening = None
         self.runner.shutdown()
         self._armed.clear()  # the runner forgot the jobs: a new start arms them all again
+        self._refused.clear()
 
     def _changed(self, tables: frozenset[str]) -> None:
         """A commit of this process: wake the steps that read what it wrote."""
@@ -166,17 +170,22 @@ class ScheduleKeeper:
         for gone in self._armed.keys() - wanted.keys():
             self.runner.remove(open_job_id(gone))
             del self._armed[gone]
-        for schedule_id, (schedule, timezone) in wanted.items():
-            if self._armed.get(schedule_id) == (schedule, timezone):
+        self._refused = {k: v for k, v in self._refused.items() if wanted.get(k) == v}
+        for schedule_id, placing in wanted.items():
+            if placing in (self._armed.get(schedule_id), self._refused.get(schedule_id)):
                 continue
+            schedule, timezone = placing
             try:
                 self.runner.add(self._open_job(schedule, timezone))
             except Exception:
                 logger.exception(
                     "community %s: could not arm schedule %s", schedule.community_id, schedule_id
                 )
+                self.runner.remove(open_job_id(schedule_id))  # not at its old time either
+                self._armed.pop(schedule_id, None)
+                self._refused[schedule_id] = placing  # said once, until it changes
                 continue
-            self._armed[schedule_id] = (schedule, timezone)
+            self._armed[schedule_id] = placing
         return len(self._armed)
 
     def _open_job(self, schedule: Schedule, timezone: str) -> Job:
