@@ -13,7 +13,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from vitalitybot.scheduling.cadence import build_trigger, fire_times_between, parse_when
 from vitalitybot.scheduling.clock import AcceleratedClock
-from vitalitybot.scheduling.runner import AsyncIORunner, Job, close_job_id, open_job_id
+from vitalitybot.scheduling.runner import AsyncIORunner, Job, open_job_id
 from vitalitybot.scheduling.virtual import PacedRunner
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
@@ -89,7 +89,7 @@ async def test_a_one_shot_job_due_in_the_past_runs_at_once_then_is_gone(
 ) -> None:
     calls = Calls(paced.clock)
     overdue = START - timedelta(days=2)  # a close that should have happened while down
-    paced.add(Job(close_job_id(5), DateTrigger(overdue), calls))
+    paced.add(Job("close:5", DateTrigger(overdue), calls))
     await asyncio.wait_for(calls.done.wait(), WAIT)
     assert calls.fire_times == [overdue]
     assert paced.jobs() == []
@@ -113,11 +113,11 @@ async def test_a_failing_run_is_logged_and_the_job_keeps_its_schedule(
 async def test_removed_and_replaced_jobs_do_not_run(paced: PacedRunner) -> None:
     old, new = Calls(paced.clock), Calls(paced.clock)
     soon = paced.clock.now() + timedelta(days=20)
-    paced.add(Job(close_job_id(1), DateTrigger(soon), old))
-    paced.add(Job(close_job_id(1), DateTrigger(soon), new))
-    paced.add(Job(close_job_id(2), DateTrigger(soon), Calls(paced.clock)))
-    paced.remove(close_job_id(2))
-    assert [job.id for job in paced.jobs()] == [close_job_id(1)]
+    paced.add(Job("close:1", DateTrigger(soon), old))
+    paced.add(Job("close:1", DateTrigger(soon), new))
+    paced.add(Job("close:2", DateTrigger(soon), Calls(paced.clock)))
+    paced.remove("close:2")
+    assert [job.id for job in paced.jobs()] == ["close:1"]
     await asyncio.wait_for(new.done.wait(), WAIT)
     assert old.fire_times == []
 
@@ -132,11 +132,11 @@ async def test_paused_it_starts_nothing_and_lists_the_runs_in_progress(
         started.set()
         await release.wait()
 
-    paced.add(Job(close_job_id(1), DateTrigger(paced.clock.now()), slow))
+    paced.add(Job("close:1", DateTrigger(paced.clock.now()), slow))
     await asyncio.wait_for(started.wait(), WAIT)
     paced.pause()
     later = Calls(paced.clock)
-    paced.add(Job(close_job_id(2), DateTrigger(paced.clock.now()), later))
+    paced.add(Job("close:2", DateTrigger(paced.clock.now()), later))
     (running,) = paced.in_flight()
     release.set()
     await asyncio.wait_for(running, WAIT)
@@ -155,7 +155,7 @@ async def test_shutdown_cancels_the_runs_in_progress() -> None:
         started.set()
         await asyncio.Event().wait()
 
-    runner.add(Job(close_job_id(1), DateTrigger(runner.clock.now()), endless))
+    runner.add(Job("close:1", DateTrigger(runner.clock.now()), endless))
     await asyncio.wait_for(started.wait(), WAIT)
     (running,) = runner.in_flight()
     runner.shutdown()
@@ -178,7 +178,7 @@ async def test_the_real_time_runner_reports_each_runs_lag_and_can_pause() -> Non
         await release.wait()
 
     late = datetime.now(UTC) - timedelta(seconds=30)  # due half a minute ago
-    runner.add(Job(close_job_id(1), DateTrigger(late), slow))
+    runner.add(Job("close:1", DateTrigger(late), slow))
     await asyncio.wait_for(started.wait(), WAIT)
     assert len(lags) == 1 and lags[0] >= 30
     runner.pause()
@@ -187,7 +187,7 @@ async def test_the_real_time_runner_reports_each_runs_lag_and_can_pause() -> Non
     async def never(_fire_time: datetime) -> None:
         skipped.set()
 
-    runner.add(Job(close_job_id(2), DateTrigger(datetime.now(UTC)), never))
+    runner.add(Job("close:2", DateTrigger(datetime.now(UTC)), never))
     (running,) = runner.in_flight()
     release.set()
     await asyncio.wait_for(running, WAIT)

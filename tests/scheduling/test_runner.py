@@ -14,7 +14,6 @@ from vitalitybot.scheduling.runner import (
     AsyncIORunner,
     Job,
     SchedulerRunner,
-    close_job_id,
     open_job_id,
 )
 from vitalitybot.scheduling.virtual import SimulatedRunner
@@ -156,7 +155,7 @@ async def test_a_job_added_by_a_running_job_is_run_too() -> None:
     async def open_round(fire_time: datetime) -> None:
         opened.append(fire_time)
         close = closes_at(MONTHLY, fire_time)
-        sim.add(Job(close_job_id(len(opened)), DateTrigger(close), closes))
+        sim.add(Job(f"close:{len(opened)}", DateTrigger(close), closes))
 
     sim.add(Job(open_job_id(1), build_trigger(MONTHLY), open_round))
     await sim.run_until(utc(2026, 4, 1))
@@ -215,7 +214,7 @@ async def test_an_overdue_job_runs_at_once_without_turning_the_clock_back() -> N
     clock = ManualClock(utc(2026, 3, 1))
     sim = SimulatedRunner(clock)
     calls = Calls(clock)
-    sim.add(Job(close_job_id(4), DateTrigger(utc(2026, 2, 20)), calls))
+    sim.add(Job("close:4", DateTrigger(utc(2026, 2, 20)), calls))
     await sim.run_until(utc(2026, 3, 2))
     assert calls.fire_times == [utc(2026, 2, 20)]
     assert calls.clock_times == [utc(2026, 3, 1)]

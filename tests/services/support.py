@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
 
 from vitalitybot.domain.records import AnswerInput, Community, Question, QuestionKind, Round
-from vitalitybot.services import Services, adopt_pattern, answer_form, open_round, record_answers
+from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.scheduling.virtual import SimulatedRunner
+from vitalitybot.services import (
+    ScheduleKeeper,
+    Services,
+    adopt_pattern,
+    answer_form,
+    open_round,
+    record_answers,
+)
+from vitalitybot.services.keeper import WAKE_DELAY
+from vitalitybot.services.shards import ShardSet
 from vitalitybot.storage import Database
 
 # Monday 5 January 2026, 08:00 UTC: the first Tuesday of the month is the next day.
@@ -20,6 +31,31 @@ MEMBERS = [900_000_000_000_000_001 + i for i in range(10)]
 TIMEZONE = "Europe/Berlin"
 
 COP = "cop-commons-alignment"
+
+# How often a test's keeper looks at the tables on its ManualClock: daily, since polling
+# every simulated minute would make months of runs take minutes of real time.
+KEEPER_POLL = timedelta(days=1)
+
+
+def keeper_on(
+    svc: Services, clock: ManualClock, shards: ShardSet | None = None
+) -> tuple[ScheduleKeeper, SimulatedRunner]:
+    """A keeper for ``svc`` on a simulated runner over ``clock``, not started yet."""
+    runner = SimulatedRunner(clock)
+    return ScheduleKeeper(svc, runner, shards, poll=KEEPER_POLL), runner
+
+
+async def started(
+    svc: Services, clock: ManualClock, shards: ShardSet | None = None
+) -> tuple[ScheduleKeeper, SimulatedRunner]:
+    keeper, runner = keeper_on(svc, clock, shards)
+    await keeper.start()
+    return keeper, runner
+
+
+async def after_the_wake(runner: SimulatedRunner) -> None:
+    """Run what a commit of this process woke (the keeper looks again shortly after)."""
+    await runner.run_until(runner.clock.now() + WAKE_DELAY)
 
 
 async def adopt(svc: Services, slug: str = COP, guild_id: int = GUILD) -> None:

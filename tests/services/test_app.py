@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 from vitalitybot.domain.records import Community, Round
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.scheduling.virtual import SimulatedRunner
-from vitalitybot.services import ScheduleKeeper, Services, close_round, open_round, status
+from vitalitybot.services import Services, close_round, open_round, status
 from vitalitybot.storage import Database
 
 from .conftest import Setup
 from .fakes import RecordingNotifier
-from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, rate, rows
+from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, rate, rows, started
 
 JAN_CHECKIN = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -38,8 +37,7 @@ async def test_a_failed_post_is_recorded_and_the_next_community_still_gets_its_o
     await adopt(svc, guild_id=GUILD)
     await adopt(svc, guild_id=OTHER_GUILD)
     notifier.failing_guilds.add(GUILD)
-    runner = SimulatedRunner(clock)
-    await ScheduleKeeper(svc, runner).start()
+    _, runner = await started(svc, clock)
 
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))
 

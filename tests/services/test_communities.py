@@ -11,13 +11,11 @@ from vitalitybot.domain.records import RoundKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
-from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
     InvalidSetting,
     NotAllowed,
     NotConfigured,
     PatternNotAdopted,
-    ScheduleKeeper,
     Services,
     UnknownPattern,
     adopt_pattern,
@@ -35,7 +33,7 @@ from vitalitybot.services import (
 
 from .conftest import Setup
 from .fakes import RecordingNotifier
-from .support import COP, GUILD, MEMBERS, rate
+from .support import COP, GUILD, MEMBERS, after_the_wake, rate, started
 
 
 async def test_a_guild_that_is_not_set_up_gets_a_clear_message(svc: Services) -> None:
@@ -70,11 +68,11 @@ async def test_a_new_time_zone_moves_the_armed_schedules(
 ) -> None:
     await setup()
     result = await adopt_pattern(svc, GUILD, COP)
-    runner = SimulatedRunner(clock)
-    await ScheduleKeeper(svc, runner).start()
+    _, runner = await started(svc, clock)
     checkin = next(s for s in result.schedules if s.kind is RoundKind.CHECKIN)
     assert runner.next_run(open_job_id(checkin.id)) == datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
     await setup_community(svc, GUILD, "Nurses", 42, "America/New_York")
+    await after_the_wake(runner)
     assert runner.next_run(open_job_id(checkin.id)) == datetime(2026, 1, 6, 15, 0, tzinfo=UTC)
 
 

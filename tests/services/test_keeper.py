@@ -13,10 +13,9 @@ from vitalitybot.observability.logs import current_community
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
-from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
-    ScheduleKeeper,
     Services,
+    close_now,
     my_answers,
     record_answers,
     set_schedule,
@@ -27,18 +26,22 @@ from vitalitybot.storage import Database, open_database
 
 from .conftest import MakeServices, Setup
 from .fakes import RecordingNotifier
-from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, questions_of, rate, rows
+from .support import (
+    GUILD,
+    MEMBERS,
+    OTHER_GUILD,
+    adopt,
+    after_the_wake,
+    keeper_on,
+    questions_of,
+    rate,
+    rows,
+    started,
+)
 
 # The community's check-in: the first Tuesday of each month, 10:00 in Berlin.
 JAN_CHECKIN = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 APR_CHECKIN = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)  # 10:00 CEST
-
-
-async def started(svc: Services, clock: ManualClock) -> tuple[ScheduleKeeper, SimulatedRunner]:
-    runner = SimulatedRunner(clock)
-    keeper = ScheduleKeeper(svc, runner)
-    await keeper.start()
-    return keeper, runner
 
 
 async def open_of(svc: Services, kind: RoundKind) -> Round:
@@ -99,7 +102,7 @@ async def test_missed_runs_open_at_most_one_round_and_are_recorded_as_missed(
     keeper.shutdown()  # down from mid-January ...
     clock.set(APR_CHECKIN + timedelta(hours=2))  # ... until two hours after April's run
 
-    report = await ScheduleKeeper(svc, SimulatedRunner(clock)).start()
+    report = await keeper_on(svc, clock)[0].start()
 
     assert await rows(db, "SELECT period, status FROM rounds WHERE kind = 'checkin'") == [
         ("2026-01-06", "closed"),
@@ -125,7 +128,7 @@ async def test_a_run_missed_longer_ago_than_the_grace_period_is_not_opened(
     keeper.shutdown()
     clock.set(APR_CHECKIN + svc.grace + timedelta(minutes=1))
 
-    report = await ScheduleKeeper(svc, SimulatedRunner(clock)).start()
+    report = await keeper_on(svc, clock)[0].start()
 
     assert report.opened == [] and len(report.missed) == 3
     assert [s for (s,) in await rows(db, "SELECT status FROM rounds ORDER BY id")] == [
@@ -148,7 +151,7 @@ async def test_a_round_whose_window_ended_while_down_is_closed_at_start(
     keeper.shutdown()
     clock.set(checkin.closes_at + timedelta(days=1))
 
-    report = await ScheduleKeeper(svc, SimulatedRunner(clock)).start()
+    report = await keeper_on(svc, clock)[0].start()
 
     assert report.closed == [checkin.id]
     assert len(notifier.of("harvest")) == 1
@@ -167,8 +170,10 @@ async def test_schedules_are_rebuilt_from_the_tables(
         2026, 1, 8, 17, 30, tzinfo=UTC
     )
     moved = await set_schedule(svc, GUILD, "survey", "weekly", "friday", "09:00")
+    await after_the_wake(runner)
     assert runner.next_run(open_job_id(moved.schedule.id)) == datetime(2026, 1, 9, 8, 0, tzinfo=UTC)
     await set_schedule(svc, GUILD, "survey", "weekly", "friday", "09:00", enabled=False)
+    await after_the_wake(runner)
     assert runner.next_run(open_job_id(moved.schedule.id)) is None
 
 
@@ -223,15 +228,22 @@ async def test_replanting_is_suggested_once_decay_has_lasted_and_not_before(
         assert "6 months" in replants[0].text
 
 
-async def test_closed_rounds_leave_no_jobs_behind(
-    svc: Services, setup: Setup, clock: ManualClock
+async def test_rounds_leave_no_jobs_of_their_own(
+    svc: Services, setup: Setup, clock: ManualClock, db: Database
 ) -> None:
+    """Closes and reminders are read from the rounds table: no job per round, ever."""
     await setup()
     await adopt(svc)
     _, runner = await started(svc, clock)
+    schedules = {open_job_id(s) for (s,) in await rows(db, "SELECT id FROM schedules")}
+    await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    assert (await open_of(svc, RoundKind.CHECKIN)).status is RoundStatus.OPEN
+    opened = {job.id for job in runner.jobs()}
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))
-    assert {job.id.split(":")[0] for job in runner.jobs()} == {"open"}
     assert (await status(svc, GUILD)).recent_rounds[0].round.status is RoundStatus.CLOSED
+    for jobs in (opened, {job.id for job in runner.jobs()}):
+        assert {j for j in jobs if j.startswith("open:")} == schedules
+        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules"}
 
 
 async def test_one_communitys_broken_schedule_never_stops_the_others(
@@ -254,7 +266,11 @@ async def test_one_communitys_broken_schedule_never_stops_the_others(
     _, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
     assert [(p.guild_id, p.kind) for p in notifier.posts] == [(OTHER_GUILD, "round")]
-    assert f"community {broken.id}: could not arm schedule" in caplog.text
+    refusal = f"community {broken.id}: could not arm schedule"
+    said = caplog.text.count(refusal)
+    assert said >= 1
+    await runner.run_until(JAN_CHECKIN + timedelta(days=3))  # polls come and go
+    assert caplog.text.count(refusal) == said  # said once, not at every poll
 
 
 async def test_a_round_whose_post_never_went_out_is_posted_at_the_next_start(
@@ -310,3 +326,43 @@ async def test_what_a_scheduled_job_logs_carries_its_community_id(
         caplog.handler.removeFilter(capture)
     assert seen, "opening the round logged nothing"
     assert set(seen) == {community.id}
+
+
+async def test_another_process_changing_a_schedule_and_closing_a_round_is_acted_on_unasked(
+    svc: Services,
+    setup: Setup,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+    db: Database,
+    db_url: str,
+    make_services: MakeServices,
+) -> None:
+    """A second process (its own connections, no keeper) tells this one nothing."""
+    await setup()
+    await adopt(svc)
+    await set_schedule(svc, GUILD, "survey", "weekly", "thursday", "18:30")
+    _, runner = await started(svc, clock)
+    await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
+    checkin = await open_of(svc, RoundKind.CHECKIN)
+
+    elsewhere = open_database(db_url)
+    try:
+        other = make_services(elsewhere)
+        moved = await set_schedule(other, GUILD, "survey", "weekly", "friday", "09:00")
+        await close_now(other, GUILD, checkin.id)
+    finally:
+        await elsewhere.dispose()
+    assert len(notifier.of("harvest")) == 1  # posted by the process that closed it
+
+    # Thursday 8 January passes without a survey; it opens on Friday 9 January, 09:00
+    # in Berlin; and the check-in's reminder and close times pass as well.
+    await runner.run_until(max(checkin.closes_at, datetime(2026, 1, 9, 9, 0, tzinfo=UTC)))
+    assert await rows(db, "SELECT period FROM rounds WHERE kind = 'survey'") == [("2026-01-09",)]
+    assert runner.next_run(open_job_id(moved.schedule.id)) == datetime(
+        2026, 1, 16, 8, 0, tzinfo=UTC
+    )
+    # No reminder, no second close: the check-in was closed when their times came.
+    assert [p.kind for p in notifier.posts if p.round_id == checkin.id] == ["round", "harvest"]
+    assert await rows(
+        db, "SELECT kind FROM deliveries WHERE round_id = :id ORDER BY id", id=checkin.id
+    ) == [("round",), ("harvest",)]

@@ -1,18 +1,25 @@
-"""The rounds kept in memory between clicks: bounded, per guild, never trusted over the
-database for whether a round still takes answers."""
+"""The open rounds kept in memory between clicks: bounded, per guild, told nothing, and
+never trusted over the database for whether a round still takes answers."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
 
-from vitalitybot.domain.records import Community, RoundStatus
-from vitalitybot.services import RoundClosed, Services, answer_form, close_round
+from vitalitybot.domain.records import AnswerInput, Community, RoundStatus
+from vitalitybot.services import (
+    RoundClosed,
+    Services,
+    answer_form,
+    close_round,
+    record_answers,
+    setup_community,
+)
 from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
 
 from .conftest import MakeServices
-from .support import GUILD, OTHER_GUILD, open_survey
+from .support import GUILD, OTHER_GUILD, open_survey, questions_of, rows
 
 
 async def _close_in_database(db: Database, community: Community, round_id: int) -> None:
@@ -22,7 +29,7 @@ async def _close_in_database(db: Database, community: Community, round_id: int) 
         )
 
 
-async def test_the_most_recently_used_rounds_are_kept_and_the_oldest_read_again(
+async def test_the_most_recently_used_open_rounds_are_kept_and_the_oldest_read_again(
     svc: Services, community: Community, db: Database
 ) -> None:
     first, second, third = [
@@ -35,15 +42,13 @@ async def test_the_most_recently_used_rounds_are_kept_and_the_oldest_read_again(
     assert len(contexts) == 2
     for round_ in (first, third):
         await _close_in_database(db, community, round_.id)
-    # The first was dropped to make room, so it is read again and shows its close;
-    # the third is kept as it was read (a write would find out it closed).
+    # The first was dropped to make room, so it is read again and shows its close; the
+    # third is kept as it was read (its status is not relied on: a write re-checks it).
     again = await contexts.get(db, GUILD, first.id)
     kept = await contexts.get(db, GUILD, third.id)
     assert again is not None and again.round.status is RoundStatus.CLOSED
     assert kept is not None and kept.round.status is RoundStatus.OPEN
-    contexts.forget(third.id)
-    fresh = await contexts.get(db, GUILD, third.id)
-    assert fresh is not None and fresh.round.status is RoundStatus.CLOSED
+    assert len(contexts) == 2  # a round read closed is not kept: it takes no more answers
 
 
 async def test_a_kept_round_is_never_given_to_another_guild(
@@ -57,10 +62,11 @@ async def test_a_kept_round_is_never_given_to_another_guild(
     assert len(contexts) == 1
 
 
-async def test_a_round_just_opened_is_answered_without_reading_it_again(
+async def test_a_round_read_once_is_answered_without_reading_it_again(
     svc: Services, community: Community, db: Database
 ) -> None:
     round_ = await open_survey(svc, community)
+    await answer_form(svc, GUILD, round_.id, 54321)  # another member's click reads it
     statements: list[str] = []
 
     def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
@@ -76,12 +82,25 @@ async def test_a_round_just_opened_is_answered_without_reading_it_again(
     assert "respondents" in statements[0]
 
 
-async def test_a_round_closed_by_another_process_shows_no_form(
+async def test_a_round_closed_by_another_process_shows_no_form_and_takes_no_answer(
     svc: Services, community: Community, db: Database, make_services: MakeServices
 ) -> None:
-    round_ = await open_survey(svc, community)  # kept in memory, as open
+    round_ = await open_survey(svc, community)
+    question = (await questions_of(svc, round_))[0]  # kept in memory, as open
     await close_round(make_services(db), community.id, round_.id)
     with pytest.raises(RoundClosed, match="closed on"):
         await answer_form(svc, GUILD, round_.id, 12345)
-    fresh = await svc.rounds_answering.get(db, GUILD, round_.id)  # dropped, so read again
-    assert fresh is not None and fresh.round.status is RoundStatus.CLOSED
+    with pytest.raises(RoundClosed, match="closed on"):
+        await record_answers(svc, GUILD, round_.id, 12345, [AnswerInput(question.id, 4)])
+    assert await rows(db, "SELECT COUNT(*) FROM answers") == [(0,)]
+
+
+async def test_a_refusal_tells_the_close_in_the_communitys_current_time_zone(
+    svc: Services, community: Community, db: Database
+) -> None:
+    round_ = await open_survey(svc, community)
+    question = (await questions_of(svc, round_))[0]  # kept, with the zone of that moment
+    await setup_community(svc, GUILD, community.name, 42, "America/New_York")
+    await _close_in_database(db, community, round_.id)
+    with pytest.raises(RoundClosed, match=r"\(America/New_York\)"):
+        await record_answers(svc, GUILD, round_.id, 12345, [AnswerInput(question.id, 4)])

@@ -17,7 +17,7 @@ from vitalitybot.services.shards import ShardError, ShardSet, parse_shard_ids, s
 from vitalitybot.storage import Database, open_database
 
 from .fakes import FixedDirectory, RecordingNotifier
-from .support import COP, MEMBERS, rows
+from .support import COP, KEEPER_POLL, MEMBERS, rows
 
 # Discord's documentation takes this id apart: its top bits are the timestamp
 # 41944705796 (ms since 2015), so its shard is that number modulo the shard count.
@@ -129,7 +129,7 @@ class Process:
             env=build_environment(),
         )
         self.runner = SimulatedRunner(clock)
-        self.keeper = ScheduleKeeper(self.svc, self.runner, shards)
+        self.keeper = ScheduleKeeper(self.svc, self.runner, shards, poll=KEEPER_POLL)
 
     def armed(self, kind: str) -> set[str]:
         return {job.id for job in self.runner.jobs() if job.id.startswith(kind + ":")}

@@ -117,3 +117,47 @@ async def test_two_databases_migrated_at_once_stay_separate(tmp_path: Path) -> N
     finally:
         await first.dispose()
         await second.dispose()
+
+
+async def test_a_commit_tells_its_listeners_which_tables_it_wrote(db: Database) -> None:
+    told: list[frozenset[str]] = []
+    stop = db.changes.listen(told.append)
+    async with db.transaction() as session:
+        created, _ = await Repositories(session).communities.get_or_create(7, "Told", at=NOW)
+    async with db.transaction() as session:  # reading writes nothing: nobody is told
+        await Repositories(session).rounds.list_all_open()
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:  # rolled back: nothing happened
+            await Repositories(session).communities.get_or_create(8, "Doomed", at=NOW)
+            raise RuntimeError("the use-case failed half-way")
+    async with db.transaction() as session:
+        await Repositories(session).rounds.open_round(
+            created.id,
+            kind=RoundKind.CHECKIN,
+            period="p",
+            anonymous=True,
+            opened_at=NOW,
+            closes_at=NOW + timedelta(days=1),
+        )
+    stop()
+    async with db.transaction() as session:  # no longer listening
+        await Repositories(session).communities.get_or_create(9, "Unheard", at=NOW)
+    assert told == [frozenset({"communities"}), frozenset({"rounds"})]
+
+
+async def test_a_failing_listener_neither_fails_the_commit_nor_silences_the_others(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    told: list[frozenset[str]] = []
+
+    def broken(_tables: frozenset[str]) -> None:
+        raise RuntimeError("the listener broke")
+
+    db.changes.listen(broken)
+    db.changes.listen(told.append)
+    async with db.transaction() as session:
+        await Repositories(session).communities.get_or_create(7, "Kept", at=NOW)
+    async with db.session() as session:
+        assert await Repositories(session).communities.get_by_guild(7) is not None
+    assert told == [frozenset({"communities"})]
+    assert "a commit listener failed" in caplog.text

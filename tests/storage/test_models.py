@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy.exc import StatementError
-from storage_support import NOW, MakeRound
+from storage_support import NOW
 
-from vitalitybot.domain.records import Community, RoundKind
+from vitalitybot.domain.records import Community, DeliveryStatus
 from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.model_base import NAMING_CONVENTION, Base
 
@@ -47,16 +47,18 @@ async def test_naive_datetimes_are_refused(db: Database) -> None:
 
 
 async def test_comparisons_across_offsets_use_the_instant(
-    db: Database, community: Community, make_round: MakeRound
+    db: Database, community: Community
 ) -> None:
-    round_, _ = await make_round(community, opened_at=NOW)  # closes NOW + 5 days, in UTC
-    closes_in_tokyo = round_.closes_at.astimezone(timezone(timedelta(hours=9)))
+    async with db.transaction() as session:  # posted at NOW, in UTC
+        await Repositories(session).deliveries.record(
+            community.id, kind="round", status=DeliveryStatus.SENT, at=NOW
+        )
+    now_in_tokyo = NOW.astimezone(timezone(timedelta(hours=9)))
     async with db.session() as session:
-        rounds = Repositories(session).rounds
-        assert [r.id for r in await rounds.list_due(closes_in_tokyo)] == [round_.id]
-        just_before = closes_in_tokyo - timedelta(seconds=1)
-        assert await rounds.list_due(just_before) == []
-    assert round_.kind is RoundKind.SURVEY
+        deliveries = Repositories(session).deliveries
+        assert await deliveries.count(community.id, since=now_in_tokyo) == 1
+        just_after = now_in_tokyo + timedelta(seconds=1)
+        assert await deliveries.count(community.id, since=just_after) == 0
 
 
 def test_every_constraint_and_index_has_a_conventional_name() -> None:

@@ -153,7 +153,7 @@ async def test_message_ids_are_kept(db: Database, community: Community) -> None:
     assert stored.eligible_members == 25
 
 
-async def test_open_rounds_per_community_all_and_due(
+async def test_open_rounds_per_community_all_and_their_times(
     db: Database, community: Community, other_community: Community
 ) -> None:
     mine, _ = await _open(db, community)
@@ -162,10 +162,17 @@ async def test_open_rounds_per_community_all_and_due(
     async with db.transaction() as session:
         rounds = Repositories(session).rounds
         await rounds.close(community.id, closed.id, at=NOW)
+        await rounds.set_reminded(community.id, mine.id, at=NOW + timedelta(hours=1))
         assert [r.id for r in await rounds.list_open(community.id)] == [mine.id]
         assert {r.id for r in await rounds.list_all_open()} == {mine.id, theirs.id}
-        assert await rounds.list_due(NOW + WINDOW - timedelta(minutes=1)) == []
-        assert {r.id for r in await rounds.list_due(NOW + WINDOW)} == {mine.id, theirs.id}
+        times = {t.round_id: t for t in await rounds.list_open_times()}
+    # What the scheduler's due work reads: each open round's times and guild.
+    assert times.keys() == {mine.id, theirs.id}
+    assert (times[mine.id].community_id, times[mine.id].guild_id) == (community.id, 1001)
+    assert times[theirs.id].guild_id == 2002
+    assert (times[mine.id].opened_at, times[mine.id].closes_at) == (mine.opened_at, mine.closes_at)
+    assert times[mine.id].reminded_at == NOW + timedelta(hours=1)
+    assert times[theirs.id].reminded_at is None
 
 
 async def test_list_recent_is_newest_first(db: Database, community: Community) -> None:

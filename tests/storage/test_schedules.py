@@ -57,7 +57,12 @@ async def test_list_enabled_spans_communities_and_skips_disabled(
         )
     async with db.session() as session:
         enabled = await Repositories(session).schedules.list_enabled()
+        placed = await Repositories(session).schedules.list_enabled_placed()
     assert enabled == [checkin, weekly]
+    assert [(p.schedule, p.timezone, p.guild_id) for p in placed] == [
+        (checkin, community.timezone, community.guild_id),
+        (weekly, other_community.timezone, other_community.guild_id),
+    ]
 
 
 async def test_delete_and_find(db: Database, community: Community) -> None:

@@ -105,3 +105,14 @@ class AcceleratedClock:
         """Wall-clock seconds until the clock reads ``moment`` (negative once past)."""
         waiting = max(0.0, self.epoch - self._wall())  # the clock stands still until then
         return waiting + self.real_seconds(as_utc(moment) - self.now())
+
+
+def clock_span(clock: Clock, real: timedelta) -> timedelta:
+    """How much time ``clock`` reads while ``real`` passes on the wall clock.
+
+    The same as ``real`` except on an ``AcceleratedClock``, where a rehearsal must
+    poll as often in real seconds as the bot would, not ``speed`` times less often.
+    """
+    if isinstance(clock, AcceleratedClock):
+        return real * clock.speed
+    return real

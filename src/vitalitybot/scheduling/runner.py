@@ -67,19 +67,11 @@ def open_job_id(schedule_id: int) -> str:
     return f"open:{schedule_id}"
 
 
-def remind_job_id(round_id: int) -> str:
-    return f"remind:{round_id}"
-
-
-def close_job_id(round_id: int) -> str:
-    return f"close:{round_id}"
-
-
 @dataclass(frozen=True, slots=True)
 class Job:
     """Something to run: ``fn(fire_time)`` at each time ``trigger`` gives.
 
-    ``id`` is stable across restarts ("open:<schedule_id>", "close:<round_id>"), so
+    ``id`` is stable across restarts and rebuilds ("open:<schedule_id>", "due"), so
     rebuilding the jobs from the database replaces them instead of doubling them.
     """
 

@@ -77,16 +77,12 @@ async def answer_form(svc: Services, guild_id: int, round_id: int, member_id: in
     """The round's questions and the member's earlier answers; refused once it is closed."""
     context = await _context(svc, guild_id, round_id)
     community = context.community
-    check_open(context.round, community, svc.now())
     key = respondent_key(community.secret, member_id)
     async with svc.repos() as repos:
         found = await repos.answers.respondent_answers(community.id, round_id, key)
-    if found is None:  # the round went (its community was reset) since it was kept
-        svc.rounds_answering.forget(round_id)
+    if found is None:  # the round went (its community was reset) meanwhile
         raise RoundNotFound()
-    if found.round.status is not RoundStatus.OPEN:  # closed by another process
-        svc.rounds_answering.forget(round_id)
-        check_open(found.round, community, svc.now())
+    await _check_open(svc, guild_id, found.round, community, svc.now())
     return AnswerForm(
         community=community,
         round=found.round,
@@ -108,13 +104,13 @@ async def record_answers(
     Answering is the bot's hot path (a round's post brings many members at once): the
     round is usually already in memory, so the checks read nothing, and the write
     joins the next group commit (answer_writer.py). The write itself re-reads the
-    round: a close that committed meanwhile wins, and nothing is stored after the
-    round was scored.
+    round's status: a close that committed meanwhile (in any process) wins, and
+    nothing is stored after the round was scored.
     """
     now = svc.now()
     context = await _context(svc, guild_id, round_id)
     community, round_ = context.community, context.round
-    check_open(round_, community, now)
+    await _check_open(svc, guild_id, round_, community, now)
     cleaned = validate_answers(answers, {q.id: q for q in context.questions})
     submission = prepare(
         context,
@@ -125,8 +121,7 @@ async def record_answers(
     try:
         earlier = await write_submission(svc, submission, now)
     except RoundNotOpenError:
-        svc.rounds_answering.forget(round_id)
-        raise await _closed_meanwhile(svc, community, round_id, now) from None
+        raise await _refusal(svc, guild_id, round_id, now) from None
     return AnswerReceipt(
         round=round_,
         saved=sum(1 for a in cleaned if a.value is not None or a.text),
@@ -144,11 +139,24 @@ async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionCon
     return context
 
 
-async def _closed_meanwhile(
-    svc: Services, community: Community, round_id: int, now: datetime
-) -> RoundClosed:
-    """The refusal for a round that closed between reading it and writing the answers."""
+async def _check_open(
+    svc: Services, guild_id: int, round_: Round, community: Community, now: datetime
+) -> None:
+    """``check_open``, explained from the database when the answer is no.
+
+    ``round_`` and ``community`` may come from memory (round_contexts.py), so a
+    refusal reads them afresh: the community's settings may have changed since.
+    """
+    try:
+        check_open(round_, community, now)
+    except RoundClosed:
+        raise await _refusal(svc, guild_id, round_.id, now) from None
+
+
+async def _refusal(svc: Services, guild_id: int, round_id: int, now: datetime) -> RoundClosed:
+    """Why the round takes no answers, from the database as it is now."""
     async with svc.repos() as repos:
+        community = await community_by_guild(repos, guild_id)
         round_ = await round_in(repos, community, round_id)
     try:
         check_open(round_, community, now)

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -24,7 +24,6 @@ from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import (
     Community,
     DeliveryStatus,
-    Round,
     RoundKind,
     Schedule,
     ScheduleCadence,
@@ -44,18 +43,6 @@ DEFAULT_GRACE = timedelta(hours=6)
 T = TypeVar("T")
 
 
-class RoundJobs(Protocol):
-    """What the services ask of the scheduler (``ScheduleKeeper`` implements it)."""
-
-    def refresh(self, schedule: Schedule, timezone: str) -> None: ...
-
-    def forget(self, schedule_id: int) -> None: ...
-
-    def arm_round(self, round: Round) -> None: ...
-
-    def disarm_round(self, round_id: int) -> None: ...
-
-
 @dataclass
 class Services:
     """Everything a use-case needs; built once per process by the bot or the simulator.
@@ -63,9 +50,11 @@ class Services:
     ``patterns`` is the loaded library by slug (``load_library(...).patterns``).
     ``grace`` is how late a missed round may still open after a restart. ``reminders``
     turns the mid-window reminder off for the whole process (the simulator's quiet mode).
-    ``keeper`` is set by ``ScheduleKeeper`` when one is attached; without one (tests,
-    one-off CLI commands) rounds still open and close, they just are not timed.
-    ``rounds_answering`` keeps the rounds members are answering (round_contexts.py).
+    Nothing here is told about schedules or rounds: a ``ScheduleKeeper`` reads them
+    from the database (keeper.py). Without one (tests, one-off CLI commands) rounds
+    still open and close, they just are not timed. ``rounds_answering`` is a cache of
+    the open rounds members answer, read-through and never told anything
+    (round_contexts.py).
     """
 
     db: Database
@@ -76,7 +65,6 @@ class Services:
     env: Environment
     grace: timedelta = DEFAULT_GRACE
     reminders: bool = True
-    keeper: RoundJobs | None = None
     rounds_answering: RoundContexts = field(default_factory=RoundContexts, init=False, repr=False)
     _index: PatternIndex | None = field(default=None, init=False, repr=False)
 

@@ -95,9 +95,6 @@ async def close_round(svc: Services, community_id: int, round_id: int) -> CloseR
             settled = await _settle(svc, repos, community, round_)
         else:
             settled = await _as_settled(svc, repos, community, round_)
-    svc.rounds_answering.forget(round_id)
-    if svc.keeper is not None:
-        svc.keeper.disarm_round(round_id)
     if closed_now:
         logger.info("community %s: closed %s %s", community_id, round_.kind, round_.period)
         await _post_outcome(svc, community, round_, settled)

@@ -112,8 +112,7 @@ async def setup_community(
         community, _ = await repos.communities.get_or_create(
             guild_id, name.strip(), at=now, timezone=timezone
         )
-        moved = community.timezone != timezone
-        community = await repos.communities.update_settings(
+        return await repos.communities.update_settings(
             community.id,
             name=name.strip(),
             timezone=timezone,
@@ -121,11 +120,6 @@ async def setup_community(
             coordinator_role_id=UNSET if coordinator_role_id is None else coordinator_role_id,
             steward_role_id=UNSET if steward_role_id is None else steward_role_id,
         )
-        schedules = await repos.schedules.list_for(community.id) if moved else []
-    if svc.keeper is not None:
-        for schedule in schedules:  # their local times now mean another instant
-            svc.keeper.refresh(schedule, community.timezone)
-    return community
 
 
 def check_timezone(name: str) -> str:
@@ -193,9 +187,6 @@ async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
             for spec in default_specs(pattern, community.timezone)
             if RoundKind(spec.kind) not in have
         ]
-    if svc.keeper is not None:
-        for schedule in schedules:
-            svc.keeper.refresh(schedule, community.timezone)
     return AdoptResult(adopted, pattern, created, tuple(schedules))
 
 
@@ -250,9 +241,6 @@ async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
         ]
         for schedule in removed:
             await repos.schedules.delete(community.id, schedule.kind, slug)
-    if svc.keeper is not None:
-        for schedule in removed:
-            svc.keeper.forget(schedule.id)
     pattern = svc.patterns.get(slug)
     return DropResult(slug, pattern.title if pattern else slug, len(removed))
 
@@ -314,8 +302,6 @@ async def set_schedule(
                     f"Adopt the pattern {pattern_slug!r} before giving it its own schedule."
                 )
         schedule = await _store_spec(repos, community, spec, pattern_slug, enabled=enabled)
-    if svc.keeper is not None:
-        svc.keeper.refresh(schedule, community.timezone)
     return schedule_view(svc, schedule, community)
 
 

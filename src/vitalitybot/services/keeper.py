@@ -1,55 +1,70 @@
-"""Keeping the scheduler's jobs in step with the schedules stored in the database.
+"""The scheduler, derived from the database: nothing in it is kept in step by hand.
 
-Schedules live in the tables; the runner's jobs are rebuilt from them at every start
-(APScheduler's memory store forgets everything on shutdown). ``start`` also settles
-what happened while the bot was away, in this order:
+Two steps (``scheduling/step.py``) re-read the tables and act, each on a poll, when
+next needed, and soon after this process commits to a table it reads:
+
+* **schedules** rebuilds the open job of every enabled schedule (``open:<id>``) from
+  the schedules table: new and changed ones are (re)added, gone and disabled ones
+  removed. A schedule changed by a coordinator, the CLI or another process is picked
+  up at the next poll at the latest.
+* **due** reads the open rounds and closes those whose window has ended and reminds
+  those whose reminder time has come (``due.py``), then asks to run again at the
+  earliest close or reminder still to come. A round closed or reminded elsewhere is
+  simply no longer due: nothing is closed, reminded or posted twice (and the close
+  and the reminder are once-only in the database anyway).
+
+``start`` also settles what happened while the bot was away, in this order:
 
 1. rounds whose window ended while it was down are closed now (results, suggestions
    and harvest are posted late rather than never);
 2. per schedule, ``plan_catch_up`` decides: the latest missed run opens, once, if it is
    within the grace period and its window is still open; older runs are recorded as
    rounds with status ``missed`` (shown by ``status``), never posted in a burst;
-3. every open round gets its close job, and its reminder job if it has not been
-   reminded yet (a reminder whose time passed while down goes out at once).
+3. open rounds whose post never went out are posted; reminders that fell due while it
+   was down go out at the first ``due`` run, a moment after the start.
 
-Each job calls a service and nothing else. A failing job is logged with its community
-and swallowed, so one community's broken channel or bad data never stops the others.
-
-With a ``ShardSet`` the keeper arms jobs and catches up only for the guilds its shards
-own; the other processes of the deployment keep the rest. The services' own calls
-(``refresh`` after a coordinator's command, ``arm_round`` after an opening) need no
-check: Discord delivers a guild's commands to the shard that owns it, and openings
-come from this keeper's jobs.
+Every action on one community is guarded: its failure is logged with the community
+and never stops the others. With a ``ShardSet`` the keeper acts only for the guilds
+its shards own; the other processes of the deployment keep the rest.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
-from apscheduler.triggers.date import DateTrigger
-
-from vitalitybot.domain.records import Community, Round, RoundStatus, Schedule
+from vitalitybot.domain.records import Community, RoundKind, Schedule
 from vitalitybot.observability.logs import community_context
-from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key, reminder_at
+from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key
 from vitalitybot.scheduling.catchup import CatchUp, plan_catch_up
-from vitalitybot.scheduling.runner import (
-    Job,
-    SchedulerRunner,
-    close_job_id,
-    open_job_id,
-    remind_job_id,
-)
+from vitalitybot.scheduling.clock import clock_span
+from vitalitybot.scheduling.runner import Job, SchedulerRunner, open_job_id
 from vitalitybot.scheduling.spec import ScheduleSpec
+from vitalitybot.scheduling.step import RepeatedStep
 from vitalitybot.services.app import Services, spec_of
 from vitalitybot.services.closing import close_round
+from vitalitybot.services.due import due_work
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_round, record_missed_round, repost_unposted
 from vitalitybot.services.shards import ShardSet
+from vitalitybot.storage.rounds import OpenRoundTimes
+from vitalitybot.storage.schedules import PlacedSchedule
 
 logger = logging.getLogger(__name__)
+
+# How often, in real time, the steps look at the tables whatever happened: how late a
+# change committed by another process may be seen.
+POLL = timedelta(seconds=60)
+# How long after a commit of this process a step looks again, so a burst of commits
+# makes one run.
+WAKE_DELAY = timedelta(seconds=1)
+SCHEDULES_STEP = "schedules"
+DUE_STEP = "due"
+# What each step reads: a commit writing one of these tables wakes it.
+_SCHEDULE_TABLES = frozenset({"schedules", "communities"})
+_ROUND_TABLES = frozenset({"rounds", "communities"})
 
 
 @dataclass(slots=True)
@@ -63,48 +78,54 @@ class StartReport:
 
 
 class ScheduleKeeper:
-    """Turns stored schedules and open rounds into runner jobs; attaches itself to ``svc``.
+    """Runs ``svc``'s schedules, closes and reminders on ``runner``, from the tables.
 
-    ``shards`` limits it to the guilds those shards own; None owns every guild.
+    ``shards`` limits it to the guilds those shards own; None owns every guild. ``poll``
+    is in the runner's time (default: a real minute, however fast the clock runs).
     """
 
     def __init__(
-        self, svc: Services, runner: SchedulerRunner, shards: ShardSet | None = None
+        self,
+        svc: Services,
+        runner: SchedulerRunner,
+        shards: ShardSet | None = None,
+        *,
+        poll: timedelta | None = None,
     ) -> None:
         self.svc = svc
         self.runner = runner
         self.shards = shards
-        svc.keeper = self
+        self.poll = poll = poll if poll is not None else clock_span(svc.clock, POLL)
+        self._wake_delay = delay = clock_span(svc.clock, WAKE_DELAY)
+        self._schedules = RepeatedStep(
+            SCHEDULES_STEP, self._reconcile, runner, svc.clock, poll=poll, wake_delay=delay
+        )
+        self._due = RepeatedStep(
+            DUE_STEP, self._act_on_due, runner, svc.clock, poll=poll, wake_delay=delay
+        )
+        # By schedule id: the schedule and zone its open job runs, or that could not be
+        # armed (a zone that no longer exists), so a poll retries only what changed.
+        self._armed: dict[int, tuple[Schedule, str]] = {}
+        self._refused: dict[int, tuple[Schedule, str]] = {}
+        self._stop_listening: Callable[[], None] | None = None
 
-    def owns(self, community: Community) -> bool:
-        return self.shards is None or self.shards.owns(community.guild_id)
+    def owns(self, guild_id: int) -> bool:
+        return self.shards is None or self.shards.owns(guild_id)
 
     async def start(self) -> StartReport:
         report = StartReport()
         now = self.svc.now()
-        async with self.svc.repos() as repos:
-            communities = {c.id: c for c in await repos.communities.list_all() if self.owns(c)}
-            due = [r for r in await repos.rounds.list_due(now) if r.community_id in communities]
-        for round_ in due:
-            if await self._guarded(
-                round_.community_id,
-                f"closing round {round_.id} late",
-                close_round(self.svc, round_.community_id, round_.id),
-            ):
-                report.closed.append(round_.id)
-        await self._arm_schedules(communities, now, report)
-        async with self.svc.repos() as repos:
-            open_rounds = await repos.rounds.list_all_open()
-        for round_ in open_rounds:
-            if round_.community_id not in communities:
-                continue
-            self.arm_round(round_)
-            if round_.message_id is None:  # stored, but its post never went out
-                await self._guarded(
-                    round_.community_id,
-                    f"posting round {round_.id}",
-                    repost_unposted(self.svc, round_),
-                )
+        report.closed = await self._close_late(now)
+        placed = await self._placed_schedules()
+        report.schedules = self._arm(placed)
+        await self._catch_up_all(placed, now, report)
+        await self._post_unposted()
+        self._stop_listening = self.svc.db.changes.listen(self._changed)
+        self._schedules.start(now + self.poll)  # just armed: the next look can wait
+        # Reminders that fell due while the bot was away go out at the first look, a
+        # moment after the start: a bot stopped right after starting then has no run
+        # to cut short.
+        self._due.start(now + self._wake_delay)
         self.runner.start()
         logger.info(
             "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
@@ -118,24 +139,64 @@ class ScheduleKeeper:
         return report
 
     def shutdown(self) -> None:
+        if self._stop_listening is not None:
+            self._stop_listening()
+            self._stop_listening = None
         self.runner.shutdown()
+        self._armed.clear()  # the runner forgot the jobs: a new start arms them all again
+        self._refused.clear()
+
+    def _changed(self, tables: frozenset[str]) -> None:
+        """A commit of this process: wake the steps that read what it wrote."""
+        if tables & _SCHEDULE_TABLES:
+            self._schedules.wake()
+        if tables & _ROUND_TABLES:
+            self._due.wake()
 
     # -- schedules -----------------------------------------------------------------------
 
-    def refresh(self, schedule: Schedule, timezone: str) -> None:
-        """(Re)arm the schedule's open job; a disabled schedule loses it."""
-        if not schedule.enabled:
-            self.forget(schedule.id)
-            return
+    async def _placed_schedules(self) -> list[PlacedSchedule]:
+        async with self.svc.repos() as repos:
+            placed = await repos.schedules.list_enabled_placed()
+        return [p for p in placed if self.owns(p.guild_id)]
+
+    async def _reconcile(self) -> datetime | None:
+        self._arm(await self._placed_schedules())
+        return None
+
+    def _arm(self, placed: Iterable[PlacedSchedule]) -> int:
+        """Make the open jobs those of ``placed``, touching only what changed."""
+        wanted = {p.schedule.id: (p.schedule, p.timezone) for p in placed}
+        for gone in self._armed.keys() - wanted.keys():
+            self.runner.remove(open_job_id(gone))
+            del self._armed[gone]
+        self._refused = {k: v for k, v in self._refused.items() if wanted.get(k) == v}
+        for schedule_id, placing in wanted.items():
+            if placing in (self._armed.get(schedule_id), self._refused.get(schedule_id)):
+                continue
+            schedule, timezone = placing
+            try:
+                self.runner.add(self._open_job(schedule, timezone))
+            except Exception:
+                logger.exception(
+                    "community %s: could not arm schedule %s", schedule.community_id, schedule_id
+                )
+                self.runner.remove(open_job_id(schedule_id))  # not at its old time either
+                self._armed.pop(schedule_id, None)
+                self._refused[schedule_id] = placing  # said once, until it changes
+                continue
+            self._armed[schedule_id] = placing
+        return len(self._armed)
+
+    def _open_job(self, schedule: Schedule, timezone: str) -> Job:
         spec = spec_of(schedule, timezone)
-        svc = self.svc
 
         async def fire(fire_time: datetime) -> None:
             await self._guarded(
                 schedule.community_id,
                 f"opening the {schedule.kind} of {period_key(spec, fire_time)}",
                 open_round(
-                    svc,
+                    self.svc,
                     schedule.community_id,
                     schedule.kind,
                     period=period_key(spec, fire_time),
@@ -144,61 +205,52 @@ class ScheduleKeeper:
                 ),
             )
 
-        self.runner.add(Job(open_job_id(schedule.id), build_trigger(spec), fire))
+        return Job(open_job_id(schedule.id), build_trigger(spec), fire)
 
-    def forget(self, schedule_id: int) -> None:
-        self.runner.remove(open_job_id(schedule_id))
+    # -- catching up after a restart -----------------------------------------------------
 
-    def next_open(self, schedule_id: int) -> datetime | None:
-        return self.runner.next_run(open_job_id(schedule_id))
-
-    async def _arm_schedules(
-        self, communities: Mapping[int, Community], now: datetime, report: StartReport
+    async def _catch_up_all(
+        self, placed: Iterable[PlacedSchedule], now: datetime, report: StartReport
     ) -> None:
-        """Arm the open job of each enabled schedule of ``communities``, and catch it up.
+        """Catch up each armed schedule on the runs it missed.
 
         Made for thousands of schedules: one query says when each last opened a round,
         and the catch-up plan is worked out once per distinct (schedule, last opening),
         since the communities on the default schedules in one zone all share it.
         """
         async with self.svc.repos() as repos:
-            schedules = await repos.schedules.list_enabled()
             latest = await repos.rounds.latest_openings()
         plans: dict[tuple[ScheduleSpec, datetime | None], CatchUp] = {}
-        for schedule in schedules:
-            community = communities.get(schedule.community_id)
-            if community is None:  # another shard's guild (or one set up since)
+        for p in placed:
+            schedule = p.schedule
+            if schedule.id not in self._armed:
                 continue
-            last_seen = latest.get((community.id, schedule.kind, schedule.pattern_slug))
-            try:
-                self.refresh(schedule, community.timezone)
-                report.schedules += 1
-                spec = spec_of(schedule, community.timezone)
-                plan = plans.get((spec, last_seen))
-                if plan is None:
-                    plan = plans[spec, last_seen] = plan_catch_up(
-                        spec, last_seen, now, self.svc.grace
+            last_seen = latest.get((schedule.community_id, schedule.kind, schedule.pattern_slug))
+            with community_context(schedule.community_id):
+                try:
+                    spec = spec_of(schedule, p.timezone)
+                    plan = plans.get((spec, last_seen))
+                    if plan is None:
+                        plan = plans[spec, last_seen] = plan_catch_up(
+                            spec, last_seen, now, self.svc.grace
+                        )
+                    await self._catch_up(schedule, spec, plan, report)
+                except Exception:
+                    logger.exception(
+                        "community %s: could not catch up schedule %s",
+                        schedule.community_id,
+                        schedule.id,
                     )
-                with community_context(community.id):
-                    await self._catch_up(schedule, community, spec, plan, report)
-            except Exception:
-                logger.exception(
-                    "community %s: could not arm schedule %s", schedule.community_id, schedule.id
-                )
 
     async def _catch_up(
-        self,
-        schedule: Schedule,
-        community: Community,
-        spec: ScheduleSpec,
-        plan: CatchUp,
-        report: StartReport,
+        self, schedule: Schedule, spec: ScheduleSpec, plan: CatchUp, report: StartReport
     ) -> None:
         """Record the runs ``plan`` says were missed and open the one it says to open."""
+        community_id = schedule.community_id
         for fire in plan.missed:
             missed = await record_missed_round(
                 self.svc,
-                community.id,
+                community_id,
                 schedule.kind,
                 period=period_key(spec, fire),
                 pattern_slug=schedule.pattern_slug,
@@ -209,14 +261,14 @@ class ScheduleKeeper:
         if plan.missed:
             logger.warning(
                 "community %s: %d %s runs were missed while the bot was away",
-                community.id,
+                community_id,
                 len(plan.missed),
-                schedule.kind,
+                RoundKind(schedule.kind).value,
             )
         if plan.open_now is not None:
             opened = await open_round(
                 self.svc,
-                community.id,
+                community_id,
                 schedule.kind,
                 period=period_key(spec, plan.open_now),
                 pattern_slug=schedule.pattern_slug,
@@ -225,41 +277,55 @@ class ScheduleKeeper:
             if opened is not None:
                 report.opened.append(opened.id)
 
-    # -- rounds --------------------------------------------------------------------------
+    async def _close_late(self, now: datetime) -> list[int]:
+        work = due_work(await self._open_times(), now, reminders=False)
+        return [t.round_id for t in work.closes if await self._close(t)]
 
-    def arm_round(self, round: Round) -> None:
-        """Add the round's close job and, unless it was reminded already, its reminder."""
-        if round.status is not RoundStatus.OPEN:
-            return
-        svc, community_id, round_id = self.svc, round.community_id, round.id
+    async def _post_unposted(self) -> None:
+        """Post the open rounds that were stored but whose post never went out."""
+        async with self.svc.repos() as repos:
+            communities = {c.id: c for c in await repos.communities.list_all()}
+            open_rounds = await repos.rounds.list_all_open()
+        for round_ in open_rounds:
+            community: Community | None = communities.get(round_.community_id)
+            if round_.message_id is not None or community is None:
+                continue
+            if self.owns(community.guild_id):
+                await self._guarded(
+                    round_.community_id,
+                    f"posting round {round_.id}",
+                    repost_unposted(self.svc, round_),
+                )
 
-        async def close(_fire_time: datetime) -> None:
+    # -- closes and reminders ------------------------------------------------------------
+
+    async def _open_times(self) -> list[OpenRoundTimes]:
+        async with self.svc.repos() as repos:
+            times = await repos.rounds.list_open_times()
+        return [t for t in times if self.owns(t.guild_id)]
+
+    async def _act_on_due(self) -> datetime | None:
+        """Close and remind what is due now; returns when the next close or reminder is."""
+        work = due_work(await self._open_times(), self.svc.now(), reminders=self.svc.reminders)
+        for times in work.closes:
+            await self._close(times)
+        for times in work.reminders:
             await self._guarded(
-                community_id,
-                f"closing round {round_id}",
-                close_round(svc, community_id, round_id),
+                times.community_id,
+                f"reminding round {times.round_id}",
+                remind(self.svc, times.community_id, times.round_id),
             )
+        return work.following
 
-        async def nudge(_fire_time: datetime) -> None:
-            await self._guarded(
-                community_id,
-                f"reminding round {round_id}",
-                remind(svc, community_id, round_id),
-            )
-
-        self.runner.add(Job(close_job_id(round_id), _at(round.closes_at), close))
-        if not svc.reminders or round.reminded_at is not None:
-            return
-        when = max(reminder_at(round.opened_at, round.closes_at), svc.now())
-        if when < round.closes_at:
-            self.runner.add(Job(remind_job_id(round_id), _at(when), nudge))
-
-    def disarm_round(self, round_id: int) -> None:
-        self.runner.remove(close_job_id(round_id))
-        self.runner.remove(remind_job_id(round_id))
+    async def _close(self, times: OpenRoundTimes) -> bool:
+        return await self._guarded(
+            times.community_id,
+            f"closing round {times.round_id}",
+            close_round(self.svc, times.community_id, times.round_id),
+        )
 
     async def _guarded(self, community_id: int, what: str, action: Awaitable[object]) -> bool:
-        """Run one community's job; its failure is logged and never stops the others."""
+        """Run one community's action; its failure is logged and never stops the others."""
         with community_context(community_id):
             try:
                 await action
@@ -267,7 +333,3 @@ class ScheduleKeeper:
                 logger.exception("community %s: %s failed", community_id, what)
                 return False
         return True
-
-
-def _at(moment: datetime) -> DateTrigger:
-    return DateTrigger(run_date=moment.astimezone(UTC), timezone=UTC)

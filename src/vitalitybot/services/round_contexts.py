@@ -1,17 +1,21 @@
-"""The rounds members are answering right now, kept in memory between their clicks.
+"""The open rounds members are answering, kept in memory between their clicks.
 
 A round's post brings many members within minutes, and each click needs the same
-facts: the community, the round and its questions. Those never change once a round
-has opened, except its status, so they are read once and kept (the most recently
-used ``SIZE`` rounds). Keeping a status that went stale is safe: every write re-reads
-the round's status in the database, a round that closed meanwhile refuses the answer
-there, and the refusal drops it from here (so does a close in this process).
+facts: the community it belongs to, the round and its questions. This is a cache
+derived from the database and nothing tells it anything: it keeps a round only when
+it reads one that is open, and only the parts fixed once a round has opened are
+relied on (the guild and its community's id and secret, the round's kind, anonymity,
+window and questions). What can change, the round's status and the community's
+settings, is read from the database wherever it matters: every write re-checks the
+round's status, and a refusal reads both afresh to explain itself. So a round closed
+by a coordinator or by another process needs no word to this cache.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
+from vitalitybot.domain.records import RoundStatus
 from vitalitybot.storage import Database, Repositories
 from vitalitybot.storage.submissions import SubmissionContext
 
@@ -37,19 +41,11 @@ class RoundContexts:
             return context
         async with db.transaction() as session:
             context = await Repositories(session).answers.submission_context(guild_id, round_id)
-        if context is not None:
-            self.remember(context)
+        if context is not None and context.round.status is RoundStatus.OPEN:
+            self._contexts[round_id] = context
+            if len(self._contexts) > self._size:
+                self._contexts.popitem(last=False)
         return context
-
-    def remember(self, context: SubmissionContext) -> None:
-        """Keep a round just opened: its post is what members are about to click."""
-        self._contexts[context.round.id] = context
-        self._contexts.move_to_end(context.round.id)
-        if len(self._contexts) > self._size:
-            self._contexts.popitem(last=False)
-
-    def forget(self, round_id: int) -> None:
-        self._contexts.pop(round_id, None)
 
     def __len__(self) -> int:
         return len(self._contexts)

@@ -42,7 +42,6 @@ from vitalitybot.services.app import (
 from vitalitybot.services.errors import RoundAlreadyOpen, RoundClosed, RoundNotFound, ServiceError
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
 from vitalitybot.storage import Repositories
-from vitalitybot.storage.submissions import SubmissionContext
 from vitalitybot.vitality.prompts import checkin_prompts
 from vitalitybot.vitality.survey import plan_survey
 
@@ -107,9 +106,6 @@ async def open_round(
             return round_
         questions = await repos.rounds.add_questions(community_id, round_.id, drafts)
     logger.info("community %s: opened %s %s (round %s)", community_id, kind, period, round_.id)
-    svc.rounds_answering.remember(SubmissionContext(community, round_, tuple(questions)))
-    if svc.keeper is not None:  # before posting: a round must close even if its post fails
-        svc.keeper.arm_round(round_)
     return await _post(svc, community, round_, questions, patterns)
 
 

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -48,6 +48,8 @@ from vitalitybot.simulate.report import Report, collect, render
 from vitalitybot.storage import Database, open_database, upgrade
 
 logger = logging.getLogger(__name__)
+
+SIMULATED_POLL = timedelta(days=7)
 
 DEFAULT_PATTERNS = ("cop-commons-alignment", "energizing-participation")
 DEFAULT_NAME = "Riverside Nurses CoP"
@@ -174,7 +176,9 @@ async def _run(
         members=SyntheticDirectory(community),
         env=build_environment(settings.templates_dir),
     )
-    keeper = ScheduleKeeper(svc, runner)
+    # No other process writes the simulated database, and this one's commits wake the
+    # keeper, so a weekly look is plenty (a year of minutes would be half a million).
+    keeper = ScheduleKeeper(svc, runner, poll=SIMULATED_POLL)
     behaviour = MemberBehaviour(svc, community, runner, GUILD_ID)
     notifier.listeners.append(behaviour)
 

@@ -2,14 +2,18 @@
 
 Nothing here runs at import time: the bot, the CLI, the simulator and each test open
 their own ``Database`` and dispose of it, so two of them never share a hidden engine.
+
+``Database.changes`` tells listeners which tables each committed transaction wrote,
+so what this process derives from the tables (the scheduler's due work) can look
+again soon after a change, without any use-case having to say so.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import TableClause
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +42,46 @@ SQLITE_PRAGMAS = (
 )
 
 
+ChangeListener = Callable[[frozenset[str]], None]
+"""Told the names of the tables a transaction wrote, once it has committed."""
+
+_WRITTEN = "vitalitybot.written"  # key in ``Session.info``
+
+
+class Changes:
+    """The listeners to tell about committed writes (see ``open_database``).
+
+    Only this process's own commits are seen: a change committed by another process
+    reaches a listener's next poll of the tables, never this.
+    """
+
+    def __init__(self) -> None:
+        self._listeners: list[ChangeListener] = []
+
+    def listen(self, listener: ChangeListener) -> Callable[[], None]:
+        """Tell ``listener`` about every commit from now on; returns how to stop."""
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return stop
+
+    def committed(self, tables: frozenset[str]) -> None:
+        """Tell each listener; a failing listener is logged and never fails the commit."""
+        for listener in list(self._listeners):
+            try:
+                listener(tables)
+            except Exception:
+                log.exception("a commit listener failed")
+
+
 @dataclass(frozen=True, slots=True)
 class Database:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    changes: Changes = field(default_factory=Changes)
 
     @property
     def url(self) -> URL:
@@ -72,9 +115,47 @@ def open_database(url: str | URL, *, echo: bool = False) -> Database:
     engine = create_async_engine(parsed, echo=echo)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _apply_sqlite_pragmas)
-    sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
+    changes = Changes()
+    sync_maker: sessionmaker[Session] = sessionmaker()
+    _note_writes(sync_maker, changes)
+    maker = async_sessionmaker(engine, expire_on_commit=False, sync_session_class=sync_maker)
     log.debug("opened database %s", parsed.render_as_string(hide_password=True))
-    return Database(engine=engine, sessionmaker=sessionmaker)
+    return Database(engine=engine, sessionmaker=maker, changes=changes)
+
+
+def _note_writes(maker: sessionmaker[Session], changes: Changes) -> None:
+    """Collect the tables each session writes; hand them to ``changes`` on commit.
+
+    The repositories write with INSERT/UPDATE/DELETE statements (seen by
+    ``do_orm_execute``) and, for a few new rows, through the unit of work (seen by
+    ``after_flush``). A rollback forgets what was collected.
+    """
+
+    def written(session: Session) -> set[str]:
+        found: set[str] = session.info.setdefault(_WRITTEN, set())
+        return found
+
+    @event.listens_for(maker, "do_orm_execute")
+    def statement(state: ORMExecuteState) -> None:
+        if isinstance(state.statement, UpdateBase):
+            table = state.statement.table
+            if isinstance(table, TableClause):
+                written(state.session).add(table.name)
+
+    @event.listens_for(maker, "after_flush")
+    def flushed(session: Session, _context: Any) -> None:
+        for row in (*session.new, *session.dirty, *session.deleted):
+            written(session).add(row.__table__.name)
+
+    @event.listens_for(maker, "after_commit")
+    def committed(session: Session) -> None:
+        tables = session.info.pop(_WRITTEN, None)
+        if tables:
+            changes.committed(frozenset(tables))
+
+    @event.listens_for(maker, "after_soft_rollback")
+    def rolled_back(session: Session, _previous: Any) -> None:
+        session.info.pop(_WRITTEN, None)
 
 
 def sqlite_file(url: URL) -> Path | None:

@@ -7,6 +7,7 @@ round id: a round id from one guild must never reach another guild's data.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
@@ -23,9 +24,21 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
-from vitalitybot.storage.models import QuestionRow, RoundRow
+from vitalitybot.storage.models import CommunityRow, QuestionRow, RoundRow
 
 _OPEN = RoundStatus.OPEN.value
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRoundTimes:
+    """What decides when an open round is closed or reminded, and whose guild it is in."""
+
+    round_id: int
+    community_id: int
+    guild_id: int
+    opened_at: datetime
+    closes_at: datetime
+    reminded_at: datetime | None
 
 
 class RoundRepository:
@@ -104,20 +117,32 @@ class RoundRepository:
         )
 
     async def list_all_open(self) -> list[Round]:
-        """Open rounds of every community: what the scheduler re-arms after a restart."""
+        """Open rounds of every community: a restart posts those never posted."""
         return await self._all(
             select(RoundRow)
             .where(RoundRow.status == _OPEN)
             .order_by(RoundRow.closes_at, RoundRow.id)
         )
 
-    async def list_due(self, now: datetime) -> list[Round]:
-        """Open rounds of every community whose window has ended by ``now``."""
-        return await self._all(
-            select(RoundRow)
-            .where(RoundRow.status == _OPEN, RoundRow.closes_at <= now)
+    async def list_open_times(self) -> list[OpenRoundTimes]:
+        """The times of every open round, for the scheduler's due work.
+
+        Only the columns it needs: it reads them for every open round at each wake-up.
+        """
+        result = await self._session.execute(
+            select(
+                RoundRow.id,
+                RoundRow.community_id,
+                CommunityRow.guild_id,
+                RoundRow.opened_at,
+                RoundRow.closes_at,
+                RoundRow.reminded_at,
+            )
+            .join(CommunityRow, CommunityRow.id == RoundRow.community_id)
+            .where(RoundRow.status == _OPEN)
             .order_by(RoundRow.closes_at, RoundRow.id)
         )
+        return [OpenRoundTimes(*row) for row in result]
 
     async def list_recent(
         self, community_id: int, *, kind: RoundKind | None = None, limit: int = 12

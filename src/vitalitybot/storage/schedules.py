@@ -1,21 +1,32 @@
 """When each community's check-ins and surveys fire.
 
 The schedules live here, not in APScheduler's own store: the scheduler rebuilds its
-in-memory jobs from ``list_enabled()`` at start, so a restart never loses one.
+in-memory jobs from ``list_enabled_placed()`` at start and on every poll, so a restart
+never loses one and a change made by any process is picked up.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.records import ALL_ADOPTED, RoundKind, Schedule, ScheduleCadence
 from vitalitybot.storage._sql import rowcount, upsert_insert
-from vitalitybot.storage.models import ScheduleRow
+from vitalitybot.storage.models import CommunityRow, ScheduleRow
 
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedSchedule:
+    """An enabled schedule with what places it: its community's zone and guild."""
+
+    schedule: Schedule
+    timezone: str
+    guild_id: int
 
 
 class ScheduleRepository:
@@ -95,6 +106,17 @@ class ScheduleRepository:
             .execution_options(populate_existing=True)
         )
         return [row.to_record() for row in result]
+
+    async def list_enabled_placed(self) -> list[PlacedSchedule]:
+        """``list_enabled`` with each community's time zone and guild, in one query."""
+        result = await self._session.execute(
+            select(ScheduleRow, CommunityRow.timezone, CommunityRow.guild_id)
+            .join(CommunityRow, CommunityRow.id == ScheduleRow.community_id)
+            .where(ScheduleRow.enabled.is_(True))
+            .order_by(ScheduleRow.community_id, ScheduleRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [PlacedSchedule(row.to_record(), zone, guild) for row, zone, guild in result]
 
     async def delete(
         self, community_id: int, kind: RoundKind, pattern_slug: str = ALL_ADOPTED
