@@ -21,10 +21,10 @@ from .errors import (
     FormErrors,
     not_found,
 )
-from .records import EPHEMERAL, LOADING, Attachment, MessageRecord, UserRecord
+from .records import EPHEMERAL, LOADING, Attachment, MessageRecord, Upload, UserRecord
 
 if TYPE_CHECKING:
-    from .state import LoopbackState, Upload
+    from .state import LoopbackState
 
 Json = dict[str, Any]
 

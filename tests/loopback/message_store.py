@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import intents, mentions, payloads
 from .records import (
@@ -29,6 +29,7 @@ from .validation import check_message
 
 if TYPE_CHECKING:
     from .snowflake import Snowflakes
+    from .state import LoopbackState
 
 Json = dict[str, Any]
 
@@ -45,9 +46,13 @@ class MessageStore:
     messages: dict[int, MessageRecord]
     files: dict[int, tuple[int, Attachment]]
     emit: Callable[[Event], None]
-    application_id: int
     channel: Callable[[int], ChannelRecord]
     touch: Callable[[], None]
+
+    @property
+    def application_id(self) -> int:
+        """Like most bots, the application shares its id with its bot user."""
+        return self.bot.id
 
     def messages_in(
         self, channel_id: int, *, include_ephemeral: bool = False
@@ -93,7 +98,8 @@ class MessageStore:
     def _message_event(self, name: str, record: MessageRecord) -> None:
         if record.ephemeral:
             return
-        payload = payloads.message(self, record)
+        # Only ever a LoopbackState: this class is the messages part of it.
+        payload = payloads.message(cast("LoopbackState", self), record)
         if record.guild_id is not None and (record.guild_id, record.author.id) in self.members:
             payload["member"] = payloads.member(
                 self.members[(record.guild_id, record.author.id)], with_user=False

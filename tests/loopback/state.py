@@ -71,11 +71,6 @@ class LoopbackState(MessageStore):
     def __post_init__(self) -> None:
         self.bot = self.add_user(self.bot_name, bot=True)
 
-    @property
-    def application_id(self) -> int:
-        """Like most bots, the application shares its id with its bot user."""
-        return self.bot.id
-
     def touch(self) -> None:
         self.changed.notify()
 
