@@ -71,8 +71,13 @@ def run_migrations_on(connection: Connection) -> None:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
     try:
-        _configure(connection)
+        # The lock first: Alembic, configured on a connection already in a transaction,
+        # runs every revision inside it. Configured outside one, it would commit after
+        # each revision on SQLite (no transactional DDL), letting the lock go between
+        # two revisions: a process waiting for it would then read the version half way
+        # and apply the later revisions a second time.
         _lock_out_other_processes(connection)
+        _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
         if connection.in_transaction():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from vitalitybot.storage import open_database
+import pytest
+
+from vitalitybot.storage import open_database, upgrade
 from vitalitybot.storage.migrate import current, head_revision
 
 
@@ -25,8 +27,15 @@ async def _upgrade_in_process(url: str) -> tuple[int, str]:
     return process.returncode or 0, output.decode()
 
 
-async def test_three_processes_upgrading_at_once_all_succeed_and_reach_head(db_url: str) -> None:
-    results = await asyncio.gather(*(_upgrade_in_process(db_url) for _ in range(3)))
+@pytest.mark.parametrize("start", [None, "0001"], ids=["fresh", "from-0001"])
+async def test_processes_upgrading_at_once_all_succeed_and_reach_head(
+    db_url: str, start: str | None
+) -> None:
+    # From a database part-way up, each process has several revisions to apply: the one
+    # that migrates must hold the others off until the last of them, not just the first.
+    if start is not None:
+        await upgrade(db_url, start)
+    results = await asyncio.gather(*(_upgrade_in_process(db_url) for _ in range(4)))
 
     for code, output in results:
         assert code == 0, output
