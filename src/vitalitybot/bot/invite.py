@@ -18,6 +18,7 @@ SCOPES = ("bot", "applications.commands")
 
 
 def required_permissions() -> discord.Permissions:
+    """What the bot needs in the channel it posts in; a new object, as Permissions mutate."""
     return discord.Permissions(
         view_channel=True,
         send_messages=True,

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from vitalitybot.config import load_settings
+from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
 from vitalitybot.storage.database import sqlite_file
 
 log = logging.getLogger(__name__)
+
+ERROR = "error"  # how each line about a bad URL begins
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,20 +36,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         add_action(actions)
 
 
-def _add_url(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--url",
-        help="SQLAlchemy async URL (default: VITALITYBOT_DATABASE_URL or the settings)",
-    )
-
-
 def _register_upgrade(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "upgrade",
         help="apply migrations up to the latest revision",
         description="Apply the Alembic migrations (creating the database file if needed).",
     )
-    _add_url(parser)
+    add_url_option(parser)
     parser.add_argument("--revision", default="head", help="revision to reach (default: head)")
     parser.set_defaults(handler=_upgrade)
 
@@ -58,7 +53,7 @@ def _register_current(actions: argparse._SubParsersAction[argparse.ArgumentParse
         help="show the database's revision (exit 1 when behind the latest)",
         description="Print the revision the database is at and whether it is the latest.",
     )
-    _add_url(parser)
+    add_url_option(parser)
     parser.set_defaults(handler=_current)
 
 
@@ -72,7 +67,7 @@ def _register_backup(actions: argparse._SubParsersAction[argparse.ArgumentParser
         ),
     )
     parser.add_argument("path", metavar="PATH", type=Path, help="the new backup file")
-    _add_url(parser)
+    add_url_option(parser)
     parser.set_defaults(handler=_backup)
 
 
@@ -86,63 +81,61 @@ _ACTIONS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
 def _upgrade(args: argparse.Namespace) -> int:
     from vitalitybot.storage.migrate import head_revision, upgrade_url
 
-    url = _url(args)
+    url = usable_url(args, ERROR)
     if url is None:
         return 2
     try:
         reached = upgrade_url(url, args.revision)
     except (SQLAlchemyError, OSError) as exc:
-        print(f"error: could not migrate {_shown(url)}: {exc}", file=sys.stderr)
+        print(f"error: could not migrate {shown(url)}: {exc}", file=sys.stderr)
         return 1
     head = head_revision()
     suffix = " (head)" if reached is not None and reached == head else ""
-    print(f"{_shown(url)}: at revision {reached or 'base (empty)'}{suffix}")
+    print(f"{shown(url)}: at revision {reached or 'base (empty)'}{suffix}")
     return 0
 
 
 def _current(args: argparse.Namespace) -> int:
     from vitalitybot.storage.migrate import current_url, head_revision
 
-    url = _url(args)
+    url = usable_url(args, ERROR)
     if url is None:
         return 2
-    parsed = make_url(url)
-    path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
-    if path is not None and not path.exists():
-        # Connecting would create an empty file; say so instead.
-        print(f"{_shown(url)}: no database file at {path}; run `vitalitybot db upgrade`")
+    path = missing_sqlite_file(url)
+    if path is not None:
+        print(f"{shown(url)}: no database file at {path}; run `vitalitybot db upgrade`")
         return 1
     try:
         revision = current_url(url)
     except (SQLAlchemyError, OSError) as exc:
-        print(f"error: could not read {_shown(url)}: {exc}", file=sys.stderr)
+        print(f"error: could not read {shown(url)}: {exc}", file=sys.stderr)
         return 1
     head = head_revision()
     if revision == head:
-        print(f"{_shown(url)}: at revision {revision} (head)")
+        print(f"{shown(url)}: at revision {revision} (head)")
         return 0
     print(
-        f"{_shown(url)}: at revision {revision or 'none (never migrated)'}; latest is {head}; "
+        f"{shown(url)}: at revision {revision or 'none (never migrated)'}; latest is {head}; "
         "run `vitalitybot db upgrade`"
     )
     return 1
 
 
 def _backup(args: argparse.Namespace) -> int:
-    url = _url(args)
+    url = usable_url(args, ERROR)
     if url is None:
         return 2
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         print(
-            f"error: `db backup` copies SQLite databases; {_shown(url)} is "
+            f"error: `db backup` copies SQLite databases; {shown(url)} is "
             f"{parsed.get_backend_name()}: use pg_dump (pg_dump -Fc -f backup.dump DBNAME)",
             file=sys.stderr,
         )
         return 2
     source = sqlite_file(parsed)
     if source is None:
-        print(f"error: {_shown(url)} is an in-memory database: nothing to copy", file=sys.stderr)
+        print(f"error: {shown(url)} is an in-memory database: nothing to copy", file=sys.stderr)
         return 2
     target: Path = args.path
     if target.exists():
@@ -191,19 +184,3 @@ def backup_sqlite(source: Path, target: Path) -> str:
         src.close()
     partial.replace(target)
     return check
-
-
-def _url(args: argparse.Namespace) -> str | None:
-    """The URL to use, or None after reporting a usage error."""
-    url: str = args.url or load_settings().database_url
-    try:
-        parsed = make_url(url)
-        parsed.get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        print(f"error: not a usable database URL {url!r}: {exc}", file=sys.stderr)
-        return None
-    return url
-
-
-def _shown(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)

@@ -13,10 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
-from vitalitybot.config import load_settings
+from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.message import Message
@@ -29,11 +28,11 @@ from vitalitybot.services import (
     export_harvest_markdown,
 )
 from vitalitybot.storage import open_database
-from vitalitybot.storage.database import sqlite_file
 
 EXIT_OK = 0
 EXIT_NOTHING = 1
 EXIT_USAGE = 2
+PREFIX = "vitalitybot harvest"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,11 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument(
         "--round", type=int, metavar="ID", help="a check-in's round id (default: the latest)"
     )
-    export.add_argument(
-        "--url",
-        metavar="DB_URL",
-        help="SQLAlchemy async URL (default: VITALITYBOT_DATABASE_URL or the settings)",
-    )
+    add_url_option(export)
     export.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing"
     )
@@ -61,26 +56,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_export(args: argparse.Namespace) -> int:
-    url: str = args.url or load_settings().database_url
-    try:
-        parsed = make_url(url)
-        parsed.get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        print(f"vitalitybot harvest: not a usable database URL {url!r}: {error}", file=sys.stderr)
+    url = usable_url(args, PREFIX)
+    if url is None:
         return EXIT_USAGE
-    shown = parsed.render_as_string(hide_password=True)
-    path = sqlite_file(parsed) if parsed.get_backend_name() == "sqlite" else None
-    if path is not None and not path.exists():  # connecting would create an empty file
-        print(f"vitalitybot harvest: no database file at {path}", file=sys.stderr)
+    path = missing_sqlite_file(url)
+    if path is not None:
+        print(f"{PREFIX}: no database file at {path}", file=sys.stderr)
         return EXIT_NOTHING
     try:
         markdown = asyncio.run(_export(url, args.guild, args.round))
     except ServiceError as error:
-        print(f"vitalitybot harvest: {error}", file=sys.stderr)
+        print(f"{PREFIX}: {error}", file=sys.stderr)
         return EXIT_NOTHING
     except SQLAlchemyError as error:
         print(
-            f"vitalitybot harvest: could not read {shown} (run `vitalitybot db upgrade`?): {error}",
+            f"{PREFIX}: could not read {shown(url)} (run `vitalitybot db upgrade`?): {error}",
             file=sys.stderr,
         )
         return EXIT_NOTHING
@@ -90,7 +80,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         args.output.write_text(markdown, encoding="utf-8")
     except OSError as error:
-        print(f"vitalitybot harvest: could not write {args.output}: {error}", file=sys.stderr)
+        print(f"{PREFIX}: could not write {args.output}: {error}", file=sys.stderr)
         return EXIT_NOTHING
     print(f"wrote the harvest to {args.output}")
     return EXIT_OK

@@ -31,6 +31,7 @@ from vitalitybot.domain.records import (
     ScoreRecord,
     SuggestionKind,
 )
+from vitalitybot.render.message import Message
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
     Services,
@@ -264,31 +265,25 @@ async def _post_outcome(
 ) -> None:
     if round_.kind is RoundKind.SURVEY:
         results = results_message(svc, community, round_, settled.scores, settled.participation)
-        await deliver(
-            svc,
-            community,
-            PostKind.RESULTS,
-            svc.notifier.post(community, results, round=round_, kind=PostKind.RESULTS),
-            round_id=round_.id,
-        )
+        await _post_about(svc, community, round_, results, PostKind.RESULTS)
     elif settled.harvest is not None:
         digest = harvest_message(settled.harvest, round_)
-        await deliver(
-            svc,
-            community,
-            PostKind.HARVEST,
-            svc.notifier.post(community, digest, round=round_, kind=PostKind.HARVEST),
-            round_id=round_.id,
-        )
+        await _post_about(svc, community, round_, digest, PostKind.HARVEST)
     scores = {(s.pattern_slug, s.sign_id): s for s in settled.scores}
     for suggestion in settled.suggestions:
         score = scores.get((suggestion.pattern_slug, suggestion.sign_id))
         message = suggestion_message(svc, community, round_, suggestion, svc.patterns, score)
-        kind = PostKind.of_suggestion(suggestion.kind)
-        await deliver(
-            svc,
-            community,
-            kind,
-            svc.notifier.post(community, message, round=round_, kind=kind),
-            round_id=round_.id,
-        )
+        await _post_about(svc, community, round_, message, PostKind.of_suggestion(suggestion.kind))
+
+
+async def _post_about(
+    svc: Services, community: Community, round_: Round, message: Message, kind: PostKind
+) -> None:
+    """Post one of the close's messages, its delivery logged against the round."""
+    await deliver(
+        svc,
+        community,
+        kind,
+        svc.notifier.post(community, message, round=round_, kind=kind),
+        round_id=round_.id,
+    )

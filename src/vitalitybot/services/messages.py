@@ -93,13 +93,7 @@ def opening_message(
     questions: Sequence[Question],
     patterns: Sequence[Pattern],
 ) -> Message:
-    common: dict[str, Any] = {
-        "community": community,
-        "round": round_,
-        "kind_name": kind_name(round_.kind),
-        "closes": local_time(round_.closes_at, community.timezone),
-        "pattern_titles": [p.title for p in patterns],
-    }
+    common = {**_round_context(community, round_), "pattern_titles": [p.title for p in patterns]}
     if round_.kind is RoundKind.CHECKIN:
         prompts = []
         for question in questions:
@@ -127,10 +121,7 @@ def reminder_message(svc: Services, community: Community, round_: Round) -> Mess
     return render_message(
         svc.env,
         "reminder.md.j2",
-        community=community,
-        round=round_,
-        kind_name=kind_name(round_.kind),
-        closes=local_time(round_.closes_at, community.timezone),
+        **_round_context(community, round_),
     )
 
 
@@ -149,14 +140,12 @@ def results_message(
     return render_message(
         svc.env,
         "round_results.md.j2",
-        community=community,
-        round=round_,
-        kind_name=kind_name(round_.kind),
+        **_round_context(community, round_),
         participation=participation,
         groups=[ScoreGroup(title, tuple(d), tuple(li)) for title, (d, li) in groups.items()],
         any_visible=any(s.visible for s in scores),
         crossed=[s for s in scores if s.crossed and s.is_decay],
-        threshold_percent=int(threshold.share * 100 + 0.5),
+        threshold_percent=_percent(threshold.share),
         high_words=scale.high_words(),
         min_respondents=threshold.min_respondents,
     )
@@ -181,9 +170,25 @@ def suggestion_message(
         durations=[duration_text(d) for d in suggestion.durations],
         run_months=int(suggestion.run_months + 0.5),
         pattern_titles=_step_pattern_titles(suggestion, patterns),
-        threshold_percent=int(threshold_of(community).share * 100 + 0.5),
+        threshold_percent=_percent(threshold_of(community).share),
         high_words=scale.high_words(),
     )
+
+
+def _round_context(community: Community, round_: Round) -> dict[str, Any]:
+    """What every template about a round is given: the community, the round, its kind and
+    when it closes (in the community's time)."""
+    return {
+        "community": community,
+        "round": round_,
+        "kind_name": kind_name(round_.kind),
+        "closes": local_time(round_.closes_at, community.timezone),
+    }
+
+
+def _percent(share: float) -> int:
+    """A threshold's share as the whole percent the posts show, rounded half up."""
+    return int(share * 100 + 0.5)
 
 
 def _step_pattern_titles(suggestion: Suggestion, patterns: Mapping[str, Pattern]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from vitalitybot.bot import replies
 from vitalitybot.bot.chart import status_chart
 from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
 from vitalitybot.bot.cogs.patterns import pattern_choices
+from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.domain.records import RoundKind
 from vitalitybot.render.message import Attachment, Message, trim
@@ -48,15 +49,6 @@ if TYPE_CHECKING:
 
 CHOICES_MAX = 25
 CHART_FILENAME = "vitality-status.png"
-POSTING = discord.Permissions(
-    view_channel=True,
-    send_messages=True,
-    send_messages_in_threads=True,
-    create_public_threads=True,
-    embed_links=True,
-    attach_files=True,
-    read_message_history=True,
-)
 
 
 @functools.cache
@@ -65,8 +57,11 @@ def _timezones() -> tuple[str, ...]:
 
 
 def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
-    """What the bot lacks in ``channel`` to post rounds there (from the cached overwrites)."""
-    lacking = POSTING & ~channel.permissions_for(channel.guild.me)
+    """What the bot lacks in ``channel`` to post rounds there (from the cached overwrites).
+
+    The invite link asks for the same permissions, so one definition serves both.
+    """
+    lacking = required_permissions() & ~channel.permissions_for(channel.guild.me)
     return [name.replace("_", " ") for name, needed in lacking if needed]
 
 

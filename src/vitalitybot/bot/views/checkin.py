@@ -19,8 +19,8 @@ a form opened before a restart still saves after it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any, Self
+from collections.abc import Awaitable, Iterator, Mapping
+from typing import Any
 
 import discord
 
@@ -30,6 +30,7 @@ from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
 from vitalitybot.bot.views.common import static_view
+from vitalitybot.bot.views.round_item import RoundItem
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
 from vitalitybot.services import (
     ANSWER_TEXT_MAX,
@@ -105,6 +106,7 @@ def reflection_modal(form: AnswerForm) -> discord.ui.Modal:
 
 
 class ReflectButton(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"vb:reflect:(?P<round_id>[0-9]+)",
 ):
@@ -112,25 +114,20 @@ class ReflectButton(
 
     def __init__(self, round_id: int) -> None:
         super().__init__(
+            round_id,
             discord.ui.Button(
                 label="Reflect",
                 style=discord.ButtonStyle.primary,
                 custom_id=f"vb:reflect:{round_id}",
-            )
+            ),
         )
-        self.round_id = round_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, open_reflections(interaction, self.round_id))
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
+        return open_reflections(interaction, self.round_id)
 
 
 class ShareButton(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"vb:share:(?P<round_id>[0-9]+):(?P<share>[01])",
 ):
@@ -138,24 +135,22 @@ class ShareButton(
 
     def __init__(self, round_id: int, share: bool, *, current: bool | None = None) -> None:
         super().__init__(
+            round_id,
             discord.ui.Button(
                 label="Share in the harvest" if share else "Keep private",
                 style=discord.ButtonStyle.success if share else discord.ButtonStyle.secondary,
                 custom_id=f"vb:share:{round_id}:{int(share)}",
                 disabled=current is share,
-            )
+            ),
         )
-        self.round_id = round_id
         self.share = share
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]), match["share"] == "1")
+    def arguments(cls, match: re.Match[str]) -> tuple[Any, ...]:
+        return (int(match["round_id"]), match["share"] == "1")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, set_sharing(interaction, self.round_id, self.share))
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
+        return set_sharing(interaction, self.round_id, self.share)
 
 
 def share_view(round_id: int, shared: bool) -> discord.ui.View:

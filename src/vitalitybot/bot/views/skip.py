@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Self
+from collections.abc import Awaitable
 
 import discord
 
 from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
-from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.views.common import is_ephemeral_message
+from vitalitybot.bot.views.round_item import RoundItem
 from vitalitybot.services import kind_name, skip_round
 
 SKIP_LABEL = "Skip this round"
 
 
 class SkipButton(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"vb:skip:(?P<round_id>[0-9]+)",
 ):
     def __init__(self, round_id: int, *, row: int | None = None) -> None:
         super().__init__(
+            round_id,
             discord.ui.Button(
                 label=SKIP_LABEL,
                 style=discord.ButtonStyle.secondary,
@@ -30,16 +31,9 @@ class SkipButton(
             ),
             row=row,
         )
-        self.round_id = round_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, skip(interaction, self.round_id))
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
+        return skip(interaction, self.round_id)
 
 
 async def skip(interaction: discord.Interaction, round_id: int) -> None:

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from typing import Any, Self
+from collections.abc import Awaitable, Sequence
+from typing import Any
 
 import discord
 
 from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import EMBED_COLOUR, NO_MENTIONS
-from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
 from vitalitybot.bot.views.common import page_turn, static_view
+from vitalitybot.bot.views.round_item import RoundItem
 from vitalitybot.bot.views.skip import SkipButton
 from vitalitybot.domain import scale
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind, RespondentStatus
@@ -119,6 +119,7 @@ def render_page(
 
 
 class AnswerButton(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"vb:answer:(?P<round_id>[0-9]+)",
 ):
@@ -126,23 +127,18 @@ class AnswerButton(
 
     def __init__(self, round_id: int) -> None:
         super().__init__(
+            round_id,
             discord.ui.Button(
                 label="Answer", style=discord.ButtonStyle.primary, custom_id=f"vb:answer:{round_id}"
-            )
+            ),
         )
-        self.round_id = round_id
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, open_survey(interaction, self.round_id))
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
+        return open_survey(interaction, self.round_id)
 
 
 class PickSelect(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
     template=r"vb:pick:(?P<round_id>[0-9]+):(?P<index>[0-9]+):" + _STATE,
 ):
@@ -159,6 +155,7 @@ class PickSelect(
         row: int | None = None,
     ) -> None:
         super().__init__(
+            round_id,
             discord.ui.Select(
                 custom_id=f"vb:pick:{round_id}:{index}:{state}",
                 placeholder=placeholder,
@@ -173,36 +170,32 @@ class PickSelect(
             ),
             row=row,
         )
-        self.round_id = round_id
         self.index = index
         self.state = state
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]), int(match["index"]), match["state"])
+    def arguments(cls, match: re.Match[str]) -> tuple[Any, ...]:
+        return (int(match["round_id"]), int(match["index"]), match["state"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
         picked = self.item.values
-        await guarded(
+        return repaint(
             interaction,
-            repaint(
-                interaction,
-                self.round_id,
-                self.state,
-                page=self.index // PER_PAGE,
-                change=(self.index, int(picked[0]) if picked else 0),
-            ),
+            self.round_id,
+            self.state,
+            page=self.index // PER_PAGE,
+            change=(self.index, int(picked[0]) if picked else 0),
         )
 
 
 class PageButton(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"vb:page:(?P<round_id>[0-9]+):(?P<page>[0-9]+):" + _STATE,
 ):
     def __init__(self, round_id: int, page: int, state: str, *, label: str = "Next") -> None:
         super().__init__(
+            round_id,
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.secondary,
@@ -210,26 +203,25 @@ class PageButton(
             ),
             row=4,
         )
-        self.round_id = round_id
         self.page = page
         self.state = state
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]), int(match["page"]), match["state"])
+    def arguments(cls, match: re.Match[str]) -> tuple[Any, ...]:
+        return (int(match["round_id"]), int(match["page"]), match["state"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, repaint(interaction, self.round_id, self.state, page=self.page))
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
+        return repaint(interaction, self.round_id, self.state, page=self.page)
 
 
 class SubmitButton(
+    RoundItem,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"vb:submit:(?P<round_id>[0-9]+):" + _STATE,
 ):
     def __init__(self, round_id: int, state: str, *, label: str = "Submit") -> None:
         super().__init__(
+            round_id,
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.success,
@@ -237,17 +229,14 @@ class SubmitButton(
             ),
             row=4,
         )
-        self.round_id = round_id
         self.state = state
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["round_id"]), match["state"])
+    def arguments(cls, match: re.Match[str]) -> tuple[Any, ...]:
+        return (int(match["round_id"]), match["state"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, submit(interaction, self.round_id, self.state))
+    def act(self, interaction: discord.Interaction) -> Awaitable[None]:
+        return submit(interaction, self.round_id, self.state)
 
 
 # -- what the components do ------------------------------------------------------------
