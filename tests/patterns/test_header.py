@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,6 +17,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ALIAS_BOMB = Path(__file__).parent / "broken" / "alias-bomb.md"
 
 
+def read_by_yaml(text: str) -> dict[str, Any]:
+    """What a plain ``yaml.safe_load`` gives for the frontmatter the bot reads."""
+    document = yaml.safe_load(text.split("---\n")[1])
+    read: dict[str, Any] = {}
+    for key, value in document.items():
+        if key not in READ_KEYS:
+            continue
+        inner = READ_KEYS[key]
+        if inner is not None and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k in inner}
+        read[key] = value
+    return read
+
+
 def error_of(text: str) -> PatternFileError:
     with pytest.raises(PatternFileError) as caught:
         read_header(text, READ_KEYS)
@@ -24,10 +39,17 @@ def error_of(text: str) -> PatternFileError:
 
 def test_read_keys_match_a_full_yaml_load() -> None:
     text = (FIXTURES / "v71-sample.md").read_text(encoding="utf-8")
-    everything = yaml.safe_load(text.split("---\n")[1])
     header = read_header(text, READ_KEYS)
-    assert header.data == {k: v for k, v in everything.items() if k in READ_KEYS}
+    assert header.data == read_by_yaml(text)
     assert "graph_garden" not in header.data  # checked, not built
+    assert header.data["ontology"] == {  # of the ontology, the scores only
+        "commons_assessment": {
+            "value_creation": 4.0,
+            "resilience": 2.5,
+            "vitality_reasoning": "Prose that is not a score.",
+            "overall_score": 3.2,
+        }
+    }
     assert header.key_lines["slug"] == 2
     assert header.key_lines["graph_garden"] == 23
     assert header.body_line == 30
@@ -78,6 +100,11 @@ def test_an_alias_is_refused_on_the_line_that_uses_it() -> None:
     assert "alias" in error.reason
 
 
+def test_an_alias_inside_an_unread_part_of_a_read_key_is_refused_on_its_line() -> None:
+    text = "---\ntitle: T\nontology:\n  domain: &d x\n  hints:\n    - *d\n---\nbody\n"
+    assert error_of(text).line == 6
+
+
 def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
     """Nine nested levels of nine aliases stand for 9**9 (387 million) strings: building
     them would take hours, so a refusal at all can only come from never building them."""
@@ -93,8 +120,8 @@ def test_values_are_typed_as_yaml_would_type_them() -> None:
         "classification:\n  <<: {commons_alignment: 4}\n---\n"
     )
     header = read_header(text, READ_KEYS)
-    expected = yaml.safe_load(text.split("---\n")[1])
-    assert header.data == {k: v for k, v in expected.items() if k in READ_KEYS}
+    assert header.data == read_by_yaml(text)
+    assert header.data["classification"] == {"commons_alignment": 4}  # merged in
 
 
 def test_without_a_key_filter_every_key_is_built() -> None:

@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from vitalitybot.patterns.model import BodyFormat, Pattern
-from vitalitybot.patterns.search import MAX_RESULTS, Match, PatternIndex, Resolution, resolve
+from vitalitybot.patterns.search import (
+    MAX_RESULTS,
+    Match,
+    PatternIndex,
+    Resolution,
+    _ByLength,
+    resolve,
+)
 
 
 def make(slug: str, title: str, *aliases: str) -> Pattern:
@@ -190,3 +198,25 @@ def test_a_typo_resolves_only_where_typos_are_welcome(index: PatternIndex) -> No
 
 def test_a_name_like_nothing_resolves_to_nothing_even_with_typos(index: PatternIndex) -> None:
     assert resolve(index, "zzqx vwvw", typos=True) == Resolution(None, ())
+
+
+@pytest.mark.parametrize("cutoff", [60.0, 75.0, 80.0, 100.0])
+@pytest.mark.parametrize("text", ["a" * 14, "a" * 10, "abab", "aaaaab", "feedback loops"])
+def test_length_pruning_never_drops_a_string_that_reaches_the_cutoff(
+    text: str, cutoff: float
+) -> None:
+    """The pruned search finds exactly what comparing every string finds, down to a string
+    whose length alone allows exactly the cutoff ("a" * 6 against "a" * 14 scores 60)."""
+    strings = [
+        *("a" * n for n in range(1, 40)),
+        *("ab" * n for n in range(1, 15)),
+        "feedback loop",
+        "feedback loops in distributed governance",
+        "loops",
+    ]
+    expected = {
+        i: score
+        for i, string in enumerate(strings)
+        if (score := fuzz.ratio(text, string)) >= cutoff
+    }
+    assert _ByLength(strings).similar(text, cutoff) == expected

@@ -32,6 +32,18 @@ _ARTICLES = frozenset({"the", "a", "our", "each"})
 _stemmer = snowballstemmer.stemmer("english")
 
 
+class _Stems(dict[str, str]):
+    """Stems by word, each worked out when the word is first met: step titles across a
+    library share most of their words, so each is stemmed once rather than per title."""
+
+    def __missing__(self, word: str) -> str:
+        stem = self[word] = str(_stemmer.stemWord(word))
+        return stem
+
+
+_stems = _Stems()
+
+
 def is_about_feedback(text: str) -> bool:
     """Whether ``text`` (a step's title, say) names feedback or closing the loop."""
     return _names_feedback(*_words_and_stems(text))
@@ -45,7 +57,7 @@ def is_feedback_sign(sign: Sign) -> bool:
 
 def _words_and_stems(text: str) -> tuple[list[str], list[str]]:
     words = _WORD.findall(text.casefold())
-    return words, [str(stem) for stem in _stemmer.stemWords(words)]
+    return words, list(map(_stems.__getitem__, words))
 
 
 def _names_feedback(words: list[str], stems: list[str]) -> bool:
@@ -57,6 +69,6 @@ def _names_feedback(words: list[str], stems: list[str]) -> bool:
             return True
         if stem == "close":  # "close the loop", "closing loops"
             nouns = [word for word in following if word not in _ARTICLES]
-            if nouns[:1] and _stemmer.stemWord(nouns[0]) == "loop":
+            if nouns[:1] and _stems[nouns[0]] == "loop":
                 return True
     return False

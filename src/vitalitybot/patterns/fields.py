@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vitalitybot.patterns.errors import PatternFileError
-from vitalitybot.patterns.header import Header
+from vitalitybot.patterns.header import Header, Wanted
 from vitalitybot.patterns.model import Relationship, Score
 
 # Legacy files list related patterns under these top-level keys; v7.1 files group the
@@ -28,22 +28,21 @@ RELATION_KINDS = (
     "alternatives",
     "complementary",
 )
-# The top-level keys the bot reads; the others are checked for syntax but not built.
-READ_KEYS = frozenset(
-    {
-        "slug",
-        "title",
-        "aliases",
-        "summary",
-        "ontology",
-        "classification",
-        "relationships",
-        "license",
-        "attribution",
-        "vitalitybot",
-        *RELATION_KINDS,
-    }
-)
+# The frontmatter the bot reads (see :data:`.header.Wanted`); the rest is checked for
+# syntax but not built. Of ``ontology`` and ``classification`` only the scores are read.
+READ_KEYS: Wanted = {
+    "slug": None,
+    "title": None,
+    "aliases": None,
+    "summary": None,
+    "ontology": ("commons_assessment",),
+    "classification": ("commons_alignment",),
+    "relationships": None,
+    "license": None,
+    "attribution": None,
+    "vitalitybot": None,
+    **dict.fromkeys(RELATION_KINDS),
+}
 
 
 def title_of(header: Header) -> str:

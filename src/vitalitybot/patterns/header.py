@@ -16,7 +16,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,15 +26,20 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vitalitybot.patterns.errors import PatternFileError
 
+# Which values to build: a top-level key maps to None when its whole value is read, or to
+# the keys read inside its mapping.
+Wanted = Mapping[str, Collection[str] | None]
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SPLITTER = YAMLHandler()
 _BOUNDARY = _SPLITTER.FM_BOUNDARY  # the "---" line, as python-frontmatter splits on it
 assert _BOUNDARY is not None
+_MERGE_KEY = "<<"  # "<<: {...}" merges a mapping into its parent, so it may bring a read key
 
 
 @dataclass(frozen=True, slots=True)
 class Header:
-    data: dict[str, Any]  # the requested top-level keys, constructed
+    data: dict[str, Any]  # the wanted values, built
     key_lines: dict[str, int]  # file line of every top-level key
     root: MappingNode | None
     yaml_line: int  # file line of the YAML text's first (0th) line
@@ -67,9 +72,9 @@ def _child(node: Node, step: str | int) -> tuple[Node, Node] | None:
     return None
 
 
-def read_header(text: str, keys: Collection[str] | None = None) -> Header:
-    """Parse the frontmatter of ``text``, building the values of ``keys`` only (all keys
-    when None); every other key is still checked for syntax and aliases."""
+def read_header(text: str, wanted: Wanted | None = None) -> Header:
+    """Parse the frontmatter of ``text``, building the ``wanted`` values only (every
+    value when None); the rest is still checked for syntax and aliases."""
     opening = _BOUNDARY.match(text)
     if opening is None:
         raise PatternFileError("no frontmatter: the file must start with a '---' line", 1)
@@ -97,8 +102,10 @@ def read_header(text: str, keys: Collection[str] | None = None) -> Header:
                 continue
             key = str(key_node.value)
             key_lines[key] = yaml_line + key_node.start_mark.line
-            if keys is None or key in keys:
+            if wanted is None:
                 data[key] = loader.construct_object(value_node, deep=True)
+            elif key in wanted:
+                data[key] = loader.construct_object(_part(value_node, wanted[key]), deep=True)
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, yaml_line) from None
     except yaml.YAMLError as error:  # pragma: no cover - libyaml always marks its errors
@@ -106,6 +113,19 @@ def read_header(text: str, keys: Collection[str] | None = None) -> Header:
     finally:
         loader.dispose()
     return Header(data, key_lines, root, yaml_line, body, body_line)
+
+
+def _part(node: Node, keys: Collection[str] | None) -> Node:
+    """``node``, or when only some ``keys`` of its mapping are read, a mapping of those
+    (and of any merge key): building a value costs far more than composing it."""
+    if keys is None or not isinstance(node, MappingNode):
+        return node
+    pairs = [
+        (key, value)
+        for key, value in node.value
+        if isinstance(key, ScalarNode) and (key.value in keys or key.value == _MERGE_KEY)
+    ]
+    return MappingNode(node.tag, pairs, node.start_mark, node.end_mark, node.flow_style)
 
 
 def _refuse_aliases(root: Node, yaml_text: str, yaml_line: int) -> None:

@@ -61,6 +61,7 @@ WORD_PREFIX_SIMILARITY = 90.0
 MIN_FUZZY_WORD = 4  # shorter words only match exactly (or as a prefix, when last)
 MIN_PREFIX_WORD = 3  # "co" would be a prefix of a thousand words
 
+_LENGTH_SLACK = 1e-9  # see _ByLength.similar
 _NON_WORD = re.compile(r"[\W_]+")  # any script's letters and digits are kept
 
 
@@ -286,8 +287,8 @@ class _ByLength:
     """Strings sorted by length, so a similarity search skips hopeless lengths.
 
     Indel similarity is at most ``1 - |a - b| / (a + b)`` for lengths a and b, so for a
-    cutoff c only lengths within ``[a(1-c)/(1+c), a(1+c)/(1-c)]`` can reach it; the
-    rest is never handed to rapidfuzz.
+    cutoff c (0 < c <= 1) only lengths within ``[a c / (2 - c), a (2 - c) / c]`` can
+    reach it; the rest is never handed to rapidfuzz.
     """
 
     def __init__(self, strings: list[str]) -> None:
@@ -300,8 +301,12 @@ class _ByLength:
         """Original index -> similarity (0-100) of every string scoring at least ``cutoff``."""
         c = cutoff / 100.0
         n = len(text)
-        lo = bisect.bisect_left(self._lengths, n * (1 - c) / (1 + c))
-        hi = bisect.bisect_right(self._lengths, n * (1 + c) / (1 - c)) if c < 1 else lo
+        if c > 0:
+            # The slack keeps a length whose bound equals the cutoff despite rounding.
+            lo = bisect.bisect_left(self._lengths, n * c / (2 - c) - _LENGTH_SLACK)
+            hi = bisect.bisect_right(self._lengths, n * (2 - c) / c + _LENGTH_SLACK)
+        else:
+            lo, hi = 0, len(self._lengths)
         window = self._strings[lo:hi]
         return {
             self._ids[lo + i]: score
