@@ -1,6 +1,6 @@
 """Answering a round: the form, the submission, skipping, one's own answers, live scores.
 
-Decisions worth knowing (the issue left them to us):
+Decisions worth knowing:
 
 * **Anonymity.** Both kinds of round follow the community's ``anonymous`` setting (on by
   default). In an anonymous round answers are stored under an HMAC of the member id

@@ -246,9 +246,9 @@ async def open_survey(interaction: discord.Interaction, round_id: int) -> None:
     """Acknowledge the click first, then build the page from the database.
 
     A round's post brings many members at once, and the bot answers their clicks one
-    after the other: reading the form before answering made the last of 200 members
-    wait 1.6 s for any sign of life (``benchmarks/fanout.py``), and Discord gives up on
-    an interaction after 3 s. The private "thinking" reply goes out at once; the page
+    after the other: reading the form before answering would make the last members of a
+    crowd wait for everyone else's reads before any sign of life, and Discord gives up
+    on an interaction after 3 s. The private "thinking" reply goes out at once; the page
     replaces it as soon as one of the page turns (common.py) is free.
     """
     await interaction.response.defer(ephemeral=True, thinking=True)
