@@ -64,6 +64,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 # Seconds a stopping bot gives the work in progress. Under the 10 s that `docker stop`
 # and a Compose stop wait before SIGKILL, with room for the steps after it.
 DRAIN_TIMEOUT = 8.0
+STOP_TIMEOUT = 1.0  # seconds cancelled work gets to end before the database closes
 
 Runner = AsyncIORunner | PacedRunner
 
@@ -108,7 +109,7 @@ class App:
         else:
             logger.info("shutdown: in-flight work finished")
         await self.bot.stop_scheduler(grace=0)
-        self.keeper.shutdown()
+        await self._stop_work()
         logger.info("shutdown: scheduler stopped")
         await self.bot.close()
         logger.info("shutdown: gateway closed")
@@ -138,9 +139,24 @@ class App:
         """Release everything now (after a failure, or after ``shutdown``: then a no-op)."""
         if not self.bot.is_closed():
             await self.bot.close()
-        self.keeper.shutdown()
+        await self._stop_work()
         await self.db.dispose()
         await self._stop_health()
+
+    async def _stop_work(self) -> None:
+        """Stop the scheduler and cut short whatever still runs, and wait for it to end.
+
+        While the database is still open: a run or handler cancelled mid-query gives its
+        connection back as it ends, and one left to end after the database is disposed
+        would wait for ever on a connection that no longer exists. The scheduler forgets
+        its runs when it stops, so they are listed first.
+        """
+        running = self._in_flight()
+        self.keeper.shutdown()
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=STOP_TIMEOUT)
 
     async def _stop_health(self) -> None:
         if self.health is not None:
