@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import interactions, payloads
+from . import payloads
 from .errors import (
     MISSING_PERMISSIONS,
-    UNKNOWN_CHANNEL,
-    UNKNOWN_MESSAGE,
     ApiError,
-    not_found,
 )
+from .interaction_routes import InteractionRoutes
 from .records import PRIVATE_THREAD, PUBLIC_THREAD, THREAD_TYPES, MessageRecord, Upload
 from .requests import (
     API_PREFIX,
@@ -31,7 +29,6 @@ from .requests import (
     UNKNOWN_COMMAND,
     RequestRecord,
     digits_only,
-    flag_param,
     int_param,
     json_response,
     no_content,
@@ -45,7 +42,7 @@ Json = dict[str, Any]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class RestApi:
+class RestApi(InteractionRoutes):
     def __init__(self, server: LoopbackDiscord) -> None:
         self.server = server
         self.state = server.state
@@ -371,56 +368,3 @@ class RestApi:
     async def get_member(self, request: web.Request) -> web.Response:
         member = self.state.member(int_param(request, "guild_id"), int_param(request, "user_id"))
         return json_response(payloads.member(member))
-
-    # -- interactions and their webhooks --------------------------------------------------------
-
-    async def interaction_callback(self, request: web.Request) -> web.Response:
-        record = interactions.find(
-            self.state, int_param(request, "interaction_id"), request.match_info["token"]
-        )
-        body, uploads = await self.body(request)
-        received_at = request[RECORD_KEY].received_at
-        answer = interactions.respond(self.state, record, body, uploads, received_at=received_at)
-        return json_response(answer) if flag_param(request, "with_response") else no_content()
-
-    def _interaction(self, request: web.Request) -> interactions.InteractionRecord:
-        return interactions.by_token(
-            self.state, int_param(request, "webhook_id"), request.match_info["token"]
-        )
-
-    def _webhook_message(self, request: web.Request) -> tuple[interactions.InteractionRecord, Any]:
-        record = self._interaction(request)
-        wanted = request.match_info["message_id"]
-        if wanted == "@original":
-            return record, interactions.original(self.state, record)
-        if not wanted.isdigit():
-            raise not_found("Message", UNKNOWN_MESSAGE)
-        return record, interactions.own_message(self.state, record, int(wanted))
-
-    async def webhook_execute(self, request: web.Request) -> web.Response:
-        record = self._interaction(request)
-        if record.channel_id not in self.state.channels:
-            raise not_found("Channel", UNKNOWN_CHANNEL)
-        body, uploads = await self.body(request)
-        message = interactions.followup(self.state, record, body, uploads)
-        if flag_param(request, "wait"):
-            return json_response(payloads.message(self.state, message))
-        return no_content()
-
-    async def webhook_get_message(self, request: web.Request) -> web.Response:
-        _, message = self._webhook_message(request)
-        return json_response(payloads.message(self.state, message))
-
-    async def webhook_edit_message(self, request: web.Request) -> web.Response:
-        record, message = self._webhook_message(request)
-        body, uploads = await self.body(request)
-        if message.id == record.original_id:
-            interactions.edit_original(self.state, record, body, uploads)
-        else:
-            self.state.edit_message(message, body, uploads)
-        return json_response(payloads.message(self.state, message))
-
-    async def webhook_delete_message(self, request: web.Request) -> web.Response:
-        _, message = self._webhook_message(request)
-        self.state.delete_message(message)
-        return no_content()
