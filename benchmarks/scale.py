@@ -64,6 +64,7 @@ from support import (
     timed,
 )
 
+from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
 from vitalitybot.domain.records import Community, Round
 from vitalitybot.render.message import Message
 from vitalitybot.services import PostRef
@@ -200,6 +201,7 @@ async def seed(url: str, communities: int) -> dict[str, int]:
                             "period": period_key(spec, fire),
                             "status": "closed" if closes <= START else "open",
                             "anonymous": True,
+                            "min_respondents": DEFAULT_MIN_RESPONDENTS,
                             "opened_at": fire,
                             "closes_at": closes,
                             "closed_at": closes if closes <= START else None,

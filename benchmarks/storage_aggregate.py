@@ -37,6 +37,7 @@ async def run(folder: Path, respondents: int, items: int, repeat: int) -> dict[s
                 kind=RoundKind.SURVEY,
                 period="2026-11-03",
                 anonymous=True,
+                min_respondents=3,
                 opened_at=NOW,
                 closes_at=NOW + timedelta(days=5),
             )

@@ -18,7 +18,7 @@ from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.patterns import load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import Clock
-from vitalitybot.services import Services, adopt_pattern, setup_community
+from vitalitybot.services import Services, adopt_pattern, set_threshold, setup_community
 from vitalitybot.services.shards import shard_of
 from vitalitybot.storage import open_database, upgrade
 
@@ -64,8 +64,10 @@ async def offline_services(
 async def set_up_communities(
     svc: Services, guilds: Iterable[Guild], pattern: str, timezone: str = "UTC"
 ) -> None:
+    """Each guild a community watching ``pattern``, showing figures from 3 answers."""
     for guild in guilds:
         await setup_community(svc, guild.id, guild.name, guild.general.id, timezone)
+        await set_threshold(svc, guild.id, 0.5, min_respondents=3)
         await adopt_pattern(svc, guild.id, pattern)
 
 

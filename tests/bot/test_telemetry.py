@@ -121,6 +121,7 @@ async def test_rounds_answers_suggestions_and_latency_show_in_the_metrics(
     coordinator = coordinator_of(loopback_guild)
     members = [loopback_guild.add_member(name) for name in ("ana", "ben", "cai")]
     await set_up(coordinator)
+    await reply(await coordinator.invoke("vitality threshold", value=0.5, min_respondents=3))
     await adopt(coordinator)
     post = await open_round(coordinator, "survey")
     questions = await survey_questions(app, loopback_guild, round_id_of(post))

@@ -13,7 +13,7 @@ from vitalitybot.domain.records import Community
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import Services, adopt_pattern, setup_community
+from vitalitybot.services import Services, adopt_pattern, set_threshold, setup_community
 from vitalitybot.storage import Database
 
 from .fakes import FixedDirectory, RecordingNotifier
@@ -78,10 +78,15 @@ Setup = Callable[..., Awaitable[Community]]
 
 @pytest.fixture
 def setup(svc: Services) -> Setup:
-    """Set a guild up; by default the main test guild, channel 42, Europe/Berlin."""
+    """Set a guild up; by default the main test guild, channel 42, Europe/Berlin.
+
+    Its rounds show figures from 3 answers (the least an anonymous round may promise),
+    so a test needs only a handful of members to see scores.
+    """
 
     async def make(guild_id: int = GUILD, *, name: str = "Protocol nurses") -> Community:
-        return await setup_community(svc, guild_id, name, 42, TIMEZONE)
+        await setup_community(svc, guild_id, name, 42, TIMEZONE)
+        return await set_threshold(svc, guild_id, 0.5, min_respondents=3)
 
     return make
 

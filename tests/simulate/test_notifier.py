@@ -41,6 +41,7 @@ ROUND = Round(
     period="2026-07-21",
     status=RoundStatus.OPEN,
     anonymous=True,
+    min_respondents=3,
     opened_at=WHEN,
     closes_at=WHEN + timedelta(days=5),
 )

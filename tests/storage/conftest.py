@@ -58,6 +58,7 @@ def make_round(db: Database) -> MakeRound:
                 kind=kind,
                 period=period,
                 anonymous=anonymous,
+                min_respondents=3,
                 opened_at=opened_at,
                 closes_at=opened_at + timedelta(days=5),
             )

@@ -29,7 +29,7 @@ async def test_get_or_create_creates_once(db: Database) -> None:
 async def test_defaults_of_a_new_community(community: Community) -> None:
     assert community.timezone == "UTC"
     assert community.threshold == 0.5
-    assert community.min_respondents == 3
+    assert community.min_respondents == 5
     assert community.max_items == 8
     assert community.anonymous is True
     assert community.channel_id is None

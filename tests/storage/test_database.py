@@ -136,6 +136,7 @@ async def test_a_commit_tells_its_listeners_which_tables_it_wrote(db: Database) 
             kind=RoundKind.CHECKIN,
             period="p",
             anonymous=True,
+            min_respondents=3,
             opened_at=NOW,
             closes_at=NOW + timedelta(days=1),
         )

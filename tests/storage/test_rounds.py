@@ -31,6 +31,7 @@ async def _open(
             kind=RoundKind.SURVEY,
             period=period,
             anonymous=True,
+            min_respondents=3,
             opened_at=NOW,
             closes_at=NOW + WINDOW,
             **extra,
@@ -72,6 +73,7 @@ async def test_other_periods_kinds_and_patterns_are_other_rounds(
             kind=RoundKind.CHECKIN,
             period="2026-11-03",
             anonymous=False,
+            min_respondents=3,
             opened_at=NOW,
             closes_at=NOW + WINDOW,
         )
@@ -87,6 +89,7 @@ async def test_a_round_must_close_after_it_opens(db: Database, community: Commun
                 kind=RoundKind.SURVEY,
                 period="p",
                 anonymous=True,
+                min_respondents=3,
                 opened_at=NOW,
                 closes_at=NOW,
             )
@@ -185,6 +188,7 @@ async def test_list_recent_is_newest_first(db: Database, community: Community) -
                 kind=RoundKind.SURVEY,
                 period=f"2026-{month:02d}-03",
                 anonymous=True,
+                min_respondents=3,
                 opened_at=opened,
                 closes_at=opened + WINDOW,
             )
@@ -218,6 +222,7 @@ async def test_latest_openings_give_each_schedules_newest_round_whatever_its_sta
                 kind=kind,
                 period=at.date().isoformat(),
                 anonymous=True,
+                min_respondents=3,
                 opened_at=at,
                 closes_at=at + WINDOW,
                 pattern_slug=slug,

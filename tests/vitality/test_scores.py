@@ -28,7 +28,7 @@ def test_answers_off_the_scale_are_refused(bad: int) -> None:
 def test_crosses_exactly_at_the_threshold() -> None:
     score = reference_score([4, 5, 1, 2])  # 2 of 4 often or constantly
     assert score.share_high == 0.5
-    assert crosses(score, Threshold())
+    assert crosses(score, Threshold(min_respondents=4))
 
 
 def test_just_below_the_threshold_does_not_cross() -> None:

@@ -109,6 +109,8 @@ class Round:
     period: str  # e.g. the local date of the scheduled fire, "2026-11-03"
     status: RoundStatus
     anonymous: bool
+    # The fewest answers before any figure of this round is shown, fixed when it opened.
+    min_respondents: int
     opened_at: datetime
     closes_at: datetime
     closed_at: datetime | None = None

@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from vitalitybot.domain.posts import PostKind
+from vitalitybot.domain.privacy import round_minimum
 from vitalitybot.domain.records import (
     ALL_ADOPTED,
     AdoptedPattern,
@@ -97,6 +98,7 @@ async def open_round(
             kind=kind,
             period=period,
             anonymous=community.anonymous,
+            min_respondents=round_minimum(community.anonymous, community.min_respondents),
             opened_at=opened_at,
             closes_at=closes,
             pattern_slug=pattern_slug,
@@ -205,6 +207,7 @@ async def record_missed_round(
             kind=RoundKind(kind),
             period=period,
             anonymous=community.anonymous,
+            min_respondents=round_minimum(community.anonymous, community.min_respondents),
             opened_at=fire_time,
             closes_at=closes,
             pattern_slug=pattern_slug,

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
 from vitalitybot.domain.records import AdoptedPattern, Community
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
 from vitalitybot.storage.models import AdoptedPatternRow, CommunityRow
 
 DEFAULT_THRESHOLD: Final = 0.5
-DEFAULT_MIN_RESPONDENTS: Final = 3
 DEFAULT_MAX_ITEMS: Final = 8
 
 

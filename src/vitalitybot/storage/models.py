@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vitalitybot.domain import records as r
+from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
 from vitalitybot.storage.model_base import (
     KIND,
     SLUG,
@@ -44,7 +45,7 @@ class CommunityRow(Base):
     steward_role_id: Mapped[int | None] = mapped_column(BigInteger)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
     threshold: Mapped[float] = mapped_column(Float, default=0.5)
-    min_respondents: Mapped[int] = mapped_column(Integer, default=3)
+    min_respondents: Mapped[int] = mapped_column(Integer, default=DEFAULT_MIN_RESPONDENTS)
     max_items: Mapped[int] = mapped_column(Integer, default=8)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     secret: Mapped[str] = mapped_column(String(64))
@@ -137,6 +138,7 @@ class RoundRow(Base):
     period: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(KIND), default=r.RoundStatus.OPEN.value)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    min_respondents: Mapped[int] = mapped_column(Integer)
     opened_at: Mapped[datetime]
     closes_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
@@ -155,6 +157,7 @@ class RoundRow(Base):
             period=self.period,
             status=r.RoundStatus(self.status),
             anonymous=self.anonymous,
+            min_respondents=self.min_respondents,
             opened_at=self.opened_at,
             closes_at=self.closes_at,
             closed_at=self.closed_at,

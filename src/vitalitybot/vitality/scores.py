@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vitalitybot.domain import scale
+from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
 
 DEFAULT_SHARE = 0.5
-DEFAULT_MIN_RESPONDENTS = 3
 
 # Shares are ratios of small integers (2/4, 3/5); this absorbs float noise when a
 # community sets a threshold such as 0.6 or 1/3 so "exactly at the threshold" crosses.
