@@ -15,6 +15,7 @@ from importlib import import_module
 from pydantic import ValidationError
 
 from vitalitybot.config import Settings, load_settings
+from vitalitybot.keyfile import redactable
 from vitalitybot.observability.logs import configure_logging
 
 COMMAND_MODULES = (
@@ -68,5 +69,8 @@ def _settings_or_none() -> Settings | None:
 
 
 def _secrets(settings: Settings | None) -> list[str]:
-    token = settings.token if settings is not None else None
-    return [token.get_secret_value()] if token is not None else []
+    """What no log line may show: the token and the bot key (as far as it exists yet)."""
+    if settings is None:
+        return []
+    token = settings.token
+    return ([token.get_secret_value()] if token is not None else []) + redactable(settings)

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
+from vitalitybot.keyfile import BotKeyError
 from vitalitybot.storage.database import sqlite_file
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def _upgrade(args: argparse.Namespace) -> int:
         return 2
     try:
         reached = upgrade_url(url, args.revision)
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, BotKeyError) as exc:
         print(f"error: could not migrate {shown(url)}: {exc}", file=sys.stderr)
         return 1
     head = head_revision()

@@ -30,6 +30,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from vitalitybot.config import Settings, load_settings
+from vitalitybot.keyfile import BotKeyError, load_round_keys
 from vitalitybot.scheduling.clock import AcceleratedClock
 from vitalitybot.services.shards import ShardError, ShardSet, parse_shard_ids
 
@@ -104,6 +105,11 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        keys = load_round_keys(settings)
+    except BotKeyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     if not args.verbose:
         logging.getLogger().setLevel(level)
     from vitalitybot.bot.event_loop import run_on
@@ -120,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
                 dev_guild_id=args.dev_guild,
                 shards=shards,
                 clock=clock,
+                keys=keys,
             ),
         )
     except KeyboardInterrupt:

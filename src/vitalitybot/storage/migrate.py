@@ -21,8 +21,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from vitalitybot.storage.database import Database, open_database
+from vitalitybot.vitality.anonymity import RoundKeys
 
 log = logging.getLogger(__name__)
+
+# Where a revision finds the bot's ``RoundKeys`` when the caller has them (migration 0004
+# seals open rounds' keys with them); a revision that needs them and finds none loads
+# them from the settings, as the bot would.
+KEYS_ATTRIBUTE = "round_keys"
 
 # The repository's top-level migrations/ folder (src/vitalitybot/storage/ is 3 below).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -58,12 +64,20 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-async def upgrade(target: Database | str, revision: str = "head") -> str | None:
-    """Upgrade the database to ``revision``; returns the revision it is at afterwards."""
+async def upgrade(
+    target: Database | str, revision: str = "head", *, keys: RoundKeys | None = None
+) -> str | None:
+    """Upgrade the database to ``revision``; returns the revision it is at afterwards.
+
+    ``keys``: the bot's keys, for a revision that must seal with them (the bot passes
+    its own; without them such a revision loads them from the settings).
+    """
 
     def run(connection: Connection) -> None:
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
+        if keys is not None:
+            cfg.attributes[KEYS_ATTRIBUTE] = keys
         command.upgrade(cfg, revision)
 
     return await _migrate(target, run, f"upgrade to {revision}")

@@ -25,6 +25,7 @@ from vitalitybot.domain.records import (
     RespondentStatus,
     Round,
     RoundStatus,
+    SealedKey,
 )
 from vitalitybot.storage._sql import rowcount
 from vitalitybot.storage.errors import NotFoundError, StorageError
@@ -48,6 +49,7 @@ class SubmissionContext:
     community: Community
     round: Round
     questions: tuple[Question, ...]  # in the round's order
+    key: SealedKey | None  # the round's sealed key; None once it has ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,12 @@ def _checked(
     )
 
 
+def _sealed_key_of(row: RoundRow) -> SealedKey | None:
+    if row.key_nonce is None or row.sealed_key is None:
+        return None
+    return SealedKey(nonce=row.key_nonce, sealed=row.sealed_key)
+
+
 class SubmissionWrites:
     """Checking and storing submissions, and skips; the base of ``AnswerRepository``."""
 
@@ -128,6 +136,7 @@ class SubmissionWrites:
             community=community.to_record(),
             round=round_.to_record(),
             questions=tuple(q.to_record() for _, _, q in rows if q is not None),
+            key=_sealed_key_of(round_),
         )
 
     async def check(

@@ -1,0 +1,57 @@
+"""What ending a round undoes, in the transaction that ends it.
+
+Every round: its sealed key is set to NULL, so no one (the operator holding the bot
+key included) can recompute its respondent keys and link its rows to a member, or to
+the same member's rows in other rounds.
+
+An anonymous round also loses what orders its respondents in time. Someone who saw a
+member say "done!" in the channel at 10:02 could otherwise find the answer stored at
+10:02, or the third respondent row when the member was third: so every answer and
+respondent time becomes the close time, and the rows are written again in a random
+order, so that their ids (which count up as rows arrive) say nothing about who came
+first. A named round keeps its times: it shows names anyway.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from vitalitybot.storage.models import AnswerRow, RespondentRow, RoundRow
+
+_SHUFFLE = secrets.SystemRandom()
+
+
+async def unlink_ended_round(session: AsyncSession, round_id: int, at: datetime) -> None:
+    """Forget the round's key and, if anonymous, when and in what order anyone replied."""
+    await session.execute(
+        update(RoundRow).where(RoundRow.id == round_id).values(key_nonce=None, sealed_key=None)
+    )
+    anonymous = (
+        await session.execute(select(RoundRow.anonymous).where(RoundRow.id == round_id))
+    ).scalar_one()
+    if anonymous:
+        await _rewrite_unordered(session, AnswerRow.__table__, round_id, "answered_at", at)
+        await _rewrite_unordered(session, RespondentRow.__table__, round_id, "updated_at", at)
+
+
+async def _rewrite_unordered(
+    session: AsyncSession, table: Table, round_id: int, time_column: str, at: datetime
+) -> None:
+    """Write the round's rows of ``table`` again, shuffled, with ``time_column`` = ``at``."""
+    fields = [c for c in table.columns if c.name != "id"]
+    rows: list[dict[str, Any]] = [
+        dict(row._mapping)
+        for row in await session.execute(select(*fields).where(table.c.round_id == round_id))
+    ]
+    if not rows:
+        return
+    _SHUFFLE.shuffle(rows)
+    for row in rows:
+        row[time_column] = at
+    await session.execute(delete(table).where(table.c.round_id == round_id))
+    await session.execute(insert(table), rows)
