@@ -18,9 +18,10 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from vitalitybot.storage.model_base import Base
 from vitalitybot.storage.models import AnswerRow, RespondentRow, RoundRow
 
 _SHUFFLE = secrets.SystemRandom()
@@ -35,14 +36,15 @@ async def unlink_ended_round(session: AsyncSession, round_id: int, at: datetime)
         await session.execute(select(RoundRow.anonymous).where(RoundRow.id == round_id))
     ).scalar_one()
     if anonymous:
-        await _rewrite_unordered(session, AnswerRow.__table__, round_id, "answered_at", at)
-        await _rewrite_unordered(session, RespondentRow.__table__, round_id, "updated_at", at)
+        await _rewrite_unordered(session, AnswerRow, round_id, "answered_at", at)
+        await _rewrite_unordered(session, RespondentRow, round_id, "updated_at", at)
 
 
 async def _rewrite_unordered(
-    session: AsyncSession, table: Table, round_id: int, time_column: str, at: datetime
+    session: AsyncSession, model: type[Base], round_id: int, time_column: str, at: datetime
 ) -> None:
-    """Write the round's rows of ``table`` again, shuffled, with ``time_column`` = ``at``."""
+    """Write the round's rows of ``model`` again, shuffled, with ``time_column`` = ``at``."""
+    table = model.__table__
     fields = [c for c in table.columns if c.name != "id"]
     rows: list[dict[str, Any]] = [
         dict(row._mapping)
@@ -53,5 +55,9 @@ async def _rewrite_unordered(
     _SHUFFLE.shuffle(rows)
     for row in rows:
         row[time_column] = at
-    await session.execute(delete(table).where(table.c.round_id == round_id))
-    await session.execute(insert(table), rows)
+    await session.execute(
+        delete(model)
+        .where(table.c.round_id == round_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(insert(model), rows)
