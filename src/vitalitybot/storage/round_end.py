@@ -7,14 +7,17 @@ the same member's rows in other rounds.
 An anonymous round also loses what orders its respondents in time. Someone who saw a
 member say "done!" in the channel at 10:02 could otherwise find the answer stored at
 10:02, or the third respondent row when the member was third: so every answer and
-respondent time becomes the close time, and the rows are written again in a random
-order, so that their ids (which count up as rows arrive) say nothing about who came
-first. A named round keeps its times: it shows names anyway.
+respondent time becomes the close time, and the rows are written again ordered by
+what they hold (answers by question, rating and words; respondents by key), so that
+their ids, which count up as rows arrive, say nothing about who came first. Sorting
+by content rather than shuffling keeps everything read back in id order (a harvest's
+quotes) the same for the same answers, so a simulation with a seed repeats exactly.
+A named round keeps its times: it shows names anyway.
 """
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +27,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from vitalitybot.storage.model_base import Base
 from vitalitybot.storage.models import AnswerRow, RespondentRow, RoundRow
 
-_SHUFFLE = secrets.SystemRandom()
+Row = dict[str, Any]
+
+
+def _answer_order(row: Row) -> tuple[Any, ...]:
+    value = row["value"]
+    return (row["question_id"], value is None, value or 0, row["text"] or "", row["respondent_key"])
+
+
+def _respondent_order(row: Row) -> tuple[Any, ...]:
+    return (row["status"], row["respondent_key"])
 
 
 async def unlink_ended_round(session: AsyncSession, round_id: int, at: datetime) -> None:
@@ -36,23 +48,30 @@ async def unlink_ended_round(session: AsyncSession, round_id: int, at: datetime)
         await session.execute(select(RoundRow.anonymous).where(RoundRow.id == round_id))
     ).scalar_one()
     if anonymous:
-        await _rewrite_unordered(session, AnswerRow, round_id, "answered_at", at)
-        await _rewrite_unordered(session, RespondentRow, round_id, "updated_at", at)
+        await _rewrite(session, AnswerRow, round_id, "answered_at", at, _answer_order)
+        await _rewrite(session, RespondentRow, round_id, "updated_at", at, _respondent_order)
 
 
-async def _rewrite_unordered(
-    session: AsyncSession, model: type[Base], round_id: int, time_column: str, at: datetime
+async def _rewrite(
+    session: AsyncSession,
+    model: type[Base],
+    round_id: int,
+    time_column: str,
+    at: datetime,
+    order: Callable[[Row], tuple[Any, ...]],
 ) -> None:
-    """Write the round's rows of ``model`` again, shuffled, with ``time_column`` = ``at``."""
+    """Write the round's rows of ``model`` again in ``order``, with ``time_column`` = ``at``."""
     table = model.__table__
     fields = [c for c in table.columns if c.name != "id"]
-    rows: list[dict[str, Any]] = [
-        dict(row._mapping)
-        for row in await session.execute(select(*fields).where(table.c.round_id == round_id))
-    ]
+    rows: list[Row] = sorted(
+        (
+            dict(row._mapping)
+            for row in await session.execute(select(*fields).where(table.c.round_id == round_id))
+        ),
+        key=order,
+    )
     if not rows:
         return
-    _SHUFFLE.shuffle(rows)
     for row in rows:
         row[time_column] = at
     await session.execute(
