@@ -44,6 +44,7 @@ EXPORT_FORMAT = "vitalitybot-member-export/1"
 class ForgetReport:
     rows: ForgetResult  # rows deleted, per table
     harvests_rewritten: int  # stored harvests their shared words were taken out of
+    ended_anonymous: int  # rounds out of reach: ended anonymous rounds of the community
 
     @property
     def total(self) -> int:
@@ -186,13 +187,14 @@ async def forget_member(svc: Services, guild_id: int, member_id: int) -> ForgetR
         rewritten = 0
         for round_id in sorted(quoted):
             rewritten += await _rewrite_harvest(svc, repos, community, round_id)
+        unreachable = await repos.rounds.count_ended_anonymous(community.id)
     logger.info(
         "community %s: forgot a member (%d rows, %d harvests rewritten)",
         community.id,
         result.total,
         rewritten,
     )
-    return ForgetReport(result, rewritten)
+    return ForgetReport(result, rewritten, unreachable)
 
 
 async def _rewrite_harvest(

@@ -55,6 +55,32 @@ async def test_forget_asks_first_then_deletes_the_members_answers(
     assert await my_answers(app.services, loopback_guild.id, round_id, ana.id) == []
 
 
+async def test_after_an_anonymous_round_closes_export_and_forget_say_it_is_out_of_reach(
+    app: App, loopback_guild: Guild
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+    await set_up(coordinator)
+    await adopt(coordinator)
+    post = await open_round(coordinator, "survey")
+    await answer_survey(ana, post, lambda _: 4)
+    await reply(await coordinator.invoke("vitality close"))
+
+    exported = await reply(await ana.invoke("me export"))
+    asked = await reply(await ana.invoke("me forget"))
+    assert "cannot be found to delete" in asked.content  # said before the member confirms
+    forget = next(
+        c for c in asked.custom_ids() if (asked.component(c) or {}).get("label") == "Forget me"
+    )
+    done = await reply(await ana.click(asked, forget))
+
+    (document,) = exported.attachments
+    assert json.loads(document.text)["rounds"] == []
+    assert "0 rounds" in exported.content and "nothing links your answers" in exported.content
+    assert done.content.startswith("Done: 0 records")
+    assert "nothing links your answers" in done.content
+
+
 async def test_pause_and_reminders_change_only_the_members_own_settings(
     app: App, loopback_guild: Guild
 ) -> None:
