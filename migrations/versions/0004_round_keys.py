@@ -34,10 +34,17 @@ depends_on: str | Sequence[str] | None = None
 # Written out rather than imported: a revision states what it relied on when written.
 _KEYS_ATTRIBUTE = "round_keys"
 _OPEN = "open"
-# Ended anonymous rounds say no more about who answered when than rounds ending from now
-# on (storage/round_end.py): every time in them becomes the round's end.
-_AT_CLOSE = (
-    "UPDATE {table} SET {column} = (SELECT r.closed_at FROM rounds r WHERE r.id = {table}.round_id)"
+# Anonymous rounds say no more about who answered when than rounds opened from now on:
+# answers carry the round's opening (storage/submissions.py), the replies of an ended
+# round its end (storage/round_end.py).
+_ANSWERS_AT_OPENING = (
+    "UPDATE answers SET answered_at = (SELECT r.opened_at FROM rounds r"
+    " WHERE r.id = answers.round_id)"
+    " WHERE round_id IN (SELECT id FROM rounds WHERE anonymous)"
+)
+_REPLIES_AT_CLOSE = (
+    "UPDATE respondents SET updated_at = (SELECT r.closed_at FROM rounds r"
+    " WHERE r.id = respondents.round_id)"
     " WHERE round_id IN (SELECT id FROM rounds WHERE anonymous AND status != 'open'"
     " AND closed_at IS NOT NULL)"
 )
@@ -63,8 +70,8 @@ def upgrade() -> None:
             connection.execute(
                 _SEAL, {"nonce": sealed.nonce, "sealed": sealed.sealed, "id": round_id}
             )
-    for table, column in (("answers", "answered_at"), ("respondents", "updated_at")):
-        op.execute(_AT_CLOSE.format(table=table, column=column))
+    op.execute(_ANSWERS_AT_OPENING)
+    op.execute(_REPLIES_AT_CLOSE)
     with op.batch_alter_table("communities") as batch:
         batch.drop_column("secret")
 

@@ -12,14 +12,14 @@ from vitalitybot.config import Settings
 from vitalitybot.simulate import SimulationConfig, run_simulation
 from vitalitybot.storage import open_database
 
-# An answer out of place: in an open round, outside its window; in an ended (anonymous)
-# round, at any time but the close, which is all an ended round keeps of when anyone
-# answered (storage/round_end.py).
+# An answer out of place: in a named round, outside its window; in an anonymous round,
+# at any time but the round's opening, the one time its answers carry (so that none says
+# who answered when: storage/submissions.py).
 OUT_OF_PLACE = (
     "SELECT count(*) FROM answers JOIN rounds ON rounds.id = answers.round_id WHERE "
-    "(rounds.status = 'open' AND (answers.answered_at >= rounds.closes_at "
+    "(NOT rounds.anonymous AND (answers.answered_at >= rounds.closes_at "
     "OR answers.answered_at < rounds.opened_at)) "
-    "OR (rounds.status != 'open' AND answers.answered_at != rounds.closed_at)"
+    "OR (rounds.anonymous AND answers.answered_at != rounds.opened_at)"
 )
 
 

@@ -140,6 +140,9 @@ async def test_open_rounds_keep_working_and_no_secret_is_left(
         monkeypatch.setenv("VITALITYBOT_SECRET_KEY", TEST_BOT_KEY.hex())
         assert await upgrade(db) == "0004"
 
+    opening = await rows(db, "SELECT opened_at FROM rounds WHERE id = :r", r=OPEN_ROUND)
+    answered = "SELECT DISTINCT answered_at FROM answers WHERE round_id = :r"
+    assert await rows(db, answered, r=OPEN_ROUND) == opening  # no answer's own time is left
     svc = services(db, TEST_KEYS)
     assert await rows(db, "SELECT count(*) FROM answers") == answers_before
     receipt = await record_answers(

@@ -8,7 +8,10 @@ Decisions worth knowing:
   round never under the id itself, and the storage layer refuses a member id for such
   a round. A check-in is no exception: its harvest never names authors, so nothing
   needs the id. The round key exists only while the round is open, so everything
-  here that finds a member's answers works on open rounds only.
+  here that finds a member's answers works on open rounds only. An anonymous round's
+  answers are stored with the round's opening time rather than their own, and its
+  replies' times become the close time when it ends (storage/round_end.py), so no
+  stored time tells who answered when.
 * **Pausing** means "no reminders, no pings"; a paused member who clicks a round's
   button may still answer. Answering is always the member's choice.
 * **Answering again** replaces the earlier answer to each question given; a question

@@ -5,11 +5,12 @@ key included) can recompute its respondent keys and link its rows to a member, o
 the same member's rows in other rounds.
 
 An anonymous round also loses the times of its replies. Someone who saw a member say
-"done!" in the channel at 10:02 could otherwise pick out the answers stored at 10:02:
-so every answer and respondent time becomes the close time. (Row ids still count up in
-the order rows first arrived; giving them a new order would mean writing every row of
-the round again, far slower than the rest of the close on a big round.) A named round
-keeps its times: it shows names anyway.
+"done!" in the channel at 10:02 could otherwise pick out the reply stored at 10:02.
+Its answers never had their own times (every one is written with the round's opening,
+submissions.py); its respondents' times, which the round needed while open, become the
+close time here. (Row ids still count up in the order rows first arrived; giving them
+a new order would mean writing every row of the round again, far slower than the rest
+of the close on a big round.) A named round keeps its times: it shows names anyway.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from vitalitybot.storage.models import AnswerRow, RespondentRow, RoundRow
+from vitalitybot.storage.models import RespondentRow, RoundRow
 
 
 async def unlink_ended_round(session: AsyncSession, round_id: int, at: datetime) -> None:
@@ -31,9 +32,6 @@ async def unlink_ended_round(session: AsyncSession, round_id: int, at: datetime)
         await session.execute(select(RoundRow.anonymous).where(RoundRow.id == round_id))
     ).scalar_one()
     if anonymous:
-        await session.execute(
-            update(AnswerRow).where(AnswerRow.round_id == round_id).values(answered_at=at)
-        )
         await session.execute(
             update(RespondentRow).where(RespondentRow.round_id == round_id).values(updated_at=at)
         )

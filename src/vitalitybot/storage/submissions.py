@@ -60,6 +60,9 @@ class CheckedSubmission:
     respondent_key: str
     answers: tuple[AnswerInput, ...]
     member_id: int | None
+    # The one time every answer of an anonymous round carries (the round's opening), so
+    # that no stored time tells who answered when; None: each answer's own time.
+    answered_at: datetime | None = None
 
 
 def prepare(
@@ -77,6 +80,7 @@ def prepare(
     return _checked(
         context.round.id,
         context.round.anonymous,
+        context.round.opened_at,
         {q.id for q in context.questions},
         respondent_key,
         answers,
@@ -87,6 +91,7 @@ def prepare(
 def _checked(
     round_id: int,
     anonymous: bool,
+    opened_at: datetime,
     question_ids: set[int],
     respondent_key: str,
     answers: Sequence[AnswerInput],
@@ -105,6 +110,7 @@ def _checked(
         respondent_key=respondent_key,
         answers=tuple(answers),
         member_id=member_id,
+        answered_at=opened_at if anonymous else None,
     )
 
 
@@ -150,7 +156,7 @@ class SubmissionWrites:
     ) -> CheckedSubmission:
         """``prepare`` for a caller that has not read the round (two small queries)."""
         wanted = sorted({answer.question_id for answer in answers})
-        anonymous = await self._round_anonymity(community_id, round_id)
+        anonymous, opened_at = await self._round_anonymity(community_id, round_id)
         known = set(
             (
                 await self._session.scalars(
@@ -158,7 +164,7 @@ class SubmissionWrites:
                 )
             ).all()
         )
-        return _checked(round_id, anonymous, known, respondent_key, answers, member_id)
+        return _checked(round_id, anonymous, opened_at, known, respondent_key, answers, member_id)
 
     async def record(
         self,
@@ -223,7 +229,7 @@ class SubmissionWrites:
                 "value": answer.value,
                 "text": answer.text,
                 "shared": answer.shared,
-                "answered_at": at,
+                "answered_at": submission.answered_at or at,
             }
             for submission, at in batch
             for answer in submission.answers
@@ -245,15 +251,16 @@ class SubmissionWrites:
         await self._round_anonymity(community_id, round_id)
         await self._upsert_status(round_id, respondent_key, RespondentStatus(status), at)
 
-    async def _round_anonymity(self, community_id: int, round_id: int) -> bool:
-        anonymous = (
+    async def _round_anonymity(self, community_id: int, round_id: int) -> tuple[bool, datetime]:
+        """Whether the round is anonymous, and when it opened."""
+        found = (
             await self._session.execute(
                 _ROUND_ANONYMITY, {"round_id": round_id, "community_id": community_id}
             )
-        ).scalar_one_or_none()
-        if anonymous is None:
+        ).one_or_none()
+        if found is None:
             raise NotFoundError(f"no round {round_id} in community {community_id}")
-        return bool(anonymous)
+        return bool(found[0]), found[1]
 
     async def _upsert_status(
         self, round_id: int, respondent_key: str, status: RespondentStatus, at: datetime
@@ -311,7 +318,7 @@ _CONTEXT = (
     .order_by(QuestionRow.position)
     .execution_options(populate_existing=True)
 )
-_ROUND_ANONYMITY = select(_rounds.c.anonymous).where(
+_ROUND_ANONYMITY = select(_rounds.c.anonymous, _rounds.c.opened_at).where(
     _rounds.c.id == bindparam("round_id"), _rounds.c.community_id == bindparam("community_id")
 )
 _KNOWN_QUESTIONS = select(_questions.c.id).where(
