@@ -72,6 +72,7 @@ def bot_settings(
     shell = {"POSTGRES_PASSWORD": PASSWORD}
     for name, value in bot(compose)["environment"].items():
         monkeypatch.setenv(name, interpolate(str(value), shell))
+    monkeypatch.setenv("VITALITYBOT_STATE_DIR", str(tmp_path))  # the volume is not here
     monkeypatch.chdir(tmp_path)
     return Settings(_env_file=None, _secrets_dir=run_secrets)  # type: ignore[call-arg]
 
