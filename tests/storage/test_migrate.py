@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
-from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import Column, Integer, MetaData, inspect
 from sqlalchemy.engine import Connection
 
