@@ -10,6 +10,7 @@ comes only from the wheel.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -110,7 +111,9 @@ def test_the_installed_command_runs_away_from_the_checkout(
     version = _run([vitalitybot_cmd, "--version"], folder, env)
     assert version == f"vitalitybot {vitalitybot.__version__}\n"
 
-    _run([vitalitybot_cmd, "patterns", "check"], folder, env)
+    report = json.loads(_run([vitalitybot_cmd, "patterns", "check", "--json"], folder, env))
+    shipped = [path for path in (ROOT / "patterns").glob("*.md") if path.name != "README.md"]
+    assert (report["loaded"], report["problems"]) == (len(shipped), [])
 
     database = folder / "data" / "bot.sqlite3"
     upgraded = _run(
