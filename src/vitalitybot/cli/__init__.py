@@ -73,7 +73,7 @@ def _add_logging_options(parser: argparse.ArgumentParser, default: object) -> No
 
 
 def _version() -> str:
-    """The installed distribution's version (pyproject.toml's, via its metadata)."""
+    """The version the installed distribution records (``vitalitybot.__version__`` at build)."""
     try:
         return version("vitalitybot")
     except PackageNotFoundError:  # run from a checkout that was never installed
