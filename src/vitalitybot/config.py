@@ -14,7 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
+from vitalitybot._shipped import patterns_dir
+
+DEFAULT_PATTERNS_DIR = patterns_dir()
 DEFAULT_HEALTH_HOST = "127.0.0.1"
 # Discord lets a bot make 50 requests a second in all (interaction replies aside), counted
 # per bot token, not per process: a sharded deployment's processes divide this pace by

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import Column, Integer, MetaData, inspect
 from sqlalchemy.engine import Connection
 
@@ -141,6 +142,36 @@ def test_migrations_folder_is_found_from_the_package() -> None:
 def test_a_missing_migrations_folder_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    monkeypatch.setattr("vitalitybot.storage.migrate.MIGRATIONS_DIR", tmp_path / "nowhere")
-    with pytest.raises(MigrationsNotFoundError, match="migrations"):
+    monkeypatch.setattr(
+        "vitalitybot.storage.migrate.shipped_migrations_dir", lambda: tmp_path / "nowhere"
+    )
+    with pytest.raises(MigrationsNotFoundError, match="reinstall"):
         migrations_dir()
+
+
+async def test_upgrade_without_migrations_creates_no_database_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(
+        "vitalitybot.storage.migrate.shipped_migrations_dir", lambda: tmp_path / "nowhere"
+    )
+    path = tmp_path / "bot.sqlite3"
+    with pytest.raises(MigrationsNotFoundError):
+        await upgrade(f"sqlite+aiosqlite:///{path}")
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_failed_upgrade_removes_the_database_file_it_created(tmp_path: Any) -> None:
+    path = tmp_path / "bot.sqlite3"
+    with pytest.raises(CommandError, match="9999"):
+        await upgrade(f"sqlite+aiosqlite:///{path}", "9999")
+    assert list(tmp_path.iterdir()) == []  # no empty database, no -wal or -shm beside it
+
+
+async def test_a_failed_upgrade_keeps_a_database_that_was_there(tmp_path: Any) -> None:
+    path = tmp_path / "bot.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url, "0001")
+    with pytest.raises(CommandError, match="9999"):
+        await upgrade(url, "9999")
+    assert await current(url) == "0001"

@@ -11,6 +11,8 @@ import argparse
 import logging
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -34,16 +36,48 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vitalitybot",
         description="Notice when a Community of Practice is losing life, and act on it.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
-    parser.add_argument(
-        "--log-json",
-        action="store_true",
-        help="log JSON lines instead of text (also VITALITYBOT_LOG_JSON=true)",
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _add_logging_options(parser, default=False)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         import_module(name).register(subparsers)
     return parser
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of a subcommand (and, as argparse reuses the class, of its actions).
+
+    It takes the logging options too, so ``vitalitybot run --log-json`` works as well as
+    ``vitalitybot --log-json run``. Their default here is SUPPRESS: argparse copies a
+    subcommand's values over the top level's, and an option left out after the
+    subcommand must not undo the same option given before it.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        _add_logging_options(self, default=argparse.SUPPRESS)
+
+
+def _add_logging_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log debug messages"
+    )
+    parser.add_argument(
+        "--log-json",
+        action="store_true",
+        default=default,
+        help="log JSON lines instead of text (also VITALITYBOT_LOG_JSON=true)",
+    )
+
+
+def _version() -> str:
+    """The version the installed distribution records (``vitalitybot.__version__`` at build)."""
+    try:
+        return version("vitalitybot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,22 +10,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
-from vitalitybot.storage.database import Database, open_database
+from vitalitybot._shipped import migrations_dir as shipped_migrations_dir
+from vitalitybot.storage.database import Database, open_database, sqlite_file
 
 log = logging.getLogger(__name__)
-
-# The repository's top-level migrations/ folder (src/vitalitybot/storage/ is 3 below).
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 _LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -37,12 +35,12 @@ class MigrationsNotFoundError(RuntimeError):
 
 
 def migrations_dir() -> Path:
-    if (MIGRATIONS_DIR / "env.py").is_file():
-        return MIGRATIONS_DIR
+    folder = shipped_migrations_dir()
+    if (folder / "env.py").is_file():
+        return folder
     raise MigrationsNotFoundError(
-        f"the Alembic migrations are not at {MIGRATIONS_DIR}: vitalitybot runs its "
-        "migrations from the source tree, so install it from a checkout (pip install -e .) "
-        "or copy the migrations/ folder next to src/ in your image"
+        f"the Alembic migrations are not at {folder}: this installation of vitalitybot is "
+        "incomplete; reinstall it (pip install --force-reinstall, or pipx reinstall)"
     )
 
 
@@ -59,14 +57,20 @@ def head_revision() -> str | None:
 
 
 async def upgrade(target: Database | str, revision: str = "head") -> str | None:
-    """Upgrade the database to ``revision``; returns the revision it is at afterwards."""
+    """Upgrade the database to ``revision``; returns the revision it is at afterwards.
+
+    Given a URL whose SQLite file does not exist yet, a failed upgrade removes the file it
+    created: an empty file would pass for a database later (``db current`` would call it
+    never migrated, and the next upgrade would not say why the first one failed).
+    """
+    cfg = alembic_config()  # before connecting: missing migrations create no database file
 
     def run(connection: Connection) -> None:
-        cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
-    return await _migrate(target, run, f"upgrade to {revision}")
+    with _new_file_removed_on_failure(target):
+        return await _migrate(target, run, f"upgrade to {revision}")
 
 
 async def downgrade(target: Database | str, revision: str) -> str | None:
@@ -124,6 +128,29 @@ def _lock() -> asyncio.Lock:
 
 def _current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _new_file_removed_on_failure(target: Database | str) -> Iterator[None]:
+    """Remove the SQLite file (and its WAL companions) the block creates, if it fails.
+
+    Only for a URL: this module then opens the database and has disposed of it by the
+    time the failure reaches here, so no connection still holds the file.
+    """
+    if isinstance(target, Database):
+        yield
+        return
+    url = make_url(target)
+    path = sqlite_file(url) if url.get_backend_name() == "sqlite" else None
+    if path is None or path.exists():
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 @asynccontextmanager
