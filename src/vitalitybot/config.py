@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
@@ -21,11 +21,30 @@ DEFAULT_HEALTH_HOST = "127.0.0.1"
 # (benchmarks/README.md has the measurements behind the figure).
 DEFAULT_DISCORD_REQUESTS_PER_SECOND = 46.0
 EventLoop = Literal["uvloop", "asyncio"]  # what `run` may serve on (bot/event_loop.py)
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+ENV_PREFIX = "VITALITYBOT_"
+
+
+def variable_name(field: str) -> str:
+    """The environment variable (and .env key) that sets the setting ``field``."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+class SettingError(ValueError):
+    """A setting that loads but cannot work (a missing folder, an unreadable key).
+
+    ``variable`` names the environment variable to fix; the message says what is wrong
+    and what would work, in one line, so every command can print it as it is.
+    """
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(message)
+        self.variable = variable
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="VITALITYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
     )
 
     token: SecretStr | None = Field(default=None, description="Discord bot token.")
@@ -59,7 +78,9 @@ class Settings(BaseSettings):
         default="uvloop",
         description="The loop `run` serves on: uvloop where installed (fast extra), or asyncio's.",
     )
-    log_level: str = Field(default="INFO")
+    log_level: LogLevel = Field(
+        default="INFO", description="Least severe log lines `run` keeps (-v: DEBUG)."
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")
     health_port: int | None = Field(
         default=None,
@@ -79,6 +100,11 @@ class Settings(BaseSettings):
         default=None,
         description="The shards this process runs, such as 0,2 (--shard-ids); unset = all.",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
 
 def load_settings(**overrides: object) -> Settings:
