@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -105,7 +106,7 @@ def describe(
         return Failure(EXIT_CONFIGURATION, describe_invalid(error, settings))
     if isinstance(error, ModuleNotFoundError) and error.name in DRIVERS:
         return Failure(EXIT_CONFIGURATION, driver_missing(error.name, database))
-    if isinstance(error, (SQLAlchemyError, CommandError)):
+    if isinstance(error, (SQLAlchemyError, CommandError, sqlite3.Error)):
         return Failure(EXIT_DATABASE, database_failure(error, database))
     if isinstance(error, OSError) and error.filename is not None:
         return Failure(EXIT_FILE, file_failure(error))
@@ -209,4 +210,6 @@ def file_failure(error: OSError) -> str:
         return f"{path}: {reason}; check the path (its folder must exist)"
     if isinstance(error, PermissionError):
         return f"{path}: {reason}; this user may not use it: check its owner and mode"
+    if isinstance(error, FileExistsError):
+        return f"{path}: {reason}, and is in the way (a file where a folder should be?)"
     return f"{path}: {reason}"

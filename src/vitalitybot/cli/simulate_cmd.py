@@ -107,11 +107,9 @@ def _kept_database(target: Path | None) -> Iterator[Path | None]:
         return
     partial = target.with_name(f".{target.name}.partial")
     try:
-        partial.touch(exist_ok=False)
-    except FileExistsError:
-        raise FileError(
-            f"{partial} exists (left by another run?): remove it, or keep the database elsewhere"
-        ) from None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)  # left by a run that was killed
+        partial.touch()
     except OSError as error:
         raise FileError(
             f"--keep-db {target}: cannot write in {target.parent} ({error.strerror})"
