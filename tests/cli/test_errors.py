@@ -250,9 +250,9 @@ def test_verbose_adds_the_traceback_before_the_line(
 def test_ctrl_c_in_simulate_leaves_nothing_half_written(tmp_path: Path) -> None:
     kept = tmp_path / "sim.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("VITALITYBOT_")}
+    argv = ["simulate", "--months", "60", "--members", "300", "--quiet", "--keep-db", str(kept)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "vitalitybot", "simulate", "--months", "60", "--members", "300"]
-        + ["--quiet", "--keep-db", str(kept), "--chart", str(tmp_path / "chart.png")],
+        [sys.executable, "-m", "vitalitybot", *argv, "--chart", str(tmp_path / "chart.png")],
         cwd=tmp_path,
         env={**env, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
