@@ -68,6 +68,8 @@ def shown_value(setting: RawSetting, value: object) -> str:
         return "(not set)" if value is None else MASK
     if setting.text == "":
         return "(empty)"
+    if isinstance(value, bool):
+        return str(value).lower()  # as an environment file would say it
     return "(not set)" if value is None else str(value)
 
 
