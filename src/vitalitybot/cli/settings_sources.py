@@ -46,7 +46,10 @@ def raw_settings(environ: Mapping[str, str] | None = None) -> dict[str, RawSetti
     """Every setting's raw text and source, by field name."""
     environment = {k.lower(): v for k, v in (os.environ if environ is None else environ).items()}
     path = env_file()
-    dotenv = {k.lower(): v for k, v in dotenv_values(path).items()} if path.is_file() else {}
+    try:
+        dotenv = {k.lower(): v for k, v in dotenv_values(path).items()} if path.is_file() else {}
+    except (OSError, UnicodeDecodeError):  # the settings' own load reports it, naming the file
+        dotenv = {}
     found: dict[str, RawSetting] = {}
     for field, info in Settings.model_fields.items():
         variable = variable_name(field)
