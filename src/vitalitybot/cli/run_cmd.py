@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     problems = startup_problems(settings)
     if problems:
         raise problems[0]
-    if not args.verbose:
+    if not getattr(args, "verbose", False):  # -v keeps debug lines
         logging.getLogger().setLevel(settings.log_level)
     from vitalitybot.bot.event_loop import run_on
     from vitalitybot.bot.runner import run_bot
