@@ -143,6 +143,18 @@ def test_run_refuses_settings_it_cannot_work_with_before_connecting(
     assert not list(clean_settings.glob("*.sqlite3"))  # nothing was opened
 
 
+def test_patterns_check_names_the_setting_when_its_folder_is_missing(
+    clean_settings: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("VITALITYBOT_PATTERNS_DIR", str(tmp_path / "nowhere"))
+    assert main(["patterns", "check"]) == CONFIGURATION
+    line = one_line(capsys.readouterr().err)
+    assert f"VITALITYBOT_PATTERNS_DIR is {tmp_path / 'nowhere'}, which does not exist" in line
+
+
 def test_a_missing_driver_says_what_to_install(
     clean_settings: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,7 +15,7 @@ from importlib import import_module
 
 from vitalitybot.cli.errors import DatabaseInUse, describe, report
 from vitalitybot.cli.settings_sources import json_requested, raw_settings, secrets_in
-from vitalitybot.config import Settings, load_settings
+from vitalitybot.config import Settings, load_settings, variable_name
 from vitalitybot.observability.logs import configure_logging
 from vitalitybot.storage.urls import url_passwords
 
@@ -82,7 +82,7 @@ def _database_in_use(args: argparse.Namespace, setting: str | None) -> DatabaseI
     if url is not None:
         return DatabaseInUse(url, "--url")
     default = str(Settings.model_fields["database_url"].default)
-    return DatabaseInUse(setting or default, "VITALITYBOT_DATABASE_URL")
+    return DatabaseInUse(setting or default, variable_name("database_url"))
 
 
 def _secrets(settings: Settings | None = None) -> list[str]:
