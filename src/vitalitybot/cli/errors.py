@@ -6,7 +6,7 @@ the environment variable, option or path to fix and, where one is known, what to
 under ``--log-json`` it is one JSON object with the log lines' keys. The traceback
 follows only with ``-v`` (as a debug log line, redacted like every other).
 
-Exit codes (README "Exit codes"; systemd's ``RestartPreventExitStatus`` uses 3):
+Exit codes (README "Errors and exit codes"; systemd's ``RestartPreventExitStatus`` uses 3):
 
 - 0 done; 1 the command ran and found problems (or failed in a way not listed here);
 - 2 usage: a bad option or argument (argparse's code too);
@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -108,10 +109,12 @@ def describe(
         return Failure(EXIT_CONFIGURATION, driver_missing(error.name, database))
     if isinstance(error, (SQLAlchemyError, CommandError, sqlite3.Error)):
         return Failure(EXIT_DATABASE, database_failure(error, database))
+    if isinstance(error, (ConnectionError, TimeoutError, socket.gaierror)):
+        # A command's only network peer is its database server (the bot's Discord
+        # connection reports its own failures in bot/runner.py).
+        return Failure(EXIT_DATABASE, database_failure(error, database))
     if isinstance(error, OSError) and error.filename is not None:
         return Failure(EXIT_FILE, file_failure(error))
-    if isinstance(error, OSError):  # no path: a socket, so the database server
-        return Failure(EXIT_DATABASE, database_failure(error, database))
     return Failure(
         EXIT_PROBLEMS,
         f"unexpected {type(error).__name__}: {first_line(str(error))} "
