@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -29,11 +29,30 @@ EventLoop = Literal["uvloop", "asyncio"]  # what `run` may serve on (bot/event_l
 # (``vitalitybot_token``) sets it, below the environment and .env. Only used where it exists,
 # since pydantic-settings warns about a missing folder on every load.
 SECRETS_DIR = Path("/run/secrets")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+ENV_PREFIX = "VITALITYBOT_"
+
+
+def variable_name(field: str) -> str:
+    """The environment variable (and .env key) that sets the setting ``field``."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+class SettingError(ValueError):
+    """A setting that loads but cannot work (a missing folder, an unreadable key).
+
+    ``variable`` names the environment variable to fix; the message says what is wrong
+    and what would work, in one line, so every command can print it as it is.
+    """
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(message)
+        self.variable = variable
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="VITALITYBOT_",
+        env_prefix=ENV_PREFIX,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -81,7 +100,9 @@ class Settings(BaseSettings):
         default="uvloop",
         description="The loop `run` serves on: uvloop where installed (fast extra), or asyncio's.",
     )
-    log_level: str = Field(default="INFO")
+    log_level: LogLevel = Field(
+        default="INFO", description="Least severe log lines `run` keeps (-v: DEBUG)."
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")
     health_port: int | None = Field(
         default=None,
@@ -120,6 +141,11 @@ class Settings(BaseSettings):
         password = self.database_password.get_secret_value()
         self.database_url = url.set(password=password).render_as_string(hide_password=False)
         return self
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
 
 def load_settings(**overrides: object) -> Settings:
