@@ -1,7 +1,8 @@
 """The database URL a subcommand works on: read, checked and shown one way for all.
 
 ``db`` and ``harvest export`` both take ``--url`` (else the settings' URL), both refuse
-a URL SQLAlchemy cannot use with one line on stderr, and both decline a SQLite file
+a URL SQLAlchemy cannot use with one line on stderr (its password hidden, like every
+URL they print: ``storage.urls.safe_url``), and both decline a SQLite file
 that does not exist, since connecting to it would create an empty database.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from vitalitybot.config import load_settings
 from vitalitybot.storage.database import sqlite_file
+from vitalitybot.storage.urls import safe_url, without_password
 
 
 def add_url_option(parser: argparse.ArgumentParser) -> None:
@@ -32,14 +34,10 @@ def usable_url(args: argparse.Namespace, prefix: str) -> str | None:
     try:
         make_url(url).get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        print(f"{prefix}: not a usable database URL {url!r}: {error}", file=sys.stderr)
+        reason = without_password(str(error), url)
+        print(f"{prefix}: not a usable database URL {safe_url(url)!r}: {reason}", file=sys.stderr)
         return None
     return url
-
-
-def shown(url: str) -> str:
-    """The URL as it may be printed: without its password."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def missing_sqlite_file(url: str) -> Path | None:

@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
+from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, usable_url
 from vitalitybot.storage.database import sqlite_file
+from vitalitybot.storage.urls import safe_url, without_password
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,14 @@ def _upgrade(args: argparse.Namespace) -> int:
     try:
         reached = upgrade_url(url, args.revision)
     except (SQLAlchemyError, OSError) as exc:
-        print(f"error: could not migrate {shown(url)}: {exc}", file=sys.stderr)
+        print(
+            f"error: could not migrate {safe_url(url)}: {without_password(str(exc), url)}",
+            file=sys.stderr,
+        )
         return 1
     head = head_revision()
     suffix = " (head)" if reached is not None and reached == head else ""
-    print(f"{shown(url)}: at revision {reached or 'base (empty)'}{suffix}")
+    print(f"{safe_url(url)}: at revision {reached or 'base (empty)'}{suffix}")
     return 0
 
 
@@ -103,19 +107,22 @@ def _current(args: argparse.Namespace) -> int:
         return 2
     path = missing_sqlite_file(url)
     if path is not None:
-        print(f"{shown(url)}: no database file at {path}; run `vitalitybot db upgrade`")
+        print(f"{safe_url(url)}: no database file at {path}; run `vitalitybot db upgrade`")
         return 1
     try:
         revision = current_url(url)
     except (SQLAlchemyError, OSError) as exc:
-        print(f"error: could not read {shown(url)}: {exc}", file=sys.stderr)
+        print(
+            f"error: could not read {safe_url(url)}: {without_password(str(exc), url)}",
+            file=sys.stderr,
+        )
         return 1
     head = head_revision()
     if revision == head:
-        print(f"{shown(url)}: at revision {revision} (head)")
+        print(f"{safe_url(url)}: at revision {revision} (head)")
         return 0
     print(
-        f"{shown(url)}: at revision {revision or 'none (never migrated)'}; latest is {head}; "
+        f"{safe_url(url)}: at revision {revision or 'none (never migrated)'}; latest is {head}; "
         "run `vitalitybot db upgrade`"
     )
     return 1
@@ -128,14 +135,14 @@ def _backup(args: argparse.Namespace) -> int:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         print(
-            f"error: `db backup` copies SQLite databases; {shown(url)} is "
+            f"error: `db backup` copies SQLite databases; {safe_url(url)} is "
             f"{parsed.get_backend_name()}: use pg_dump (pg_dump -Fc -f backup.dump DBNAME)",
             file=sys.stderr,
         )
         return 2
     source = sqlite_file(parsed)
     if source is None:
-        print(f"error: {shown(url)} is an in-memory database: nothing to copy", file=sys.stderr)
+        print(f"error: {safe_url(url)} is an in-memory database: nothing to copy", file=sys.stderr)
         return 2
     target: Path = args.path
     if target.exists():

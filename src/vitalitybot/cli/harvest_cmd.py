@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
+from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, usable_url
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.message import Message
@@ -28,6 +28,7 @@ from vitalitybot.services import (
     export_harvest_markdown,
 )
 from vitalitybot.storage import open_database
+from vitalitybot.storage.urls import safe_url, without_password
 
 EXIT_OK = 0
 EXIT_NOTHING = 1
@@ -70,7 +71,8 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_NOTHING
     except SQLAlchemyError as error:
         print(
-            f"{PREFIX}: could not read {shown(url)} (run `vitalitybot db upgrade`?): {error}",
+            f"{PREFIX}: could not read {safe_url(url)} (run `vitalitybot db upgrade`?): "
+            f"{without_password(str(error), url)}",
             file=sys.stderr,
         )
         return EXIT_NOTHING

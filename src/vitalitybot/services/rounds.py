@@ -171,14 +171,13 @@ async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         already = [r for r in await repos.rounds.list_open(community.id) if r.kind is kind]
-    if already:
-        closes = local_time(already[0].closes_at, community.timezone)
-        raise RoundAlreadyOpen(
-            f"A {kind_name(kind)} is already open (until {closes}). Close it first, "
-            "or let it run: two at once would split the answers."
-        )
-    local = svc.now().astimezone(ZoneInfo(community.timezone))
-    period = f"{local:%Y-%m-%dT%H:%M}-manual"
+        if already:
+            closes = local_time(already[0].closes_at, community.timezone)
+            raise RoundAlreadyOpen(
+                f"A {kind_name(kind)} is already open (until {closes}). Close it first, "
+                "or let it run: two at once would split the answers."
+            )
+        period = await _unused_manual_period(svc, repos, community, kind)
     round_ = await open_round(svc, community.id, kind, period=period)
     if round_ is None:
         raise ServiceError(
@@ -187,6 +186,26 @@ async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round
             else "The check-in could not be opened; please try again."
         )
     return round_
+
+
+async def _unused_manual_period(
+    svc: Services, repos: Repositories, community: Community, kind: RoundKind
+) -> str:
+    """The period key of a round opened by hand now: the local minute, then ``-2``, ``-3``
+    ... when a round of that minute exists (one closed a moment ago).
+
+    ``open_round`` returns the existing round of a period, which is right for a schedule
+    firing twice but would hand a coordinator who closed and reopened within a minute
+    the round just closed. Two coordinators asking at once still get one round: both
+    see the same unused key, and the rounds table keeps one round per key.
+    """
+    local = svc.now().astimezone(ZoneInfo(community.timezone))
+    base = f"{local:%Y-%m-%dT%H:%M}-manual"
+    period, n = base, 1
+    while await repos.rounds.find(community.id, kind, period) is not None:
+        n += 1
+        period = f"{base}-{n}"
+    return period
 
 
 async def record_missed_round(
