@@ -66,13 +66,16 @@ def looks_like_a_discord_token(text: str) -> bool:
 _INTERACTION_TOKEN = re.compile(r"aW50ZXJhY3Rpb24[A-Za-z0-9_.=-]*")
 _TOKEN_IN_URL = re.compile(r"(/(?:webhooks|interactions)/[0-9]+/)([^/?#\s'\"]+)")
 
+# The password of any URL written with one (a database URL quoted in a library's error).
+_URL_PASSWORD = re.compile(r"(://[^:/@\s'\"]*:)[^/\s'\"]*@")
+
 PAYLOAD_LOGGERS = ("discord.gateway", "discord.http")
 """discord.py's loggers whose DEBUG lines carry whole gateway events and HTTP bodies."""
 
 
 class Redactor:
-    """Replaces the configured secrets, anything shaped like a bot token and
-    interaction tokens."""
+    """Replaces the configured secrets, anything shaped like a bot token, interaction
+    tokens and the passwords written in URLs."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         # Longest first, so a secret containing another is replaced whole.
@@ -85,6 +88,7 @@ class Redactor:
         if "." in text:
             text = _TOKEN_SHAPE.sub(_redact_token, text)
         text = _INTERACTION_TOKEN.sub(REDACTED, text)
+        text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
         return _TOKEN_IN_URL.sub(rf"\g<1>{REDACTED}", text)
 
 
@@ -184,8 +188,8 @@ def configure_logging(
     """Install the bot's one handler on the root logger (replacing an earlier one).
 
     ``secrets`` are the strings never to print (the token); token-shaped strings and
-    interaction tokens are redacted whether configured or not. Logs go to ``stream``, by default whatever
-    ``sys.stderr`` is when a line is written.
+    interaction tokens are redacted whether configured or not. Logs go to ``stream``,
+    by default whatever ``sys.stderr`` is when a line is written.
     """
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -11,14 +11,17 @@ password is found by a pattern when parsing fails.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from sqlalchemy.engine import URL, make_url
 
 HIDDEN = "***"
 
-# scheme://user:password@host...: the password runs to the last "@", since an
+# [scheme://]user:password@host...: the password runs to the last "@", since an
 # unescaped "@" in a password is one of the ways a URL comes to be malformed.
-_CREDENTIALS = re.compile(r"^(?P<head>[^:/?#\s]+://[^:/@\s]*:)(?P<password>.*)@(?P<tail>[^@]*)$")
+_CREDENTIALS = re.compile(
+    r"^(?P<head>(?:[^:/?#\s]+://)?[^:/@\s]*:)(?P<password>.*)@(?P<tail>[^@]*)$"
+)
 
 
 def safe_url(url: str | URL) -> str:
@@ -26,12 +29,16 @@ def safe_url(url: str | URL) -> str:
     if isinstance(url, URL):
         return url.render_as_string(hide_password=True)
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # any parse failure: fall back to the pattern below
-        match = _CREDENTIALS.match(url)
-        if match is None or not match["password"]:
-            return url
-        return f"{match['head']}{HIDDEN}@{match['tail']}"
+        parsed = make_url(url)
+    except Exception:  # any parse failure: the pattern below finds the password
+        parsed = None
+    # An "@" left in the host means SQLAlchemy cut the password short at its first "@".
+    if parsed is not None and "@" not in (parsed.host or ""):
+        return parsed.render_as_string(hide_password=True)
+    match = _CREDENTIALS.match(url)
+    if match is None or not match["password"]:
+        return url
+    return f"{match['head']}{HIDDEN}@{match['tail']}"
 
 
 def url_passwords(url: str) -> set[str]:
@@ -39,7 +46,7 @@ def url_passwords(url: str) -> set[str]:
     found: set[str] = set()
     match = _CREDENTIALS.match(url)
     if match is not None and match["password"]:
-        found.add(match["password"])
+        found |= {match["password"], unquote(match["password"])}
     try:
         password = make_url(url).password
     except Exception:  # unparsable: the pattern's reading is all there is
