@@ -40,7 +40,14 @@ from vitalitybot.services.app import (
     spec_of,
     write_turn,
 )
-from vitalitybot.services.errors import RoundAlreadyOpen, RoundClosed, RoundNotFound, ServiceError
+from vitalitybot.services.errors import (
+    InvalidSetting,
+    RoundAlreadyOpen,
+    RoundClosed,
+    RoundNotFound,
+    ServiceError,
+)
+from vitalitybot.services.limits import WORDS_MAX, check_text, is_id
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
 from vitalitybot.storage import Repositories
 from vitalitybot.vitality.prompts import checkin_prompts
@@ -167,7 +174,7 @@ async def _post(
 
 async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round:
     """A coordinator's "open a round now"; refused while one of that kind is open."""
-    kind = RoundKind(kind)
+    kind = round_kind(kind)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         already = [r for r in await repos.rounds.list_open(community.id) if r.kind is kind]
@@ -287,11 +294,21 @@ async def _questions(
     ]
 
 
+def round_kind(kind: RoundKind | str) -> RoundKind:
+    """The kind of round a coordinator named, or ``InvalidSetting`` naming the two."""
+    try:
+        return RoundKind(check_text(str(kind), what="The kind of round", limit=WORDS_MAX))
+    except ValueError:
+        raise InvalidSetting(f"There is no round kind {kind!r}: use checkin or survey.") from None
+
+
 # -- shared by the answer and close use-cases ---------------------------------
 
 
 async def round_in(repos: Repositories, community: Community, round_id: int) -> Round:
     """The round, if it belongs to this community; another community's id is "not found"."""
+    if not is_id(round_id):
+        raise RoundNotFound()
     round_ = await repos.rounds.get(community.id, round_id)
     if round_ is None:
         raise RoundNotFound()
