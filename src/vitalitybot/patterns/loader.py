@@ -176,7 +176,7 @@ def _parse(file: _File, *, keep_blob: bool) -> tuple[Entry, Pattern | None]:
         data = file.path.read_bytes()
     except OSError as error:
         if file.path.is_symlink() and not file.path.exists():
-            reason = f"a link to {os.readlink(file.path)}, which does not exist"
+            reason = f"a link to {file.path.readlink()}, which does not exist"
             return _problem(file, None, reason)
         return _problem(file, None, f"cannot read: {error}")
     try:
