@@ -116,7 +116,7 @@ def test_a_url_quoted_in_a_log_line_loses_its_password(output: io.StringIO) -> N
     assert "postgresql+asyncpg://bob:[redacted]@db.example/vb" in printed
 
 
-@pytest.mark.parametrize("name", ["discord.gateway", "discord.http"])
+@pytest.mark.parametrize("name", ["discord.gateway", "discord.http", "discord.ui.view"])
 def test_discord_payload_dumps_are_dropped_even_at_debug(name: str, output: io.StringIO) -> None:
     configure_logging(logging.DEBUG, stream=output)
     payload_log = logging.getLogger(name)

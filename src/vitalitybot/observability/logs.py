@@ -1,6 +1,6 @@
 """Logging set-up: one handler on the root logger, human lines or JSON lines.
 
-Two promises the rest of the bot relies on:
+Three promises the rest of the bot relies on:
 - every line says which community it concerns, when it concerns one, without each
   call site passing it: ``community_context(id)`` sets it for everything logged
   (and every task started) inside it;
@@ -12,8 +12,9 @@ Two promises the rest of the bot relies on:
 - no member's answers reach a log: discord.py's gateway and HTTP loggers write whole
   payloads at DEBUG (an INTERACTION_CREATE holds the member's id, the ``custom_id``
   of the menu and the ``values`` picked; a request body holds the ratings shown back
-  to them). The handler drops those two loggers' DEBUG records, whatever level
-  anyone sets, so ``-v`` shows our own debug lines and discord.py's INFO and above.
+  to them). The handler drops those loggers' DEBUG records (``PAYLOAD_LOGGERS``),
+  whatever level anyone sets, so ``-v`` still shows our own debug lines, discord.py's
+  other debug lines (events dispatched, cache misses by id) and its INFO and above.
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ _TOKEN_IN_URL = re.compile(r"(/(?:webhooks|interactions)/[0-9]+/)([^/?#\s'\"]+)"
 # The password of any URL written with one (a database URL quoted in a library's error).
 _URL_PASSWORD = re.compile(r"(://[^:/@\s'\"]*:)[^/\s'\"]*@")
 
-PAYLOAD_LOGGERS = ("discord.gateway", "discord.http")
-"""discord.py's loggers whose DEBUG lines carry whole gateway events and HTTP bodies."""
+PAYLOAD_LOGGERS = ("discord.gateway", "discord.http", "discord.ui")
+"""discord.py's loggers whose DEBUG lines carry whole gateway events and HTTP bodies,
+or (``discord.ui``) the ``custom_id`` of a component, where a survey page keeps the
+member's picks so far."""
 
 
 class Redactor:
