@@ -16,7 +16,6 @@ from pydantic import ValidationError
 
 from vitalitybot.config import Settings, load_settings
 from vitalitybot.observability.logs import configure_logging
-from vitalitybot.storage.urls import url_passwords
 
 COMMAND_MODULES = (
     "vitalitybot.cli.patterns_cmd",
@@ -69,11 +68,5 @@ def _settings_or_none() -> Settings | None:
 
 
 def _secrets(settings: Settings | None) -> list[str]:
-    """What no log line may show: the token, and the database password (a library's
-    error can quote the URL whole, wherever it is logged from)."""
-    if settings is None:
-        return []
-    found = sorted(url_passwords(settings.database_url))
-    if settings.token is not None:
-        found.append(settings.token.get_secret_value())
-    return found
+    token = settings.token if settings is not None else None
+    return [token.get_secret_value()] if token is not None else []
