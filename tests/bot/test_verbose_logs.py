@@ -70,7 +70,7 @@ async def test_a_verbose_log_of_an_anonymous_survey_has_no_answers_and_no_intera
     coordinator = coordinator_of(loopback_guild)
     members = [loopback_guild.add_member(name) for name in MEMBERS]
     async with running_bot(loopback_server, make_settings()):
-        await set_up(coordinator)
+        await set_up(coordinator)  # a new community's rounds are anonymous
         await adopt(coordinator)
         post = await open_round(coordinator, "survey")
         for offset, member in enumerate(members):
