@@ -81,6 +81,24 @@ def test_an_unusable_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert "--url nosuchdb://here is not a database URL" in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("action", [["upgrade"], ["current"], ["backup", "out.sqlite3"]])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://bob:hunter2@db.example:notaport/vb",  # does not parse
+        "nosuchdb://bob:hunter2@db.example/vb",  # parses, no such database
+    ],
+)
+def test_an_unusable_url_is_printed_without_its_password(
+    action: list[str], url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", *action, "--url", url]) == 2
+    printed = capsys.readouterr()
+    assert "is not a database URL SQLAlchemy can use" in printed.err
+    assert "bob:***@db.example" in printed.err
+    assert "hunter2" not in printed.out + printed.err
+
+
 def test_db_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["db"])

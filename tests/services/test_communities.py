@@ -52,6 +52,24 @@ async def test_setup_refuses_an_unknown_time_zone_and_suggests_the_likely_one(
         await setup_community(svc, GUILD, "Nurses", 42, "Mars/Olympus")
 
 
+@pytest.mark.parametrize(
+    ("host_name", "hint"),
+    [
+        ("localtime", "IANA"),
+        ("posixrules", "IANA"),
+        ("Factory", "IANA"),
+        ("right/Europe/Berlin", "Did you mean Europe/Berlin"),
+        ("posix/Europe/Berlin", "Did you mean Europe/Berlin"),
+    ],
+)
+async def test_setup_refuses_zone_names_only_this_host_knows(
+    svc: Services, host_name: str, hint: str
+) -> None:
+    with pytest.raises(InvalidSetting, match=hint):
+        await setup_community(svc, GUILD, "Nurses", 42, host_name)
+    assert (await setup_community(svc, GUILD, "Nurses", 42, "UTC")).timezone == "UTC"
+
+
 async def test_running_setup_again_updates_the_community(svc: Services, setup: Setup) -> None:
     first = await setup()
     again = await setup_community(svc, GUILD, "Nurses (renamed)", 77, "America/New_York", 5)

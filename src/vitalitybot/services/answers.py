@@ -43,6 +43,7 @@ from vitalitybot.domain.records import (
 from vitalitybot.services.answer_writer import write_submission
 from vitalitybot.services.app import Services, community_by_guild
 from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
+from vitalitybot.services.limits import check_encodable, is_id
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.rounds import check_open, round_in
 from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
@@ -131,6 +132,8 @@ async def record_answers(
 
 async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionContext:
     """The round members answer, from memory when it is there; a clear error when not."""
+    if not is_id(round_id):
+        raise RoundNotFound()
     context = await svc.rounds_answering.get(svc.db, guild_id, round_id)
     if context is None:  # say which: no community here, or no such round in it
         async with svc.repos() as repos:
@@ -185,7 +188,11 @@ def validate_answers(
         if question.id in seen:
             raise InvalidAnswer(f"Question {question.position} was answered twice.")
         seen.add(question.id)
-        text = clean_text(answer.text)
+        text = check_encodable(
+            clean_text(answer.text),
+            what=f"Your answer to question {question.position}",
+            error=InvalidAnswer,
+        )
         if question.kind is QuestionKind.PROMPT:
             cleaned.append(_prompt_answer(question, answer, text))
         else:

@@ -47,6 +47,8 @@ from vitalitybot.services.errors import (
     PatternNotAdopted,
     UnknownPattern,
 )
+from vitalitybot.services.limits import MIN_RESPONDENTS_MAX, NAME_MAX, WORDS_MAX, check_text
+from vitalitybot.services.rounds import round_kind
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.communities import UNSET
 
@@ -105,6 +107,7 @@ async def setup_community(
     running set-up again to change the channel does not lose them.
     """
     timezone = check_timezone(timezone)
+    check_text(name, what="The community's name", limit=NAME_MAX)
     if not name.strip():
         raise InvalidSetting("The community needs a name.")
     now = svc.now()
@@ -123,6 +126,7 @@ async def setup_community(
 
 
 def check_timezone(name: str) -> str:
+    check_text(name, what="The time zone", limit=NAME_MAX)
     try:
         zone_or_error(name.strip())
     except ScheduleError as error:
@@ -158,6 +162,7 @@ async def check_coordinator(
 def resolve_pattern(svc: Services, name: str, *, typos: bool = False) -> Pattern:
     """The pattern a member named (:func:`~vitalitybot.patterns.search.resolve`), or
     ``UnknownPattern`` offering the closest names."""
+    check_text(name, what="A pattern's name", limit=NAME_MAX)
     resolution = resolve(svc.index, name, typos=typos, close=SUGGESTIONS_SHOWN)
     if resolution.pattern is None:
         raise UnknownPattern(name, [(m.slug, m.title) for m in resolution.close])
@@ -223,6 +228,7 @@ async def _store_spec(
 
 async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
     """Stop watching a pattern; schedules for it alone go too. Answers and scores stay."""
+    check_text(name, what="A pattern's name", limit=NAME_MAX)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
@@ -278,10 +284,9 @@ async def set_schedule(
     enabled: bool = True,
 ) -> ScheduleView:
     """Set when a kind of round runs, from a coordinator's words ("monthly", "first tue")."""
-    try:
-        kind = RoundKind(kind)
-    except ValueError:
-        raise InvalidSetting(f"There is no round kind {kind!r}: use checkin or survey.") from None
+    kind = round_kind(kind)
+    for what, words in (("The cadence", cadence), ("The day", day), ("The time", time)):
+        check_text(words or "", what=what, limit=WORDS_MAX)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         try:
@@ -330,6 +335,8 @@ async def set_threshold(
         )
     if min_respondents is not None and min_respondents < 1:
         raise InvalidSetting("At least one respondent is needed before any figure is shown.")
+    if min_respondents is not None and min_respondents > MIN_RESPONDENTS_MAX:
+        raise InvalidSetting(f"The minimum can be at most {MIN_RESPONDENTS_MAX} respondents.")
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         return await repos.communities.update_settings(

@@ -7,7 +7,7 @@ import pytest
 from loopback import Guild, LoopbackDiscord
 from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.runner import App
-from vitalitybot.services import NotConfigured, status
+from vitalitybot.services import NotConfigured, my_answers, status
 from vitalitybot.services import open_round as open_round_for
 
 from ..conftest import MakeSettings
@@ -15,9 +15,11 @@ from ..support import (
     COP,
     TIMEZONE,
     adopt,
+    answer_survey,
     coordinator_of,
     open_round,
     reply,
+    round_id_of,
     running_bot,
     set_up,
     text_of,
@@ -151,6 +153,31 @@ async def test_closing_with_nothing_open_says_so(app: App, loopback_guild: Guild
     answer = await reply(await manager.invoke("vitality close"))
 
     assert answer.ephemeral and answer.content == "There is no open round to close."
+
+
+async def test_closing_and_reopening_at_once_posts_a_new_survey_members_can_answer(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+    await set_up(manager)
+    await adopt(manager)
+    first = round_id_of(await open_round(manager, "survey"))
+    assert (await reply(await manager.invoke("vitality close"))).content.startswith("Closed")
+
+    again = await reply(await manager.invoke("vitality survey"))
+    assert "Opened the" in again.content, again.content
+    post = await loopback_guild.general.wait_for_message(
+        lambda m: (
+            any(c.startswith("vb:answer:") for c in m.custom_ids()) and round_id_of(m) != first
+        )
+    )
+    second = round_id_of(post)
+    await answer_survey(ana, post, lambda i: 3)
+    (mine,) = {
+        a.round_id for a in await my_answers(app.services, loopback_guild.id, second, ana.id)
+    }
+    assert second != first and mine == second
 
 
 async def test_every_coordinator_command_refuses_a_member_privately_and_changes_nothing(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import zoneinfo
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +26,7 @@ from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.domain.records import RoundKind
 from vitalitybot.render.message import Attachment, Message, trim
+from vitalitybot.scheduling.zones import canonical_zones
 from vitalitybot.services import (
     ServiceError,
     adopt_pattern,
@@ -53,7 +53,7 @@ CHART_FILENAME = "vitality-status.png"
 
 @functools.cache
 def _timezones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return tuple(sorted(canonical_zones()))
 
 
 def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
