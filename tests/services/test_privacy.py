@@ -30,6 +30,15 @@ from .fakes import RecordingNotifier
 from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, open_survey, rate
 
 
+@pytest.fixture
+async def five(svc: Services, setup: Setup) -> Community:
+    """The main test guild, watching a pattern, its rounds promising five answers."""
+    community = await setup()
+    await adopt(svc)
+    await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+    return community
+
+
 async def _survey_answered_by_three(
     svc: Services, community: Community, clock: ManualClock, period: str
 ) -> Round:
@@ -45,11 +54,9 @@ def _results_of(notifier: RecordingNotifier, round_: Round) -> str:
 
 
 async def test_lowering_the_minimum_shows_nothing_more_of_rounds_already_open_or_closed(
-    svc: Services, setup: Setup, notifier: RecordingNotifier, clock: ManualClock
+    svc: Services, five: Community, notifier: RecordingNotifier, clock: ManualClock
 ) -> None:
-    community = await setup()
-    await adopt(svc)
-    await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+    community = five
     closed = await _survey_answered_by_three(svc, community, clock, "2026-01-12")
     await close_round(svc, community.id, closed.id)
     still_open = await _survey_answered_by_three(svc, community, clock, "2026-01-19")
@@ -73,11 +80,9 @@ async def test_lowering_the_minimum_shows_nothing_more_of_rounds_already_open_or
 
 
 async def test_status_and_its_chart_input_follow_the_latest_surveys_own_minimum(
-    svc: Services, setup: Setup, clock: ManualClock
+    svc: Services, five: Community, clock: ManualClock
 ) -> None:
-    community = await setup()
-    await adopt(svc)
-    await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+    community = five
     survey = await _survey_answered_by_three(svc, community, clock, "2026-01-13")
     await close_round(svc, community.id, survey.id)
 
