@@ -187,3 +187,24 @@ async def test_round_posts_carry_a_receipt_with_the_rounds_own_minimum(
     assert "sorted by their words" in checkin_text
     assert "no figure at all until at least 2 people have answered" in named_text
     assert "next to your Discord id" in named_text and "key made for" not in named_text
+
+
+async def test_decay_that_lasted_is_judged_by_each_rounds_own_minimum(
+    svc: Services, setup: Setup, notifier: RecordingNotifier, clock: ManualClock
+) -> None:
+    # Six monthly surveys with three answers each, under a minimum of three, all crossed;
+    # then the minimum is raised to five. The seventh survey, answered by five, continues
+    # the run the earlier ones made under their own minimum: decay has lasted six months.
+    community = await setup()
+    await adopt(svc)
+    kinds = []
+    for month in range(1, 8):
+        if month == 7:
+            await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+        clock.advance(timedelta(days=31))
+        round_ = await open_survey(svc, community, f"2026-{month:02}")
+        await rate(svc, round_, MEMBERS[: 3 if month < 7 else 5], {"no-feedback": 5})
+        result = await close_round(svc, community.id, round_.id)
+        kinds += [s.kind.value for s in result.suggestions if s.sign_id == "no-feedback"]
+
+    assert kinds == ["remedy"] * 6 + ["replant"]
