@@ -274,7 +274,7 @@ async def current_scores(svc: Services, guild_id: int, round_id: int) -> list[Si
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         round_ = await round_in(repos, community, round_id)
-        threshold = threshold_of(community)
+        threshold = threshold_of(community, round_)
         if round_.status is RoundStatus.CLOSED:
             stored = await repos.outcomes.list_scores(community.id, round_id)
             if stored:
@@ -288,7 +288,7 @@ async def live_score_views(
     repos: Repositories,
     community: Community,
     round_id: int,
-    threshold: Threshold,
+    threshold: Threshold,  # the round's own (views.threshold_of)
     aggregates: Sequence[QuestionAggregate] | None = None,
 ) -> list[SignScoreView]:
     """Score views of a round's rated questions; pass ``aggregates`` already queried to

@@ -47,7 +47,8 @@ from vitalitybot.services.errors import (
     PatternNotAdopted,
     UnknownPattern,
 )
-from vitalitybot.services.limits import MIN_RESPONDENTS_MAX, NAME_MAX, WORDS_MAX, check_text
+from vitalitybot.services.limits import NAME_MAX, WORDS_MAX, check_text
+from vitalitybot.services.privacy import apply_privacy, check_minimum
 from vitalitybot.services.rounds import round_kind
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.communities import UNSET
@@ -328,17 +329,19 @@ def schedule_view(svc: Services, schedule: Schedule, community: Community) -> Sc
 async def set_threshold(
     svc: Services, guild_id: int, value: float, min_respondents: int | None = None
 ) -> Community:
-    """When a sign crosses: the share seeing it often, and the fewest answers that count."""
+    """When a sign crosses: the share seeing it often, and the fewest answers that count.
+
+    Both apply to rounds opened from now on; the minimum is checked against the
+    community's anonymity (``privacy.check_minimum``).
+    """
     if not 0.0 < value <= 1.0:
         raise InvalidSetting(
             f"The threshold is a share between 0 and 1, such as 0.5 for half; got {value}."
         )
-    if min_respondents is not None and min_respondents < 1:
-        raise InvalidSetting("At least one respondent is needed before any figure is shown.")
-    if min_respondents is not None and min_respondents > MIN_RESPONDENTS_MAX:
-        raise InvalidSetting(f"The minimum can be at most {MIN_RESPONDENTS_MAX} respondents.")
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
+        if min_respondents is not None:
+            check_minimum(community.anonymous, min_respondents)
         return await repos.communities.update_settings(
             community.id,
             threshold=value,
@@ -354,14 +357,13 @@ async def set_options(
     max_items: int | None = None,
     channel_id: int | None = None,
 ) -> Community:
-    """The remaining settings: anonymity of new rounds, survey length, the channel."""
-    if max_items is not None and not 1 <= max_items <= 25:
-        raise InvalidSetting("A survey asks between 1 and 25 questions; fewer keeps it light.")
+    """The remaining settings: anonymity of new rounds, survey length, the channel.
+
+    Anonymity and survey length follow the rules of ``privacy.set_privacy``.
+    """
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
-        return await repos.communities.update_settings(
-            community.id,
-            anonymous=UNSET if anonymous is None else anonymous,
-            max_items=UNSET if max_items is None else max_items,
-            channel_id=UNSET if channel_id is None else channel_id,
-        )
+        changed = await apply_privacy(repos, community, anonymous=anonymous, max_items=max_items)
+        if channel_id is None:
+            return changed.community
+        return await repos.communities.update_settings(community.id, channel_id=channel_id)

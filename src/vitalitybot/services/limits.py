@@ -23,10 +23,6 @@ NAME_MAX: Final = 100
 WORDS_MAX: Final = 100
 """A cadence, a day or a time of day: a few words ("the last friday")."""
 
-MIN_RESPONDENTS_MAX: Final = 100
-"""The most answers a community may wait for before figures are shown (the Discord
-option's range): a larger minimum would hide every figure for good."""
-
 
 def is_id(value: object) -> bool:
     """Whether ``value`` can be a Discord snowflake or a row id."""

@@ -39,7 +39,7 @@ async def test_the_commands_are_registered_for_server_managers_in_servers_only(
     assert synced["me"].get("default_member_permissions") is None
     subcommands = {o["name"] for o in synced["vitality"]["options"]}
     assert subcommands == {
-        "setup", "adopt", "drop", "schedule", "threshold",
+        "setup", "adopt", "drop", "schedule", "threshold", "privacy",
         "checkin", "survey", "close", "status", "harvest",
     }  # fmt: skip
 
@@ -133,6 +133,41 @@ async def test_schedule_and_threshold_answer_in_the_coordinators_words(
     assert (community.threshold, community.min_respondents) == (0.4, 4)
 
 
+async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+    await adopt(manager)
+
+    shown = await reply(await manager.invoke("vitality privacy"))
+    refused = [
+        await reply(await manager.invoke("vitality privacy", min_respondents=minimum))
+        for minimum in (1, 2)
+    ]
+    named = await reply(
+        await manager.invoke("vitality privacy", anonymous=False, min_respondents=2, max_items=4)
+    )
+    post = await open_round(manager, "survey")
+    turned = await reply(await manager.invoke("vitality privacy", anonymous=True))
+
+    assert shown.ephemeral and "**Anonymous**" in shown.content
+    assert "until at least 5 members have answered" in shown.content
+    for answer in refused:
+        assert answer.ephemeral
+        assert answer.content.startswith("Anonymous rounds need at least 3 answers")
+    assert named.ephemeral and "**Named**" in named.content
+    assert "at least 2 members" in named.content and "at most 4 questions" in named.content
+    # The round opened while named keeps its own minimum in its receipt ...
+    receipt = text_of(post)
+    assert "Who sees what" in receipt and "until at least 2 people have answered" in receipt
+    assert "next to your Discord id" in receipt
+    # ... and turning anonymous again raises the minimum, saying so.
+    assert "The minimum was 2" in turned.content and "at least 3 members" in turned.content
+    community = (await status(app.services, loopback_guild.id)).community
+    assert (community.anonymous, community.min_respondents, community.max_items) == (True, 3, 4)
+
+
 async def test_status_attaches_a_png_chart(app: App, loopback_guild: Guild) -> None:
     manager = coordinator_of(loopback_guild)
     await set_up(manager)
@@ -193,6 +228,7 @@ async def test_every_coordinator_command_refuses_a_member_privately_and_changes_
         "vitality drop": {"pattern": COP},
         "vitality schedule": {"kind": "survey", "cadence": "weekly"},
         "vitality threshold": {"value": 0.1},
+        "vitality privacy": {"anonymous": False, "min_respondents": 1},
         "vitality checkin": {},
         "vitality survey": {},
         "vitality close": {},
