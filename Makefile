@@ -21,16 +21,16 @@ demo: venv
 	$(BIN)/vitalitybot simulate --months 12 --members 30 --seed 7 --chart out/vitality-chart.png
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks migrations
-	$(BIN)/ruff format --check src tests benchmarks migrations
+	$(BIN)/ruff check src tests benchmarks migrations setup.py
+	$(BIN)/ruff format --check src tests benchmarks migrations setup.py
 
 # mypy --strict over what [tool.mypy] files lists in pyproject.toml: the package and benchmarks/.
 typecheck: venv
 	$(BIN)/mypy
 
 format: venv
-	$(BIN)/ruff format src tests benchmarks migrations
-	$(BIN)/ruff check --fix src tests benchmarks migrations
+	$(BIN)/ruff format src tests benchmarks migrations setup.py
+	$(BIN)/ruff check --fix src tests benchmarks migrations setup.py
 
 bench: venv
 	$(BIN)/python benchmarks/load_patterns.py

@@ -106,9 +106,10 @@ def _round_keys(open_rounds: int) -> RoundKeys:
         return load_round_keys(load_settings())
     except (BotKeyError, ValueError) as error:
         raise BotKeyError(
+            "VITALITYBOT_SECRET_KEY",
             f"the keys of the database's open rounds ({open_rounds}) must be sealed under "
             f"the bot key, and there is none ({error}): set VITALITYBOT_SECRET_KEY or "
-            "VITALITYBOT_STATE_DIR"
+            "VITALITYBOT_STATE_DIR",
         ) from None
 
 

@@ -26,20 +26,22 @@ import secrets
 import stat
 from pathlib import Path
 
-from vitalitybot.config import Settings
+from vitalitybot.config import SettingError, Settings
 from vitalitybot.vitality.anonymity import KEY_BYTES, RoundKeys
 
 logger = logging.getLogger(__name__)
 
 KEY_FILE = "secret.key"
 ENV_VARIABLE = "VITALITYBOT_SECRET_KEY"
+DIR_VARIABLE = "VITALITYBOT_STATE_DIR"
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _BASE64 = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 HOW_TO_MAKE = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
-class BotKeyError(Exception):
-    """The bot key is unusable or cannot be made; the message is one line saying why."""
+class BotKeyError(SettingError):
+    """The bot key is unusable or cannot be made; the message is one line saying why,
+    and ``variable`` the setting to fix (commands report it as any bad setting)."""
 
 
 def load_round_keys(settings: Settings) -> RoundKeys:
@@ -49,7 +51,7 @@ def load_round_keys(settings: Settings) -> RoundKeys:
 
 def load_bot_key(settings: Settings) -> bytes:
     if settings.secret_key is not None:
-        return parse_key(settings.secret_key.get_secret_value(), ENV_VARIABLE)
+        return parse_key(settings.secret_key.get_secret_value(), ENV_VARIABLE, ENV_VARIABLE)
     return read_or_create(key_path(settings))
 
 
@@ -57,7 +59,7 @@ def key_path(settings: Settings) -> Path:
     return settings.state_dir / KEY_FILE
 
 
-def parse_key(text: str, source: str) -> bytes:
+def parse_key(text: str, source: str, variable: str) -> bytes:
     """The key written in ``text``; ``BotKeyError`` naming ``source`` when it is not one."""
     value = text.strip()
     key: bytes | None = None
@@ -70,8 +72,9 @@ def parse_key(text: str, source: str) -> bytes:
             key = None
     if key is None or len(key) < KEY_BYTES:
         raise BotKeyError(
+            variable,
             f"{source} is not a key of at least {KEY_BYTES} random bytes (64 or more hex "
-            f"digits, or URL-safe base64); make one with: {HOW_TO_MAKE}"
+            f"digits, or URL-safe base64); make one with: {HOW_TO_MAKE}",
         )
     return key
 
@@ -98,7 +101,7 @@ def redactable(settings: Settings) -> list[str]:
         return found
     found.append(text)
     with contextlib.suppress(BotKeyError):
-        found.append(parse_key(text, "the key").hex())
+        found.append(parse_key(text, "the key", ENV_VARIABLE).hex())
     return found
 
 
@@ -109,7 +112,7 @@ def _read(path: Path) -> bytes:
     except FileNotFoundError:
         raise
     except (OSError, UnicodeDecodeError) as error:
-        raise BotKeyError(f"could not read the key file {path}: {error}") from None
+        raise BotKeyError(DIR_VARIABLE, f"could not read the key file {path}: {error}") from None
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         logger.warning(
             "the key file %s can be read or written by other users (mode %o): run chmod 600 %s",
@@ -117,7 +120,7 @@ def _read(path: Path) -> bytes:
             stat.S_IMODE(mode),
             path,
         )
-    return parse_key(text, f"the key file {path}")
+    return parse_key(text, f"the key file {path}", DIR_VARIABLE)
 
 
 def _create(path: Path) -> None:
@@ -139,8 +142,9 @@ def _create(path: Path) -> None:
         )
     except OSError as error:
         raise BotKeyError(
-            f"could not make the key file {path}: {error}; set VITALITYBOT_STATE_DIR to a "
-            f"writable folder, or {ENV_VARIABLE}"
+            DIR_VARIABLE,
+            f"could not make the key file {path}: {error}; set {DIR_VARIABLE} to a "
+            f"writable folder, or {ENV_VARIABLE}",
         ) from None
     finally:
         partial.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -51,9 +52,14 @@ def test_the_cli_reads_the_id_from_the_token_and_never_prints_the_token(
 
 
 def test_without_an_id_or_a_usable_token_it_says_where_to_find_the_id(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("VITALITYBOT_TOKEN", "not-a-bot-token")
-
+    monkeypatch.delenv("VITALITYBOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env
     assert main(["invite-url"]) == 2
     assert "--client-id" in capsys.readouterr().err
+
+    monkeypatch.setenv("VITALITYBOT_TOKEN", "not-a-bot-token")
+    assert main(["invite-url"]) == 3  # set, but no login could work with it either
+    err = capsys.readouterr().err
+    assert "VITALITYBOT_TOKEN does not look like" in err and "--client-id" in err

@@ -56,11 +56,11 @@ def test_bad_options_are_usage_errors_that_say_what_to_fix(
     [
         ({"VITALITYBOT_SHARD_COUNT": "2", "VITALITYBOT_SHARD_IDS": "5"}, "from 0 to 1"),
         ({"VITALITYBOT_SHARD_IDS": "1"}, "need a shard count"),
-        ({"VITALITYBOT_SHARD_COUNT": "0"}, "invalid settings"),
+        ({"VITALITYBOT_SHARD_COUNT": "0"}, "VITALITYBOT_SHARD_COUNT is '0'"),
         ({"VITALITYBOT_LOG_LEVEL": "LOUD"}, "VITALITYBOT_LOG_LEVEL"),
     ],
 )
-def test_bad_settings_are_usage_errors_too(
+def test_bad_settings_are_configuration_errors(
     variables: dict[str, str],
     said: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -68,7 +68,7 @@ def test_bad_settings_are_usage_errors_too(
 ) -> None:
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
-    assert main(["run"]) == 2
+    assert main(["run"]) == 3
     assert said in capsys.readouterr().err
 
 

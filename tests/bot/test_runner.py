@@ -107,5 +107,5 @@ def test_run_without_a_token_explains_where_to_put_it(
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)  # no .env here
 
-    assert main(["run"]) == 2
+    assert main(["run"]) == 3
     assert "VITALITYBOT_TOKEN" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,22 @@ def patterns_dir(tmp_path: Path) -> Path:
 def broken_dir(patterns_dir: Path) -> Path:
     (patterns_dir / "broken-yaml.md").write_text(BROKEN, encoding="utf-8")
     return patterns_dir
+
+
+@pytest.fixture
+def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No VITALITYBOT_ variable and no .env: a test sets exactly the settings it means.
+    Returns the working directory (where a test may write a .env)."""
+    for name in [n for n in os.environ if n.startswith("VITALITYBOT_")]:
+        monkeypatch.delenv(name)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    return workdir
+
+
+@pytest.fixture
+def bot_token() -> str:
+    """A made-up string with a bot token's shape (base64 of an id, a time, a signature)."""
+    head = base64.urlsafe_b64encode(b"123456789012345678").decode().rstrip("=")
+    return f"{head}.GhIjKl.{'s' * 38}"

@@ -77,7 +77,26 @@ def test_current_on_a_database_never_migrated(
 
 def test_an_unusable_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "upgrade", "--url", "nosuchdb://here"]) == 2
-    assert "not a usable database URL" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--url nosuchdb://here is not a database URL" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("action", [["upgrade"], ["current"], ["backup", "out.sqlite3"]])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+asyncpg://bob:hunter2@db.example:notaport/vb",  # does not parse
+        "nosuchdb://bob:hunter2@db.example/vb",  # parses, no such database
+    ],
+)
+def test_an_unusable_url_is_printed_without_its_password(
+    action: list[str], url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", *action, "--url", url]) == 2
+    printed = capsys.readouterr()
+    assert "is not a database URL SQLAlchemy can use" in printed.err
+    assert "bob:***@db.example" in printed.err
+    assert "hunter2" not in printed.out + printed.err
 
 
 def test_db_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
@@ -192,7 +211,7 @@ def test_backup_never_overwrites_and_needs_a_database(
     existing = tmp_path / "old-backup.sqlite3"
     existing.write_bytes(b"an older backup")
 
-    assert main(["db", "backup", str(tmp_path / "new.sqlite3"), "--url", url]) == 1
+    assert main(["db", "backup", str(tmp_path / "new.sqlite3"), "--url", url]) == 4
     assert "no database file" in capsys.readouterr().err
     assert not (tmp_path / "bot.sqlite3").exists()  # not created by looking
 

@@ -128,13 +128,14 @@ def test_another_guilds_harvest_is_never_exported(
     captured = capsys.readouterr()
     assert SHARED not in captured.out + captured.err
     assert main(["harvest", "export", "--guild", "5", "--url", url]) == 1
-    assert "not set up" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no community for guild 5" in err and "setup command" not in err
 
 
 def test_a_missing_database_file_is_reported_not_created(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "nowhere.sqlite3"
-    assert main(["harvest", "export", "--guild", "1", "--url", f"sqlite+aiosqlite:///{path}"]) == 1
+    assert main(["harvest", "export", "--guild", "1", "--url", f"sqlite+aiosqlite:///{path}"]) == 4
     assert "no database file" in capsys.readouterr().err
     assert not path.exists()

@@ -149,15 +149,16 @@ def test_pattern_uses_the_coordinators_template_override(
     assert "First step\n----------\nPick a lesson" in out
 
 
-def test_pattern_with_a_missing_template_folder_is_a_usage_error(
+def test_pattern_with_a_missing_template_folder_is_a_configuration_error(
     patterns_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("VITALITYBOT_TEMPLATES_DIR", str(tmp_path / "gone"))
-    assert main(["pattern", "shared-harvest", "--dir", str(patterns_dir)]) == 2
-    assert "gone" in capsys.readouterr().err
+    assert main(["pattern", "shared-harvest", "--dir", str(patterns_dir)]) == 3
+    err = capsys.readouterr().err
+    assert "VITALITYBOT_TEMPLATES_DIR" in err and "gone" in err
 
 
 @pytest.mark.corpus

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -17,3 +19,10 @@ def deploy_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return DEPLOY_DIR.parent
+
+
+@pytest.fixture(scope="session")
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load((DEPLOY_DIR / "compose.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded

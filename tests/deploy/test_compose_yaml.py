@@ -1,20 +1,12 @@
-"""deploy/compose.yaml: the bot waits for a healthy PostgreSQL 16 kept in a volume."""
+"""deploy/compose.yaml: the bot waits for a healthy PostgreSQL 16 kept in a volume, keeps
+its state in a volume of its own, and neither container's log grows without end."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from sqlalchemy.engine import make_url
-
-
-@pytest.fixture(scope="module")
-def compose(deploy_dir: Path) -> dict[str, Any]:
-    loaded = yaml.safe_load((deploy_dir / "compose.yaml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def test_bot_and_postgres_16(compose: dict[str, Any]) -> None:
@@ -39,16 +31,32 @@ def test_postgres_has_a_healthcheck_the_bot_waits_for(compose: dict[str, Any]) -
 
 
 def test_bot_uses_postgres_and_migrates_on_start(compose: dict[str, Any]) -> None:
-    bot = compose["services"]["bot"]
-    env = bot["environment"]
-    url = make_url(env["VITALITYBOT_DATABASE_URL"].replace("${POSTGRES_PASSWORD}", "pw"))
+    env = compose["services"]["bot"]["environment"]
+    url = make_url(env["VITALITYBOT_DATABASE_URL"])
     assert url.drivername == "postgresql+asyncpg"
     assert url.host == "postgres"
     postgres_env = compose["services"]["postgres"]["environment"]
     assert url.username == postgres_env["POSTGRES_USER"]
     assert url.database == postgres_env["POSTGRES_DB"]
     assert env["VITALITYBOT_MIGRATE_ON_START"] == "true"
-    assert ".env" in bot["env_file"]
+
+
+def test_bot_state_folder_is_a_named_volume(compose: dict[str, Any]) -> None:
+    # secret.key lives in the state folder: a container's own layer would lose it on upgrade.
+    bot = compose["services"]["bot"]
+    state_dir = bot["environment"]["VITALITYBOT_STATE_DIR"]
+    mounts = dict(reversed(m.split(":")[:2]) for m in bot["volumes"])
+    assert mounts[state_dir] in compose["volumes"]
+    assert bot["read_only"] is True, "everything else in the container stays read-only"
+
+
+def test_every_container_rotates_its_log(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        logging = service["logging"]
+        assert logging["driver"] == "json-file", name
+        size = logging["options"]["max-size"]
+        assert size[:-1].isdigit() and size[-1] in "kmg", f"{name}: max-size {size}"
+        assert int(logging["options"]["max-file"]) >= 2, name
 
 
 def test_bot_builds_from_the_repository_dockerfile(

@@ -1,5 +1,5 @@
-"""deploy/vitalitybot.service: sandboxed, state in its own folder, stopped gently.
-systemd-analyze checks it too where systemd is installed."""
+"""deploy/vitalitybot.service: sandboxed, state in its own folder, stopped gently, never
+restarted in a loop. systemd-analyze checks it too where systemd is installed."""
 
 from __future__ import annotations
 
@@ -14,9 +14,15 @@ import pytest
 SANDBOX = {
     "NoNewPrivileges": "yes",
     "ProtectSystem": "strict",
-    "ProtectHome": "yes",
+    # Not "yes": that hides every home folder, and with it an interpreter kept in one.
+    "ProtectHome": "read-only",
     "PrivateTmp": "yes",
 }
+
+
+# H7's exit code for a configuration error (no token, a setting that cannot be read), and
+# argparse's for a command line it cannot parse.
+EXIT_CONFIG, EXIT_USAGE = 3, 2
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +63,38 @@ def test_runs_the_bot_with_its_env_file_and_stops_gently(
     assert service["Restart"] == "on-failure"
     assert service["KillSignal"] == "SIGTERM"
     assert int(service["TimeoutStopSec"]) > 0
+
+
+def test_a_configuration_error_stops_the_service_instead_of_looping(
+    unit: configparser.ConfigParser,
+) -> None:
+    prevented = {int(code) for code in unit["Service"]["RestartPreventExitStatus"].split()}
+    assert {EXIT_CONFIG, EXIT_USAGE} <= prevented
+    # Any other failure is retried, but only so often: then systemd gives up.
+    limit = unit["Unit"]
+    assert int(limit["StartLimitBurst"]) > 1
+    interval = limit["StartLimitIntervalSec"]
+    seconds = int(interval.removesuffix("min")) * 60 if interval.endswith("min") else int(interval)
+    retries_span = int(unit["Service"]["RestartSec"]) * int(limit["StartLimitBurst"])
+    assert retries_span < seconds, "the limit must be reachable between restarts"
+
+
+def test_installs_into_its_own_venv_without_dev_tools(
+    unit: configparser.ConfigParser, deploy_dir: Path
+) -> None:
+    text = (deploy_dir / "vitalitybot.service").read_text(encoding="utf-8")
+    assert "make venv" not in text, "make venv installs pytest, ruff and mypy"
+    assert "python3 -m venv /opt/vitalitybot" in text
+    assert "/opt/vitalitybot/bin/pip install '.[postgres]'" in text
+    assert unit["Service"]["ExecStart"].startswith("/opt/vitalitybot/bin/")
+
+
+def test_the_state_folder_holds_the_key(unit: configparser.ConfigParser, deploy_dir: Path) -> None:
+    # Environment= may be given several times (the parser keeps only the last): read them all.
+    text = (deploy_dir / "vitalitybot.service").read_text(encoding="utf-8")
+    lines = re.findall(r"^Environment=(.*)$", text, flags=re.MULTILINE)
+    environment = dict(pair.split("=", 1) for line in lines for pair in line.split())
+    assert environment["VITALITYBOT_STATE_DIR"] == unit["Service"]["WorkingDirectory"]
 
 
 def test_systemd_analyze_accepts_it(deploy_dir: Path, tmp_path: Path) -> None:

@@ -86,6 +86,52 @@ def test_token_shaped_strings_are_redacted_even_when_not_configured(
     assert stray not in printed and REDACTED in printed
 
 
+def test_interaction_tokens_are_redacted_bare_and_inside_urls(output: io.StringIO) -> None:
+    configure_logging(logging.DEBUG, stream=output)
+    discord_shaped = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5OjE2Njc.secret_part-42"
+    other_shaped = "some-opaque-token_0123"
+    webhook_log = logging.getLogger("discord.webhook.async_")
+    log.info("gateway said %s", {"id": "123", "token": discord_shaped})
+    webhook_log.debug(
+        "Webhook ID %s with %s %s has returned status code %s",
+        "99",
+        "PATCH",
+        f"https://discord.com/api/v10/webhooks/99/{other_shaped}/messages/@original",
+        200,
+    )
+    log.warning("callback to /interactions/123456/%s/callback failed", other_shaped)
+
+    printed = output.getvalue()
+    assert discord_shaped not in printed and "secret_part" not in printed
+    assert other_shaped not in printed
+    assert "/webhooks/99/[redacted]/messages/@original" in printed
+    assert "/interactions/123456/[redacted]/callback" in printed
+
+
+def test_a_url_quoted_in_a_log_line_loses_its_password(output: io.StringIO) -> None:
+    configure_logging(logging.INFO, stream=output)
+    log.error("cannot reach %s", "postgresql+asyncpg://bob:hun@ter2@db.example/vb")
+    printed = output.getvalue()
+    assert "hun" not in printed and "ter2" not in printed
+    assert "postgresql+asyncpg://bob:[redacted]@db.example/vb" in printed
+
+
+@pytest.mark.parametrize("name", ["discord.gateway", "discord.http", "discord.ui.view"])
+def test_discord_payload_dumps_are_dropped_even_at_debug(name: str, output: io.StringIO) -> None:
+    configure_logging(logging.DEBUG, stream=output)
+    payload_log = logging.getLogger(name)
+    payload_log.debug("WebSocket Event: %s", {"custom_id": "vb:pick:1:0", "values": ["5"]})
+    payload_log.info("Shard ID None has connected to Gateway")
+    logging.getLogger("discord.client").debug("Dispatching event interaction")
+    log.debug("our own detail")
+
+    printed = output.getvalue()
+    assert "vb:pick" not in printed and "values" not in printed
+    assert "has connected to Gateway" in printed  # discord.py's information stays
+    assert "Dispatching event interaction" in printed
+    assert "our own detail" in printed
+
+
 def test_ordinary_dotted_text_is_left_alone(output: io.StringIO) -> None:
     configure_logging(logging.INFO, stream=output)
     text = "vitalitybot.services.rounds 2.7.1 https://example.invalid/a.b.c"

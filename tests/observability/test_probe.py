@@ -35,9 +35,24 @@ async def test_probe_exit_code_follows_healthz(
     assert await asyncio.to_thread(probe.main) == 1
 
 
-def test_probe_without_a_port_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert probe.main() == 2
-    assert "VITALITYBOT_HEALTH_PORT" in capsys.readouterr().err
+def test_probe_without_a_port_is_unhealthy_and_says_why(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Docker reads 0 and 1 only (2 is reserved): a probe that cannot ask is unhealthy.
+    assert probe.main() == 1
+    said = capsys.readouterr().err.splitlines()
+    assert len(said) == 1
+    assert "VITALITYBOT_HEALTH_PORT is not set" in said[0]
+
+
+def test_probe_with_unreadable_settings_is_unhealthy_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VITALITYBOT_HEALTH_PORT", "eighty")
+    assert probe.main() == 1
+    said = capsys.readouterr().err.splitlines()
+    assert len(said) == 1
+    assert said[0].startswith("unhealthy: VITALITYBOT_HEALTH_PORT: ")
 
 
 def test_probe_url() -> None:

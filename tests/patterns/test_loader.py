@@ -135,6 +135,32 @@ def test_a_documentation_file_named_on_purpose_is_read(tmp_path: Path) -> None:
     assert [p.path for p in library.problems] == [path]
 
 
+def test_a_dangling_link_is_reported_with_its_path(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    write(root / "harvest.md", pattern("harvest"))
+    link = root / "moved" / "circles.md"
+    link.parent.mkdir()
+    link.symlink_to(tmp_path / "elsewhere" / "circles.md")
+    library = load_library(root)
+    assert list(library.patterns) == ["harvest"] and library.files == 2
+    (problem,) = library.problems
+    assert problem.path == link
+    assert (
+        problem.reason == f"a link to {tmp_path / 'elsewhere' / 'circles.md'}, which does not exist"
+    )
+
+
+def test_a_dangling_link_loads_once_its_target_exists_even_from_the_cache(tmp_path: Path) -> None:
+    root, cache = tmp_path / "library", tmp_path / "patterns.pickle"
+    target = tmp_path / "elsewhere" / "circles.md"
+    write(root / "harvest.md", pattern("harvest"))
+    (root / "circles.md").symlink_to(target)
+    assert [p.path.name for p in load_library(root, cache).problems] == ["circles.md"]
+    write(target, pattern("circles"))
+    library = load_library(root, cache)
+    assert sorted(library.patterns) == ["circles", "harvest"] and library.problems == []
+
+
 def test_the_shipped_patterns_load_without_problems(shipped_patterns_dir: Path) -> None:
     assert (shipped_patterns_dir / "README.md").is_file()
     library = load_library(shipped_patterns_dir)

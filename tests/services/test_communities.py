@@ -52,6 +52,24 @@ async def test_setup_refuses_an_unknown_time_zone_and_suggests_the_likely_one(
         await setup_community(svc, GUILD, "Nurses", 42, "Mars/Olympus")
 
 
+@pytest.mark.parametrize(
+    ("host_name", "hint"),
+    [
+        ("localtime", "IANA"),
+        ("posixrules", "IANA"),
+        ("Factory", "IANA"),
+        ("right/Europe/Berlin", "Did you mean Europe/Berlin"),
+        ("posix/Europe/Berlin", "Did you mean Europe/Berlin"),
+    ],
+)
+async def test_setup_refuses_zone_names_only_this_host_knows(
+    svc: Services, host_name: str, hint: str
+) -> None:
+    with pytest.raises(InvalidSetting, match=hint):
+        await setup_community(svc, GUILD, "Nurses", 42, host_name)
+    assert (await setup_community(svc, GUILD, "Nurses", 42, "UTC")).timezone == "UTC"
+
+
 async def test_running_setup_again_updates_the_community(svc: Services, setup: Setup) -> None:
     first = await setup()
     again = await setup_community(svc, GUILD, "Nurses (renamed)", 77, "America/New_York", 5)
@@ -149,8 +167,10 @@ async def test_threshold_settings_are_checked_and_used(
         await set_threshold(svc, GUILD, 50)
     with pytest.raises(InvalidSetting):
         await set_threshold(svc, GUILD, 0.5, 0)
-    changed = await set_threshold(svc, GUILD, 0.75, 2)
-    assert (changed.threshold, changed.min_respondents) == (0.75, 2)
+    with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3"):
+        await set_threshold(svc, GUILD, 0.5, 2)
+    changed = await set_threshold(svc, GUILD, 0.75, 3)
+    assert (changed.threshold, changed.min_respondents) == (0.75, 3)
     round_ = await open_round(svc, community.id, "survey", period="2026-01-06")
     assert round_ is not None
     # Two of three see "no feedback" often: 67% is under 75%, so nothing crosses ...
@@ -158,7 +178,7 @@ async def test_threshold_settings_are_checked_and_used(
     await rate(svc, round_, MEMBERS[2:3], 1)
     result = await close_round(svc, community.id, round_.id)
     assert result.suggestions == ()
-    # ... though with a minimum of two the figures are shown.
+    # ... though with a minimum of three the figures are shown.
     assert all(s.visible for s in result.scores)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from vitalitybot.domain.records import AnswerInput, Community, Question, Round
+from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     ServiceError,
     Services,
@@ -17,7 +20,7 @@ from vitalitybot.services import (
 
 from .conftest import Setup
 from .fakes import RecordingNotifier
-from .support import GUILD, MEMBERS, adopt, questions_of
+from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, questions_of
 
 
 @pytest.fixture
@@ -110,3 +113,28 @@ async def test_a_harvest_with_nothing_shared_says_so(
     assert result.harvest is not None
     assert "No reflections were shared this time." in result.harvest.markdown
     assert "private" not in result.harvest.markdown
+
+
+async def test_the_harvest_order_says_nothing_about_who_answered_when(
+    svc: Services, setup: Setup, clock: ManualClock
+) -> None:
+    reflections = ["Zoning the ward helped", "ask before fixing", "Better handovers"]
+    harvests = []
+    for guild, order in ((GUILD, reflections), (OTHER_GUILD, reflections[::-1])):
+        community = await setup(guild)
+        await adopt(svc, guild_id=guild)
+        round_ = await open_round(svc, community.id, "checkin", period="2026-01-06")
+        assert round_ is not None
+        prompt = (await questions_of(svc, round_, guild))[0]
+        for member, words in zip(MEMBERS, order, strict=False):
+            clock.advance(timedelta(minutes=5))
+            await record_answers(
+                svc, guild, round_.id, member, [AnswerInput(prompt.id, None, words, True)]
+            )
+        result = await close_round(svc, community.id, round_.id)
+        assert result.harvest is not None
+        harvests.append(result.harvest.markdown)
+
+    assert harvests[0] == harvests[1]
+    listed = [line[2:] for line in harvests[0].splitlines() if line.startswith("- ")]
+    assert listed == ["ask before fixing", "Better handovers", "Zoning the ward helped"]

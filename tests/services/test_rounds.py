@@ -12,6 +12,7 @@ from vitalitybot.patterns import Pattern
 from vitalitybot.services import (
     RoundAlreadyOpen,
     Services,
+    close_now,
     close_round,
     open_now,
     open_round,
@@ -74,3 +75,16 @@ async def test_open_now_refuses_while_one_of_that_kind_is_open(
     with pytest.raises(RoundAlreadyOpen, match="already open"):
         await open_now(svc, GUILD, "checkin")
     assert (await open_now(svc, GUILD, "survey")).kind == "survey"
+
+
+async def test_closing_and_reopening_within_the_minute_opens_a_new_round(
+    svc: Services, community: Community, notifier: RecordingNotifier
+) -> None:
+    first = await open_now(svc, GUILD, "survey")
+    await close_now(svc, GUILD, first.id)
+    second = await open_now(svc, GUILD, "survey")  # the clock has not moved
+    assert second.id != first.id and second.status is RoundStatus.OPEN
+    await close_now(svc, GUILD, second.id)
+    third = await open_now(svc, GUILD, "survey")
+    assert len({first.id, second.id, third.id}) == 3 and third.status is RoundStatus.OPEN
+    assert len(notifier.of("round")) == 3  # each one posted, so members can answer it

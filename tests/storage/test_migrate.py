@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import Column, Integer, MetaData, inspect
 from sqlalchemy.engine import Connection
 
@@ -132,6 +133,75 @@ async def test_upgrading_from_0001_keeps_the_deliveries_and_marks_old_failures_t
     assert await _diff(db) == []
 
 
+async def test_upgrading_from_0002_gives_each_round_the_minimum_it_was_shown_under(
+    db: Database,
+) -> None:
+    # Before 0003 a round had no minimum of its own and an anonymous community could be
+    # set to 1: an anonymous one at 1 and a named one at 2, with open and closed rounds
+    # (one anonymous round in the named community, from before it turned named).
+    await downgrade(db, "0002")
+    async with db.engine.begin() as connection:
+        await connection.exec_driver_sql(
+            "INSERT INTO communities (id, guild_id, name, timezone, threshold, min_respondents,"
+            " max_items, anonymous, secret, created_at) VALUES"
+            " (1, 77, 'Anon', 'UTC', 0.5, 1, 8, TRUE, 'salt', '2026-11-03 09:00:00'),"
+            " (2, 78, 'Named', 'UTC', 0.5, 2, 8, FALSE, 'salt', '2026-11-03 09:00:00')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO rounds (id, community_id, kind, pattern_slug, period, status, anonymous,"
+            " opened_at, closes_at) VALUES"
+            " (1, 1, 'survey', '*', '2026-11', 'closed', TRUE, '2026-11-03', '2026-11-08'),"
+            " (2, 1, 'survey', '*', '2026-12', 'open', TRUE, '2026-12-01', '2026-12-06'),"
+            " (3, 2, 'survey', '*', '2026-10', 'closed', TRUE, '2026-10-06', '2026-10-11'),"
+            " (4, 2, 'checkin', '*', '2026-11', 'closed', FALSE, '2026-11-03', '2026-11-08'),"
+            " (5, 2, 'survey', '*', '2026-12', 'open', FALSE, '2026-12-01', '2026-12-06')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO questions (id, round_id, position, kind, pattern_slug, sign_id, text)"
+            " VALUES (1, 1, 1, 'decay', 'p', 's', 'Is it quiet?')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO answers (id, round_id, question_id, respondent_key, member_id, value,"
+            " text, shared, answered_at) VALUES (1, 1, 1, 'k1', NULL, 4, NULL, FALSE,"
+            " '2026-11-04 10:00:00')"
+        )
+        await connection.exec_driver_sql(
+            "INSERT INTO scores (id, round_id, pattern_slug, sign_id, n, mean, share_high,"
+            " crossed) VALUES (1, 1, 'p', 's', 1, 4.0, 1.0, FALSE)"
+        )
+
+    assert await upgrade(db, "0003") == "0003"
+
+    async with db.engine.connect() as connection:
+        communities = (
+            await connection.exec_driver_sql(
+                "SELECT id, min_respondents, anonymous FROM communities ORDER BY id"
+            )
+        ).all()
+        rounds = (
+            await connection.exec_driver_sql(
+                "SELECT id, status, min_respondents FROM rounds ORDER BY id"
+            )
+        ).all()
+        kept = (
+            await connection.exec_driver_sql(
+                "SELECT (SELECT value FROM answers WHERE id = 1),"
+                " (SELECT n FROM scores WHERE id = 1), (SELECT text FROM questions WHERE id = 1)"
+            )
+        ).one()
+    # The anonymous community is raised to the floor; the named one keeps its 2.
+    assert [(c[0], c[1], bool(c[2])) for c in communities] == [(1, 3, True), (2, 2, False)]
+    # Each round takes its community's minimum, an anonymous round never under 3.
+    assert [tuple(r) for r in rounds] == [
+        (1, "closed", 3),
+        (2, "open", 3),
+        (3, "closed", 3),
+        (4, "closed", 2),
+        (5, "open", 2),
+    ]
+    assert tuple(kept) == (4, 1, "Is it quiet?")
+
+
 def test_migrations_folder_is_found_from_the_package() -> None:
     folder = migrations_dir()
     assert (folder / "env.py").is_file()
@@ -141,6 +211,36 @@ def test_migrations_folder_is_found_from_the_package() -> None:
 def test_a_missing_migrations_folder_is_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
-    monkeypatch.setattr("vitalitybot.storage.migrate.MIGRATIONS_DIR", tmp_path / "nowhere")
-    with pytest.raises(MigrationsNotFoundError, match="migrations"):
+    monkeypatch.setattr(
+        "vitalitybot.storage.migrate.shipped_migrations_dir", lambda: tmp_path / "nowhere"
+    )
+    with pytest.raises(MigrationsNotFoundError, match="reinstall"):
         migrations_dir()
+
+
+async def test_upgrade_without_migrations_creates_no_database_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(
+        "vitalitybot.storage.migrate.shipped_migrations_dir", lambda: tmp_path / "nowhere"
+    )
+    path = tmp_path / "bot.sqlite3"
+    with pytest.raises(MigrationsNotFoundError):
+        await upgrade(f"sqlite+aiosqlite:///{path}")
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_failed_upgrade_removes_the_database_file_it_created(tmp_path: Any) -> None:
+    path = tmp_path / "bot.sqlite3"
+    with pytest.raises(CommandError, match="9999"):
+        await upgrade(f"sqlite+aiosqlite:///{path}", "9999")
+    assert list(tmp_path.iterdir()) == []  # no empty database, no -wal or -shm beside it
+
+
+async def test_a_failed_upgrade_keeps_a_database_that_was_there(tmp_path: Any) -> None:
+    path = tmp_path / "bot.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade(url, "0001")
+    with pytest.raises(CommandError, match="9999"):
+        await upgrade(url, "9999")
+    assert await current(url) == "0001"

@@ -37,3 +37,8 @@ def discord_endpoints(api_url: str | None, gateway_url: str | None) -> Iterator[
     finally:
         Route.BASE = saved_base
         DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway
+
+
+def endpoints_in_use(api_url: str | None, gateway_url: str | None) -> tuple[str, str]:
+    """The REST base and first gateway URL the bot would use with these settings."""
+    return (api_url or Route.BASE).rstrip("/"), str(gateway_url or DiscordWebSocket.DEFAULT_GATEWAY)

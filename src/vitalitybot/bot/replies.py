@@ -21,7 +21,14 @@ from vitalitybot.domain import scale
 from vitalitybot.domain.records import Community, Round, RoundKind
 from vitalitybot.render.environment import md_escape
 from vitalitybot.render.message import Attachment, Message
-from vitalitybot.services import AdoptResult, CloseResult, DropResult, ScheduleView, kind_name
+from vitalitybot.services import (
+    AdoptResult,
+    CloseResult,
+    DropResult,
+    PrivacySettings,
+    ScheduleView,
+    kind_name,
+)
 
 
 def text(content: str, *files: Attachment) -> Message:
@@ -116,8 +123,50 @@ def scheduled(kind: RoundKind | str, view: ScheduleView) -> str:
 def threshold_set(community: Community) -> str:
     return (
         f"A sign now crosses when at least {round(community.threshold * 100)}% of at least "
-        f"{community.min_respondents} respondents see it {scale.high_words()}."
+        f"{community.min_respondents} respondents see it {scale.high_words()}. {LATER_ROUNDS}"
     )
+
+
+LATER_ROUNDS = "Rounds already open keep the minimum they promised; new ones use this."
+
+
+def privacy_shown(settings: PrivacySettings) -> str:
+    return "\n".join(
+        [
+            "**Privacy of the next rounds**",
+            *_privacy_lines(settings),
+            "Change them with `/vitality privacy`, giving any of `anonymous`, "
+            "`min_respondents` and `max_items`.",
+        ]
+    )
+
+
+def privacy_changed(settings: PrivacySettings) -> str:
+    lines = ["Saved. **Privacy of the next rounds**", *_privacy_lines(settings)]
+    if settings.raised_from is not None:
+        lines.append(
+            f"The minimum was {settings.raised_from}; anonymous rounds need at least "
+            f"{settings.next_minimum}, so it is {settings.next_minimum} now."
+        )
+    lines.append(LATER_ROUNDS)
+    return "\n".join(lines)
+
+
+def _privacy_lines(settings: PrivacySettings) -> list[str]:
+    community = settings.community
+    stored = (
+        "- **Anonymous**: answers are kept under a key made for each round and destroyed "
+        "when it closes; after that nothing ties them to a member."
+        if community.anonymous
+        else "- **Named**: answers are kept with members' Discord ids; whoever runs the bot "
+        "can read who answered what."
+    )
+    return [
+        stored,
+        f"- No figure is shown until at least {settings.next_minimum} members have answered "
+        "a round; coordinators see the same totals as members.",
+        f"- A survey asks at most {plural(community.max_items, 'question', 'questions')}.",
+    ]
 
 
 def opened(round_: Round, guild_id: int) -> str:

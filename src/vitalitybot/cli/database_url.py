@@ -1,21 +1,22 @@
 """The database URL a subcommand works on: read, checked and shown one way for all.
 
 ``db`` and ``harvest export`` both take ``--url`` (else the settings' URL), both refuse
-a URL SQLAlchemy cannot use with one line on stderr, and both decline a SQLite file
-that does not exist, since connecting to it would create an empty database.
+a URL the bot cannot use (a usage error for ``--url``, a configuration error for the
+setting; cli/errors.py ``url_problem`` says why), and both decline a SQLite file that
+does not exist, since connecting to it would create an empty database.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from vitalitybot.config import load_settings
+from vitalitybot.cli.errors import CliError, ConfigurationError, UsageError, url_problem
+from vitalitybot.config import load_settings, variable_name
 from vitalitybot.storage.database import sqlite_file
+from vitalitybot.storage.urls import safe_url
 
 
 def add_url_option(parser: argparse.ArgumentParser) -> None:
@@ -26,20 +27,19 @@ def add_url_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def usable_url(args: argparse.Namespace, prefix: str) -> str | None:
-    """``--url`` or the settings' URL; None once ``prefix: not a usable ...`` is printed."""
-    url: str = args.url or load_settings().database_url
-    try:
-        make_url(url).get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError) as error:
-        print(f"{prefix}: not a usable database URL {url!r}: {error}", file=sys.stderr)
-        return None
+def usable_url(args: argparse.Namespace) -> str:
+    """``--url``, else the settings' URL, once it is known to be one the bot can use."""
+    error: type[CliError]
+    url: str
+    if args.url:
+        url, origin, error = args.url, "--url", UsageError
+    else:
+        url, origin = load_settings().database_url, variable_name("database_url")
+        error = ConfigurationError
+    problem = url_problem(url)
+    if problem is not None:
+        raise error(f"{origin} {safe_url(url)} {problem}")
     return url
-
-
-def shown(url: str) -> str:
-    """The URL as it may be printed: without its password."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def missing_sqlite_file(url: str) -> Path | None:

@@ -2,7 +2,8 @@
 back a SQLite database up while the bot runs.
 
 Each action registers itself from ``_ACTIONS``, so a new one (``db backup``) is one
-function and one line there.
+function and one line there. Failures are raised, and ``main`` reports them (exit 4 for
+the database, 5 for a path, 2 for a bad argument).
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sqlite3
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
-from vitalitybot.keyfile import BotKeyError
+from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, usable_url
+from vitalitybot.cli.errors import CliError, DatabaseError, FileError, UsageError
 from vitalitybot.storage.database import sqlite_file
+from vitalitybot.storage.urls import safe_url
 
 log = logging.getLogger(__name__)
 
-ERROR = "error"  # how each line about a bad URL begins
+SYMBOLIC_REVISIONS = ("head", "heads", "base")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -82,77 +84,74 @@ _ACTIONS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
 def _upgrade(args: argparse.Namespace) -> int:
     from vitalitybot.storage.migrate import head_revision, upgrade_url
 
-    url = usable_url(args, ERROR)
-    if url is None:
-        return 2
-    try:
-        reached = upgrade_url(url, args.revision)
-    except (SQLAlchemyError, OSError, BotKeyError) as exc:
-        print(f"error: could not migrate {shown(url)}: {exc}", file=sys.stderr)
-        return 1
+    url = usable_url(args)
+    _check_revision(args.revision)
+    reached = upgrade_url(url, args.revision)
     head = head_revision()
     suffix = " (head)" if reached is not None and reached == head else ""
-    print(f"{shown(url)}: at revision {reached or 'base (empty)'}{suffix}")
+    print(f"{safe_url(url)}: at revision {reached or 'base (empty)'}{suffix}")
     return 0
+
+
+def _check_revision(revision: str) -> None:
+    """Refuse a ``--revision`` this version has no migration for, before connecting."""
+    from vitalitybot.storage.migrate import alembic_config
+
+    if revision in SYMBOLIC_REVISIONS:
+        return
+    scripts = ScriptDirectory.from_config(alembic_config())
+    try:
+        found = scripts.get_revision(revision)
+    except CommandError:
+        found = None
+    if found is None:
+        raise UsageError(
+            f"--revision {revision} is not a revision this vitalitybot has; the latest is "
+            f"{scripts.get_current_head()} (or say head)"
+        )
 
 
 def _current(args: argparse.Namespace) -> int:
     from vitalitybot.storage.migrate import current_url, head_revision
 
-    url = usable_url(args, ERROR)
-    if url is None:
-        return 2
+    url = usable_url(args)
     path = missing_sqlite_file(url)
     if path is not None:
-        print(f"{shown(url)}: no database file at {path}; run `vitalitybot db upgrade`")
+        print(f"{safe_url(url)}: no database file at {path}; run `vitalitybot db upgrade`")
         return 1
-    try:
-        revision = current_url(url)
-    except (SQLAlchemyError, OSError) as exc:
-        print(f"error: could not read {shown(url)}: {exc}", file=sys.stderr)
-        return 1
+    revision = current_url(url)
     head = head_revision()
     if revision == head:
-        print(f"{shown(url)}: at revision {revision} (head)")
+        print(f"{safe_url(url)}: at revision {revision} (head)")
         return 0
     print(
-        f"{shown(url)}: at revision {revision or 'none (never migrated)'}; latest is {head}; "
+        f"{safe_url(url)}: at revision {revision or 'none (never migrated)'}; latest is {head}; "
         "run `vitalitybot db upgrade`"
     )
     return 1
 
 
 def _backup(args: argparse.Namespace) -> int:
-    url = usable_url(args, ERROR)
-    if url is None:
-        return 2
+    url = usable_url(args)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        print(
-            f"error: `db backup` copies SQLite databases; {shown(url)} is "
-            f"{parsed.get_backend_name()}: use pg_dump (pg_dump -Fc -f backup.dump DBNAME)",
-            file=sys.stderr,
+        raise UsageError(
+            f"`db backup` copies SQLite databases; {safe_url(url)} is "
+            f"{parsed.get_backend_name()}: use pg_dump (pg_dump -Fc -f backup.dump DBNAME)"
         )
-        return 2
     source = sqlite_file(parsed)
     if source is None:
-        print(f"error: {shown(url)} is an in-memory database: nothing to copy", file=sys.stderr)
-        return 2
+        raise UsageError(f"{safe_url(url)} is an in-memory database: nothing to copy")
     target: Path = args.path
     if target.exists():
-        print(f"error: {target} exists; back up to a new file", file=sys.stderr)
-        return 2
+        raise UsageError(f"{target} exists; back up to a new file")
+    if not target.parent.is_dir():
+        raise FileError(f"{target.parent}: no such folder; create it, or back up elsewhere")
     if not source.is_file():
-        print(f"error: no database file at {source}", file=sys.stderr)
-        return 1
-    try:
-        check = backup_sqlite(source, target)
-    except (sqlite3.Error, OSError) as exc:
-        print(f"error: could not back up {source} to {target}: {exc}", file=sys.stderr)
-        return 1
+        raise DatabaseError(f"no database file at {source} ({safe_url(url)}): nothing to copy")
+    check = backup_sqlite(source, target)
     if check != "ok":
-        print(f"error: the copy at {target} failed its integrity check: {check}", file=sys.stderr)
-        return 1
+        raise CliError(f"the copy at {target} failed its integrity check: {check}")
     print(f"backed up {source} to {target} ({target.stat().st_size} bytes, integrity ok)")
     return 0
 

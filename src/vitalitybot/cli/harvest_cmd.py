@@ -2,7 +2,9 @@
 
 The harvest is stored when a check-in closes; this prints it (or writes it to a file)
 exactly as stored, through the same service the Discord command uses. Exit 1 when
-there is nothing to export (no community for the guild, no harvest yet, no such round).
+there is nothing to export (no community for the guild, no harvest yet, no such round);
+the service's refusals speak to a member in Discord, so those about the server are
+reworded here for someone at a terminal.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, shown, usable_url
+from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, usable_url
+from vitalitybot.cli.errors import CliError, DatabaseError
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import SystemClock
 from vitalitybot.services import (
     DeliveryError,
+    NotConfigured,
     PostRef,
+    RoundNotFound,
     ServiceError,
     Services,
     export_harvest_markdown,
@@ -31,9 +34,6 @@ from vitalitybot.storage import open_database
 from vitalitybot.vitality.anonymity import RoundKeys
 
 EXIT_OK = 0
-EXIT_NOTHING = 1
-EXIT_USAGE = 2
-PREFIX = "vitalitybot harvest"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,32 +57,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_export(args: argparse.Namespace) -> int:
-    url = usable_url(args, PREFIX)
-    if url is None:
-        return EXIT_USAGE
+    url = usable_url(args)
     path = missing_sqlite_file(url)
     if path is not None:
-        print(f"{PREFIX}: no database file at {path}", file=sys.stderr)
-        return EXIT_NOTHING
+        raise DatabaseError(f"no database file at {path}: nothing to export")
     try:
         markdown = asyncio.run(_export(url, args.guild, args.round))
+    except NotConfigured:
+        raise CliError(
+            f"no community for guild {args.guild} in this database: the bot was never set "
+            "up in that server, or the id is another server's"
+        ) from None
+    except RoundNotFound:
+        raise CliError(f"guild {args.guild}'s community has no round {args.round}") from None
     except ServiceError as error:
-        print(f"{PREFIX}: {error}", file=sys.stderr)
-        return EXIT_NOTHING
-    except SQLAlchemyError as error:
-        print(
-            f"{PREFIX}: could not read {shown(url)} (run `vitalitybot db upgrade`?): {error}",
-            file=sys.stderr,
-        )
-        return EXIT_NOTHING
+        raise CliError(str(error)) from None
     if args.output is None:
         sys.stdout.write(markdown)
         return EXIT_OK
-    try:
-        args.output.write_text(markdown, encoding="utf-8")
-    except OSError as error:
-        print(f"{PREFIX}: could not write {args.output}: {error}", file=sys.stderr)
-        return EXIT_NOTHING
+    args.output.write_text(markdown, encoding="utf-8")
     print(f"wrote the harvest to {args.output}")
     return EXIT_OK
 

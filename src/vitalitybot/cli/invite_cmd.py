@@ -1,20 +1,24 @@
 """``vitalitybot invite-url``: print the link that adds the bot to a server.
 
 The application id comes from ``--client-id`` or, failing that, from the token in the
-settings (a bot token begins with its id); the token itself is never printed.
+settings (a bot token begins with its id); the token itself is never printed. A token
+that is set but holds no id is a configuration error: the bot could not log in with it
+either.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
+from vitalitybot.cli.errors import ConfigurationError, UsageError
 from vitalitybot.config import load_settings
 
-EXIT_USAGE = 2
-NO_CLIENT_ID = (
-    "error: no application id. Pass --client-id (Developer Portal -> your application -> "
-    "General Information -> Application ID), or set VITALITYBOT_TOKEN."
+WHERE_THE_ID_IS = "Developer Portal -> your application -> General Information -> Application ID"
+NO_CLIENT_ID = f"no application id: pass --client-id ({WHERE_THE_ID_IS}), or set VITALITYBOT_TOKEN"
+BAD_TOKEN = (
+    "VITALITYBOT_TOKEN does not look like a Discord bot token (it begins with the "
+    "application id): copy it again from Bot -> Reset Token, or pass --client-id "
+    f"({WHERE_THE_ID_IS})"
 )
 
 
@@ -35,9 +39,12 @@ def invite(args: argparse.Namespace) -> int:
     client_id: int | None = args.client_id
     if client_id is None:
         token = load_settings().token
-        client_id = client_id_from_token(token.get_secret_value()) if token else None
-    if client_id is None or client_id <= 0:
-        print(NO_CLIENT_ID, file=sys.stderr)
-        return EXIT_USAGE
+        if token is None or not token.get_secret_value().strip():
+            raise UsageError(NO_CLIENT_ID)
+        client_id = client_id_from_token(token.get_secret_value())
+        if client_id is None or client_id <= 0:
+            raise ConfigurationError(BAD_TOKEN)
+    if client_id <= 0:
+        raise UsageError(f"--client-id is a positive number, not {client_id}")
     print(invite_url(client_id))
     return 0

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vitalitybot.cli.errors import UsageError
+from vitalitybot.cli.preflight import patterns_dir_problem, templates_problem
 from vitalitybot.config import load_settings
 from vitalitybot.patterns import Library, load_library
 from vitalitybot.patterns.model import Problem
@@ -29,7 +31,6 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 CLOSE_NAMES = 5
 MAX_WIDTH = 100
 
@@ -80,8 +81,6 @@ def _add_cache_option(parser: argparse.ArgumentParser) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     library = _load(args.dir, args.cache)
-    if library is None:
-        return EXIT_USAGE
     report = check_report(library)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -128,8 +127,6 @@ def _check_text(report: dict[str, Any], problems: list[Problem]) -> str:
 
 def run_pattern(args: argparse.Namespace) -> int:
     library = _load(args.dir, args.cache)
-    if library is None:
-        return EXIT_USAGE
     index = PatternIndex(library.patterns)
     found = resolve(index, args.name, typos=True, close=CLOSE_NAMES)
     if found.pattern is None:
@@ -141,27 +138,29 @@ def run_pattern(args: argparse.Namespace) -> int:
         else:
             print(f"{len(index)} patterns are loaded; none looks alike.", file=sys.stderr)
         return EXIT_PROBLEMS
-    templates_dir = load_settings().templates_dir
-    try:
-        env = build_environment(templates_dir)
-    except FileNotFoundError as error:
-        print(f"vitalitybot: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    settings = load_settings()
+    problem = templates_problem(settings)
+    if problem is not None:
+        raise problem
+    env = build_environment(settings.templates_dir)
     width = min(shutil.get_terminal_size().columns, MAX_WIDTH)
     print(to_terminal(pattern_summary(env, found.pattern), width=width), end="")
     return EXIT_OK
 
 
-def _load(directory: Path | None, cache: Path | None) -> Library | None:
-    """Load the library, or say why not (None: a usage error, already reported)."""
+def _load(directory: Path | None, cache: Path | None) -> Library:
+    """Load the library: DIR's (a usage error when missing), else the settings' (a
+    configuration error when missing)."""
     if directory is None:
         # The settings' cache belongs to the settings' folder: using it for another folder
         # would overwrite the bot's warm-start cache with a different library.
         settings = load_settings()
         directory = settings.patterns_dir
         cache = cache or settings.pattern_cache
+        missing = patterns_dir_problem(settings)
+        if missing is not None:
+            raise missing
     if not directory.exists():
-        print(f"vitalitybot: {directory} does not exist", file=sys.stderr)
-        return None
+        raise UsageError(f"{directory} does not exist; name a pattern folder or file")
     log.debug("loading patterns from %s (cache: %s)", directory, cache)
     return load_library(directory, cache=cache)

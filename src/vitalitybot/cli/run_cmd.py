@@ -2,7 +2,9 @@
 
 The token comes from ``VITALITYBOT_TOKEN`` (the environment or ``.env``) and nowhere
 else: a command-line argument would show in ``ps`` and shell history. It is never
-printed; a missing one is a usage error (exit 2) with a sentence saying where to put it.
+printed; a missing one is a configuration error (exit 3) with a sentence saying where to
+put it. So is every other setting the bot cannot start with (cli/preflight.py): ``run``
+refuses before it connects anything, rather than fail later or run with nothing to ask.
 
 **Shards.** ``--shard-count N --shard-ids a,b`` (or ``VITALITYBOT_SHARD_COUNT`` /
 ``VITALITYBOT_SHARD_IDS``; an option wins over its setting) runs shards ``a`` and ``b``
@@ -24,26 +26,20 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from datetime import datetime
 
-from pydantic import ValidationError
-
+from vitalitybot.cli.errors import CliError, ConfigurationError, UsageError
+from vitalitybot.cli.preflight import startup_problems
 from vitalitybot.config import Settings, load_settings
-from vitalitybot.keyfile import BotKeyError, load_round_keys
+from vitalitybot.keyfile import load_round_keys
 from vitalitybot.scheduling.clock import AcceleratedClock
 from vitalitybot.services.shards import ShardError, ShardSet, parse_shard_ids
 
-EXIT_USAGE = 2
 NO_TOKEN = (
-    "error: no Discord token. Put VITALITYBOT_TOKEN=... in the environment or in a .env "
-    "file (Developer Portal -> your application -> Bot -> Reset Token)."
+    "no Discord token: put VITALITYBOT_TOKEN=... in the environment or in a .env file "
+    "(Developer Portal -> your application -> Bot -> Reset Token)"
 )
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-
-class UsageError(ValueError):
-    """A bad option or setting; the message says which and what would work."""
+SHARD_SETTINGS = "VITALITYBOT_SHARD_COUNT / VITALITYBOT_SHARD_IDS"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,56 +86,55 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except ValidationError as error:
-        print(f"error: invalid settings: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    settings = load_settings()
     if settings.token is None or not settings.token.get_secret_value().strip():
-        print(NO_TOKEN, file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        shards = shard_set(args.shard_count, args.shard_ids, settings)
-        clock = rehearsal_clock(args.rehearse_from, args.speed, args.rehearse_epoch)
-        level = log_level(settings)
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        keys = load_round_keys(settings)
-    except BotKeyError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if not args.verbose:
-        logging.getLogger().setLevel(level)
+        raise ConfigurationError(NO_TOKEN)
+    shards = shard_set(args.shard_count, args.shard_ids, settings)
+    clock = rehearsal_clock(args.rehearse_from, args.speed, args.rehearse_epoch)
+    problems = startup_problems(settings)
+    if problems:
+        raise problems[0]
+    keys = load_round_keys(settings)  # before anything connects: a bad key is one line
+    if not getattr(args, "verbose", False):  # -v keeps debug lines
+        logging.getLogger().setLevel(settings.log_level)
     from vitalitybot.bot.event_loop import run_on
     from vitalitybot.bot.runner import run_bot
 
     migrate = False if args.no_migrate else settings.migrate_on_start
-    try:
-        return run_on(
-            settings.event_loop,
-            run_bot(
-                settings,
-                migrate=migrate,
-                members_intent=args.members_intent,
-                dev_guild_id=args.dev_guild,
-                shards=shards,
-                clock=clock,
-                keys=keys,
-            ),
-        )
-    except KeyboardInterrupt:
-        return 0
+    return run_on(
+        settings.event_loop,
+        run_bot(
+            settings,
+            migrate=migrate,
+            members_intent=args.members_intent,
+            dev_guild_id=args.dev_guild,
+            shards=shards,
+            clock=clock,
+            keys=keys,
+        ),
+    )
 
 
 def shard_set(count: str | None, ids: str | None, settings: Settings) -> ShardSet | None:
-    """The shards to run (each option, else its setting); None when not sharded."""
+    """The shards to run (each option, else its setting); None when not sharded.
+
+    A bad value is a usage error when the options gave it, a configuration error when a
+    setting did (so a service manager stops restarting a bot that cannot start).
+    """
     raw_count = count if count is not None else settings.shard_count
     raw_ids = ids if ids is not None else settings.shard_ids
+    from_settings = (count is None and raw_count is not None) or (
+        ids is None and raw_ids is not None
+    )
+
+    def error(message: str) -> CliError:
+        if from_settings:
+            return ConfigurationError(f"{SHARD_SETTINGS}: {message}")
+        return UsageError(message)
+
     if raw_count is None:
         if raw_ids is not None:
-            raise UsageError(
+            raise error(
                 "shard ids need a shard count: say how many shards the whole deployment "
                 "has, such as --shard-count 2 --shard-ids 0 (or VITALITYBOT_SHARD_COUNT)"
             )
@@ -147,15 +142,13 @@ def shard_set(count: str | None, ids: str | None, settings: Settings) -> ShardSe
     try:
         total = int(raw_count)
     except ValueError:
-        raise UsageError(
-            f"the shard count is a whole number of at least 1, not {raw_count!r}"
-        ) from None
+        raise error(f"the shard count is a whole number of at least 1, not {raw_count!r}") from None
     try:
         if raw_ids is None:
             return ShardSet.all(total)
         return ShardSet(total, parse_shard_ids(raw_ids))
-    except ShardError as error:
-        raise UsageError(str(error)) from None
+    except ShardError as problem:
+        raise error(str(problem)) from None
 
 
 def rehearsal_clock(
@@ -188,12 +181,3 @@ def _positive(text: str, option: str) -> float:
     if not value > 0 or value == float("inf"):
         raise UsageError(f"{option} takes a number above 0, not {text!r}")
     return value
-
-
-def log_level(settings: Settings) -> str:
-    level = settings.log_level.strip().upper()
-    if level not in LOG_LEVELS:
-        raise UsageError(
-            f"VITALITYBOT_LOG_LEVEL is {settings.log_level!r}; use one of {', '.join(LOG_LEVELS)}"
-        )
-    return level

@@ -2,23 +2,26 @@
 
 Prints every post the bot would make, with its simulated date, then a table of rounds
 and scores, writes a chart, and ends with a one-line summary. No Discord, no network:
-the database is a temporary SQLite file unless ``--keep-db`` names one to keep.
+the database is a temporary SQLite file unless ``--keep-db`` names one to keep. That
+one is written under a hidden name beside it and renamed when the run ends, so a run
+that fails or is interrupted leaves no half-written database under the name asked for.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from vitalitybot.cli.errors import FileError, UsageError
 from vitalitybot.services import UnknownPattern
 
 log = logging.getLogger(__name__)
 
 EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
 MONTHS = (1, 60)
 MEMBERS = (3, 5000)
 
@@ -76,27 +79,48 @@ def run_simulate(args: argparse.Namespace) -> int:
 
     problem = _check(args)
     if problem is not None:
-        print(f"vitalitybot simulate: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    config = SimulationConfig(
-        months=args.months,
-        members=args.members,
-        seed=args.seed,
-        patterns=tuple(args.pattern) if args.pattern else DEFAULT_PATTERNS,
-        chart=args.chart,
-        keep_db=args.keep_db,
-        quiet=args.quiet,
-    )
-    try:
-        result = run_simulation(config)
-    except UnknownPattern as error:
-        print(f"vitalitybot simulate: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as error:  # the chart or the database could not be written
-        print(f"vitalitybot simulate: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        raise UsageError(problem)
+    with _kept_database(args.keep_db) as keep_db:
+        config = SimulationConfig(
+            months=args.months,
+            members=args.members,
+            seed=args.seed,
+            patterns=tuple(args.pattern) if args.pattern else DEFAULT_PATTERNS,
+            chart=args.chart,
+            keep_db=keep_db,
+            quiet=args.quiet,
+        )
+        try:
+            result = run_simulation(config)
+        except UnknownPattern as error:
+            raise UsageError(str(error)) from None
     print(result.summary)
     return EXIT_OK
+
+
+@contextmanager
+def _kept_database(target: Path | None) -> Iterator[Path | None]:
+    """Where the run writes the database ``--keep-db`` asked for: a hidden name beside
+    ``target``, renamed to it when the run ends well and deleted when it does not."""
+    if target is None:
+        yield None
+        return
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)  # left by a run that was killed
+        partial.touch()
+    except OSError as error:
+        raise FileError(
+            f"--keep-db {target}: cannot write in {target.parent} ({error.strerror})"
+        ) from None
+    try:
+        yield partial
+    except BaseException:
+        for leftover in (partial, *(Path(f"{partial}{end}") for end in SQLITE_COMPANIONS)):
+            leftover.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
 
 
 def _check(args: argparse.Namespace) -> str | None:

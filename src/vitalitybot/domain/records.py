@@ -214,6 +214,7 @@ class ScorePoint:
     period: str
     opened_at: datetime
     score: ScoreRecord
+    min_respondents: int  # the round's own: below it the score says nothing
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,20 @@
 """Logging set-up: one handler on the root logger, human lines or JSON lines.
 
-Two promises the rest of the bot relies on:
+Three promises the rest of the bot relies on:
 - every line says which community it concerns, when it concerns one, without each
   call site passing it: ``community_context(id)`` sets it for everything logged
   (and every task started) inside it;
 - the bot token never reaches a log, even inside the traceback of a failed login:
   a filter on the handler rewrites the message, its arguments and the formatted
-  traceback before any formatter sees them.
+  traceback before any formatter sees them. Interaction tokens (each one lets
+  whoever holds it answer as the bot for 15 minutes) are redacted the same way,
+  bare or inside the webhook and callback URLs that carry them;
+- no member's answers reach a log: discord.py's gateway and HTTP loggers write whole
+  payloads at DEBUG (an INTERACTION_CREATE holds the member's id, the ``custom_id``
+  of the menu and the ``values`` picked; a request body holds the ratings shown back
+  to them). The handler drops those loggers' DEBUG records (``PAYLOAD_LOGGERS``),
+  whatever level anyone sets, so ``-v`` still shows our own debug lines, discord.py's
+  other debug lines (events dispatched, cache misses by id) and its INFO and above.
 """
 
 from __future__ import annotations
@@ -54,8 +62,24 @@ def looks_like_a_discord_token(text: str) -> bool:
     return any(_is_token(match) for match in _TOKEN_SHAPE.finditer(text))
 
 
+# Discord's interaction tokens start with base64("interaction"); any token, whatever
+# its shape, is the path segment after the id in a webhook or interaction-callback URL.
+_INTERACTION_TOKEN = re.compile(r"aW50ZXJhY3Rpb24[A-Za-z0-9_.=-]*")
+_TOKEN_IN_URL = re.compile(r"(/(?:webhooks|interactions)/[0-9]+/)([^/?#\s'\"]+)")
+
+# The password of any URL written with one (a database URL quoted in a library's error).
+# A password already hidden as ``***`` (storage.urls.safe_url) is left as it reads.
+_URL_PASSWORD = re.compile(r"(://[^:/@\s'\"]*:)(?!\*\*\*@)[^/\s'\"]*@")
+
+PAYLOAD_LOGGERS = ("discord.gateway", "discord.http", "discord.ui")
+"""discord.py's loggers whose DEBUG lines carry whole gateway events and HTTP bodies,
+or (``discord.ui``) the ``custom_id`` of a component, where a survey page keeps the
+member's picks so far."""
+
+
 class Redactor:
-    """Replaces the configured secrets and anything shaped like a bot token."""
+    """Replaces the configured secrets, anything shaped like a bot token, interaction
+    tokens and the passwords written in URLs."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         # Longest first, so a secret containing another is replaced whole.
@@ -67,7 +91,20 @@ class Redactor:
                 text = text.replace(secret, REDACTED)
         if "." in text:
             text = _TOKEN_SHAPE.sub(_redact_token, text)
-        return text
+        text = _INTERACTION_TOKEN.sub(REDACTED, text)
+        text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
+        return _TOKEN_IN_URL.sub(rf"\g<1>{REDACTED}", text)
+
+
+class PayloadFilter(logging.Filter):
+    """Drops discord.py's payload dumps (``PAYLOAD_LOGGERS`` below INFO); keeps the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO or not _is_payload_logger(record.name)
+
+
+def _is_payload_logger(name: str) -> bool:
+    return any(name == logger or name.startswith(logger + ".") for logger in PAYLOAD_LOGGERS)
 
 
 class RedactingFilter(logging.Filter):
@@ -154,9 +191,9 @@ def configure_logging(
 ) -> logging.Handler:
     """Install the bot's one handler on the root logger (replacing an earlier one).
 
-    ``secrets`` are the strings never to print (the token); token-shaped strings are
-    redacted whether configured or not. Logs go to ``stream``, by default whatever
-    ``sys.stderr`` is when a line is written.
+    ``secrets`` are the strings never to print (the token); token-shaped strings and
+    interaction tokens are redacted whether configured or not. Logs go to ``stream``,
+    by default whatever ``sys.stderr`` is when a line is written.
     """
     root = logging.getLogger()
     for old in list(root.handlers):
@@ -164,6 +201,7 @@ def configure_logging(
             root.removeHandler(old)
             old.close()
     handler = _StderrHandler() if stream is None else _Handler(stream)
+    handler.addFilter(PayloadFilter())  # first: a dropped record is never formatted
     handler.addFilter(CommunityFilter())
     handler.addFilter(RedactingFilter(Redactor(secrets)))
     handler.setFormatter(JsonFormatter() if json else HumanFormatter())

@@ -157,14 +157,15 @@ def _pattern_files(root: Path) -> list[_File]:
                     continue
                 if item.is_dir(follow_symlinks=False):
                     folders.append((Path(item.path), f"{prefix}{item.name}/"))
-                elif (
-                    item.name.endswith(".md")
-                    and item.name.lower() not in DOCUMENTATION_FILES
-                    and item.is_file()
-                ):
-                    stat = item.stat()
+                elif item.name.endswith(".md") and item.name.lower() not in DOCUMENTATION_FILES:
                     relative = f"{prefix}{item.name}"
-                    found.append(_File(relative, Path(item.path), stat.st_size, stat.st_mtime_ns))
+                    if item.is_file():
+                        stat = item.stat()
+                        found.append(
+                            _File(relative, Path(item.path), stat.st_size, stat.st_mtime_ns)
+                        )
+                    elif item.is_symlink():  # its target is gone: reading it reports that
+                        found.append(_File(relative, Path(item.path), -1, -1))
     found.sort(key=lambda f: f.relative)
     return found
 
@@ -174,6 +175,9 @@ def _parse(file: _File, *, keep_blob: bool) -> tuple[Entry, Pattern | None]:
     try:
         data = file.path.read_bytes()
     except OSError as error:
+        if file.path.is_symlink() and not file.path.exists():
+            reason = f"a link to {file.path.readlink()}, which does not exist"
+            return _problem(file, None, reason)
         return _problem(file, None, f"cannot read: {error}")
     try:
         text = data.decode("utf-8")

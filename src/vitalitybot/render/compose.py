@@ -20,8 +20,9 @@ Rules worth knowing:
   unconditionally and fill it only when there is something to say.
 * Footer lines count only at the end, and only when there is an embed; anywhere else a
   ``-# `` line is ordinary subtext.
-* Text that came from members must pass through ``md_escape``; it escapes ``#`` and
-  ``-`` so what they wrote can never be taken for structure.
+* Every value a template prints has passed through ``render.inert.inert`` (the
+  environment's ``finalize``), which escapes these markers at a line's start, so text
+  from a pattern file or a member can never be taken for structure.
 
 The result is passed through ``Message.fit()``, so a long pattern is trimmed with an
 ellipsis and never makes the post fail. The terminal shows the same ``Message`` through

@@ -6,8 +6,11 @@ the shipped templates fill in whatever the folder does not provide. Undefined va
 raise instead of rendering as blanks: a typo in a template must fail in a test, not post
 a half-empty message to a community.
 
-Autoescaping is off because the output is Discord Markdown, not HTML. Anything a member
-wrote must go through the ``md_escape`` filter before it reaches a template's output.
+Jinja's autoescaping is HTML's, and the output is Discord Markdown, so the environment
+escapes its own way: every value a template prints passes through ``render.inert.inert``
+(``finalize``), so text from a pattern file or a member can never restructure a post or
+mention anyone, whichever template prints it. Where a member's words must also show
+exactly as typed (no bold, no lists), templates add the ``md_escape`` filter.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import re
 from pathlib import Path
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from vitalitybot.render.inert import inert
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -26,10 +31,6 @@ _INLINE_MARK = re.compile(r"([\\*_~`|\[\]#])")
 # whose "#" the inline pass has already escaped).
 _LINE_MARK = re.compile(r"^(\s*)(>|[-+](?=\s|\\#))", re.MULTILINE)
 _ORDERED_ITEM = re.compile(r"^(\s*\d+)([.)])(?=\s)", re.MULTILINE)
-# @everyone / @here and user, role or channel mentions: <@1>, <@!1>, <@&1>, <#1>.
-_BROADCAST = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
-_MENTION = re.compile(r"<([@#][!&]?)(\d+)>")
-_ZERO_WIDTH_SPACE = "\u200b"
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -49,6 +50,7 @@ def build_environment(override_dir: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=inert,
     )
     env.filters["md_escape"] = md_escape
     env.filters["oneline"] = oneline
@@ -59,11 +61,12 @@ def md_escape(text: object) -> str:
     """Make member-written text show literally in Discord and ping no one.
 
     Formatting characters get a backslash (Discord drops it when displaying), links are
-    left intact so they stay clickable, and mentions get a zero-width space after the
-    sigil so Discord no longer resolves them. The bot also posts with mentions disabled;
-    this is the second lock, and it keeps the text from looking like a ping.
+    left intact so they stay clickable, and the result is ``inert`` (mentions broken with
+    a zero-width space, layout marks escaped). The bot also posts with mentions disabled;
+    this is the second lock, and it keeps the text from looking like a ping. Being inert
+    already, the result passes the environment's ``finalize`` unchanged.
     """
-    source = _neutralise_mentions(str(text))
+    source = str(text)
     parts: list[str] = []
     position = 0
     for url in _URL.finditer(source):
@@ -71,12 +74,7 @@ def md_escape(text: object) -> str:
         parts.append(url.group(0))
         position = url.end()
     parts.append(_escape_plain(source[position:]))
-    return "".join(parts)
-
-
-def _neutralise_mentions(text: str) -> str:
-    text = _BROADCAST.sub(lambda m: "@" + _ZERO_WIDTH_SPACE + m.group(1), text)
-    return _MENTION.sub(lambda m: f"<{m.group(1)}{_ZERO_WIDTH_SPACE}{m.group(2)}>", text)
+    return inert("".join(parts))
 
 
 def _escape_plain(text: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import zoneinfo
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from vitalitybot.scheduling.zones import HOST_ONLY_PREFIXES, canonical_zones, is_canonical
 
 KINDS = ("checkin", "survey")
 CADENCES = ("weekly", "monthly", "quarterly")
@@ -95,16 +96,20 @@ def describe(spec: ScheduleSpec) -> str:
 
 
 def zone_or_error(name: str) -> ZoneInfo:
-    """The IANA zone called ``name``, or a ScheduleError that suggests the likely one."""
-    try:
+    """The IANA zone called ``name``, or a ScheduleError that suggests the likely one.
+
+    Only canonical names (``scheduling.zones``) are accepted: ``localtime`` or
+    ``right/Europe/Berlin`` open on this host but mean another clock, or none, elsewhere.
+    """
+    if isinstance(name, str) and is_canonical(name):
         return ZoneInfo(name)
-    except (ValueError, OSError, KeyError, TypeError):
-        pass
-    known = zoneinfo.available_timezones()
+    known = canonical_zones()
+    text = str(name).strip()
+    bare = text.split("/", 1)[1] if text.startswith(HOST_ONLY_PREFIXES) else text
     folded = {key.casefold(): key for key in known}
-    guess = folded.get(str(name).strip().casefold())
+    guess = folded.get(bare.casefold())
     if guess is None:
-        close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.8)
+        close = difflib.get_close_matches(bare, sorted(known), n=1, cutoff=0.8)
         guess = close[0] if close else None
     hint = f" Did you mean {guess}?" if guess else ""
     raise ScheduleError(

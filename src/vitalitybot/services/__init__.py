@@ -70,6 +70,7 @@ from vitalitybot.services.ports import (
     Notifier,
     PostRef,
 )
+from vitalitybot.services.privacy import PrivacySettings, privacy_settings, set_privacy
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_now, open_round
 from vitalitybot.services.status import CommunityStatus, RoundView, status, status_message
@@ -97,6 +98,7 @@ __all__ = [
     "ParticipationView",
     "PatternNotAdopted",
     "PostRef",
+    "PrivacySettings",
     "RoundAlreadyOpen",
     "RoundClosed",
     "RoundNotFound",
@@ -127,12 +129,14 @@ __all__ = [
     "open_now",
     "open_round",
     "pause_member",
+    "privacy_settings",
     "prompt_for",
     "record_answers",
     "remind",
     "resolve_pattern",
     "resume_member",
     "set_options",
+    "set_privacy",
     "set_reminders",
     "set_schedule",
     "set_threshold",

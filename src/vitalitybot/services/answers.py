@@ -48,6 +48,7 @@ from vitalitybot.domain.records import (
 from vitalitybot.services.answer_writer import write_submission
 from vitalitybot.services.app import Services, community_by_guild
 from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
+from vitalitybot.services.limits import check_encodable, is_id
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.rounds import check_open, round_in
 from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
@@ -139,6 +140,8 @@ async def record_answers(
 
 async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionContext:
     """The round members answer, from memory when it is there; a clear error when not."""
+    if not is_id(round_id):
+        raise RoundNotFound()
     context = await svc.rounds_answering.get(svc.db, guild_id, round_id)
     if context is None:  # say which: no community here, or no such round in it
         async with svc.repos() as repos:
@@ -193,7 +196,11 @@ def validate_answers(
         if question.id in seen:
             raise InvalidAnswer(f"Question {question.position} was answered twice.")
         seen.add(question.id)
-        text = clean_text(answer.text)
+        text = check_encodable(
+            clean_text(answer.text),
+            what=f"Your answer to question {question.position}",
+            error=InvalidAnswer,
+        )
         if question.kind is QuestionKind.PROMPT:
             cleaned.append(_prompt_answer(question, answer, text))
         else:
@@ -286,7 +293,7 @@ async def current_scores(svc: Services, guild_id: int, round_id: int) -> list[Si
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         round_ = await round_in(repos, community, round_id)
-        threshold = threshold_of(community)
+        threshold = threshold_of(community, round_)
         if round_.status is RoundStatus.CLOSED:
             stored = await repos.outcomes.list_scores(community.id, round_id)
             if stored:
@@ -300,7 +307,7 @@ async def live_score_views(
     repos: Repositories,
     community: Community,
     round_id: int,
-    threshold: Threshold,
+    threshold: Threshold,  # the round's own (views.threshold_of)
     aggregates: Sequence[QuestionAggregate] | None = None,
 ) -> list[SignScoreView]:
     """Score views of a round's rated questions; pass ``aggregates`` already queried to

@@ -33,6 +33,7 @@ from vitalitybot.patterns.search import PatternIndex
 from vitalitybot.scheduling.clock import Clock
 from vitalitybot.scheduling.spec import ScheduleSpec
 from vitalitybot.services.errors import NotConfigured
+from vitalitybot.services.limits import is_id
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier
 from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
@@ -89,6 +90,8 @@ class Services:
 
 
 async def community_by_guild(repos: Repositories, guild_id: int) -> Community:
+    if not is_id(guild_id):  # no server has it, and the database could not even look
+        raise NotConfigured()
     community = await repos.communities.get_by_guild(guild_id)
     if community is None:
         raise NotConfigured()

@@ -11,6 +11,7 @@ Decisions worth knowing:
   asked *and* enough people answered. A survey rotates its items, so a round that did
   not ask a sign says nothing about it; a round where it was asked but fewer than the
   minimum answered is "unknown", not "healthy". Neither breaks a run of crossed rounds.
+  Each earlier round is judged by the minimum it promised, as its own results were.
 * **Participation** is compared with earlier closed rounds of the same kind (check-ins
   with check-ins), those for which the member directory gave a count.
 """
@@ -51,7 +52,6 @@ from vitalitybot.services.views import (
     threshold_of,
 )
 from vitalitybot.storage import Repositories
-from vitalitybot.vitality.scores import Threshold
 from vitalitybot.vitality.suggestions import (
     PARTICIPATION_SIGN_ID,
     Suggestion,
@@ -135,7 +135,7 @@ async def _settle(
     svc: Services, repos: Repositories, community: Community, round_: Round
 ) -> _Settled:
     """Everything the close stores, in the close's transaction."""
-    threshold = threshold_of(community)
+    threshold = threshold_of(community, round_)
     participation = await _participation(repos, community, round_)
     aggregates = await repos.answers.aggregate(community.id, round_.id)
     scores = await live_score_views(svc, repos, community, round_.id, threshold, aggregates)
@@ -159,7 +159,7 @@ async def _settle(
     suggestions: list[Suggestion] = []
     for view in scores:
         if view.crossed and view.is_decay:
-            found = await _sign_suggestion(svc, repos, community, round_, view, threshold)
+            found = await _sign_suggestion(svc, repos, community, round_, view)
             if found is not None:
                 suggestions.append(found)
     dropped = await _participation_suggestion(svc, repos, community, round_, participation)
@@ -175,7 +175,7 @@ async def _as_settled(
     svc: Services, repos: Repositories, community: Community, round_: Round
 ) -> _Settled:
     """What an earlier close left, for a close that found the round already closed."""
-    threshold = threshold_of(community)
+    threshold = threshold_of(community, round_)
     stored = await repos.outcomes.list_scores(community.id, round_.id)
     questions = await repos.rounds.list_questions(community.id, round_.id)
     return _Settled(
@@ -192,7 +192,6 @@ async def _sign_suggestion(
     community: Community,
     round_: Round,
     view: SignScoreView,
-    threshold: Threshold,
 ) -> Suggestion | None:
     pattern = svc.patterns.get(view.pattern_slug)
     sign = pattern.sign(view.sign_id) if pattern is not None else None
@@ -204,7 +203,7 @@ async def _sign_suggestion(
         for point in await repos.outcomes.score_history(
             community.id, pattern_slug=view.pattern_slug, sign_id=view.sign_id
         )
-        if point.score.round_id != round_.id and point.score.n >= threshold.min_respondents
+        if point.score.round_id != round_.id and point.score.n >= point.min_respondents
     ]
     suggestion = suggest(pattern, sign, (round_.opened_at, True), history)
     if suggestion is None:

@@ -47,6 +47,9 @@ from vitalitybot.services.errors import (
     PatternNotAdopted,
     UnknownPattern,
 )
+from vitalitybot.services.limits import NAME_MAX, WORDS_MAX, check_text
+from vitalitybot.services.privacy import apply_privacy, check_minimum
+from vitalitybot.services.rounds import round_kind
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.communities import UNSET
 
@@ -105,6 +108,7 @@ async def setup_community(
     running set-up again to change the channel does not lose them.
     """
     timezone = check_timezone(timezone)
+    check_text(name, what="The community's name", limit=NAME_MAX)
     if not name.strip():
         raise InvalidSetting("The community needs a name.")
     now = svc.now()
@@ -123,6 +127,7 @@ async def setup_community(
 
 
 def check_timezone(name: str) -> str:
+    check_text(name, what="The time zone", limit=NAME_MAX)
     try:
         zone_or_error(name.strip())
     except ScheduleError as error:
@@ -158,6 +163,7 @@ async def check_coordinator(
 def resolve_pattern(svc: Services, name: str, *, typos: bool = False) -> Pattern:
     """The pattern a member named (:func:`~vitalitybot.patterns.search.resolve`), or
     ``UnknownPattern`` offering the closest names."""
+    check_text(name, what="A pattern's name", limit=NAME_MAX)
     resolution = resolve(svc.index, name, typos=typos, close=SUGGESTIONS_SHOWN)
     if resolution.pattern is None:
         raise UnknownPattern(name, [(m.slug, m.title) for m in resolution.close])
@@ -223,6 +229,7 @@ async def _store_spec(
 
 async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
     """Stop watching a pattern; schedules for it alone go too. Answers and scores stay."""
+    check_text(name, what="A pattern's name", limit=NAME_MAX)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
@@ -278,10 +285,9 @@ async def set_schedule(
     enabled: bool = True,
 ) -> ScheduleView:
     """Set when a kind of round runs, from a coordinator's words ("monthly", "first tue")."""
-    try:
-        kind = RoundKind(kind)
-    except ValueError:
-        raise InvalidSetting(f"There is no round kind {kind!r}: use checkin or survey.") from None
+    kind = round_kind(kind)
+    for what, words in (("The cadence", cadence), ("The day", day), ("The time", time)):
+        check_text(words or "", what=what, limit=WORDS_MAX)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         try:
@@ -323,15 +329,19 @@ def schedule_view(svc: Services, schedule: Schedule, community: Community) -> Sc
 async def set_threshold(
     svc: Services, guild_id: int, value: float, min_respondents: int | None = None
 ) -> Community:
-    """When a sign crosses: the share seeing it often, and the fewest answers that count."""
+    """When a sign crosses: the share seeing it often, and the fewest answers that count.
+
+    Both apply to rounds opened from now on; the minimum is checked against the
+    community's anonymity (``privacy.check_minimum``).
+    """
     if not 0.0 < value <= 1.0:
         raise InvalidSetting(
             f"The threshold is a share between 0 and 1, such as 0.5 for half; got {value}."
         )
-    if min_respondents is not None and min_respondents < 1:
-        raise InvalidSetting("At least one respondent is needed before any figure is shown.")
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
+        if min_respondents is not None:
+            check_minimum(community.anonymous, min_respondents)
         return await repos.communities.update_settings(
             community.id,
             threshold=value,
@@ -347,14 +357,13 @@ async def set_options(
     max_items: int | None = None,
     channel_id: int | None = None,
 ) -> Community:
-    """The remaining settings: anonymity of new rounds, survey length, the channel."""
-    if max_items is not None and not 1 <= max_items <= 25:
-        raise InvalidSetting("A survey asks between 1 and 25 questions; fewer keeps it light.")
+    """The remaining settings: anonymity of new rounds, survey length, the channel.
+
+    Anonymity and survey length follow the rules of ``privacy.set_privacy``.
+    """
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
-        return await repos.communities.update_settings(
-            community.id,
-            anonymous=UNSET if anonymous is None else anonymous,
-            max_items=UNSET if max_items is None else max_items,
-            channel_id=UNSET if channel_id is None else channel_id,
-        )
+        changed = await apply_privacy(repos, community, anonymous=anonymous, max_items=max_items)
+        if channel_id is None:
+            return changed.community
+        return await repos.communities.update_settings(community.id, channel_id=channel_id)

@@ -44,17 +44,22 @@ class ReflectionGroup:
 def reflection_groups(
     questions: Sequence[Question], answers: Sequence[Answer]
 ) -> list[ReflectionGroup]:
-    """Shared, non-empty reflections per prompt, in prompt order; prompts without any left out."""
-    by_question: dict[int, list[Answer]] = {}
+    """Shared, non-empty reflections per prompt, in prompt order; prompts without any left out.
+
+    Within a prompt the reflections are sorted by their words: the order in which they
+    were given (or stored) would tell anyone who saw a member say "done!" in the chat
+    which reflection is theirs, and sorting is stable across rebuilds of the digest.
+    """
+    by_question: dict[int, list[str]] = {}
     for answer in answers:
         if answer.shared and answer.text and answer.text.strip():
-            by_question.setdefault(answer.question_id, []).append(answer)
+            by_question.setdefault(answer.question_id, []).append(answer.text.strip())
     groups: list[ReflectionGroup] = []
     for question in sorted(questions, key=lambda q: q.position):
         if question.kind is not QuestionKind.PROMPT or question.id not in by_question:
             continue
-        chosen = sorted(by_question[question.id], key=lambda a: (a.answered_at, a.id))
-        groups.append(ReflectionGroup(question.text, tuple((a.text or "").strip() for a in chosen)))
+        chosen = sorted(by_question[question.id], key=lambda text: (text.casefold(), text))
+        groups.append(ReflectionGroup(question.text, tuple(chosen)))
     return groups
 
 

@@ -3,7 +3,9 @@
 Each function gathers plain values (records, vitality dataclasses, preformatted dates)
 for one template and renders it; the wording is the template's business, so a
 coordinator can change what the bot says without touching Python. Every variable a
-template receives is listed in ``templates/README.md``.
+template receives is listed in ``templates/README.md``. A post about a round states that
+round's own minimum and anonymity (stored when it opened), never the community's
+present settings, which apply to later rounds only.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def opening_message(
         items=list(questions),
         scale=scale.SCALE,
         high_words=scale.high_words(),
-        min_respondents=community.min_respondents,
+        min_respondents=round_.min_respondents,
         **common,
     )
 
@@ -136,7 +138,7 @@ def results_message(
     for score in scores:
         decay, life = groups.setdefault(score.pattern_title, ([], []))
         (decay if score.kind is QuestionKind.DECAY else life).append(score)
-    threshold = threshold_of(community)
+    threshold = threshold_of(community, round_)
     return render_message(
         svc.env,
         "round_results.md.j2",
@@ -170,7 +172,7 @@ def suggestion_message(
         durations=[duration_text(d) for d in suggestion.durations],
         run_months=int(suggestion.run_months + 0.5),
         pattern_titles=_step_pattern_titles(suggestion, patterns),
-        threshold_percent=_percent(threshold_of(community).share),
+        threshold_percent=_percent(threshold_of(community, round_).share),
         high_words=scale.high_words(),
     )
 

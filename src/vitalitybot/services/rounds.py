@@ -40,7 +40,14 @@ from vitalitybot.services.app import (
     spec_of,
     write_turn,
 )
-from vitalitybot.services.errors import RoundAlreadyOpen, RoundClosed, RoundNotFound, ServiceError
+from vitalitybot.services.errors import (
+    InvalidSetting,
+    RoundAlreadyOpen,
+    RoundClosed,
+    RoundNotFound,
+    ServiceError,
+)
+from vitalitybot.services.limits import WORDS_MAX, check_text, is_id
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
 from vitalitybot.storage import Repositories
 from vitalitybot.vitality.prompts import checkin_prompts
@@ -168,18 +175,17 @@ async def _post(
 
 async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round:
     """A coordinator's "open a round now"; refused while one of that kind is open."""
-    kind = RoundKind(kind)
+    kind = round_kind(kind)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         already = [r for r in await repos.rounds.list_open(community.id) if r.kind is kind]
-    if already:
-        closes = local_time(already[0].closes_at, community.timezone)
-        raise RoundAlreadyOpen(
-            f"A {kind_name(kind)} is already open (until {closes}). Close it first, "
-            "or let it run: two at once would split the answers."
-        )
-    local = svc.now().astimezone(ZoneInfo(community.timezone))
-    period = f"{local:%Y-%m-%dT%H:%M}-manual"
+        if already:
+            closes = local_time(already[0].closes_at, community.timezone)
+            raise RoundAlreadyOpen(
+                f"A {kind_name(kind)} is already open (until {closes}). Close it first, "
+                "or let it run: two at once would split the answers."
+            )
+        period = await _unused_manual_period(svc, repos, community, kind)
     round_ = await open_round(svc, community.id, kind, period=period)
     if round_ is None:
         raise ServiceError(
@@ -188,6 +194,26 @@ async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round
             else "The check-in could not be opened; please try again."
         )
     return round_
+
+
+async def _unused_manual_period(
+    svc: Services, repos: Repositories, community: Community, kind: RoundKind
+) -> str:
+    """The period key of a round opened by hand now: the local minute, then ``-2``, ``-3``
+    ... when a round of that minute exists (one closed a moment ago).
+
+    ``open_round`` returns the existing round of a period, which is right for a schedule
+    firing twice but would hand a coordinator who closed and reopened within a minute
+    the round just closed. Two coordinators asking at once still get one round: both
+    see the same unused key, and the rounds table keeps one round per key.
+    """
+    local = svc.now().astimezone(ZoneInfo(community.timezone))
+    base = f"{local:%Y-%m-%dT%H:%M}-manual"
+    period, n = base, 1
+    while await repos.rounds.find(community.id, kind, period) is not None:
+        n += 1
+        period = f"{base}-{n}"
+    return period
 
 
 async def record_missed_round(
@@ -269,11 +295,21 @@ async def _questions(
     ]
 
 
+def round_kind(kind: RoundKind | str) -> RoundKind:
+    """The kind of round a coordinator named, or ``InvalidSetting`` naming the two."""
+    try:
+        return RoundKind(check_text(str(kind), what="The kind of round", limit=WORDS_MAX))
+    except ValueError:
+        raise InvalidSetting(f"There is no round kind {kind!r}: use checkin or survey.") from None
+
+
 # -- shared by the answer and close use-cases ---------------------------------
 
 
 async def round_in(repos: Repositories, community: Community, round_id: int) -> Round:
     """The round, if it belongs to this community; another community's id is "not found"."""
+    if not is_id(round_id):
+        raise RoundNotFound()
     round_ = await repos.rounds.get(community.id, round_id)
     if round_ is None:
         raise RoundNotFound()

@@ -1,12 +1,14 @@
 """Where a community stands, for the coordinator's status command: its patterns,
 schedules, open and recent rounds with their participation, the last survey's scores and
-the posts that failed. One read transaction; figures below the minimum stay hidden."""
+the posts that failed. One read transaction; figures below the minimum stay hidden, each
+round's by the minimum it promised when it opened."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from vitalitybot.domain import scale
+from vitalitybot.domain.privacy import round_minimum
 from vitalitybot.domain.records import (
     Community,
     Delivery,
@@ -79,7 +81,15 @@ async def status(svc: Services, guild_id: int) -> CommunityStatus:
         failures = await repos.deliveries.list_recent(
             community.id, status=DeliveryStatus.FAILED, limit=RECENT_FAILURES
         )
-    scores = tuple(stored_score_views(svc.patterns, stored, questions, threshold_of(community)))
+    scores = (
+        tuple(
+            stored_score_views(
+                svc.patterns, stored, questions, threshold_of(community, last_survey)
+            )
+        )
+        if last_survey
+        else ()
+    )
 
     def view(round_: Round) -> RoundView:
         return RoundView(
@@ -101,16 +111,22 @@ async def status(svc: Services, guild_id: int) -> CommunityStatus:
 
 
 def status_message(svc: Services, status: CommunityStatus) -> Message:
-    """The status as a post (``community_status.md.j2``), for the status command."""
-    threshold = threshold_of(status.community)
+    """The status as a post (``community_status.md.j2``), for the status command.
+
+    Its footer states the latest survey's own minimum, the one its figures were cut by,
+    and what the community's present settings promise the rounds still to come.
+    """
+    community = status.community
+    latest = status.last_scores_round
     return render_message(
         svc.env,
         "community_status.md.j2",
         status=status,
         community=status.community,
         kind_names={kind: kind_name(kind) for kind in RoundKind},
-        threshold_percent=int(threshold.share * 100 + 0.5),
-        min_respondents=threshold.min_respondents,
+        threshold_percent=int(community.threshold * 100 + 0.5),
+        min_respondents=latest.min_respondents if latest else None,
+        next_minimum=round_minimum(community.anonymous, community.min_respondents),
         high_words=scale.high_words(),
         failures=[
             (local_time(d.created_at, status.community.timezone), d)

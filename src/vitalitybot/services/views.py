@@ -1,8 +1,11 @@
 """Figures as the services hand them out: already cut to what may be shown.
 
-Below the community's minimum number of respondents a score carries no figure at all,
-not even its count: with two answers a "mean" is close to one person's answer, and the
+Below a round's minimum number of respondents a score carries no figure at all, not
+even its count: with two answers a "mean" is close to one person's answer, and the
 promise of anonymity is kept here, once, rather than in every template and adapter.
+The minimum is the one the round stored when it opened (``Round.min_respondents``),
+never the community's present setting, so changing that setting cannot reveal answers
+given under a higher one.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from vitalitybot.domain.records import Community, Question, QuestionKind, ScoreRecord
+from vitalitybot.domain.records import Community, Question, QuestionKind, Round, ScoreRecord
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.vitality.participation import participation_rate
 from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
@@ -21,10 +24,15 @@ from vitalitybot.vitality.survey import item_text
 _MIN_SHARE = 1e-6
 
 
-def threshold_of(community: Community) -> Threshold:
+def threshold_of(community: Community, round_: Round) -> Threshold:
+    """The rule ``round_``'s figures are shown by: the minimum it promised when it opened.
+
+    The share stays the community's present one: it decides which signs cross, and so
+    the suggestions made at close, and hides no answer whatever its value.
+    """
     return Threshold(
         share=min(max(community.threshold, _MIN_SHARE), 1.0),
-        min_respondents=max(community.min_respondents, 1),
+        min_respondents=max(round_.min_respondents, 1),
     )
 
 

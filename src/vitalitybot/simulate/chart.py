@@ -59,7 +59,7 @@ def draw_chart(report: Report, path: Path, title: str) -> Path:
                     markerfacecolor=colour,
                     markeredgecolor="black",
                 )
-    threshold = report.threshold.share * 100
+    threshold = report.share * 100
     scores_ax.axhline(threshold, color="black", linestyle="--", linewidth=1.2)
     scores_ax.annotate(
         f"threshold {threshold:.0f}%",

@@ -2,8 +2,8 @@
 
 The figures are read back through the services (``current_scores`` gives a closed
 survey's stored scores, already cut to what may be shown), so the table shows exactly
-what a coordinator could have seen: a dash where fewer than the minimum answered, a mark
-where a sign crossed the threshold.
+what a coordinator could have seen: a dash where fewer than the round's own minimum
+answered, a mark where a sign crossed the threshold.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from vitalitybot.domain.privacy import round_minimum
 from vitalitybot.domain.records import (
     Community,
     RespondentStatus,
@@ -24,8 +25,6 @@ from vitalitybot.domain.records import (
 from vitalitybot.services import Services, SignScoreView, current_scores
 from vitalitybot.services.app import community_by_guild
 from vitalitybot.services.rounds import patterns_of
-from vitalitybot.services.views import threshold_of
-from vitalitybot.vitality.scores import Threshold
 
 ALL_ROUNDS = 100_000
 CROSSED = "*"
@@ -73,7 +72,7 @@ class RoundReport:
 @dataclass(frozen=True, slots=True)
 class Report:
     community: Community
-    threshold: Threshold
+    share: float  # the community's threshold share, which decided the crossings
     signs: tuple[SignColumn, ...]
     rounds: tuple[RoundReport, ...]  # oldest first
 
@@ -121,13 +120,13 @@ async def collect(svc: Services, guild_id: int) -> Report:
                 suggestions=tuple(marks.get(round_.id, ())),
             )
         )
-    return Report(community, threshold_of(community), signs, tuple(reports))
+    return Report(community, community.threshold, signs, tuple(reports))
 
 
 def render(report: Report) -> str:
     """The table of rounds, with a legend of the sign codes."""
-    threshold = report.threshold
-    percent = int(threshold.share * 100 + 0.5)
+    percent = int(report.share * 100 + 0.5)
+    minimum = _minimum_text(report)
     codes = {(c.pattern_slug, c.sign_id): c.code for c in report.signs}
     answered = [_answered(row) for row in report.rounds]
     width = max([len("Answered"), *map(len, answered)])
@@ -135,8 +134,8 @@ def render(report: Report) -> str:
         "Rounds and scores",
         "Under each sign of decay: the share of a survey's respondents who see it often",
         f"or constantly (4-5).  {CROSSED} crossed the threshold ({percent}% of at least "
-        f"{threshold.min_respondents} respondents)",
-        f"{HIDDEN} fewer than {threshold.min_respondents} answered it   {NOT_ASKED} not asked "
+        f"{minimum} respondents)",
+        f"{HIDDEN} fewer than {minimum} answered it   {NOT_ASKED} not asked "
         "(the survey rotates its items)",
         "",
     ]
@@ -156,6 +155,17 @@ def render(report: Report) -> str:
     lines.append("")
     lines += [f"{c.code:<4} {c.title} ({c.pattern_title})" for c in report.signs]
     return "\n".join(lines) + "\n"
+
+
+def _minimum_text(report: Report) -> str:
+    """The surveys' minimum: "5", or "the round's minimum (3 to 5)" when rounds differ,
+    since each round is cut by the minimum it promised when it opened."""
+    minimums = sorted({row.round.min_respondents for row in report.surveys})
+    if len(minimums) == 1:
+        return str(minimums[0])
+    if not minimums:
+        return str(round_minimum(report.community.anonymous, report.community.min_respondents))
+    return f"the round's minimum ({minimums[0]} to {minimums[-1]})"
 
 
 def _answered(row: RoundReport) -> str:

@@ -6,13 +6,13 @@ import math
 from datetime import datetime
 from enum import Enum
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
 from vitalitybot.domain.records import AdoptedPattern, Community
+from vitalitybot.scheduling.spec import zone_or_error
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
 from vitalitybot.storage.models import AdoptedPatternRow, CommunityRow
@@ -162,10 +162,8 @@ class CommunityRepository:
 
 
 def _check_timezone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown timezone {name!r} (expected an IANA name)") from exc
+    """A ValueError (a ScheduleError) unless ``name`` is a canonical IANA zone name."""
+    zone_or_error(name)
 
 
 def _check_settings(changes: dict[str, Any]) -> None:

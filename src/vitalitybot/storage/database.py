@@ -29,6 +29,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import TableClause
 
+from vitalitybot.storage.urls import safe_url
+
 log = logging.getLogger(__name__)
 
 # Applied to every new SQLite connection. WAL lets the scheduler read while an answer
@@ -119,7 +121,7 @@ def open_database(url: str | URL, *, echo: bool = False) -> Database:
     sync_maker: sessionmaker[Session] = sessionmaker()
     _note_writes(sync_maker, changes)
     maker = async_sessionmaker(engine, expire_on_commit=False, sync_session_class=sync_maker)
-    log.debug("opened database %s", parsed.render_as_string(hide_password=True))
+    log.debug("opened database %s", safe_url(parsed))
     return Database(engine=engine, sessionmaker=maker, changes=changes)
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
-from vitalitybot.storage.database import Database, open_database
+from vitalitybot._shipped import migrations_dir as shipped_migrations_dir
+from vitalitybot.storage.database import Database, open_database, sqlite_file
 from vitalitybot.vitality.anonymity import RoundKeys
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,6 @@ log = logging.getLogger(__name__)
 # seals open rounds' keys with them); a revision that needs them and finds none loads
 # them from the settings, as the bot would.
 KEYS_ATTRIBUTE = "round_keys"
-
-# The repository's top-level migrations/ folder (src/vitalitybot/storage/ is 3 below).
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 _LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -43,12 +41,12 @@ class MigrationsNotFoundError(RuntimeError):
 
 
 def migrations_dir() -> Path:
-    if (MIGRATIONS_DIR / "env.py").is_file():
-        return MIGRATIONS_DIR
+    folder = shipped_migrations_dir()
+    if (folder / "env.py").is_file():
+        return folder
     raise MigrationsNotFoundError(
-        f"the Alembic migrations are not at {MIGRATIONS_DIR}: vitalitybot runs its "
-        "migrations from the source tree, so install it from a checkout (pip install -e .) "
-        "or copy the migrations/ folder next to src/ in your image"
+        f"the Alembic migrations are not at {folder}: this installation of vitalitybot is "
+        "incomplete; reinstall it (pip install --force-reinstall, or pipx reinstall)"
     )
 
 
@@ -71,16 +69,21 @@ async def upgrade(
 
     ``keys``: the bot's keys, for a revision that must seal with them (the bot passes
     its own; without them such a revision loads them from the settings).
+
+    Given a URL whose SQLite file does not exist yet, a failed upgrade removes the file it
+    created: an empty file would pass for a database later (``db current`` would call it
+    never migrated, and the next upgrade would not say why the first one failed).
     """
+    cfg = alembic_config()  # before connecting: missing migrations create no database file
 
     def run(connection: Connection) -> None:
-        cfg = alembic_config()
         cfg.attributes["connection"] = connection
         if keys is not None:
             cfg.attributes[KEYS_ATTRIBUTE] = keys
         command.upgrade(cfg, revision)
 
-    return await _migrate(target, run, f"upgrade to {revision}")
+    with _new_file_removed_on_failure(target):
+        return await _migrate(target, run, f"upgrade to {revision}")
 
 
 async def downgrade(target: Database | str, revision: str) -> str | None:
@@ -138,6 +141,29 @@ def _lock() -> asyncio.Lock:
 
 def _current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _new_file_removed_on_failure(target: Database | str) -> Iterator[None]:
+    """Remove the SQLite file (and its WAL companions) the block creates, if it fails.
+
+    Only for a URL: this module then opens the database and has disposed of it by the
+    time the failure reaches here, so no connection still holds the file.
+    """
+    if isinstance(target, Database):
+        yield
+        return
+    url = make_url(target)
+    path = sqlite_file(url) if url.get_backend_name() == "sqlite" else None
+    if path is None or path.exists():
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 @asynccontextmanager

@@ -87,15 +87,15 @@ class OutcomeRepository:
         if sign_id is not None:
             conditions.append(ScoreRow.sign_id == sign_id)
         result = await self._session.execute(
-            select(ScoreRow, RoundRow.period, RoundRow.opened_at)
+            select(ScoreRow, RoundRow.period, RoundRow.opened_at, RoundRow.min_respondents)
             .join(RoundRow, RoundRow.id == ScoreRow.round_id)
             .where(*conditions)
             .order_by(RoundRow.opened_at, RoundRow.id, ScoreRow.pattern_slug, ScoreRow.sign_id)
             .execution_options(populate_existing=True)
         )
         return [
-            ScorePoint(period=period, opened_at=opened_at, score=row.to_record())
-            for row, period, opened_at in result
+            ScorePoint(period, opened_at, row.to_record(), minimum)
+            for row, period, opened_at, minimum in result
         ]
 
     async def record_suggestion(

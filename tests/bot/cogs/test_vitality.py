@@ -7,7 +7,7 @@ import pytest
 from loopback import Guild, LoopbackDiscord
 from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.runner import App
-from vitalitybot.services import NotConfigured, status
+from vitalitybot.services import NotConfigured, my_answers, status
 from vitalitybot.services import open_round as open_round_for
 
 from ..conftest import MakeSettings
@@ -15,9 +15,11 @@ from ..support import (
     COP,
     TIMEZONE,
     adopt,
+    answer_survey,
     coordinator_of,
     open_round,
     reply,
+    round_id_of,
     running_bot,
     set_up,
     text_of,
@@ -37,7 +39,7 @@ async def test_the_commands_are_registered_for_server_managers_in_servers_only(
     assert synced["me"].get("default_member_permissions") is None
     subcommands = {o["name"] for o in synced["vitality"]["options"]}
     assert subcommands == {
-        "setup", "adopt", "drop", "schedule", "threshold",
+        "setup", "adopt", "drop", "schedule", "threshold", "privacy",
         "checkin", "survey", "close", "status", "harvest",
     }  # fmt: skip
 
@@ -131,6 +133,41 @@ async def test_schedule_and_threshold_answer_in_the_coordinators_words(
     assert (community.threshold, community.min_respondents) == (0.4, 4)
 
 
+async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+    await adopt(manager)
+
+    shown = await reply(await manager.invoke("vitality privacy"))
+    refused = [
+        await reply(await manager.invoke("vitality privacy", min_respondents=minimum))
+        for minimum in (1, 2)
+    ]
+    named = await reply(
+        await manager.invoke("vitality privacy", anonymous=False, min_respondents=2, max_items=4)
+    )
+    post = await open_round(manager, "survey")
+    turned = await reply(await manager.invoke("vitality privacy", anonymous=True))
+
+    assert shown.ephemeral and "**Anonymous**" in shown.content
+    assert "until at least 5 members have answered" in shown.content
+    for answer in refused:
+        assert answer.ephemeral
+        assert answer.content.startswith("Anonymous rounds need at least 3 answers")
+    assert named.ephemeral and "**Named**" in named.content
+    assert "at least 2 members" in named.content and "at most 4 questions" in named.content
+    # The round opened while named keeps its own minimum in its receipt ...
+    receipt = text_of(post)
+    assert "Who sees what" in receipt and "until at least 2 people have answered" in receipt
+    assert "next to your Discord id" in receipt
+    # ... and turning anonymous again raises the minimum, saying so.
+    assert "The minimum was 2" in turned.content and "at least 3 members" in turned.content
+    community = (await status(app.services, loopback_guild.id)).community
+    assert (community.anonymous, community.min_respondents, community.max_items) == (True, 3, 4)
+
+
 async def test_status_attaches_a_png_chart(app: App, loopback_guild: Guild) -> None:
     manager = coordinator_of(loopback_guild)
     await set_up(manager)
@@ -153,6 +190,31 @@ async def test_closing_with_nothing_open_says_so(app: App, loopback_guild: Guild
     assert answer.ephemeral and answer.content == "There is no open round to close."
 
 
+async def test_closing_and_reopening_at_once_posts_a_new_survey_members_can_answer(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+    await set_up(manager)
+    await adopt(manager)
+    first = round_id_of(await open_round(manager, "survey"))
+    assert (await reply(await manager.invoke("vitality close"))).content.startswith("Closed")
+
+    again = await reply(await manager.invoke("vitality survey"))
+    assert "Opened the" in again.content, again.content
+    post = await loopback_guild.general.wait_for_message(
+        lambda m: (
+            any(c.startswith("vb:answer:") for c in m.custom_ids()) and round_id_of(m) != first
+        )
+    )
+    second = round_id_of(post)
+    await answer_survey(ana, post, lambda i: 3)
+    (mine,) = {
+        a.round_id for a in await my_answers(app.services, loopback_guild.id, second, ana.id)
+    }
+    assert second != first and mine == second
+
+
 async def test_every_coordinator_command_refuses_a_member_privately_and_changes_nothing(
     app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
 ) -> None:
@@ -166,6 +228,7 @@ async def test_every_coordinator_command_refuses_a_member_privately_and_changes_
         "vitality drop": {"pattern": COP},
         "vitality schedule": {"kind": "survey", "cadence": "weekly"},
         "vitality threshold": {"value": 0.1},
+        "vitality privacy": {"anonymous": False, "min_respondents": 1},
         "vitality checkin": {},
         "vitality survey": {},
         "vitality close": {},

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import zoneinfo
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
@@ -25,8 +24,10 @@ from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
 from vitalitybot.bot.cogs.patterns import pattern_choices
 from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.replies import respond, text, with_notes
+from vitalitybot.domain.privacy import MAX_MIN_RESPONDENTS
 from vitalitybot.domain.records import RoundKind
 from vitalitybot.render.message import Attachment, Message, trim
+from vitalitybot.scheduling.zones import canonical_zones
 from vitalitybot.services import (
     ServiceError,
     adopt_pattern,
@@ -35,6 +36,8 @@ from vitalitybot.services import (
     latest_harvest,
     list_adopted,
     open_now,
+    privacy_settings,
+    set_privacy,
     set_schedule,
     set_threshold,
     setup_community,
@@ -43,6 +46,7 @@ from vitalitybot.services import (
 from vitalitybot.services import status as community_status
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
+from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
 
 if TYPE_CHECKING:
     from vitalitybot.bot.client import VitalityBot
@@ -53,7 +57,7 @@ CHART_FILENAME = "vitality-status.png"
 
 @functools.cache
 def _timezones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return tuple(sorted(canonical_zones()))
 
 
 def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
@@ -189,18 +193,50 @@ class VitalityCog(
     @app_commands.command(name="threshold", description="When a sign of decay counts as crossed")
     @app_commands.describe(
         value="The share of respondents seeing a sign often, e.g. 0.5 for half",
-        min_respondents="The fewest answers before any figure is shown",
+        min_respondents="The fewest answers before any figure is shown (3 or more if anonymous)",
     )
     @coordinator_only()
     async def threshold(
         self,
         interaction: discord.Interaction,
         value: app_commands.Range[float, 0.0, 1.0],
-        min_respondents: app_commands.Range[int, 1, 100] | None = None,
+        min_respondents: app_commands.Range[int, 1, MAX_MIN_RESPONDENTS] | None = None,
     ) -> None:
         community = community_of(interaction)
         changed = await set_threshold(self.bot.services, community.guild_id, value, min_respondents)
         await self._reply(interaction, community.id, replies.threshold_set(changed))
+
+    @app_commands.command(
+        name="privacy", description="Show or change anonymity and who sees what in new rounds"
+    )
+    @app_commands.describe(
+        anonymous="Store answers of new rounds without names",
+        min_respondents="The fewest answers before any figure is shown (3 or more if anonymous)",
+        max_items="The most questions a survey asks",
+    )
+    @coordinator_only()
+    async def privacy(
+        self,
+        interaction: discord.Interaction,
+        anonymous: bool | None = None,
+        # 1 and 2 are a named community's to choose; the service refuses them for an
+        # anonymous one, which a range fixed at registration cannot know.
+        min_respondents: app_commands.Range[int, 1, MAX_MIN_RESPONDENTS] | None = None,
+        max_items: app_commands.Range[int, 1, MAX_ITEMS_LIMIT] | None = None,
+    ) -> None:
+        community = community_of(interaction)
+        if anonymous is None and min_respondents is None and max_items is None:
+            found = await privacy_settings(self.bot.services, community.guild_id)
+            await self._reply(interaction, community.id, replies.privacy_shown(found))
+            return
+        changed = await set_privacy(
+            self.bot.services,
+            community.guild_id,
+            anonymous=anonymous,
+            min_respondents=min_respondents,
+            max_items=max_items,
+        )
+        await self._reply(interaction, community.id, replies.privacy_changed(changed))
 
     # -- rounds ----------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from vitalitybot.bot.views.skip import SkipButton
 from vitalitybot.domain import scale
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind, RespondentStatus
 from vitalitybot.render.environment import oneline
+from vitalitybot.render.inert import inert
 from vitalitybot.render.message import trim
 from vitalitybot.services import AnswerForm, answer_form, record_answers
 
@@ -80,7 +81,7 @@ def render_page(
     for offset, question in enumerate(shown):
         value = values[start + offset]
         picked = f" · *{scale.word(value)}*" if value else ""
-        lines.append(f"**{question.position}.** {oneline(question.text)}{picked}")
+        lines.append(f"**{question.position}.** {inert(oneline(question.text))}{picked}")
     scale_text = " · ".join(f"{p.value} {p.word}" for p in scale.SCALE)
     privacy = (
         "Stored without your name; only totals are ever shown."
