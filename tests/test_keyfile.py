@@ -111,7 +111,7 @@ def test_run_refuses_a_bad_key_with_one_line(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("VITALITYBOT_TOKEN", "a-token-never-used")
     monkeypatch.setenv("VITALITYBOT_SECRET_KEY", "too-short")
-    assert main(["run"]) == 2
+    assert main(["run"]) == 3  # a setting that cannot work
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "VITALITYBOT_SECRET_KEY" in err
 
