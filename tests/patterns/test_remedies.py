@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from vitalitybot.patterns import Pattern, RemedySource, parse_pattern
 from vitalitybot.patterns.model import Sign, Step
 from vitalitybot.patterns.remedies import (
@@ -88,6 +90,20 @@ def test_the_vitalitybot_block_overrides_the_inferred_remedy() -> None:
     # Signs the block does not mention keep their inferred remedy.
     (other,) = [r for r in with_block.remedies_in_effect() if r.sign_id == "stories-are-not-heard"]
     assert other.source is RemedySource.SIMILARITY
+
+
+def test_a_stated_remedy_naming_no_step_is_reported_and_the_remedy_inferred(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The step numbers a block states are checked when the file is read, so ``patterns
+    check`` shows the mistake; the sign then gets the remedy its wording suggests."""
+    text = (FIXTURES / "with-block.md").read_text(encoding="utf-8")
+    pattern = load("with-block.md", text.replace("      remedy: [3]\n", "      remedy: [9]\n"))
+    assert "signs.bench-stays-empty.remedy names step(s) 9" in caplog.text
+    assert pattern.remedies == ()
+    (remedy,) = [r for r in pattern.remedies_in_effect() if r.sign_id == "bench-stays-empty"]
+    assert remedy.source is RemedySource.SIMILARITY
+    assert [s.number for s in pattern.remedy_for("bench-stays-empty")] == list(remedy.step_numbers)
 
 
 def test_feedback_steps_come_from_the_block_or_from_step_titles() -> None:
