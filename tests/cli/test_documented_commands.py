@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import itertools
 import json
 import re
 import shlex
@@ -205,12 +206,23 @@ def documented_commands() -> list[CommandLine]:
     return found
 
 
+def _is_vitalitybot(word: str) -> bool:
+    """The command by any path (not a ``Setting=/var/lib/vitalitybot`` that ends alike)."""
+    return "=" not in word and Path(word).name == "vitalitybot"
+
+
 def _vitalitybot_arguments(argv: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The arguments of a ``vitalitybot`` command (by any path or ``python -m``), or None.
+    """The arguments of a ``vitalitybot`` command (by any path or ``python -m``, or handed
+    to ``systemd-run`` or to the image by ``docker compose run``), or None.
 
     A lone word is a name or a folder (`/opt/vitalitybot`), never a documented command.
     """
-    if len(argv) > 1 and Path(argv[0]).name == "vitalitybot":
+    if Path(argv[0]).name == "systemd-run":  # its options, then the command it runs
+        argv = tuple(itertools.dropwhile(lambda word: not _is_vitalitybot(word), argv))
+    elif argv[:3] == ("docker", "compose", "run"):  # options, the service, the arguments
+        service_and_arguments = [word for word in argv[3:] if not word.startswith("-")]
+        return tuple(service_and_arguments[1:]) or None
+    if len(argv) > 1 and _is_vitalitybot(argv[0]):
         return argv[1:]
     if Path(argv[0]).name.startswith("python") and argv[1:3] == ("-m", "vitalitybot"):
         return argv[3:]
@@ -250,6 +262,8 @@ def test_the_docs_and_deploy_files_hold_commands_to_check() -> None:
     assert any(c.where.startswith("README.md") for c in VITALITYBOT)
     assert any(c.where.startswith("deploy/vitalitybot.service") for c in VITALITYBOT)
     assert any(c.where.startswith("src/vitalitybot/templates/") for c in VITALITYBOT)
+    wrapped = {c.argv[0] for c in VITALITYBOT}
+    assert {"systemd-run", "docker"} <= wrapped  # README's upgrade steps
     assert MODULES and MAKE
 
 
