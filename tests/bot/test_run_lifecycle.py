@@ -21,6 +21,7 @@ from .deployment import run_env, start_run, stop, tail, wait_for_line
 from .support import adopt, answer_survey, coordinator_of, custom_id, open_round, reply, set_up
 
 ALIAS_BOMB = Path(__file__).parents[1] / "patterns" / "broken" / "alias-bomb.md"
+CONFIGURATION = 3  # the exit code README "Errors and exit codes" gives a bad setting
 EXIT_TIMEOUT = 30.0  # seconds before a process that does not exit fails the test
 CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
 SHUTDOWN_STEPS = (
@@ -106,7 +107,7 @@ async def test_sigterm_lets_an_answer_in_progress_finish_then_stops_in_order(
     ],
     ids=["token-shaped", "any-secret"],
 )
-async def test_a_refused_token_exits_1_with_a_clear_message_and_never_shows_the_token(
+async def test_a_refused_token_is_a_configuration_error_that_never_shows_the_token(
     loopback_server: LoopbackDiscord, tmp_path: Path, shipped_patterns_dir: Path, token: str
 ) -> None:
     env = run_env(
@@ -125,12 +126,41 @@ async def test_a_refused_token_exits_1_with_a_clear_message_and_never_shows_the_
 
     output = log.read_text()
     lines = [json.loads(line) for line in output.splitlines()]  # JSON lines only, nothing else
-    assert code == 1
-    assert any("Discord refused the token" in line["message"] for line in lines)
+    # The configuration code, which the systemd unit does not restart on (RestartPreventExitStatus).
+    assert code == CONFIGURATION
+    errors = [line for line in lines if line["level"] == "ERROR"]
+    assert len(errors) == 1, errors
+    assert errors[0]["exit_code"] == CONFIGURATION
+    assert "Discord refused the token in VITALITYBOT_TOKEN" in errors[0]["message"]
     assert any("Traceback" in line.get("exc_info", "") for line in lines), "-v logs the traceback"
     assert [r.status for r in loopback_server.requests_to("GET", "/users/@me")] == [401]
     assert token not in output
     assert token.split(".")[0] not in output
+
+
+async def test_a_refused_token_without_v_ends_on_its_one_line_and_no_traceback(
+    loopback_server: LoopbackDiscord, tmp_path: Path, shipped_patterns_dir: Path
+) -> None:
+    env = run_env(
+        loopback_server,
+        f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}",
+        shipped_patterns_dir,
+    )
+    env["VITALITYBOT_TOKEN"] = "revoked-token-0000"
+    log = tmp_path / "bot.log"
+
+    process = await start_run(env, log)
+    try:
+        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
+    finally:
+        await stop(process)
+
+    output = log.read_text()
+    assert code == CONFIGURATION
+    assert "Traceback" not in output
+    assert output.splitlines()[-1].startswith(
+        "error: Discord refused the token in VITALITYBOT_TOKEN"
+    )
 
 
 async def test_a_pattern_folder_with_an_alias_bomb_still_starts_the_bot(

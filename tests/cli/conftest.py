@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from vitalitybot.config import Settings
+
 FULL = """\
 ---
 slug: shared-harvest
@@ -98,3 +100,12 @@ def bot_token() -> str:
     """A made-up string with a bot token's shape (base64 of an id, a time, a signature)."""
     head = base64.urlsafe_b64encode(b"123456789012345678").decode().rstrip("=")
     return f"{head}.GhIjKl.{'s' * 38}"
+
+
+@pytest.fixture
+def secrets_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder the settings read secret files from, as a container's /run/secrets."""
+    folder = tmp_path / "secrets"
+    folder.mkdir()
+    monkeypatch.setitem(Settings.model_config, "secrets_dir", folder)
+    return folder

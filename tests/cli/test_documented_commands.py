@@ -2,8 +2,9 @@
 
 The command lines are taken from where an operator copies them: shell code blocks and
 inline code in README.md and deploy/README.md, the systemd unit's Exec lines, Compose's
-``command``, ``entrypoint`` and health check, and the Dockerfile's RUN, ENTRYPOINT, CMD and
-HEALTHCHECK. Each ``vitalitybot`` command goes through the real parser (parsing only,
+``command``, ``entrypoint`` and health check, the Dockerfile's RUN, ENTRYPOINT, CMD and
+HEALTHCHECK, and the inline code in each shipped template's opening comment (read by whoever
+overrides the template). Each ``vitalitybot`` command goes through the real parser (parsing only,
 nothing runs), each ``python -m`` module must exist, and each ``make`` target must be one
 the Makefile has (``make -n``). A failure names the file, the line and the command.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import itertools
 import json
 import re
 import shlex
@@ -31,6 +33,9 @@ from vitalitybot.cli import build_parser
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 MARKDOWN_FILES = (ROOT / "README.md", DEPLOY / "README.md")
+TEMPLATES = ROOT / "src" / "vitalitybot" / "templates"
+TEMPLATE_COMMENT = re.compile(r"\{#-?(.*?)-?#\}", re.DOTALL)
+INLINE_CODE = re.compile(r"`([^`]+)`")
 SHELL_LANGUAGES = {"", "sh", "shell", "bash", "console"}
 SUBSTITUTION = re.compile(r"\$\([^)]*\)")  # $(date +%F): any word will do for parsing
 OPERATORS = {"&&", "||", ";", "|", "&"}
@@ -80,6 +85,16 @@ def _markdown_lines(path: Path) -> Iterator[tuple[int, str]]:
             for child in token.children or ():
                 if child.type == "code_inline":
                     yield line, child.content
+
+
+def _template_comment_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, code) for each inline code span in the template's opening comment."""
+    text = path.read_text(encoding="utf-8")
+    comment = TEMPLATE_COMMENT.match(text)
+    if comment is None:
+        return
+    for span in INLINE_CODE.finditer(comment.group(1)):
+        yield text.count("\n", 0, comment.start(1) + span.start()) + 1, span.group(1)
 
 
 def _systemd_lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -175,6 +190,9 @@ def documented_commands() -> list[CommandLine]:
                 found.extend(_as_commands(f"{path.relative_to(ROOT)}:{line}", text))
             except ValueError:  # prose in backticks (an unpaired quote): not a command
                 continue
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        for line, text in _template_comment_lines(path):
+            found.extend(_as_commands(f"{path.relative_to(ROOT)}:{line}", text))
     for path in sorted(DEPLOY.glob("*.service")):
         for line, text in _systemd_lines(path):
             found.extend(_as_commands(f"{path.relative_to(ROOT)}:{line}", text))
@@ -188,12 +206,23 @@ def documented_commands() -> list[CommandLine]:
     return found
 
 
+def _is_vitalitybot(word: str) -> bool:
+    """The command by any path (not a ``Setting=/var/lib/vitalitybot`` that ends alike)."""
+    return "=" not in word and Path(word).name == "vitalitybot"
+
+
 def _vitalitybot_arguments(argv: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The arguments of a ``vitalitybot`` command (by any path or ``python -m``), or None.
+    """The arguments of a ``vitalitybot`` command (by any path or ``python -m``, or handed
+    to ``systemd-run`` or to the image by ``docker compose run``), or None.
 
     A lone word is a name or a folder (`/opt/vitalitybot`), never a documented command.
     """
-    if len(argv) > 1 and Path(argv[0]).name == "vitalitybot":
+    if Path(argv[0]).name == "systemd-run":  # its options, then the command it runs
+        argv = tuple(itertools.dropwhile(lambda word: not _is_vitalitybot(word), argv))
+    elif argv[:3] == ("docker", "compose", "run"):  # options, the service, the arguments
+        service_and_arguments = [word for word in argv[3:] if not word.startswith("-")]
+        return tuple(service_and_arguments[1:]) or None
+    if len(argv) > 1 and _is_vitalitybot(argv[0]):
         return argv[1:]
     if Path(argv[0]).name.startswith("python") and argv[1:3] == ("-m", "vitalitybot"):
         return argv[3:]
@@ -232,6 +261,9 @@ def test_the_docs_and_deploy_files_hold_commands_to_check() -> None:
     assert "vitalitybot run" in found  # the Dockerfile's ENTRYPOINT + CMD
     assert any(c.where.startswith("README.md") for c in VITALITYBOT)
     assert any(c.where.startswith("deploy/vitalitybot.service") for c in VITALITYBOT)
+    assert any(c.where.startswith("src/vitalitybot/templates/") for c in VITALITYBOT)
+    wrapped = {c.argv[0] for c in VITALITYBOT}
+    assert {"systemd-run", "docker"} <= wrapped  # README's upgrade steps
     assert MODULES and MAKE
 
 

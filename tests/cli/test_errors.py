@@ -70,6 +70,40 @@ def test_an_empty_value_in_env_file_names_the_file(
     assert "VITALITYBOT_SHARD_COUNT is empty (in .env)" in line and "leave it out" in line
 
 
+@pytest.mark.parametrize("argv", [["db", "current"], ["doctor"], ["run"]])
+def test_an_env_file_that_is_not_utf8_names_the_file_and_its_line(
+    argv: list[str], clean_settings: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Saved in Latin-1 by an editor: the é on line 2 is one byte UTF-8 cannot decode.
+    (clean_settings / ".env").write_bytes(b"VITALITYBOT_LOG_LEVEL=INFO\n# caf\xe9\n")
+    assert main(argv) == CONFIGURATION
+    line = one_line(capsys.readouterr().err)
+    assert line == "error: .env is not UTF-8 text (line 2): save it with the UTF-8 encoding"
+
+
+def test_a_secret_file_that_is_not_utf8_is_named(
+    clean_settings: Path, secrets_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (secrets_dir / "vitalitybot_token").write_bytes(b"\xff\xfet\x00o\x00k\x00")  # UTF-16
+    assert main(["db", "current"]) == CONFIGURATION
+    line = one_line(capsys.readouterr().err)
+    assert f"secret file {secrets_dir / 'vitalitybot_token'} is not UTF-8 text (line 1)" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_a_secret_file_this_user_may_not_read_is_named(
+    clean_settings: Path, secrets_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Compose mounts a secret with the host file's owner and mode: 0600 root, say.
+    secret = secrets_dir / "vitalitybot_token"
+    secret.write_text("token", encoding="utf-8")
+    secret.chmod(0)
+    assert main(["db", "current"]) == CONFIGURATION
+    line = one_line(capsys.readouterr().err)
+    assert f"cannot read a setting from {secret}: Permission denied" in line
+    assert "check its owner and mode" in line
+
+
 @pytest.mark.parametrize("argv", [["patterns", "check"], ["run"], ["invite-url"]])
 def test_the_log_level_is_checked_alike_by_every_command(
     argv: list[str],

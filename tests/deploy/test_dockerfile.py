@@ -1,15 +1,18 @@
 """deploy/Dockerfile: multi-stage, pinned, unprivileged, health-checked, and buildable
-from the files the repository actually has. hadolint lints it when installed
-(.ci/run installs it)."""
+from the files the repository actually has: what its builder stage copies is enough for a
+regular install that carries the patterns, templates and migrations, and the final image
+holds that virtualenv alone. hadolint lints it when installed (.ci/run installs it)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +141,74 @@ def test_copies_only_files_that_exist_and_adds_nothing_remote(
         *sources, _target = instruction.args.split()
         for source in sources:
             assert (repo_root / source).exists(), f"line {instruction.line}: no {source}"
+
+
+NOT_IN_CONTEXT = ("__pycache__", "*.pyc", "*.egg-info")
+
+
+def builder_copies(instructions: list[Instruction]) -> list[tuple[str, str]]:
+    """(source, destination) of each COPY from the build context into the builder stage."""
+    copied: list[tuple[str, str]] = []
+    for instruction in stages(instructions)[0]:
+        if instruction.keyword == "COPY" and not instruction.args.startswith("--"):
+            *sources, target = instruction.args.split()
+            copied.extend((source, target) for source in sources)
+    return copied
+
+
+def test_the_builder_installs_the_package_itself_not_an_editable_link(
+    instructions: list[Instruction],
+) -> None:
+    installs = [
+        shlex.split(i.args)
+        for i in stages(instructions)[0]
+        if i.keyword == "RUN" and " install " in f" {i.args} "
+    ]
+    assert installs, "the builder never installs vitalitybot"
+    for argv in installs:
+        assert "-e" not in argv and "--editable" not in argv, argv
+    assert [word for argv in installs for word in argv if word.startswith(".")] == [".[postgres]"]
+
+
+def test_the_final_image_takes_only_the_virtualenv_from_the_builder(
+    instructions: list[Instruction],
+) -> None:
+    final = stages(instructions)[-1]
+    taken = [i.args.split()[1:] for i in final if i.keyword == "COPY"]
+    assert taken == [["/opt/venv", "/opt/venv"]]
+
+
+@pytest.mark.slow
+def test_what_the_builder_copies_builds_a_package_with_everything_it_ships(
+    instructions: list[Instruction], repo_root: Path, tmp_path: Path
+) -> None:
+    # `pip install .` in the builder builds a wheel from the copied files alone; the
+    # image then runs from that wheel's contents, with no checkout beside it.
+    context = tmp_path / "src"
+    context.mkdir()
+    for source, target in builder_copies(instructions):
+        origin = repo_root / source
+        destination = context / (origin.name if target == "./" else target)
+        if origin.is_dir():  # leaving out what Dockerfile.dockerignore keeps from the context
+            shutil.copytree(origin, destination, ignore=shutil.ignore_patterns(*NOT_IN_CONTEXT))
+        else:
+            shutil.copy2(origin, destination)
+    wheels = tmp_path / "wheels"
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index"]
+    done = subprocess.run(
+        [*build, "--no-build-isolation", "--wheel-dir", str(wheels), str(context)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = wheels.glob("vitalitybot-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "vitalitybot/_shipped/patterns/cop-commons-alignment.md" in names
+    assert "vitalitybot/_shipped/migrations/env.py" in names
+    assert "vitalitybot/_shipped/migrations/versions/0001_initial.py" in names
+    assert "vitalitybot/templates/community_status.md.j2" in names
+    assert "vitalitybot/observability/probe.py" in names  # the health check's module
 
 
 def _hadolint() -> str | None:

@@ -26,7 +26,9 @@ half-written is left behind and nothing still running meets a closed resource:
 4. *dispose the database*, then stop the health listener. The exit code is 0.
 
 The token is read from the settings as a secret and handed to discord.py; it is never
-logged or printed (the log handler redacts it anywhere, tracebacks included).
+logged or printed (the log handler redacts it anywhere, tracebacks included). A token
+Discord refuses is raised as a ``SettingError``, which the CLI reports as a configuration
+error (one line, exit 3), so a service manager does not restart into the same refusal.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from vitalitybot.bot.directory import DiscordMemberDirectory
 from vitalitybot.bot.endpoints import point_discord_at
 from vitalitybot.bot.event_loop import loop_name
 from vitalitybot.bot.notifier import DiscordNotifier
-from vitalitybot.config import Settings
+from vitalitybot.config import SettingError, Settings, variable_name
 from vitalitybot.keyfile import load_round_keys
 from vitalitybot.observability.health import HealthServer, database_check, flag_check
 from vitalitybot.observability.metered import MeteredNotifier
@@ -63,6 +65,11 @@ from vitalitybot.vitality.anonymity import RoundKeys
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED = 0, 1
+TOKEN_VARIABLE = variable_name("token")
+TOKEN_REFUSED = (
+    f"Discord refused the token in {TOKEN_VARIABLE} (revoked, reset or mistyped): copy a new "
+    "one from the Developer Portal (your application -> Bot -> Reset Token)"
+)
 # Seconds a stopping bot gives the work in progress. Under the 10 s that `docker stop`
 # and a Compose stop wait before SIGKILL, with room for the steps after it.
 DRAIN_TIMEOUT = 8.0
@@ -298,10 +305,10 @@ async def run_bot(
         async with app.bot:
             token = settings.token.get_secret_value()
             return await _connect_until_stopped(app, token, stop, drain_timeout)
-    except discord.LoginFailure:
-        logger.error("Discord refused the token: check VITALITYBOT_TOKEN (Bot -> Reset Token)")
-        logger.debug("the refused login", exc_info=True)
-        return EXIT_FAILED
+    except discord.LoginFailure as error:
+        # A configuration error, not a failure to retry: the token was revoked or mistyped,
+        # and a service manager restarting the bot would be refused for ever.
+        raise SettingError(TOKEN_VARIABLE, TOKEN_REFUSED) from error
     except discord.PrivilegedIntentsRequired:
         logger.error(
             "Discord refused the Server Members intent: enable it in the Developer Portal "

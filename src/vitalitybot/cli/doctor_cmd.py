@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "doctor",
         help="show the settings in effect and check that the bot could start with them",
         description="Print every setting, its value (secrets masked) and where it came from "
-        "(environment, .env file, default); check the database, the patterns, the "
+        "(environment, .env file, secret file, default); check the database, the patterns, the "
         "templates, the token's shape and the Discord endpoints, without contacting "
         "Discord. Exit 0 when the bot could start, 3 when it could not.",
     )

@@ -31,10 +31,15 @@ from typing import ClassVar
 
 from alembic.util.exc import CommandError
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from vitalitybot.cli.settings_sources import RawSetting, describe_invalid
+from vitalitybot.cli.settings_sources import (
+    RawSetting,
+    describe_invalid,
+    undecodable_settings_file,
+)
 from vitalitybot.config import SettingError
 from vitalitybot.observability.logs import JsonFormatter, Redactor
 from vitalitybot.storage.database import sqlite_file
@@ -105,6 +110,13 @@ def describe(
         return Failure(EXIT_CONFIGURATION, str(error))
     if isinstance(error, ValidationError):
         return Failure(EXIT_CONFIGURATION, describe_invalid(error, settings))
+    # pydantic-settings raises a .env's decoding error as it is, a secret file's wrapped.
+    if isinstance(error, UnicodeDecodeError | SettingsError) and (
+        unreadable := undecodable_settings_file()
+    ):
+        return Failure(EXIT_CONFIGURATION, unreadable)
+    if isinstance(error, SettingsError):
+        return Failure(EXIT_CONFIGURATION, settings_failure(error))
     if isinstance(error, ModuleNotFoundError) and error.name in DRIVERS:
         return Failure(EXIT_CONFIGURATION, driver_missing(error.name, database))
     if isinstance(error, (SQLAlchemyError, CommandError, sqlite3.Error)):
@@ -204,6 +216,16 @@ def _database_hint(detail: str, url: str) -> str:
     if "no such table" in lowered or "does not exist" in lowered:
         return "; run `vitalitybot db upgrade`"
     return ""
+
+
+def settings_failure(error: SettingsError) -> str:
+    """A settings source that could not be read: a secret file this user may not read,
+    named with what to check, else pydantic-settings' words and their cause."""
+    cause = error.__cause__
+    if isinstance(cause, OSError) and cause.filename is not None:
+        return f"cannot read a setting from {file_failure(cause)}"
+    said = first_line(str(error))
+    return f"{said}: {first_line(str(cause))}" if cause is not None else said
 
 
 def file_failure(error: OSError) -> str:
