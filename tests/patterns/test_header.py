@@ -73,18 +73,36 @@ def test_unclosed_frontmatter_is_reported_on_line_1() -> None:
     assert error_of("---\ntitle: Open\n\nbody\n").line == 1
 
 
-def test_invalid_yaml_reports_the_line_where_it_breaks() -> None:
+def test_invalid_yaml_reports_the_line_that_opens_the_unclosed_bracket() -> None:
     text = (
         "---\ntitle: Fine\nslug: fine\nontology: {domain: a, b\n  more: [1\nlicense: x\n---\nbody\n"
     )
     error = error_of(text)
-    assert error.line == 5
+    assert error.line == 4
     assert "invalid YAML" in error.reason
+    assert "stopped at line 5" in error.reason
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens_not_at_the_closing_dashes() -> None:
+    text = '---\ntitle: Fine\nsummary: "never closed\nslug: fine\nlicense: x\n---\nbody\n'
+    error = error_of(text)
+    assert error.line == 3
+    assert "stopped at line 6" in error.reason
+
+
+def test_a_key_without_its_colon_is_reported_on_its_own_line() -> None:
+    error = error_of("---\ntitle: Fine\nsummary no colon\nslug: fine\n---\nbody\n")
+    assert error.line == 3
+
+
+def test_a_bad_indentation_is_reported_where_it_is_written() -> None:
+    error = error_of("---\ntitle: Fine\ntags:\n  - a\n - b\nslug: fine\n---\nbody\n")
+    assert error.line == 5
 
 
 def test_invalid_yaml_in_a_key_the_bot_does_not_read_is_still_reported() -> None:
     text = "---\ntitle: Fine\ngraph_garden:\n  entities: [unclosed\nlicense: x\n---\nbody\n"
-    assert error_of(text).line == 5
+    assert error_of(text).line == 4
 
 
 def test_frontmatter_that_is_not_a_mapping_is_reported_on_its_line() -> None:
