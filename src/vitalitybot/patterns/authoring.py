@@ -68,7 +68,7 @@ def misspelt_headings(outline: Outline, findings: Findings) -> None:
         if meant is not None:
             findings.warn(
                 f"the heading '{section.title}' is not one the bot reads, so its text is "
-                f"ignored; did you mean '{meant}'?",
+                f"ignored; did you mean '{meant.capitalize()}'?",
                 section.line,
             )
 

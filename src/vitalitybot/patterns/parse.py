@@ -65,9 +65,9 @@ def parse_file(
     block = read_block(header.data.get("vitalitybot"), header.line_of, found)
     outline = parse_outline(header.body, header.body_line)
     pattern = _build(path, slug, title, header, block, outline, found)
-    found.raise_errors()
-    if check is not None:
+    if check is not None:  # before raising: an author fixing errors wants the warnings too
         check(pattern, outline, header, found)
+    found.raise_errors()
     return ParsedFile(pattern, slug_line)
 
 
