@@ -53,13 +53,10 @@ def read_block(value: Any, line_of: LineOf, findings: Findings) -> BotBlock:
             "'vitalitybot.signs' must map sign ids to settings", line_of((*base, "signs"))
         )
         signs_value = {}
-    feedback = value.get("feedback_steps")
     return BotBlock(
         prompts=_prompts(value.get("prompts"), (*base, "prompts"), line_of, findings),
-        feedback_steps=(
-            None
-            if feedback is None
-            else _step_numbers(feedback, (*base, "feedback_steps"), line_of, findings)
+        feedback_steps=_step_numbers(
+            value.get("feedback_steps"), (*base, "feedback_steps"), line_of, findings
         ),
         signs={
             str(sign_id): _sign(settings, (*base, "signs", str(sign_id)), line_of, findings)
@@ -91,14 +88,9 @@ def _sign(settings: Any, path: Sequence[str], line_of: LineOf, findings: Finding
         findings.error(f"'{'.'.join(path)}' must be a mapping (survey, remedy)", line_of(path))
         return BlockSign()
     _unknown_keys(settings, SIGN_KEYS, path, line_of, findings)
-    remedy_value = settings.get("remedy")
     return BlockSign(
         survey=_text(settings.get("survey"), (*path, "survey"), line_of, findings),
-        remedy=(
-            None
-            if remedy_value is None
-            else _step_numbers(remedy_value, (*path, "remedy"), line_of, findings)
-        ),
+        remedy=_step_numbers(settings.get("remedy"), (*path, "remedy"), line_of, findings),
         title=_text(settings.get("title"), (*path, "title"), line_of, findings),
     )
 
@@ -132,6 +124,8 @@ def _text(value: Any, path: Sequence[str], line_of: LineOf, findings: Findings) 
 def _step_numbers(
     value: Any, path: Sequence[str], line_of: LineOf, findings: Findings
 ) -> tuple[int, ...] | None:
+    if value is None:
+        return None
     numbers = [value] if isinstance(value, int) else value
     if not isinstance(numbers, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers
