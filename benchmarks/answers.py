@@ -68,7 +68,6 @@ from vitalitybot.services import (
 )
 from vitalitybot.storage.database import SQLITE_PRAGMAS
 from vitalitybot.storage.models import AnswerRow, RespondentRow
-from vitalitybot.vitality.anonymity import respondent_key
 
 GUILD = 4_242
 PATTERNS = ("cop-commons-alignment", "energizing-participation")
@@ -182,9 +181,11 @@ async def seed_round(svc: Services, community: Community, round_: Round, respond
     """``respondents`` members' answers, inserted in bulk (what members did over days)."""
     async with svc.repos() as repos:
         questions = await repos.rounds.list_questions(community.id, round_.id)
+        sealed = await repos.rounds.sealed_key(community.id, round_.id)
+    assert sealed is not None  # just opened
     rng = random.Random(5)
     answers: list[dict[str, Any]] = []
-    keys = [respondent_key(community.secret, 2_000_000 + n) for n in range(respondents)]
+    keys = [svc.keys.respondent_key(sealed, 2_000_000 + n) for n in range(respondents)]
     for key in keys:
         answers.extend(
             {

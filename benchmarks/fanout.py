@@ -116,6 +116,7 @@ def child_main(kind: str, config_path: str) -> None:
         database_url=config["database_url"],
         discord_api_url=config["api_url"],
         discord_gateway_url=config["gateway_url"],
+        state_dir=Path(config_path).parent,  # the key file goes with the run's database
     )
     if kind == "sample":
         run_on(settings.event_loop, run_sample_bot(settings))

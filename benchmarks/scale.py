@@ -115,7 +115,6 @@ async def seed(url: str, communities: int) -> dict[str, int]:
     from vitalitybot.scheduling.spec import ScheduleSpec
     from vitalitybot.services.communities import default_specs
     from vitalitybot.services.messages import prompt_text
-    from vitalitybot.storage.communities import new_secret
     from vitalitybot.storage.models import (
         AdoptedPatternRow,
         CommunityRow,
@@ -148,7 +147,6 @@ async def seed(url: str, communities: int) -> dict[str, int]:
                 "min_respondents": 3,
                 "max_items": 8,
                 "anonymous": True,
-                "secret": new_secret(),
                 "created_at": created,
             }
             for n in range(communities)

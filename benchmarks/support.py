@@ -30,6 +30,7 @@ from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import Clock
 from vitalitybot.services import DiscardingNotifier, MemberDirectory, Notifier, Services
 from vitalitybot.storage import Database, open_database, upgrade
+from vitalitybot.vitality.anonymity import RoundKeys
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The loopback Discord server of the test suite is imported as ``tests.loopback`` (its
@@ -222,4 +223,5 @@ def services_on(
         notifier=notifier if notifier is not None else DiscardingNotifier(),
         members=members if members is not None else Members(),
         env=build_environment(),
+        keys=RoundKeys.throwaway(),
     )

@@ -25,6 +25,14 @@ SHARED_DIR = PROJECT_ROOT.parent / "shared"
 SHIPPED_PATTERNS = PROJECT_ROOT / "patterns"
 
 
+@pytest.fixture(autouse=True)
+def _state_dir_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Whatever loads the bot key from the settings finds its key file in the test's own
+    folder, never in the working directory (or a developer's VITALITYBOT_SECRET_KEY)."""
+    monkeypatch.setenv("VITALITYBOT_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("VITALITYBOT_SECRET_KEY", raising=False)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():

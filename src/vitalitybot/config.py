@@ -81,6 +81,15 @@ class Settings(BaseSettings):
     templates_dir: Path | None = Field(
         default=None, description="A folder of templates overriding the shipped ones."
     )
+    state_dir: Path = Field(
+        default=Path(),
+        description="Where the bot keeps its key file, secret.key (created 0600 on first start).",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="The bot key itself (64+ hex digits or URL-safe base64 of 32+ bytes); "
+        "overrides the key file.",
+    )
     migrate_on_start: bool = Field(default=True, description="Run Alembic upgrade on start.")
     discord_api_url: str | None = Field(
         default=None, description="Another Discord-compatible REST base URL (tests)."

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from key_support import TEST_BOT_KEY, TEST_KEYS
 from loopback import Guild, LoopbackDiscord
 from vitalitybot.bot.directory import DiscordMemberDirectory
 from vitalitybot.bot.notifier import DiscordNotifier
@@ -56,6 +57,7 @@ async def offline_services(
             notifier=DiscordNotifier(),  # never bound: set-up posts nothing
             members=DiscordMemberDirectory(),
             env=build_environment(),
+            keys=TEST_KEYS,
         )
     finally:
         await db.dispose()
@@ -81,6 +83,8 @@ def run_env(server: LoopbackDiscord, database_url: str, patterns_dir: Path) -> d
         VITALITYBOT_DISCORD_GATEWAY_URL=server.gateway_url,
         VITALITYBOT_PATTERNS_DIR=str(patterns_dir),
         VITALITYBOT_LOG_LEVEL="INFO",
+        # The key the set-up's services use too (offline_services).
+        VITALITYBOT_SECRET_KEY=TEST_BOT_KEY.hex(),
     )
     return env
 

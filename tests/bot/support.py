@@ -40,6 +40,7 @@ def bot_settings(
         "discord_api_url": server.api_url,
         "discord_gateway_url": server.gateway_url,
         "migrate_on_start": True,
+        "state_dir": tmp_path,  # the key file, made on first start
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -109,7 +109,12 @@ async def test_survey_results_and_remedy_keep_their_layout(
     post = await open_round(coordinator, "survey")
 
     assert titles(post) == ["Survey: how are we doing?"]
-    assert [f["name"] for f in fields(post)] == [TITLE, "Your answers", "Open until"]
+    assert [f["name"] for f in fields(post)] == [
+        TITLE,
+        "Your answers",
+        "Who sees what",
+        "Open until",
+    ]
     assert fields(post)[0]["value"].splitlines()[0] == f"1. {TARGET_QUESTION}"
     assert_no_mention_parses(post)
 

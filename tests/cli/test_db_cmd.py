@@ -131,8 +131,8 @@ class _Writer(threading.Thread):
                     with connection:
                         cursor = connection.execute(
                             "INSERT INTO communities (guild_id, name, timezone, threshold, "
-                            "min_respondents, max_items, anonymous, secret, created_at) "
-                            "VALUES (?, 'c', 'UTC', 0.5, 3, 8, 1, 's', '2026-11-03 10:00:00')",
+                            "min_respondents, max_items, anonymous, created_at) "
+                            "VALUES (?, 'c', 'UTC', 0.5, 3, 8, 1, '2026-11-03 10:00:00')",
                             (self.committed,),
                         )
                         connection.execute(

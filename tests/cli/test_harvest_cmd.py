@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from key_support import TEST_KEYS
 from vitalitybot.cli import main
 from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.patterns import load_library
@@ -51,6 +52,7 @@ async def build(url: str, patterns_dir: Path, *, check_in: bool) -> int | None:
             notifier=DiscardingNotifier(),
             members=Members(),
             env=build_environment(),
+            keys=TEST_KEYS,
         )
         community = await setup_community(svc, GUILD, "Riverside", 1, "Europe/Berlin")
         await adopt_pattern(svc, GUILD, "cop-commons-alignment")

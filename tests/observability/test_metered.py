@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from key_support import TEST_KEYS
 from services.fakes import FixedDirectory, RecordingNotifier
 from services.support import MEMBERS, rate
 from vitalitybot.domain.records import Community, Question, Round
@@ -74,6 +75,7 @@ async def svc(
         notifier=MeteredNotifier(inner, metrics),
         members=FixedDirectory(list(MEMBERS)),
         env=build_environment(),
+        keys=TEST_KEYS,
     )
     await setup_community(services, GUILD, "Protocol nurses", 42, "Europe/Berlin")
     await adopt_pattern(services, GUILD, COP)

@@ -85,6 +85,6 @@ def test_remedies_point_at_existing_steps(corpus: Library) -> None:
     for pattern in corpus:
         numbers = {s.number for s in pattern.steps}
         signs = {s.id for s in pattern.signs_of_decay}
-        for remedy in pattern.remedies:
+        for remedy in pattern.remedies_in_effect():
             assert remedy.sign_id in signs
             assert set(remedy.step_numbers) <= numbers

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from vitalitybot.patterns import Pattern, RemedySource, parse_pattern
 from vitalitybot.patterns.model import Sign, Step
 from vitalitybot.patterns.remedies import (
@@ -40,8 +42,10 @@ def test_each_sign_maps_to_the_step_that_shares_its_words() -> None:
     pattern = load("v71-sample.md")
     assert pattern.remedy_for("nobody-hears-back")[0].title == "Hear back from neighbours"
     assert pattern.remedy_for("keeper-fatigue")[0].title == "Rest the keeper"
-    assert all(r.source is RemedySource.SIMILARITY for r in pattern.remedies)
-    assert all(MIN_SIMILARITY <= r.confidence <= 1 for r in pattern.remedies)
+    remedies = pattern.remedies_in_effect()
+    assert {r.sign_id for r in remedies} >= {"nobody-hears-back", "keeper-fatigue"}
+    assert all(r.source is RemedySource.SIMILARITY for r in remedies)
+    assert all(MIN_SIMILARITY <= r.confidence <= 1 for r in remedies)
 
 
 def test_the_title_of_a_step_weighs_more_than_its_body() -> None:
@@ -76,14 +80,30 @@ def test_the_vitalitybot_block_overrides_the_inferred_remedy() -> None:
     text = (FIXTURES / "with-block.md").read_text(encoding="utf-8")
     without_block = load("with-block.md", text.replace("      remedy: [3]\n", ""))
     assert with_block.remedy_for("bench-stays-empty")[0].title == "Invite passers-by"
-    (stated,) = [r for r in with_block.remedies if r.sign_id == "bench-stays-empty"]
+    (stated,) = [r for r in with_block.remedies_in_effect() if r.sign_id == "bench-stays-empty"]
     assert stated.source is RemedySource.EXPLICIT and stated.confidence == 1.0
-    (inferred,) = [r for r in without_block.remedies if r.sign_id == "bench-stays-empty"]
+    (inferred,) = [
+        r for r in without_block.remedies_in_effect() if r.sign_id == "bench-stays-empty"
+    ]
     assert inferred.source is RemedySource.SIMILARITY
     assert inferred.step_numbers != (3,)
     # Signs the block does not mention keep their inferred remedy.
-    (other,) = [r for r in with_block.remedies if r.sign_id == "stories-are-not-heard"]
+    (other,) = [r for r in with_block.remedies_in_effect() if r.sign_id == "stories-are-not-heard"]
     assert other.source is RemedySource.SIMILARITY
+
+
+def test_a_stated_remedy_naming_no_step_is_reported_and_the_remedy_inferred(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The step numbers a block states are checked when the file is read, so ``patterns
+    check`` shows the mistake; the sign then gets the remedy its wording suggests."""
+    text = (FIXTURES / "with-block.md").read_text(encoding="utf-8")
+    pattern = load("with-block.md", text.replace("      remedy: [3]\n", "      remedy: [9]\n"))
+    assert "signs.bench-stays-empty.remedy names step(s) 9" in caplog.text
+    assert pattern.remedies == ()
+    (remedy,) = [r for r in pattern.remedies_in_effect() if r.sign_id == "bench-stays-empty"]
+    assert remedy.source is RemedySource.SIMILARITY
+    assert [s.number for s in pattern.remedy_for("bench-stays-empty")] == list(remedy.step_numbers)
 
 
 def test_feedback_steps_come_from_the_block_or_from_step_titles() -> None:

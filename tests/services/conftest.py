@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from key_support import TEST_KEYS
 from vitalitybot.domain.records import Community
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.render.environment import build_environment
@@ -63,6 +64,7 @@ def make_services(
             notifier=notifier,
             members=directory,
             env=build_environment(),
+            keys=TEST_KEYS,
         )
 
     return make

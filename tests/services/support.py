@@ -104,3 +104,11 @@ async def open_survey(svc: Services, community: Community, period: str = "2026-0
     round_ = await open_round(svc, community.id, "survey", period=period)
     assert round_ is not None
     return round_
+
+
+async def member_key(svc: Services, round_: Round, member_id: int) -> str:
+    """The member's respondent key in an open round, as the services compute it."""
+    async with svc.repos() as repos:
+        sealed = await repos.rounds.sealed_key(round_.community_id, round_.id)
+    assert sealed is not None, f"round {round_.id} has no key: it is not open"
+    return svc.keys.respondent_key(sealed, member_id)

@@ -20,10 +20,9 @@ from vitalitybot.services import (
     record_answers,
 )
 from vitalitybot.storage import Database
-from vitalitybot.vitality.anonymity import respondent_key
 
 from .conftest import MakeServices
-from .support import GUILD, open_survey, questions_of, ratings, rows
+from .support import GUILD, member_key, open_survey, questions_of, ratings, rows
 
 CROWD = [800_000_000_000_000_000 + i for i in range(40)]
 
@@ -64,9 +63,7 @@ async def test_members_answering_at_once_keep_every_answer_in_a_few_commits(
         "WHERE round_id = :r GROUP BY respondent_key",
         r=survey.id,
     )
-    expected = {
-        respondent_key(community.secret, m): (value_of[m], value_of[m], rated) for m in CROWD
-    }
+    expected = {await member_key(svc, survey, m): (value_of[m], value_of[m], rated) for m in CROWD}
     assert {key: tuple(rest) for key, *rest in stored} == expected
     if db.is_sqlite:  # PostgreSQL writers do not wait on one another: no batching there
         assert len(commits) <= len(CROWD) // 4, f"{len(commits)} commits for {len(CROWD)}"
@@ -130,6 +127,6 @@ async def test_a_member_who_stops_waiting_still_has_their_answers_saved(
         db,
         "SELECT status FROM respondents WHERE round_id = :r AND respondent_key = :k",
         r=survey.id,
-        k=respondent_key(community.secret, CROWD[0]),
+        k=await member_key(svc, survey, CROWD[0]),
     )
     assert status == [(RespondentStatus.ANSWERED.value,)]

@@ -25,10 +25,19 @@ from vitalitybot.services import (
     skip_round,
 )
 from vitalitybot.storage import Database
-from vitalitybot.vitality.anonymity import respondent_key
 
 from .conftest import Setup
-from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, open_survey, questions_of, rate, rows
+from .support import (
+    GUILD,
+    MEMBERS,
+    OTHER_GUILD,
+    adopt,
+    member_key,
+    open_survey,
+    questions_of,
+    rate,
+    rows,
+)
 
 
 async def test_answers_after_close_are_refused_with_a_clear_error(
@@ -133,7 +142,7 @@ async def test_an_anonymous_round_stores_no_member_id(
     for member in MEMBERS[:4]:
         assert str(member) not in dump
     keys = {key for _, key in stored}
-    assert keys == {respondent_key(community.secret, m) for m in MEMBERS[:3]}
+    assert keys == {await member_key(svc, round_, m) for m in MEMBERS[:3]}
 
 
 async def test_a_community_that_chose_named_rounds_stores_member_ids(

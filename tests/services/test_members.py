@@ -24,25 +24,26 @@ from vitalitybot.services import (
     skip_round,
 )
 from vitalitybot.storage import Database
-from vitalitybot.vitality.anonymity import respondent_key
 
 from .conftest import Setup
-from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, questions_of, rate, rows
+from .support import GUILD, MEMBERS, OTHER_GUILD, adopt, member_key, questions_of, rate, rows
 
 ME, OTHER = MEMBERS[0], MEMBERS[1]
 
 
-async def rows_naming(db: Database, member_id: int, key: str) -> dict[str, int]:
-    """Rows of every member-level table that name the member, by id or by key."""
+async def rows_naming(db: Database, member_id: int, keys: list[str]) -> dict[str, int]:
+    """Rows of every member-level table that name the member, by id or by one of their keys."""
+    marks = ", ".join(f":k{n}" for n in range(len(keys)))
+    by_key = {f"k{n}": key for n, key in enumerate(keys)}
     counts = {
         "answers": await rows(
             db,
-            "SELECT count(*) FROM answers WHERE member_id = :m OR respondent_key = :k",
+            f"SELECT count(*) FROM answers WHERE member_id = :m OR respondent_key IN ({marks})",
             m=member_id,
-            k=key,
+            **by_key,
         ),
         "respondents": await rows(
-            db, "SELECT count(*) FROM respondents WHERE respondent_key = :k", k=key
+            db, f"SELECT count(*) FROM respondents WHERE respondent_key IN ({marks})", **by_key
         ),
         "member_prefs": await rows(
             db, "SELECT count(*) FROM member_prefs WHERE member_id = :m", m=member_id
@@ -62,15 +63,15 @@ async def test_pause_and_reminder_preferences(svc: Services, community: Communit
 
 
 @pytest.mark.parametrize("anonymous", [True, False])
-async def test_forgetting_a_member_removes_every_row_that_names_them(
+async def test_forgetting_a_member_removes_every_row_of_theirs_in_open_rounds(
     svc: Services, community: Community, db: Database, anonymous: bool
 ) -> None:
     await set_options(svc, GUILD, anonymous=anonymous)
-    key = respondent_key(community.secret, ME)
     survey = await open_round(svc, community.id, "survey", period="2026-01-06")
     checkin = await open_round(svc, community.id, "checkin", period="2026-01-06")
     spare = await open_round(svc, community.id, "survey", period="2026-01-07")
     assert survey and checkin and spare
+    keys = [await member_key(svc, r, ME) for r in (survey, checkin, spare)]
     await rate(svc, survey, [ME, OTHER, MEMBERS[2]], 4)
     prompt = (await questions_of(svc, checkin))[0]
     await record_answers(
@@ -81,25 +82,58 @@ async def test_forgetting_a_member_removes_every_row_that_names_them(
     )
     await skip_round(svc, GUILD, spare.id, ME)
     await pause_member(svc, GUILD, ME)
-    await close_round(svc, community.id, checkin.id)
-    await close_round(svc, community.id, survey.id)
-    assert "my private lesson" in await export_harvest_markdown(svc, GUILD, checkin.id)
-    before = await rows_naming(db, ME, key)
+    before = await rows_naming(db, ME, keys)
     assert all(count > 0 for count in before.values())
 
     report = await forget_member(svc, GUILD, ME)
 
-    assert await rows_naming(db, ME, key) == {"answers": 0, "respondents": 0, "member_prefs": 0}
+    assert await rows_naming(db, ME, keys) == {"answers": 0, "respondents": 0, "member_prefs": 0}
     assert report.total == sum(before.values())
-    assert report.harvests_rewritten == 1
+    assert len(await my_answers(svc, GUILD, survey.id, OTHER)) > 0
+    await close_round(svc, community.id, checkin.id)
+    harvest = await export_harvest_markdown(svc, GUILD, checkin.id)
+    assert "my private lesson" not in harvest and "their lesson" in harvest
+
+
+async def test_forgetting_reaches_ended_named_rounds_and_their_harvests(
+    svc: Services, community: Community, db: Database
+) -> None:
+    await set_options(svc, GUILD, anonymous=False)
+    checkin = await open_round(svc, community.id, "checkin", period="2026-01-06")
+    assert checkin
+    prompt = (await questions_of(svc, checkin))[0]
+    for member, words in ((ME, "my private lesson"), (OTHER, "their lesson")):
+        await record_answers(
+            svc, GUILD, checkin.id, member, [AnswerInput(prompt.id, None, words, True)]
+        )
+    await close_round(svc, community.id, checkin.id)
+    assert "my private lesson" in await export_harvest_markdown(svc, GUILD, checkin.id)
+
+    report = await forget_member(svc, GUILD, ME)
+
+    assert (report.rows.answers, report.harvests_rewritten) == (1, 1)
+    assert await rows(db, "SELECT count(*) FROM answers WHERE member_id = :m", m=ME) == [(0,)]
     harvest = await export_harvest_markdown(svc, GUILD, checkin.id)
     assert "my private lesson" not in harvest and "their lesson" in harvest
     assert "2 of 10 members answered" in harvest  # the aggregate stays as it was
-    assert len(await my_answers(svc, GUILD, survey.id, OTHER)) > 0
-    everything = repr(await rows(db, "SELECT * FROM answers")) + repr(
-        await rows(db, "SELECT * FROM respondents")
-    )
-    assert str(ME) not in everything and key not in everything
+
+
+async def test_an_ended_anonymous_round_is_out_of_reach_and_the_member_is_told(
+    svc: Services, community: Community, db: Database
+) -> None:
+    survey = await open_round(svc, community.id, "survey", period="2026-01-06")
+    assert survey
+    await rate(svc, survey, [ME, OTHER, MEMBERS[2]], 4)
+    await close_round(svc, community.id, survey.id)
+    stored = await rows(db, "SELECT count(*) FROM answers")
+
+    exported = await export_member(svc, GUILD, ME)
+    report = await forget_member(svc, GUILD, ME)
+
+    assert exported["rounds"] == [] and exported["ended_anonymous_rounds_not_linkable"] == 1
+    assert report.total == 0
+    assert await rows(db, "SELECT count(*) FROM answers") == stored
+    assert await my_answers(svc, GUILD, survey.id, ME) == []
 
 
 async def test_forgetting_in_one_community_leaves_the_other_alone(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from key_support import TEST_KEYS
 from vitalitybot.patterns import Pattern
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
@@ -127,6 +128,7 @@ class Process:
             notifier=self.notifier,
             members=FixedDirectory(list(MEMBERS)),
             env=build_environment(),
+            keys=TEST_KEYS,
         )
         self.runner = SimulatedRunner(clock)
         self.keeper = ScheduleKeeper(self.svc, self.runner, shards, poll=KEEPER_POLL)

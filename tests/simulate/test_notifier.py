@@ -30,7 +30,6 @@ COMMUNITY = Community(
     min_respondents=3,
     max_items=8,
     anonymous=True,
-    secret="00",
     created_at=WHEN,
 )
 ROUND = Round(

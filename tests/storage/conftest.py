@@ -16,6 +16,7 @@ from vitalitybot.domain.records import (
     QuestionKind,
     Round,
     RoundKind,
+    SealedKey,
 )
 from vitalitybot.storage import Database, Repositories
 
@@ -40,7 +41,8 @@ async def other_community(db: Database) -> Community:
 
 @pytest.fixture
 def make_round(db: Database) -> MakeRound:
-    """Open a round with ``items`` decay questions (pattern "p", signs s1..sN)."""
+    """Open a round with ``items`` decay questions (pattern "p", signs s1..sN), and
+    ``key`` as its sealed key if given."""
 
     async def make(
         community: Community,
@@ -50,6 +52,7 @@ def make_round(db: Database) -> MakeRound:
         items: int = 3,
         anonymous: bool = True,
         opened_at: datetime = NOW,
+        key: SealedKey | None = None,
     ) -> tuple[Round, list[Question]]:
         async with db.transaction() as session:
             repos = Repositories(session)
@@ -61,6 +64,7 @@ def make_round(db: Database) -> MakeRound:
                 min_respondents=3,
                 opened_at=opened_at,
                 closes_at=opened_at + timedelta(days=5),
+                key=key,
             )
             questions = await repos.rounds.add_questions(
                 community.id,

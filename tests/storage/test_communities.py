@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import pytest
 from storage_support import NOW, MakeRound
@@ -36,22 +35,13 @@ async def test_defaults_of_a_new_community(community: Community) -> None:
     assert community.coordinator_role_id is None and community.steward_role_id is None
 
 
-async def test_each_community_gets_its_own_random_secret(
-    community: Community, other_community: Community
-) -> None:
-    for secret in (community.secret, other_community.secret):
-        assert re.fullmatch(r"[0-9a-f]{64}", secret)
-    assert community.secret != other_community.secret
-    assert community.secret not in repr(community)
-
-
 async def test_concurrent_creation_of_the_same_guild_gives_one_community(db: Database) -> None:
     async def create() -> tuple[Community, bool]:
         async with db.transaction() as session:
             return await Repositories(session).communities.get_or_create(77, "Race", at=NOW)
 
     (a, created_a), (b, created_b) = await asyncio.gather(create(), create())
-    assert a.id == b.id and a.secret == b.secret
+    assert a == b
     assert sorted([created_a, created_b]) == [False, True]
 
 
@@ -65,11 +55,7 @@ async def test_update_settings_changes_only_what_is_given(
     assert updated.timezone == "Europe/Lisbon"
     assert updated.channel_id == 123456789012345678  # a Discord snowflake fits
     assert updated.threshold == 0.6
-    assert (updated.name, updated.min_respondents, updated.secret) == (
-        community.name,
-        community.min_respondents,
-        community.secret,
-    )
+    assert (updated.name, updated.min_respondents) == (community.name, community.min_respondents)
     async with db.transaction() as session:
         cleared = await Repositories(session).communities.update_settings(
             community.id, channel_id=None

@@ -24,7 +24,7 @@ from vitalitybot.storage import (
 from vitalitybot.storage.migrate import MigrationsNotFoundError, migrations_dir
 from vitalitybot.storage.models import Base
 
-HEAD = "0003"
+HEAD = "0004"
 
 TABLES = {
     "communities",

@@ -212,18 +212,25 @@ RESUMED = "Welcome back: you will hear about rounds again."
 REMINDERS_ON = "Reminders on: one DM mid-round if you have not answered or skipped."
 REMINDERS_OFF = "Reminders off: no more reminder DMs from vitalitybot in this server."
 FORGET_ASKED = (
-    "This deletes your answers, your choices and your settings in this server, and "
-    "takes your shared words out of stored harvests. Totals already computed stay "
-    "(they name no one). It cannot be undone."
+    "This deletes your answers in open rounds and in named rounds, your choices and "
+    "your settings in this server, and takes your shared words out of stored harvests. "
+    "Answers in anonymous rounds that have ended are not linked to you any more, so "
+    "they cannot be found to delete. Totals already computed stay (they name no one). "
+    "It cannot be undone."
+)
+ENDED_ANONYMOUS = (
+    "Anonymous rounds that have ended are not included: their keys were destroyed when "
+    "they closed, so nothing links your answers there to you, not even for the bot."
 )
 FORGET_CANCELLED = "Nothing was deleted."
 
 
-def exported(rounds: int) -> str:
+def exported(rounds: int, ended_anonymous: int) -> str:
+    ended = f" {ENDED_ANONYMOUS}" if ended_anonymous else ""
     return (
-        f"Everything vitalitybot stores about you in this server: {rounds} "
-        "rounds. Answers in anonymous rounds are found through a key made from your "
-        "id; no one else can link them to you."
+        f"Everything vitalitybot can link to you in this server: "
+        f"{plural(rounds, 'round', 'rounds')}. Your answers in an open anonymous round are "
+        f"found through a key that exists only until the round closes.{ended}"
     )
 
 
@@ -231,15 +238,16 @@ def export_filename(guild_id: int) -> str:
     return f"vitalitybot-export-{guild_id}.json"
 
 
-def forgotten(records: int, harvests_rewritten: int) -> str:
+def forgotten(records: int, harvests_rewritten: int, ended_anonymous: int) -> str:
     rewritten = (
         f" Your words were taken out of {harvests_rewritten} stored harvests."
         if harvests_rewritten
         else ""
     )
+    ended = f" {ENDED_ANONYMOUS}" if ended_anonymous else ""
     return (
-        f"Done: {records} records about you were deleted.{rewritten} Posts "
-        "already made in Discord stay where they are; you can delete your own messages."
+        f"Done: {records} records about you were deleted.{rewritten}{ended} Posts already "
+        "made in Discord stay where they are; you can delete your own messages."
     )
 
 

@@ -46,6 +46,7 @@ from vitalitybot.bot.endpoints import point_discord_at
 from vitalitybot.bot.event_loop import loop_name
 from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.config import Settings
+from vitalitybot.keyfile import load_round_keys
 from vitalitybot.observability.health import HealthServer, database_check, flag_check
 from vitalitybot.observability.metered import MeteredNotifier
 from vitalitybot.observability.metrics import Metrics
@@ -57,6 +58,7 @@ from vitalitybot.scheduling.virtual import PacedRunner
 from vitalitybot.services import ScheduleKeeper, Services
 from vitalitybot.services.shards import ShardSet
 from vitalitybot.storage import Database, open_database, upgrade
+from vitalitybot.vitality.anonymity import RoundKeys
 
 logger = logging.getLogger(__name__)
 
@@ -173,9 +175,11 @@ async def build_app(
     dev_guild_id: int | None = None,
     shards: ShardSet | None = None,
     metrics: Metrics | None = None,
+    keys: RoundKeys | None = None,
 ) -> App:
     """Load, migrate and wire everything; nothing connects to Discord yet.
 
+    ``keys``: the bot key (None: loaded from the settings, keyfile.py).
     ``shards``: connect and schedule only these (None: one unsharded process for all).
     ``clock``: an ``AcceleratedClock`` makes this a rehearsal, on the ``PacedRunner``.
     """
@@ -187,10 +191,11 @@ async def build_app(
         )
     logger.info("loaded %d patterns from %s", len(library.patterns), settings.patterns_dir)
     metrics = metrics if metrics is not None else Metrics()
+    keys = keys if keys is not None else load_round_keys(settings)
     db = open_database(settings.database_url)
     try:
         if settings.migrate_on_start if migrate is None else migrate:
-            revision = await upgrade(db)
+            revision = await upgrade(db, keys=keys)
             logger.info("database at revision %s", revision)
         notifier = notifier or DiscordNotifier(requests_per_second=posting_pace(settings, shards))
         directory = DiscordMemberDirectory()
@@ -202,6 +207,7 @@ async def build_app(
             notifier=MeteredNotifier(notifier, metrics),
             members=directory,
             env=build_environment(settings.templates_dir),
+            keys=keys,
         )
         runner = _runner_for(clock, metrics)
         keeper = ScheduleKeeper(services, runner, shards=shards)
@@ -261,6 +267,7 @@ async def run_bot(
     shards: ShardSet | None = None,
     clock: Clock | None = None,
     drain_timeout: float = DRAIN_TIMEOUT,
+    keys: RoundKeys | None = None,
 ) -> int:
     """Run until a signal or a fatal error; the exit code for the CLI."""
     if settings.token is None:
@@ -282,6 +289,7 @@ async def run_bot(
         dev_guild_id=dev_guild_id,
         shards=shards,
         clock=clock,
+        keys=keys,
     )
     stop = _stop_on_signals()
     try:

@@ -18,6 +18,7 @@ from typing import Any
 from vitalitybot.cli.errors import DatabaseInUse, describe, report
 from vitalitybot.cli.settings_sources import json_requested, raw_settings, secrets_in
 from vitalitybot.config import Settings, load_settings, variable_name
+from vitalitybot.keyfile import redactable
 from vitalitybot.observability.logs import configure_logging
 from vitalitybot.storage.urls import url_passwords
 
@@ -120,7 +121,8 @@ def _database_in_use(args: argparse.Namespace, setting: str | None) -> DatabaseI
 
 
 def _secrets(settings: Settings | None = None) -> list[str]:
-    """What no line may show: the secret settings and the database password, read raw
+    """What no line may show: the secret settings, the database password and the bot
+    key file's contents (once the settings load), the first two read raw
     when the settings do not load (a bad setting must not leak the token beside it).
 
     A text shorter than ``MIN_SECRET`` is no real token or key, and replacing it
@@ -132,4 +134,6 @@ def _secrets(settings: Settings | None = None) -> list[str]:
     url = settings.database_url if settings is not None else raw["database_url"].text
     if url:
         found.extend(url_passwords(url))
+    if settings is not None:
+        found.extend(redactable(settings))
     return [secret for secret in found if len(secret) >= MIN_SECRET]

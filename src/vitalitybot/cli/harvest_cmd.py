@@ -31,6 +31,7 @@ from vitalitybot.services import (
     export_harvest_markdown,
 )
 from vitalitybot.storage import open_database
+from vitalitybot.vitality.anonymity import RoundKeys
 
 EXIT_OK = 0
 
@@ -89,6 +90,7 @@ async def _export(url: str, guild_id: int, round_id: int | None) -> str:
             notifier=_NoPosts(),
             members=_NoMembers(),
             env=build_environment(),
+            keys=RoundKeys.throwaway(),  # a stored harvest needs no round key
         )
         return await export_harvest_markdown(svc, guild_id, round_id)
     finally:

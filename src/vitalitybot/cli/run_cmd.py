@@ -31,6 +31,7 @@ from datetime import datetime
 from vitalitybot.cli.errors import CliError, ConfigurationError, UsageError
 from vitalitybot.cli.preflight import startup_problems
 from vitalitybot.config import Settings, load_settings
+from vitalitybot.keyfile import load_round_keys
 from vitalitybot.scheduling.clock import AcceleratedClock
 from vitalitybot.services.shards import ShardError, ShardSet, parse_shard_ids
 
@@ -93,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     problems = startup_problems(settings)
     if problems:
         raise problems[0]
+    keys = load_round_keys(settings)  # before anything connects: a bad key is one line
     if not getattr(args, "verbose", False):  # -v keeps debug lines
         logging.getLogger().setLevel(settings.log_level)
     from vitalitybot.bot.event_loop import run_on
@@ -108,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
             dev_guild_id=args.dev_guild,
             shards=shards,
             clock=clock,
+            keys=keys,
         ),
     )
 

@@ -72,9 +72,6 @@ class Community:
     min_respondents: int
     max_items: int
     anonymous: bool
-    # Keys the HMAC that turns a member id into an anonymous respondent key; kept out
-    # of repr so it never lands in a log line.
-    secret: str = field(repr=False)
     created_at: datetime
 
 
@@ -119,6 +116,14 @@ class Round:
     channel_id: int | None = None
     message_id: int | None = None
     thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SealedKey:
+    """An open round's key as stored: unreadable without the bot key (vitality/anonymity.py)."""
+
+    nonce: str  # hex
+    sealed: str = field(repr=False)  # hex: the round key XOR a pad made from the nonce
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,19 +44,31 @@ class _Stems(dict[str, str]):
 _stems = _Stems()
 
 
+# Each way of naming feedback above puts one of these in the casefolded text: the word
+# "feedback", a verb and "back", or a word that stems to "loop" (English Snowball only
+# rewrites endings that cannot make "loop", so such a word has "loop" in it). A text
+# without them is settled without stemming its words, as most step titles are.
+_NAMING_FEEDBACK_NEEDS = ("back", "loop")
+
+
 def is_about_feedback(text: str) -> bool:
     """Whether ``text`` (a step's title, say) names feedback or closing the loop."""
-    return _names_feedback(*_words_and_stems(text))
+    folded = text.casefold()
+    if not any(part in folded for part in _NAMING_FEEDBACK_NEEDS):
+        return False
+    return _names_feedback(*_words_and_stems(folded))
 
 
 def is_feedback_sign(sign: Sign) -> bool:
     """Whether a sign is about missing feedback or flow, from all the words it has."""
-    words, stems = _words_and_stems(" ".join((sign.title, sign.text, sign.survey_wording or "")))
+    text = " ".join((sign.title, sign.text, sign.survey_wording or ""))
+    words, stems = _words_and_stems(text.casefold())
     return _names_feedback(words, stems) or not FAILING_STEMS.isdisjoint(stems)
 
 
-def _words_and_stems(text: str) -> tuple[list[str], list[str]]:
-    words = _WORD.findall(text.casefold())
+def _words_and_stems(folded: str) -> tuple[list[str], list[str]]:
+    """The words of a casefolded text and their stems."""
+    words = _WORD.findall(folded)
     return words, list(map(_stems.__getitem__, words))
 
 

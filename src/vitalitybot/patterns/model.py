@@ -157,7 +157,13 @@ class Pattern:
     solution: str = ""
     license: str | None = None
     attribution: str | None = None
+    # The remedies the pattern states (its vitalitybot block), in the order of the signs.
     remedies: tuple[Remedy, ...] = ()
+    # Whether decay signs without a stated remedy are matched to steps by their wording
+    # (:mod:`.remedies`) when a remedy is asked for. The parser sets it; the matching
+    # runs then rather than at load, because a library has thousands of patterns and a
+    # community asks for the remedies of one, a few signs at a time.
+    infers_remedies: bool = False
     # Steps that close the articulation -> translation -> feedback loop; offered
     # alongside the remedy when a sign is about missing feedback or flow.
     feedback_steps: tuple[int, ...] = ()
@@ -173,10 +179,20 @@ class Pattern:
         )
 
     def remedy_for(self, sign_id: str) -> tuple[Step, ...]:
-        remedy = next((r for r in self.remedies if r.sign_id == sign_id), None)
+        remedy = next((r for r in self.remedies_in_effect() if r.sign_id == sign_id), None)
         if remedy is None:
             return ()
         return tuple(s for n in remedy.step_numbers if (s := self.step(n)) is not None)
+
+    def remedies_in_effect(self) -> tuple[Remedy, ...]:
+        """The stated remedies, and inferred ones for the other decay signs when the
+        pattern infers them, in the order of the signs."""
+        if not self.infers_remedies:
+            return self.remedies
+        # Imported here: the matcher builds on this module's records.
+        from vitalitybot.patterns.remedies import with_inferred
+
+        return with_inferred(self.signs_of_decay, self.steps, self.remedies)
 
     @property
     def default_cadence(self) -> Cadence | None:

@@ -18,8 +18,8 @@ from vitalitybot.patterns import fields, parts
 from vitalitybot.patterns.block import BlockSign, BotBlock, LineOf, read_block
 from vitalitybot.patterns.errors import Findings, PatternFileError, did_you_mean
 from vitalitybot.patterns.header import Header, read_header
-from vitalitybot.patterns.model import Pattern, Sign, SignSource
-from vitalitybot.patterns.remedies import feedback_steps_for, remedies_for
+from vitalitybot.patterns.model import Pattern, Remedy, RemedySource, Sign, SignSource
+from vitalitybot.patterns.remedies import feedback_steps_for
 from vitalitybot.patterns.rhythms import rhythms_in
 from vitalitybot.patterns.sections import Outline, parse_outline
 from vitalitybot.patterns.signs import sign_id
@@ -119,7 +119,8 @@ def _build(
         solution=parts.solution(outline),
         license=fields.text_of(data.get("license")) or None,
         attribution=fields.text_of(data.get("attribution")) or None,
-        remedies=remedies_for(decay, steps, explicit),
+        remedies=explicit,
+        infers_remedies=True,
         feedback_steps=feedback_steps_for(steps, feedback),
         prompts=block.prompts,
     )
@@ -177,8 +178,10 @@ def _explicit_remedies(
     decay: tuple[Sign, ...],
     known_steps: set[int],
     findings: Findings,
-) -> dict[str, tuple[int, ...]]:
-    explicit: dict[str, tuple[int, ...]] = {}
+) -> tuple[Remedy, ...]:
+    """The remedies the block states for the decay signs, checked here so that a step
+    number that does not exist is reported when the file is loaded."""
+    explicit: list[Remedy] = []
     for sign in decay:
         setting = settings.get(sign.id)
         if setting is None or setting.remedy is None:
@@ -188,8 +191,8 @@ def _explicit_remedies(
             f"signs.{keys[sign.id][-1]}.remedy", setting.remedy, known_steps, line, findings
         )
         if steps:
-            explicit[sign.id] = steps
-    return explicit
+            explicit.append(Remedy(sign.id, steps, RemedySource.EXPLICIT, 1.0))
+    return tuple(explicit)
 
 
 def _existing_steps(

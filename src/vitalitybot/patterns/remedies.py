@@ -11,6 +11,8 @@ word every step uses ("community") weighs little and the mapping never depends o
 files in the library.
 
 Mappings written in the pattern's ``vitalitybot.signs.<id>.remedy`` block always win.
+The parser keeps only those; the others are inferred when a remedy is asked for
+(:meth:`Pattern.remedies_in_effect`), by the same code whoever asks.
 """
 
 from __future__ import annotations
@@ -161,19 +163,19 @@ def infer_remedies(signs: Sequence[Sign], steps: Sequence[Step]) -> tuple[Remedy
     return tuple(remedies)
 
 
-def remedies_for(
-    signs: Sequence[Sign], steps: Sequence[Step], explicit: Mapping[str, tuple[int, ...]]
+def with_inferred(
+    signs: Sequence[Sign], steps: Sequence[Step], stated: Iterable[Remedy]
 ) -> tuple[Remedy, ...]:
-    """Explicit remedies where the pattern states them, inferred ones for the other signs,
+    """Stated remedies where the pattern gives them, inferred ones for the other signs,
     in the order of the signs."""
-    inferred = {r.sign_id: r for r in infer_remedies(signs, steps)}
-    remedies: list[Remedy] = []
-    for sign in signs:
-        if sign.id in explicit:
-            remedies.append(Remedy(sign.id, explicit[sign.id], RemedySource.EXPLICIT, 1.0))
-        elif sign.id in inferred:
-            remedies.append(inferred[sign.id])
-    return tuple(remedies)
+    by_sign = {r.sign_id: r for r in stated}
+    if all(sign.id in by_sign for sign in signs):
+        inferred = {}
+    else:
+        inferred = {r.sign_id: r for r in infer_remedies(signs, steps)}
+    return tuple(
+        remedy for sign in signs if (remedy := by_sign.get(sign.id) or inferred.get(sign.id))
+    )
 
 
 def feedback_steps_for(steps: Iterable[Step], explicit: Sequence[int] | None) -> tuple[int, ...]:

@@ -3,10 +3,15 @@
 Decisions worth knowing:
 
 * **Anonymity.** Both kinds of round follow the community's ``anonymous`` setting (on by
-  default). In an anonymous round answers are stored under an HMAC of the member id
-  keyed with the community's secret, never under the id itself; the storage layer
-  refuses a member id for such a round. A check-in is no exception: its harvest never
-  names authors, so nothing needs the id.
+  default). Answers are stored under the member's respondent key in the round (an HMAC
+  of the member id under the round's own key, vitality/anonymity.py); in an anonymous
+  round never under the id itself, and the storage layer refuses a member id for such
+  a round. A check-in is no exception: its harvest never names authors, so nothing
+  needs the id. The round key exists only while the round is open, so everything
+  here that finds a member's answers works on open rounds only. An anonymous round's
+  answers are stored with the round's opening time rather than their own, and its
+  replies' times become the close time when it ends (storage/round_end.py), so no
+  stored time tells who answered when.
 * **Pausing** means "no reminders, no pings"; a paused member who clicks a round's
   button may still answer. Answering is always the member's choice.
 * **Answering again** replaces the earlier answer to each question given; a question
@@ -49,7 +54,6 @@ from vitalitybot.services.rounds import check_open, round_in
 from vitalitybot.services.views import SignScoreView, score_view, stored_score_views, threshold_of
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.submissions import RoundNotOpenError, SubmissionContext, prepare
-from vitalitybot.vitality.anonymity import respondent_key
 from vitalitybot.vitality.scores import Threshold
 
 ANSWER_TEXT_MAX = 1000
@@ -78,7 +82,9 @@ async def answer_form(svc: Services, guild_id: int, round_id: int, member_id: in
     """The round's questions and the member's earlier answers; refused once it is closed."""
     context = await _context(svc, guild_id, round_id)
     community = context.community
-    key = respondent_key(community.secret, member_id)
+    if context.key is None:  # the round has ended
+        raise await _refusal(svc, guild_id, round_id, svc.now())
+    key = svc.keys.respondent_key(context.key, member_id)
     async with svc.repos() as repos:
         found = await repos.answers.respondent_answers(community.id, round_id, key)
     if found is None:  # the round went (its community was reset) meanwhile
@@ -112,10 +118,12 @@ async def record_answers(
     context = await _context(svc, guild_id, round_id)
     community, round_ = context.community, context.round
     await _check_open(svc, guild_id, round_, community, now)
+    if context.key is None:  # the round has ended
+        raise await _refusal(svc, guild_id, round_id, now)
     cleaned = validate_answers(answers, {q.id: q for q in context.questions})
     submission = prepare(
         context,
-        respondent_key(community.secret, member_id),
+        svc.keys.respondent_key(context.key, member_id),
         cleaned,
         member_id=None if round_.anonymous else member_id,
     )
@@ -247,7 +255,10 @@ async def skip_round(svc: Services, guild_id: int, round_id: int, member_id: int
         community = await community_by_guild(repos, guild_id)
         round_ = await round_in(repos, community, round_id)
         check_open(round_, community, now)
-        key = respondent_key(community.secret, member_id)
+        sealed = await repos.rounds.sealed_key(community.id, round_id)
+        if sealed is None:  # not open after all: ended since it was read
+            raise RoundClosed(f"This {kind_name(round_.kind)} has ended.")
+        key = svc.keys.respondent_key(sealed, member_id)
         respondent = await repos.answers.get_respondent(community.id, round_id, key)
         if respondent is not None and respondent.status is RespondentStatus.ANSWERED:
             raise NotAllowed(
@@ -261,11 +272,19 @@ async def skip_round(svc: Services, guild_id: int, round_id: int, member_id: int
 
 
 async def my_answers(svc: Services, guild_id: int, round_id: int, member_id: int) -> list[Answer]:
-    """The member's own answers to a round (open or not), to show or prefill."""
+    """The member's own answers to a round, to show or prefill.
+
+    Found by the round key while the round is open; once it has ended, only a named
+    round's answers can be found (by the member id they carry), an anonymous round's
+    no longer.
+    """
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         await round_in(repos, community, round_id)
-        key = respondent_key(community.secret, member_id)
+        sealed = await repos.rounds.sealed_key(community.id, round_id)
+        if sealed is None:
+            return await repos.answers.list_answers(community.id, round_id, member_id=member_id)
+        key = svc.keys.respondent_key(sealed, member_id)
         return await repos.answers.list_answers(community.id, round_id, respondent_key=key)
 
 

@@ -37,6 +37,7 @@ from vitalitybot.services.limits import is_id
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier
 from vitalitybot.services.round_contexts import RoundContexts
 from vitalitybot.storage import Database, Repositories
+from vitalitybot.vitality.anonymity import RoundKeys
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ class Services:
     from the database (keeper.py). Without one (tests, one-off CLI commands) rounds
     still open and close, they just are not timed. ``rounds_answering`` is a cache of
     the open rounds members answer, read-through and never told anything
-    (round_contexts.py).
+    (round_contexts.py). ``keys`` holds the bot key, loaded once where the process
+    starts (keyfile.py), and makes each round's respondent keys (vitality/anonymity.py).
     """
 
     db: Database
@@ -64,6 +66,7 @@ class Services:
     notifier: Notifier
     members: MemberDirectory
     env: Environment
+    keys: RoundKeys = field(repr=False)
     grace: timedelta = DEFAULT_GRACE
     reminders: bool = True
     rounds_answering: RoundContexts = field(default_factory=RoundContexts, init=False, repr=False)

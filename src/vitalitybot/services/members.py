@@ -1,9 +1,16 @@
 """A member's own controls: pause, reminders, and their data (export, forget).
 
-Anonymous answers carry no member id, only the HMAC respondent key, so export and
-forget derive that key from the member id and the community's secret and find the
-member's rows either way. Forgetting also rewrites the stored harvests that quoted the
-member's shared reflections, so their words leave the bot's records, not only their
+What export and forget can reach is exactly what can still be linked to the member:
+
+* named rounds, open or ended: their answers carry the member id;
+* open anonymous rounds: the member's respondent key in each is recomputed from the
+  round's key (vitality/anonymity.py);
+* ended anonymous rounds: nothing. Their round keys were destroyed when they ended,
+  so no row of theirs can be told to be the member's, by the bot or anyone else; the
+  replies say so rather than pretend to have found or deleted them.
+
+Forgetting also rewrites the stored harvests that quoted the member's shared
+reflections (named rounds), so their words leave the bot's records, not only their
 answers. (Posts already made in Discord are Discord's: a member can delete a message,
 but the bot cannot un-send what a channel has already read.)
 """
@@ -27,7 +34,6 @@ from vitalitybot.services.harvest import build_harvest_markdown
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.views import ParticipationView
 from vitalitybot.storage import Repositories
-from vitalitybot.vitality.anonymity import respondent_key
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ EXPORT_FORMAT = "vitalitybot-member-export/1"
 class ForgetReport:
     rows: ForgetResult  # rows deleted, per table
     harvests_rewritten: int  # stored harvests their shared words were taken out of
+    ended_anonymous: int  # rounds out of reach: ended anonymous rounds of the community
 
     @property
     def total(self) -> int:
@@ -86,13 +93,28 @@ async def export_member(svc: Services, guild_id: int, member_id: int) -> dict[st
     """
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
-        key = respondent_key(community.secret, member_id)
-        exported = await repos.members.export(community.id, member_id, [key])
-    return _export_document(svc, community, key, exported)
+        keys = await _open_round_keys(svc, repos, community.id, member_id)
+        exported = await repos.members.export(community.id, member_id, list(keys.values()))
+        unreachable = await repos.rounds.count_ended_anonymous(community.id)
+    return _export_document(svc, community, keys, exported, unreachable)
+
+
+async def _open_round_keys(
+    svc: Services, repos: Repositories, community_id: int, member_id: int
+) -> dict[int, str]:
+    """The member's respondent key in each open round of the community, by round id."""
+    return {
+        round_id: svc.keys.respondent_key(sealed, member_id)
+        for round_id, sealed in (await repos.rounds.open_keys(community_id)).items()
+    }
 
 
 def _export_document(
-    svc: Services, community: Community, key: str, exported: MemberExport
+    svc: Services,
+    community: Community,
+    keys: dict[int, str],
+    exported: MemberExport,
+    unreachable: int,
 ) -> dict[str, Any]:
     questions = {q.id: q for q in exported.questions}
     status = {r.round_id: r for r in exported.respondents}
@@ -107,6 +129,7 @@ def _export_document(
                 "period": round_.period,
                 "status": round_.status.value,
                 "anonymous": round_.anonymous,
+                "respondent_key": keys.get(round_.id),
                 "opened_at": round_.opened_at.isoformat(),
                 "closes_at": round_.closes_at.isoformat(),
                 "response": respondent.status.value if respondent else None,
@@ -136,7 +159,7 @@ def _export_document(
         "exported_at": svc.now().isoformat(),
         "community": {"guild_id": str(community.guild_id), "name": community.name},
         "member_id": str(exported.member_id),
-        "respondent_key": key,
+        "ended_anonymous_rounds_not_linkable": unreachable,
         "preferences": None
         if prefs is None
         else {
@@ -149,27 +172,29 @@ def _export_document(
 
 
 async def forget_member(svc: Services, guild_id: int, member_id: int) -> ForgetReport:
-    """Delete every row naming the member in this community, and their words from harvests.
+    """Delete every row that can be linked to the member in this community, and their
+    words from harvests.
 
     Scores and participation counts already computed stay: they are aggregates and name
-    no one.
+    no one. Ended anonymous rounds are out of reach (see the module docstring).
     """
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
-        key = respondent_key(community.secret, member_id)
-        exported = await repos.members.export(community.id, member_id, [key])
+        keys = list((await _open_round_keys(svc, repos, community.id, member_id)).values())
+        exported = await repos.members.export(community.id, member_id, keys)
         quoted = {a.round_id for a in exported.answers if a.shared and a.text and a.text.strip()}
-        result = await repos.members.forget(community.id, member_id, [key])
+        result = await repos.members.forget(community.id, member_id, keys)
         rewritten = 0
         for round_id in sorted(quoted):
             rewritten += await _rewrite_harvest(svc, repos, community, round_id)
+        unreachable = await repos.rounds.count_ended_anonymous(community.id)
     logger.info(
         "community %s: forgot a member (%d rows, %d harvests rewritten)",
         community.id,
         result.total,
         rewritten,
     )
-    return ForgetReport(result, rewritten)
+    return ForgetReport(result, rewritten, unreachable)
 
 
 async def _rewrite_harvest(

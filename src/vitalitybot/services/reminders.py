@@ -17,9 +17,9 @@ logger = logging.getLogger(__name__)
 async def remind(svc: Services, community_id: int, round_id: int) -> list[int]:
     """Remind, once per round, the members who have not replied and want reminders.
 
-    Left out: members who answered or skipped (compared by respondent key, so this works
-    in anonymous rounds), paused members and members who turned reminders off. Returns
-    the ids reminded.
+    Left out: members who answered or skipped (each member's respondent key in this
+    round is compared with the keys stored, so no member id is ever stored or read),
+    paused members and members who turned reminders off. Returns the ids reminded.
     """
     if not svc.reminders:
         return []
@@ -29,6 +29,9 @@ async def remind(svc: Services, community_id: int, round_id: int) -> list[int]:
         round_ = await repos.rounds.get(community_id, round_id)
         if round_ is None or round_.status is not RoundStatus.OPEN or now >= round_.closes_at:
             return []
+        sealed = await repos.rounds.sealed_key(community_id, round_id)
+        if sealed is None:
+            return []  # a round without a key takes no answers to compare with
         if not await repos.rounds.set_reminded(community_id, round_id, at=now):
             return []  # already reminded: once per round
     members = await eligible_members(svc, community) or []
@@ -39,9 +42,8 @@ async def remind(svc: Services, community_id: int, round_id: int) -> list[int]:
             for p in await repos.members.list_prefs(community_id)
             if p.paused or p.reminders_off
         }
-    targets = [
-        m for m in members if m not in quiet and respondent_key(community.secret, m) not in replied
-    ]
+    round_key = svc.keys.unseal(sealed)
+    targets = [m for m in members if m not in quiet and respondent_key(round_key, m) not in replied]
     if targets:
         message = reminder_message(svc, community, round_)
         await deliver(

@@ -4,11 +4,13 @@ A round's post brings many members within minutes, and each click needs the same
 facts: the community it belongs to, the round and its questions. This is a cache
 derived from the database and nothing tells it anything: it keeps a round only when
 it reads one that is open, and only the parts fixed once a round has opened are
-relied on (the guild and its community's id and secret, the round's kind, anonymity,
-window and questions). What can change, the round's status and the community's
+relied on (the guild and its community's id, the round's kind, anonymity, window,
+questions and sealed key). What can change, the round's status and the community's
 settings, is read from the database wherever it matters: every write re-checks the
 round's status, and a refusal reads both afresh to explain itself. So a round closed
-by a coordinator or by another process needs no word to this cache.
+by a coordinator or by another process needs no word to this cache. (The sealed key
+is kept rather than the round key itself: unsealing is one HMAC, cheaper than any
+bookkeeping about when to drop an unsealed key.)
 """
 
 from __future__ import annotations

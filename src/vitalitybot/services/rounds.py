@@ -110,6 +110,7 @@ async def open_round(
             closes_at=closes,
             pattern_slug=pattern_slug,
             eligible_members=len(eligible) if eligible is not None else None,
+            key=svc.keys.new_round_key(),
         )
         if not created:
             return round_

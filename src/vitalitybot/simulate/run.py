@@ -46,6 +46,7 @@ from vitalitybot.simulate.members import MemberBehaviour, Tally
 from vitalitybot.simulate.notifier import WIDTH, ConsoleNotifier, SimPost, SyntheticDirectory
 from vitalitybot.simulate.report import Report, collect, render
 from vitalitybot.storage import Database, open_database, upgrade
+from vitalitybot.vitality.anonymity import RoundKeys
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +176,7 @@ async def _run(
         notifier=notifier,
         members=SyntheticDirectory(community),
         env=build_environment(settings.templates_dir),
+        keys=RoundKeys.throwaway(),  # the simulated database is thrown away too
     )
     # No other process writes the simulated database, and this one's commits wake the
     # keeper, so a weekly look is plenty (a year of minutes would be half a million).

@@ -1,6 +1,6 @@
 """Answers, who has responded, and the per-question figures scoring needs.
 
-Answers are keyed by respondent key (an HMAC of the member id in anonymous rounds),
+Answers are keyed by respondent key (an HMAC of the member id under the round's key),
 so answering again replaces the earlier answer instead of adding a second vote.
 Tables without a community column (answers, respondents) are always reached through
 their round, whose community is checked.
@@ -134,9 +134,11 @@ class AnswerRepository(SubmissionWrites):
         round_id: int,
         *,
         respondent_key: str | None = None,
+        member_id: int | None = None,
         question_id: int | None = None,
     ) -> list[Answer]:
-        """A round's answers (optionally one respondent's, or one question's)."""
+        """A round's answers (optionally one respondent's, one named member's, or one
+        question's)."""
         stmt = (
             select(AnswerRow)
             .join(RoundRow, RoundRow.id == AnswerRow.round_id)
@@ -144,6 +146,8 @@ class AnswerRepository(SubmissionWrites):
         )
         if respondent_key is not None:
             stmt = stmt.where(AnswerRow.respondent_key == respondent_key)
+        if member_id is not None:
+            stmt = stmt.where(AnswerRow.member_id == member_id)
         if question_id is not None:
             stmt = stmt.where(AnswerRow.question_id == question_id)
         result = await self._session.scalars(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import secrets
 from datetime import datetime
 from enum import Enum
 from typing import Any, Final
@@ -28,11 +27,6 @@ class _Unset(Enum):
 
 UNSET: Final = _Unset.UNSET
 """Default of ``update_settings`` arguments: leave this setting as it is."""
-
-
-def new_secret() -> str:
-    """32 random bytes as hex: the key of the community's respondent-key HMAC."""
-    return secrets.token_hex(32)
 
 
 class CommunityRepository:
@@ -60,7 +54,6 @@ class CommunityRepository:
                 min_respondents=DEFAULT_MIN_RESPONDENTS,
                 max_items=DEFAULT_MAX_ITEMS,
                 anonymous=anonymous,
-                secret=new_secret(),
                 created_at=at,
             )
             .on_conflict_do_nothing(index_elements=["guild_id"])

@@ -1,8 +1,9 @@
 """What is stored about one member: preferences, and data requests (export, forget).
 
-Anonymous answers do not carry the member id, only an HMAC respondent key the
-service derives from it with the community's secret; so export and forget take those
-keys as well as the id, and find a member's rows either way.
+Anonymous answers do not carry the member id, only a respondent key the service
+derives from it with each open round's key; so export and forget take those keys as
+well as the id, and find a member's rows either way. Rows of rounds that have ended
+are found by the id only, in named rounds: an ended round's key is gone.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ class MemberRepository:
     ) -> MemberExport:
         """Every row naming the member in this community, by id or by respondent key.
 
-        ``respondent_keys`` must hold every key the service may have used for them
-        (the HMAC of anonymous rounds, and any key of named rounds).
+        ``respondent_keys`` holds the member's key in each round still open (the only
+        rounds whose keys can still be recomputed).
         """
         keys = list(respondent_keys)
         in_community = select(RoundRow.id).where(RoundRow.community_id == community_id)

@@ -22,8 +22,14 @@ from sqlalchemy.engine import Connection, make_url
 
 from vitalitybot._shipped import migrations_dir as shipped_migrations_dir
 from vitalitybot.storage.database import Database, open_database, sqlite_file
+from vitalitybot.vitality.anonymity import RoundKeys
 
 log = logging.getLogger(__name__)
+
+# Where a revision finds the bot's ``RoundKeys`` when the caller has them (migration 0004
+# seals open rounds' keys with them); a revision that needs them and finds none loads
+# them from the settings, as the bot would.
+KEYS_ATTRIBUTE = "round_keys"
 
 _LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
     weakref.WeakKeyDictionary()
@@ -56,8 +62,13 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-async def upgrade(target: Database | str, revision: str = "head") -> str | None:
+async def upgrade(
+    target: Database | str, revision: str = "head", *, keys: RoundKeys | None = None
+) -> str | None:
     """Upgrade the database to ``revision``; returns the revision it is at afterwards.
+
+    ``keys``: the bot's keys, for a revision that must seal with them (the bot passes
+    its own; without them such a revision loads them from the settings).
 
     Given a URL whose SQLite file does not exist yet, a failed upgrade removes the file it
     created: an empty file would pass for a database later (``db current`` would call it
@@ -67,6 +78,8 @@ async def upgrade(target: Database | str, revision: str = "head") -> str | None:
 
     def run(connection: Connection) -> None:
         cfg.attributes["connection"] = connection
+        if keys is not None:
+            cfg.attributes[KEYS_ATTRIBUTE] = keys
         command.upgrade(cfg, revision)
 
     with _new_file_removed_on_failure(target):

@@ -48,7 +48,6 @@ class CommunityRow(Base):
     min_respondents: Mapped[int] = mapped_column(Integer, default=DEFAULT_MIN_RESPONDENTS)
     max_items: Mapped[int] = mapped_column(Integer, default=8)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
-    secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
     def to_record(self) -> r.Community:
@@ -64,7 +63,6 @@ class CommunityRow(Base):
             min_respondents=self.min_respondents,
             max_items=self.max_items,
             anonymous=self.anonymous,
-            secret=self.secret,
             created_at=self.created_at,
         )
 
@@ -147,6 +145,10 @@ class RoundRow(Base):
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The round key sealed under the bot key (vitality/anonymity.py), both hex; set while
+    # the round is open and NULL once it has ended, so its answers can no longer be linked.
+    key_nonce: Mapped[str | None] = mapped_column(String(64))
+    sealed_key: Mapped[str | None] = mapped_column(String(128))
 
     def to_record(self) -> r.Round:
         return r.Round(

@@ -21,10 +21,12 @@ from vitalitybot.domain.records import (
     Round,
     RoundKind,
     RoundStatus,
+    SealedKey,
 )
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
 from vitalitybot.storage.models import CommunityRow, QuestionRow, RoundRow
+from vitalitybot.storage.round_end import unlink_ended_round
 
 _OPEN = RoundStatus.OPEN.value
 
@@ -58,13 +60,15 @@ class RoundRepository:
         pattern_slug: str = ALL_ADOPTED,
         eligible_members: int | None = None,
         status: RoundStatus = RoundStatus.OPEN,
+        key: SealedKey | None = None,
     ) -> tuple[Round, bool]:
         """Open the round for ``period`` unless it exists; ``created`` says which.
 
         The INSERT goes first and yields on the unique (community, kind, pattern,
         period) constraint, so a schedule firing twice, or two processes firing at
         once, end with one round and never with an error. ``status=MISSED`` records
-        a period the bot was not there to run.
+        a period the bot was not there to run. ``key`` is the round's sealed key,
+        stored only if this call creates the round.
         """
         if closes_at <= opened_at:
             raise ValueError("a round must close after it opens")
@@ -82,6 +86,8 @@ class RoundRepository:
                 opened_at=opened_at,
                 closes_at=closes_at,
                 eligible_members=eligible_members,
+                key_nonce=key.nonce if key is not None else None,
+                sealed_key=key.sealed if key is not None else None,
             )
             .on_conflict_do_nothing(
                 index_elements=["community_id", "kind", "pattern_slug", "period"]
@@ -110,6 +116,42 @@ class RoundRepository:
                 RoundRow.period == period,
             )
         )
+
+    async def sealed_key(self, community_id: int, round_id: int) -> SealedKey | None:
+        """The round's sealed key; None once it has ended (or for a round never keyed)."""
+        keys = await self._sealed_keys(
+            RoundRow.id == round_id, RoundRow.community_id == community_id
+        )
+        return keys.get(round_id)
+
+    async def open_keys(self, community_id: int) -> dict[int, SealedKey]:
+        """The sealed key of each open round of the community, by round id."""
+        return await self._sealed_keys(
+            RoundRow.community_id == community_id, RoundRow.status == _OPEN
+        )
+
+    async def _sealed_keys(self, *conditions: ColumnElement[bool]) -> dict[int, SealedKey]:
+        result = await self._session.execute(
+            select(RoundRow.id, RoundRow.key_nonce, RoundRow.sealed_key).where(
+                *conditions, RoundRow.key_nonce.is_not(None), RoundRow.sealed_key.is_not(None)
+            )
+        )
+        return {
+            round_id: SealedKey(nonce=nonce, sealed=sealed) for round_id, nonce, sealed in result
+        }
+
+    async def count_ended_anonymous(self, community_id: int) -> int:
+        """Anonymous rounds that have ended: their rows can no longer be linked to anyone."""
+        result = await self._session.execute(
+            select(func.count())
+            .select_from(RoundRow)
+            .where(
+                RoundRow.community_id == community_id,
+                RoundRow.anonymous.is_(True),
+                RoundRow.status != _OPEN,
+            )
+        )
+        return int(result.scalar_one())
 
     async def list_open(self, community_id: int) -> list[Round]:
         return await self._all(
@@ -219,7 +261,11 @@ class RoundRepository:
         return int(result.scalar_one())
 
     async def close(self, community_id: int, round_id: int, *, at: datetime) -> bool:
-        """Close an open round; False if it was not open (closing twice is harmless)."""
+        """Close an open round; False if it was not open (closing twice is harmless).
+
+        Ending a round (here or in ``mark_missed``) unlinks its rows from members in
+        the same transaction (round_end.py).
+        """
         return await self._transition(community_id, round_id, RoundStatus.CLOSED, at)
 
     async def mark_missed(self, community_id: int, round_id: int, *, at: datetime) -> bool:
@@ -323,7 +369,10 @@ class RoundRepository:
             )
             .values(status=status.value, closed_at=at)
         )
-        return rowcount(result) > 0
+        if rowcount(result) == 0:
+            return False
+        await unlink_ended_round(self._session, round_id, at)
+        return True
 
     async def _first(self, stmt: Select[tuple[RoundRow]]) -> Round | None:
         result = await self._session.scalars(stmt.execution_options(populate_existing=True))

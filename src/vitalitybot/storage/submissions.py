@@ -25,6 +25,7 @@ from vitalitybot.domain.records import (
     RespondentStatus,
     Round,
     RoundStatus,
+    SealedKey,
 )
 from vitalitybot.storage._sql import rowcount
 from vitalitybot.storage.errors import NotFoundError, StorageError
@@ -48,6 +49,7 @@ class SubmissionContext:
     community: Community
     round: Round
     questions: tuple[Question, ...]  # in the round's order
+    key: SealedKey | None  # the round's sealed key; None once it has ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,9 @@ class CheckedSubmission:
     respondent_key: str
     answers: tuple[AnswerInput, ...]
     member_id: int | None
+    # The one time every answer of an anonymous round carries (the round's opening), so
+    # that no stored time tells who answered when; None: each answer's own time.
+    answered_at: datetime | None = None
 
 
 def prepare(
@@ -75,6 +80,7 @@ def prepare(
     return _checked(
         context.round.id,
         context.round.anonymous,
+        context.round.opened_at,
         {q.id for q in context.questions},
         respondent_key,
         answers,
@@ -85,6 +91,7 @@ def prepare(
 def _checked(
     round_id: int,
     anonymous: bool,
+    opened_at: datetime,
     question_ids: set[int],
     respondent_key: str,
     answers: Sequence[AnswerInput],
@@ -103,7 +110,14 @@ def _checked(
         respondent_key=respondent_key,
         answers=tuple(answers),
         member_id=member_id,
+        answered_at=opened_at if anonymous else None,
     )
+
+
+def _sealed_key_of(row: RoundRow) -> SealedKey | None:
+    if row.key_nonce is None or row.sealed_key is None:
+        return None
+    return SealedKey(nonce=row.key_nonce, sealed=row.sealed_key)
 
 
 class SubmissionWrites:
@@ -128,6 +142,7 @@ class SubmissionWrites:
             community=community.to_record(),
             round=round_.to_record(),
             questions=tuple(q.to_record() for _, _, q in rows if q is not None),
+            key=_sealed_key_of(round_),
         )
 
     async def check(
@@ -141,7 +156,7 @@ class SubmissionWrites:
     ) -> CheckedSubmission:
         """``prepare`` for a caller that has not read the round (two small queries)."""
         wanted = sorted({answer.question_id for answer in answers})
-        anonymous = await self._round_anonymity(community_id, round_id)
+        anonymous, opened_at = await self._round_anonymity(community_id, round_id)
         known = set(
             (
                 await self._session.scalars(
@@ -149,7 +164,7 @@ class SubmissionWrites:
                 )
             ).all()
         )
-        return _checked(round_id, anonymous, known, respondent_key, answers, member_id)
+        return _checked(round_id, anonymous, opened_at, known, respondent_key, answers, member_id)
 
     async def record(
         self,
@@ -214,7 +229,7 @@ class SubmissionWrites:
                 "value": answer.value,
                 "text": answer.text,
                 "shared": answer.shared,
-                "answered_at": at,
+                "answered_at": submission.answered_at or at,
             }
             for submission, at in batch
             for answer in submission.answers
@@ -236,15 +251,16 @@ class SubmissionWrites:
         await self._round_anonymity(community_id, round_id)
         await self._upsert_status(round_id, respondent_key, RespondentStatus(status), at)
 
-    async def _round_anonymity(self, community_id: int, round_id: int) -> bool:
-        anonymous = (
+    async def _round_anonymity(self, community_id: int, round_id: int) -> tuple[bool, datetime]:
+        """Whether the round is anonymous, and when it opened."""
+        found = (
             await self._session.execute(
                 _ROUND_ANONYMITY, {"round_id": round_id, "community_id": community_id}
             )
-        ).scalar_one_or_none()
-        if anonymous is None:
+        ).one_or_none()
+        if found is None:
             raise NotFoundError(f"no round {round_id} in community {community_id}")
-        return bool(anonymous)
+        return bool(found[0]), found[1]
 
     async def _upsert_status(
         self, round_id: int, respondent_key: str, status: RespondentStatus, at: datetime
@@ -302,7 +318,7 @@ _CONTEXT = (
     .order_by(QuestionRow.position)
     .execution_options(populate_existing=True)
 )
-_ROUND_ANONYMITY = select(_rounds.c.anonymous).where(
+_ROUND_ANONYMITY = select(_rounds.c.anonymous, _rounds.c.opened_at).where(
     _rounds.c.id == bindparam("round_id"), _rounds.c.community_id == bindparam("community_id")
 )
 _KNOWN_QUESTIONS = select(_questions.c.id).where(

@@ -6,7 +6,7 @@ No I/O, no database, no Discord: services feed these plain values and store the 
 from __future__ import annotations
 
 from vitalitybot.domain.scale import HIGH, SCALE, ScalePoint
-from vitalitybot.vitality.anonymity import new_secret, respondent_key
+from vitalitybot.vitality.anonymity import RoundKeys, respondent_key
 from vitalitybot.vitality.participation import (
     participation_drop,
     participation_rate,
@@ -30,6 +30,7 @@ __all__ = [
     "SCALE",
     "Crossing",
     "Prompt",
+    "RoundKeys",
     "ScalePoint",
     "SignKind",
     "SignScore",
@@ -42,7 +43,6 @@ __all__ = [
     "display",
     "item_text",
     "months_between",
-    "new_secret",
     "participation_drop",
     "participation_rate",
     "participation_suggestion",

@@ -22,6 +22,7 @@ from ..support import (
     round_id_of,
     set_up,
     survey_questions,
+    text_of,
 )
 
 
@@ -50,6 +51,8 @@ async def test_a_survey_is_paged_four_selects_at_a_time_and_keeps_picks_across_p
     page = await reply(await ana.click(post, custom_id(post, "vb:answer:")))
     first = [c for c in page.custom_ids() if c.startswith("vb:pick:")]
     assert page.ephemeral and len(first) == PER_PAGE
+    # The page repeats the round's own promise: no figure below its minimum (5 by default).
+    assert "only totals are shown, once at least 5 have answered" in text_of(page)
     assert len(page.components) <= 5  # Discord's limit of action rows
     await reply(await ana.select(page, first[0], ["2"]))
     await reply(await ana.click(page, custom_id(page, f"vb:page:{round_id}:1:")))

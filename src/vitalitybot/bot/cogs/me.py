@@ -1,8 +1,9 @@
 """``/me ...``: what a member controls about themselves. Every reply is ephemeral.
 
 Pause and reminders change only what the bot sends the member; answering stays their
-choice at any time. Export hands over everything stored about them in this server as
-JSON; forget deletes it (after a confirmation, because it cannot be undone).
+choice at any time. Export hands over everything that can be linked to them in this
+server as JSON; forget deletes it (after a confirmation, because it cannot be undone).
+Both say that ended anonymous rounds are out of reach (services/members.py).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await respond(
             interaction,
             text(
-                replies.exported(len(data["rounds"])),
+                replies.exported(len(data["rounds"]), data["ended_anonymous_rounds_not_linkable"]),
                 Attachment(replies.export_filename(guild_id), document),
             ),
             ephemeral=True,
@@ -119,7 +120,9 @@ class ForgetConfirmation(discord.ui.View):
         report = await forget_member(self.services, self.guild_id, self.member_id)
         self.stop()
         await interaction.response.edit_message(
-            content=replies.forgotten(report.total, report.harvests_rewritten),
+            content=replies.forgotten(
+                report.total, report.harvests_rewritten, report.ended_anonymous
+            ),
             view=None,
             allowed_mentions=NO_MENTIONS,
         )

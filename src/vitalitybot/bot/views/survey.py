@@ -83,11 +83,8 @@ def render_page(
         picked = f" · *{scale.word(value)}*" if value else ""
         lines.append(f"**{question.position}.** {inert(oneline(question.text))}{picked}")
     scale_text = " · ".join(f"{p.value} {p.word}" for p in scale.SCALE)
-    privacy = (
-        "Stored without your name; only totals are ever shown."
-        if form.round.anonymous
-        else "Only totals are ever shown."
-    )
+    totals = f"only totals are shown, once at least {form.round.min_respondents} have answered."
+    privacy = f"Stored without your name; {totals}" if form.round.anonymous else totals.capitalize()
     embed = discord.Embed(
         title=f"Survey · page {page + 1} of {pages}",
         description="How often have you noticed each of these lately?\n\n" + "\n".join(lines),
