@@ -79,14 +79,15 @@ def misspelt(key: str) -> str | None:
     if not key or key.startswith(KNOWN_HEADINGS):
         return None
     words = key.split()
+    best, best_score = None, float(MISSPELT_SCORE)
     # First letters are rarely mistyped; comparing them first keeps this cheap.
     for known in KNOWN_HEADINGS:
         if known[0] != key[0] or len(known) < _SHORTEST:
             continue
-        start = " ".join(words[: len(known.split())])
-        if fuzz.ratio(start, known) >= MISSPELT_SCORE:
-            return known
-    return None
+        score = fuzz.ratio(" ".join(words[: len(known.split())]), known)
+        if score >= best_score:
+            best, best_score = known, score
+    return best
 
 
 def prompt_lengths(pattern: Pattern, header: Header, findings: Findings) -> None:
