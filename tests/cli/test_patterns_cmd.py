@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,11 +17,15 @@ from vitalitybot.cli import main
 ALL_PRESENT = {"signs_of_life": 1, "signs_of_decay": 1, "replant": 1, "steps": 1, "rhythms": 1}
 
 
-def test_check_json_reports_counts_for_a_clean_folder(
+def test_check_json_reports_counts_for_a_folder_that_loads(
     patterns_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["patterns", "check", str(patterns_dir), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
+    # The bare pattern loads, but gives a survey nothing to ask: a warning, not a failure.
+    (warning,) = report.pop("warnings")
+    assert Path(warning["path"]).name == "quiet-corner.md"
+    assert "nothing to ask" in warning["reason"]
     assert report == {"files": 2, "loaded": 2, "problems": [], "with": ALL_PRESENT}
 
 
@@ -28,7 +34,7 @@ def test_check_json_lists_a_broken_file_with_its_line(
 ) -> None:
     assert main(["patterns", "check", str(broken_dir), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"files", "loaded", "problems", "with"}
+    assert set(report) == {"files", "loaded", "problems", "warnings", "with"}
     assert (report["files"], report["loaded"]) == (3, 2)
     assert report["with"] == ALL_PRESENT
     (problem,) = report["problems"]
@@ -175,3 +181,93 @@ def test_check_on_the_corpus_names_its_two_broken_files(
     assert all(isinstance(line, int) and line > 1 for line in broken.values())
     # The vitality parts are found in well over a third of the corpus.
     assert all(count > 1200 for count in report["with"].values())
+
+
+# One file per authoring mistake (tests/patterns/authoring/, each a variant of good.md):
+# the line `patterns check` must point at, whether the pattern still loads (a warning) or
+# not (an error), and words the line must carry.
+MISTAKES = {
+    "misspelt-implementation.md": [
+        (8, "warning", "step 3, but the Implementation section has no steps"),
+        (12, "warning", "step 2, but the Implementation section has no steps"),
+        (19, "warning", "did you mean 'Implementation'?"),
+    ],
+    "misspelt-vitality.md": [(27, "warning", "did you mean 'Vitality'?")],
+    "sign-of-decay.md": [(33, "warning", "did you mean 'Signs of decay'?")],
+    "unknown-block-key.md": [(8, "warning", "'feedback_step'; did you mean 'feedback_steps'?")],
+    "unknown-sign-key.md": [
+        (10, "warning", "signs.empty-table' names no sign; did you mean 'empty-tables'?")
+    ],
+    "missing-step.md": [
+        (12, "warning", "step 42, but the Implementation section has steps 1 to 3")
+    ],
+    "long-prompt.md": [(7, "warning", "68 characters; Discord's form labels hold 45")],
+    "long-survey-wording.md": [(11, "warning", "114 characters; Discord's select menus show 100")],
+    "no-survey-items.md": [(5, "warning", "no signs of life or decay")],
+    "invalid-yaml.md": [(2, "error", "invalid YAML")],
+    "several-mistakes.md": [
+        (4, "warning", "'promts'; did you mean 'prompts'?"),
+        (6, "error", "'vitalitybot.feedback_steps' must be implementation step numbers"),
+        (9, "error", "'vitalitybot.signs.tools-go-missing.remedy' must be implementation step"),
+        (12, "warning", "did you mean 'Implementation'?"),
+    ],
+}
+
+
+@pytest.fixture
+def authoring_dir() -> Path:
+    return Path(__file__).parents[1] / "patterns" / "authoring"
+
+
+def found_by_file(report: dict[str, Any]) -> dict[str, list[tuple[int, str, str]]]:
+    found: dict[str, list[tuple[int, str, str]]] = {}
+    for severity, key in (("error", "problems"), ("warning", "warnings")):
+        for entry in report[key]:
+            name = Path(entry["path"]).name
+            found.setdefault(name, []).append((entry["line"], severity, entry["reason"]))
+    return {name: sorted(entries) for name, entries in found.items()}
+
+
+def test_check_reports_each_authoring_mistake_at_its_line(
+    authoring_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["patterns", "check", str(authoring_dir), "--json"]) == 1
+    found = found_by_file(json.loads(capsys.readouterr().out))
+    assert set(found) == set(MISTAKES)  # good.md has neither errors nor warnings
+    for name, expected in MISTAKES.items():
+        assert [(line, severity) for line, severity, _ in found[name]] == [
+            (line, severity) for line, severity, _ in expected
+        ], name
+        for (_, _, reason), (_, _, words) in zip(found[name], expected, strict=True):
+            for part in words.split("; "):
+                assert part in reason, (name, reason)
+
+
+def test_check_text_lists_warnings_as_path_line_warning(
+    authoring_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["patterns", "check", str(authoring_dir)])
+    out = capsys.readouterr().out
+    assert re.search(r"^warnings\s+13$", out, re.MULTILINE)
+    assert re.search(r"^problems\s+3$", out, re.MULTILINE)
+    assert re.search(r"misspelt-vitality\.md:27: warning: the heading 'Vitalty'", out)
+    assert re.search(r"several-mistakes\.md:6: 'vitalitybot\.feedback_steps'", out)
+
+
+def test_warnings_pass_unless_strict(
+    authoring_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warned = tmp_path / "misspelt-vitality.md"
+    shutil.copy(authoring_dir / "misspelt-vitality.md", warned)
+    assert main(["patterns", "check", str(warned)]) == 0
+    assert main(["patterns", "check", str(warned), "--strict"]) == 1
+    assert main(["patterns", "check", str(authoring_dir / "good.md"), "--strict"]) == 0
+    capsys.readouterr()
+
+
+def test_the_shipped_patterns_pass_strict(
+    shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["patterns", "check", str(shipped_patterns_dir), "--strict", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["problems"], report["warnings"]) == ([], [])

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.patterns import Pattern, load_library, loader
-from vitalitybot.patterns.parse import ParsedFile
+from vitalitybot.patterns.errors import Findings
+from vitalitybot.patterns.parse import Check, ParsedFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The fixtures of one folder, without the layout samples kept in a folder of their own.
@@ -42,9 +43,11 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     real = loader.parse_file
 
-    def counting(path: Path, text: str) -> ParsedFile:
+    def counting(
+        path: Path, text: str, findings: Findings | None = None, check: Check | None = None
+    ) -> ParsedFile:
         names.append(path.name)
-        return real(path, text)
+        return real(path, text, findings, check)
 
     monkeypatch.setattr(loader, "parse_file", counting)
     return names

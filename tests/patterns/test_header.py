@@ -73,18 +73,32 @@ def test_unclosed_frontmatter_is_reported_on_line_1() -> None:
     assert error_of("---\ntitle: Open\n\nbody\n").line == 1
 
 
-def test_invalid_yaml_reports_the_line_where_it_breaks() -> None:
+def test_invalid_yaml_reports_the_line_that_opens_the_unclosed_bracket() -> None:
     text = (
         "---\ntitle: Fine\nslug: fine\nontology: {domain: a, b\n  more: [1\nlicense: x\n---\nbody\n"
     )
     error = error_of(text)
-    assert error.line == 5
+    assert error.line == 4
     assert "invalid YAML" in error.reason
+    assert "stopped at line 5" in error.reason
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line"),
+    [
+        # An unclosed quote runs on to the closing "---"; the mistake is where it opens.
+        ('title: Fine\nsummary: "never closed\nslug: fine\nlicense: x\n', 3),
+        ("title: Fine\nsummary no colon\nslug: fine\n", 3),
+        ("title: Fine\ntags:\n  - a\n - b\nslug: fine\n", 5),  # bad indentation
+    ],
+)
+def test_invalid_yaml_is_reported_on_the_line_with_the_mistake(yaml_text: str, line: int) -> None:
+    assert error_of(f"---\n{yaml_text}---\nbody\n").line == line
 
 
 def test_invalid_yaml_in_a_key_the_bot_does_not_read_is_still_reported() -> None:
     text = "---\ntitle: Fine\ngraph_garden:\n  entities: [unclosed\nlicense: x\n---\nbody\n"
-    assert error_of(text).line == 5
+    assert error_of(text).line == 4
 
 
 def test_frontmatter_that_is_not_a_mapping_is_reported_on_its_line() -> None:

@@ -41,10 +41,11 @@ def test_all_but_the_two_broken_files_load(corpus: Library) -> None:
     assert len(corpus.patterns) >= 3614
     problems = {p.path.name: p for p in corpus.problems}
     assert set(problems) == {"animal-communication-practice.md", "animal-relationship-ethics.md"}
-    # Both open a flow mapping on the "ontology:" line and break where the next
-    # indented key starts.
-    assert problems["animal-communication-practice.md"].line == 12
-    assert problems["animal-relationship-ethics.md"].line == 13
+    # Both open a flow mapping on the "ontology:" line that is never closed; the reader
+    # stops where the next indented key starts, and the message says so.
+    assert problems["animal-communication-practice.md"].line == 11
+    assert problems["animal-relationship-ethics.md"].line == 12
+    assert "stopped at line 12" in problems["animal-communication-practice.md"].reason
     assert all("invalid YAML" in p.reason for p in corpus.problems)
 
 

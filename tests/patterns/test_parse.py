@@ -18,6 +18,8 @@ from vitalitybot.patterns import (
     SignSource,
     parse_pattern,
 )
+from vitalitybot.patterns.errors import Findings
+from vitalitybot.patterns.parse import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -148,14 +150,17 @@ def test_block_sign_keys_are_read_as_sign_ids() -> None:
     assert (remedy.source, remedy.step_numbers) == (RemedySource.EXPLICIT, (3,))
 
 
-def test_block_step_numbers_that_do_not_exist_are_dropped(caplog: pytest.LogCaptureFixture) -> None:
+def test_block_step_numbers_that_do_not_exist_are_dropped_with_a_warning() -> None:
     text = (
         "---\ntitle: P\nvitalitybot:\n  feedback_steps: [9]\n---\n"
         "## Implementation\n\n1. One\n2. Two\n"
     )
-    pattern = parse_pattern(Path("p.md"), text)
+    findings = Findings()
+    pattern = parse_file(Path("p.md"), text, findings).pattern
     assert pattern.feedback_steps == ()
-    assert "step(s) 9" in caplog.text
+    (warning,) = findings.warnings
+    assert warning.line == 4
+    assert "step 9" in warning.reason and "steps 1 to 2" in warning.reason
 
 
 def test_missing_and_empty_titles() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from vitalitybot.patterns import Pattern, RemedySource, parse_pattern
+from vitalitybot.patterns.errors import Findings
 from vitalitybot.patterns.model import Sign, Step
+from vitalitybot.patterns.parse import parse_file
 from vitalitybot.patterns.remedies import (
     MIN_SIMILARITY,
     feedback_steps_for,
@@ -92,14 +92,16 @@ def test_the_vitalitybot_block_overrides_the_inferred_remedy() -> None:
     assert other.source is RemedySource.SIMILARITY
 
 
-def test_a_stated_remedy_naming_no_step_is_reported_and_the_remedy_inferred(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def test_a_stated_remedy_naming_no_step_is_reported_and_the_remedy_inferred() -> None:
     """The step numbers a block states are checked when the file is read, so ``patterns
     check`` shows the mistake; the sign then gets the remedy its wording suggests."""
     text = (FIXTURES / "with-block.md").read_text(encoding="utf-8")
-    pattern = load("with-block.md", text.replace("      remedy: [3]\n", "      remedy: [9]\n"))
-    assert "signs.bench-stays-empty.remedy names step(s) 9" in caplog.text
+    findings = Findings()
+    wrong = text.replace("      remedy: [3]\n", "      remedy: [9]\n")
+    pattern = parse_file(FIXTURES / "with-block.md", wrong, findings).pattern
+    (warning,) = findings.warnings
+    assert warning.line == 12  # the "remedy:" line
+    assert "'vitalitybot.signs.bench-stays-empty.remedy' names step 9" in warning.reason
     assert pattern.remedies == ()
     (remedy,) = [r for r in pattern.remedies_in_effect() if r.sign_id == "bench-stays-empty"]
     assert remedy.source is RemedySource.SIMILARITY

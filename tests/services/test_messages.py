@@ -11,8 +11,13 @@ from vitalitybot.patterns import BodyFormat, Pattern, Sign, SignSource, Step
 from vitalitybot.render.environment import TEMPLATES_DIR, build_environment
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import Services, open_round, remind
-from vitalitybot.services.messages import prompt_for, prompt_text, suggestion_message
-from vitalitybot.vitality.prompts import LABEL_MAX, checkin_prompts
+from vitalitybot.services.messages import (
+    opening_message,
+    prompt_for,
+    prompt_text,
+    suggestion_message,
+)
+from vitalitybot.vitality.prompts import DEFAULT_PROMPTS, LABEL_MAX, checkin_prompts
 from vitalitybot.vitality.suggestions import suggest
 
 from .conftest import Setup
@@ -42,6 +47,21 @@ def test_a_long_pattern_prompt_keeps_its_words_and_fits_a_modal_label() -> None:
     question = Question(1, 1, 1, QuestionKind.PROMPT, "", None, stored)
     shown = prompt_for(question)
     assert len(shown.label) <= LABEL_MAX and shown.hint == LONG_PROMPT
+
+
+async def test_a_long_prompt_is_printed_once_in_the_checkin_post(
+    svc: Services, setup: Setup
+) -> None:
+    community = await setup()
+    round_ = await open_round(svc, community.id, "checkin", period="2026-01-06")
+    assert round_ is not None
+    long = Question(1, round_.id, 1, QuestionKind.PROMPT, "", None, LONG_PROMPT)
+    default = Question(2, round_.id, 2, QuestionKind.PROMPT, "", None, DEFAULT_PROMPTS[0].label)
+    message = opening_message(svc, community, round_, [long, default], [])
+    text = to_terminal(message, width=1000)
+    assert text.count("gladly repeat") == 1
+    # A default prompt still shows its hint after the question.
+    assert DEFAULT_PROMPTS[0].hint in text
 
 
 async def test_a_coordinator_can_reword_a_post_with_an_override_folder(

@@ -1,8 +1,11 @@
 """``vitalitybot patterns check`` and ``vitalitybot pattern NAME``.
 
 ``check`` is what a coordinator runs after adding or editing pattern files: it loads the
-folder the way the bot will and lists every file that did not load as ``path:line:
-reason``, the form editors and CI logs turn into links. ``pattern`` prints one pattern's
+folder the way the bot will and lists every error of every file that did not load as
+``path:line: reason``, the form editors and CI logs turn into links, then every warning
+(a file that loads, but not all of it the way its author meant) as ``path:line: warning:
+reason``. Warnings fail the run only with ``--strict``, so CI can hold shipped patterns
+to them without refusing a community's rough drafts. ``pattern`` prints one pattern's
 summary through the same template the bot posts, so the terminal shows what Discord
 would.
 """
@@ -20,8 +23,9 @@ from typing import Any
 from vitalitybot.cli.errors import UsageError
 from vitalitybot.cli.preflight import patterns_dir_problem, templates_problem
 from vitalitybot.config import load_settings
-from vitalitybot.patterns import Library, load_library
+from vitalitybot.patterns import Library, authoring, load_library
 from vitalitybot.patterns.model import Problem
+from vitalitybot.patterns.parse import Check
 from vitalitybot.patterns.search import PatternIndex, resolve
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.summary import pattern_summary
@@ -40,9 +44,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = patterns.add_subparsers(dest="patterns_command", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",
-        help="load a pattern folder and report every file that does not load",
-        description="Load DIR as the bot would; list problems as path:line: reason. "
-        "Exit 0 when every file loaded, 1 when any did not.",
+        help="load a pattern folder and report every mistake in it",
+        description="Load DIR as the bot would; list errors as path:line: reason and "
+        "warnings as path:line: warning: reason. Exit 0 when every file loaded, 1 when any "
+        "did not (or, with --strict, when there is any warning).",
     )
     check.add_argument(
         "dir",
@@ -52,6 +57,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="pattern folder, or a single pattern file (default: settings' patterns_dir)",
     )
     check.add_argument("--json", action="store_true", help="print a JSON report instead")
+    check.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) on warnings as well as errors"
+    )
     _add_cache_option(check)
     check.set_defaults(handler=run_check)
 
@@ -80,13 +88,14 @@ def _add_cache_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    library = _load(args.dir, args.cache)
+    library = _load(args.dir, args.cache, check=authoring.check)
     report = check_report(library)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(_check_text(report, library.problems))
-    return EXIT_PROBLEMS if library.problems else EXIT_OK
+        print(_check_text(report, library))
+    failed = library.problems or (args.strict and library.warnings)
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def check_report(library: Library) -> dict[str, Any]:
@@ -95,9 +104,8 @@ def check_report(library: Library) -> dict[str, Any]:
     return {
         "files": library.files,
         "loaded": len(patterns),
-        "problems": [
-            {"path": str(p.path), "line": p.line, "reason": p.reason} for p in library.problems
-        ],
+        "problems": [_problem_json(p) for p in library.problems],
+        "warnings": [_problem_json(p) for p in library.warnings],
         "with": {
             "signs_of_life": sum(1 for p in patterns if p.signs_of_life),
             "signs_of_decay": sum(1 for p in patterns if p.signs_of_decay),
@@ -108,7 +116,11 @@ def check_report(library: Library) -> dict[str, Any]:
     }
 
 
-def _check_text(report: dict[str, Any], problems: list[Problem]) -> str:
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {"path": str(problem.path), "line": problem.line, "reason": problem.reason}
+
+
+def _check_text(report: dict[str, Any], library: Library) -> str:
     loaded, files = report["loaded"], report["files"]
     with_ = report["with"]
     lines = [
@@ -120,9 +132,16 @@ def _check_text(report: dict[str, Any], problems: list[Problem]) -> str:
         f"steps            {with_['steps']}",
         f"rhythms          {with_['rhythms']}",
         f"problems         {len(report['problems'])}",
+        f"warnings         {len(report['warnings'])}",
     ]
-    lines.extend(str(problem) for problem in problems)
+    lines.extend(str(problem) for problem in library.problems)
+    lines.extend(_warning_line(warning) for warning in library.warnings)
     return "\n".join(lines)
+
+
+def _warning_line(warning: Problem) -> str:
+    where = f"{warning.path}:{warning.line}" if warning.line is not None else str(warning.path)
+    return f"{where}: warning: {warning.reason}"
 
 
 def run_pattern(args: argparse.Namespace) -> int:
@@ -148,7 +167,7 @@ def run_pattern(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load(directory: Path | None, cache: Path | None) -> Library:
+def _load(directory: Path | None, cache: Path | None, check: Check | None = None) -> Library:
     """Load the library: DIR's (a usage error when missing), else the settings' (a
     configuration error when missing)."""
     if directory is None:
@@ -163,4 +182,4 @@ def _load(directory: Path | None, cache: Path | None) -> Library:
     if not directory.exists():
         raise UsageError(f"{directory} does not exist; name a pattern folder or file")
     log.debug("loading patterns from %s (cache: %s)", directory, cache)
-    return load_library(directory, cache=cache)
+    return load_library(directory, cache=cache, check=check)

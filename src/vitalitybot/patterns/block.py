@@ -1,8 +1,9 @@
 """The optional ``vitalitybot:`` frontmatter block (docs/pattern-format.md).
 
-Only patterns written for the bot carry it, so a malformed block is an authoring mistake
-worth stopping for: it raises :class:`PatternFileError` with the line of the offending
-key instead of being silently half-used.
+Only patterns written for the bot carry it, so a malformed value is an authoring mistake
+worth stopping for: it is recorded as an error with the line of the offending key instead
+of being silently half-used. A key the bot does not read is a warning: the pattern works,
+but whatever the author meant by it is lost.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vitalitybot.patterns.errors import PatternFileError
+from vitalitybot.patterns.errors import Findings, did_you_mean
 
 MAX_PROMPTS = 5
+BLOCK_KEYS = ("prompts", "feedback_steps", "signs")
+SIGN_KEYS = ("survey", "remedy", "title")
 LineOf = Callable[[Sequence[str | int]], int]
 
 
@@ -31,73 +34,104 @@ class BotBlock:
     signs: dict[str, BlockSign] = field(default_factory=dict)
 
 
-def read_block(value: Any, line_of: LineOf) -> BotBlock:
-    """Validate the block's shape; ``line_of`` maps a key path to its file line."""
+def read_block(value: Any, line_of: LineOf, findings: Findings) -> BotBlock:
+    """Validate the block's shape; ``line_of`` maps a key path to its file line.
+
+    Each mistake is recorded in ``findings`` and its key skipped, so one read reports
+    every mistake in the block.
+    """
     base = ("vitalitybot",)
     if value is None:
         return BotBlock()
     if not isinstance(value, dict):
-        raise PatternFileError("'vitalitybot' must be a mapping", line_of(base))
-    prompts = value.get("prompts", [])
-    if prompts is None:
-        prompts = []
-    if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
-        raise PatternFileError(
-            "'vitalitybot.prompts' must be a list of questions", line_of((*base, "prompts"))
-        )
-    if len(prompts) > MAX_PROMPTS:
-        raise PatternFileError(
-            f"'vitalitybot.prompts' has {len(prompts)} prompts; at most {MAX_PROMPTS} "
-            "keep a check-in short",
-            line_of((*base, "prompts", MAX_PROMPTS)),
-        )
-    feedback = value.get("feedback_steps")
-    feedback_steps = (
-        None if feedback is None else _step_numbers(feedback, (*base, "feedback_steps"), line_of)
-    )
+        findings.error("'vitalitybot' must be a mapping", line_of(base))
+        return BotBlock()
+    _unknown_keys(value, BLOCK_KEYS, base, line_of, findings)
     signs_value = value.get("signs") or {}
     if not isinstance(signs_value, dict):
-        raise PatternFileError(
+        findings.error(
             "'vitalitybot.signs' must map sign ids to settings", line_of((*base, "signs"))
         )
-    signs: dict[str, BlockSign] = {}
-    for sign_id, settings in signs_value.items():
-        path = (*base, "signs", str(sign_id))
-        if settings is None:
-            settings = {}
-        if not isinstance(settings, dict):
-            raise PatternFileError(
-                f"'vitalitybot.signs.{sign_id}' must be a mapping (survey, remedy)",
-                line_of(path),
-            )
-        survey = _text(settings.get("survey"), (*path, "survey"), line_of)
-        title = _text(settings.get("title"), (*path, "title"), line_of)
-        remedy_value = settings.get("remedy")
-        remedy = (
-            None
-            if remedy_value is None
-            else _step_numbers(remedy_value, (*path, "remedy"), line_of)
-        )
-        signs[str(sign_id)] = BlockSign(survey=survey, remedy=remedy, title=title)
+        signs_value = {}
     return BotBlock(
-        prompts=tuple(p.strip() for p in prompts), feedback_steps=feedback_steps, signs=signs
+        prompts=_prompts(value.get("prompts"), (*base, "prompts"), line_of, findings),
+        feedback_steps=_step_numbers(
+            value.get("feedback_steps"), (*base, "feedback_steps"), line_of, findings
+        ),
+        signs={
+            str(sign_id): _sign(settings, (*base, "signs", str(sign_id)), line_of, findings)
+            for sign_id, settings in signs_value.items()
+        },
     )
 
 
-def _text(value: Any, path: Sequence[str], line_of: LineOf) -> str | None:
+def _prompts(
+    value: Any, path: Sequence[str], line_of: LineOf, findings: Findings
+) -> tuple[str, ...]:
+    prompts = [] if value is None else value
+    if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
+        findings.error("'vitalitybot.prompts' must be a list of questions", line_of(path))
+        return ()
+    if len(prompts) > MAX_PROMPTS:
+        findings.error(
+            f"'vitalitybot.prompts' has {len(prompts)} prompts; at most {MAX_PROMPTS} "
+            "keep a check-in short",
+            line_of((*path, MAX_PROMPTS)),
+        )
+    return tuple(p.strip() for p in prompts)
+
+
+def _sign(settings: Any, path: Sequence[str], line_of: LineOf, findings: Findings) -> BlockSign:
+    if settings is None:
+        return BlockSign()
+    if not isinstance(settings, dict):
+        findings.error(f"'{'.'.join(path)}' must be a mapping (survey, remedy)", line_of(path))
+        return BlockSign()
+    _unknown_keys(settings, SIGN_KEYS, path, line_of, findings)
+    return BlockSign(
+        survey=_text(settings.get("survey"), (*path, "survey"), line_of, findings),
+        remedy=_step_numbers(settings.get("remedy"), (*path, "remedy"), line_of, findings),
+        title=_text(settings.get("title"), (*path, "title"), line_of, findings),
+    )
+
+
+def _unknown_keys(
+    mapping: dict[Any, Any],
+    known: tuple[str, ...],
+    path: Sequence[str],
+    line_of: LineOf,
+    findings: Findings,
+) -> None:
+    """Warn about keys the bot does not read: a misspelt key is otherwise silently lost."""
+    for key in mapping:
+        if key not in known:
+            findings.warn(
+                f"'{'.'.join(path)}' has the key '{key}', which the bot does not read"
+                f"{did_you_mean(str(key), known)} (it reads {', '.join(known)})",
+                line_of((*path, str(key))),
+            )
+
+
+def _text(value: Any, path: Sequence[str], line_of: LineOf, findings: Findings) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise PatternFileError(f"'{'.'.join(path)}' must be some text", line_of(path))
+        findings.error(f"'{'.'.join(path)}' must be some text", line_of(path))
+        return None
     return " ".join(value.split())
 
 
-def _step_numbers(value: Any, path: Sequence[str], line_of: LineOf) -> tuple[int, ...]:
+def _step_numbers(
+    value: Any, path: Sequence[str], line_of: LineOf, findings: Findings
+) -> tuple[int, ...] | None:
+    if value is None:
+        return None
     numbers = [value] if isinstance(value, int) else value
     if not isinstance(numbers, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in numbers
     ):
-        raise PatternFileError(
+        findings.error(
             f"'{'.'.join(path)}' must be implementation step numbers, e.g. [5]", line_of(path)
         )
+        return None
     return tuple(dict.fromkeys(numbers))

@@ -162,8 +162,18 @@ def _first_alias_line(yaml_text: str, yaml_line: int) -> int:
     return yaml_line  # pragma: no cover - a repeated node always comes from an alias
 
 
+# Errors about something left open (a quote, a bracket, a key without its colon) are
+# noticed where the reader gives up, often lines later or at the closing "---"; the
+# mistake is where the thing was opened, which is the error's context mark.
+_OPENED = ("quoted scalar", "simple key", "flow sequence", "flow mapping")
+
+
 def _yaml_error(error: yaml.MarkedYAMLError, yaml_line: int) -> PatternFileError:
-    mark = error.problem_mark or error.context_mark
-    line = yaml_line + mark.line if mark is not None else yaml_line
     what = " ".join(part for part in (error.context, error.problem) if part)
+    problem, context = error.problem_mark, error.context_mark
+    opened = error.context is not None and error.context.endswith(_OPENED)
+    mark = (context if opened else problem) or problem or context
+    line = yaml_line + mark.line if mark is not None else yaml_line
+    if opened and problem is not None and yaml_line + problem.line != line:
+        what += f" (the reader stopped at line {yaml_line + problem.line})"
     return PatternFileError(f"invalid YAML in the frontmatter: {what}", line)

@@ -19,7 +19,7 @@ import os
 import pickle
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vitalitybot.patterns.cache import (
@@ -29,9 +29,9 @@ from vitalitybot.patterns.cache import (
     read_cache,
     write_cache,
 )
-from vitalitybot.patterns.errors import PatternFileError
+from vitalitybot.patterns.errors import Findings, PatternFileError
 from vitalitybot.patterns.model import Pattern, Problem
-from vitalitybot.patterns.parse import parse_file
+from vitalitybot.patterns.parse import Check, parse_file
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ class Library:
     patterns: Mapping[str, Pattern]
     problems: list[Problem] = field(default_factory=list)
     files: int = 0  # pattern files seen, loaded or not
+    # Mistakes in files that loaded anyway; found only when the load was given a check.
+    warnings: list[Problem] = field(default_factory=list)
 
     def get(self, slug: str) -> Pattern | None:
         return self.patterns.get(slug)
@@ -97,11 +99,16 @@ class _File:
     mtime_ns: int
 
 
-def load_library(path: Path | str, cache: Path | None = None) -> Library:
+def load_library(
+    path: Path | str, cache: Path | None = None, *, check: Check | None = None
+) -> Library:
     """Load every ``*.md`` file under ``path`` (or the one file ``path`` names), except
     hidden folders and documentation files (:data:`DOCUMENTATION_FILES`).
 
     ``cache`` is a file the loader may read and rewrite to make the next start fast.
+    With ``check`` (what ``patterns check`` runs), every file is parsed afresh, every
+    error of a file is a problem rather than its first alone, and the library carries
+    the warnings: an author sees each mistake in one run.
     """
     root = Path(path).absolute()
     started_ns = time.time_ns()
@@ -110,16 +117,28 @@ def load_library(path: Path | str, cache: Path | None = None) -> Library:
     cached = read_cache(cache, root, fingerprint) if cache is not None else {}
     entries: dict[str, Entry] = {}
     parsed: dict[str, Pattern] = {}
+    more: list[Problem] = []  # with a check: each file's errors after its first
+    warnings: list[Problem] = []
     fresh = 0  # files parsed rather than taken from the cache
     for file in files:
         entry = cached.get(file.relative)
-        if entry is None or (entry.size, entry.mtime_ns) != (file.size, file.mtime_ns):
+        stale = entry is None or (entry.size, entry.mtime_ns) != (file.size, file.mtime_ns)
+        if stale or check is not None:
             fresh += 1
-            entry, pattern = _parse(file, keep_blob=cache is not None)
+            entry, pattern, found = _parse(file, keep_blob=cache is not None, check=check)
+            more += (Problem(file.path, f.line, f.reason) for f in found.errors[1:])
+            warnings += (Problem(file.path, f.line, f.reason) for f in found.warnings)
             if pattern is not None:
                 parsed[file.relative] = pattern
+        assert entry is not None
         entries[file.relative] = entry
     library = _assemble(root, files, entries, parsed)
+    if check is not None:
+        library = replace(
+            library,
+            problems=sorted([*library.problems, *more], key=_place),
+            warnings=sorted(warnings, key=_place),
+        )
     if cache is not None:
         trusted = {
             relative: entry
@@ -170,35 +189,46 @@ def _pattern_files(root: Path) -> list[_File]:
     return found
 
 
-def _parse(file: _File, *, keep_blob: bool) -> tuple[Entry, Pattern | None]:
-    """The file's cache entry, and its pattern (None when the file is a problem)."""
+def _parse(
+    file: _File, *, keep_blob: bool, check: Check | None = None
+) -> tuple[Entry, Pattern | None, Findings]:
+    """The file's cache entry, its pattern (None when the file is a problem), and what
+    the parse found: every error (the entry's problem is the first) and warning."""
+    findings = Findings()
     try:
         data = file.path.read_bytes()
     except OSError as error:
         if file.path.is_symlink() and not file.path.exists():
             reason = f"a link to {file.path.readlink()}, which does not exist"
-            return _problem(file, None, reason)
-        return _problem(file, None, f"cannot read: {error}")
+            return (*_problem(file, None, reason), findings)
+        return (*_problem(file, None, f"cannot read: {error}"), findings)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         reason = f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)"
-        return _problem(file, line, reason)
+        return (*_problem(file, line, reason), findings)
     try:
-        parsed = parse_file(file.path, text)
+        parsed = parse_file(file.path, text, findings, check)
     except PatternFileError as error:
-        return _problem(file, error.line, error.reason)
+        findings.errors = list(error.findings)
+        return (*_problem(file, error.line, error.reason), findings)
     except Exception as error:  # a parser bug costs one file, not the library
         logger.error("could not parse %s", file.path, exc_info=error)
-        return _problem(file, None, f"could not be parsed ({type(error).__name__}: {error})")
+        reason = f"could not be parsed ({type(error).__name__}: {error})"
+        return (*_problem(file, None, reason), findings)
     pattern = parsed.pattern
     blob = encode_pattern(pattern) if keep_blob else None
-    return Entry(file.size, file.mtime_ns, pattern.slug, parsed.slug_line, blob, None), pattern
+    entry = Entry(file.size, file.mtime_ns, pattern.slug, parsed.slug_line, blob, None)
+    return entry, pattern, findings
 
 
 def _problem(file: _File, line: int | None, reason: str) -> tuple[Entry, None]:
     return Entry(file.size, file.mtime_ns, None, None, None, Problem(file.path, line, reason)), None
+
+
+def _place(problem: Problem) -> tuple[str, int]:
+    return str(problem.path), problem.line or 0
 
 
 def _assemble(

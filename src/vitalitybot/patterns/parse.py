@@ -10,14 +10,14 @@ wording, explicit remedies, feedback steps and check-in prompts.
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from vitalitybot.patterns import fields, parts
-from vitalitybot.patterns.block import BlockSign, BotBlock, read_block
-from vitalitybot.patterns.header import read_header
+from vitalitybot.patterns.block import BlockSign, BotBlock, LineOf, read_block
+from vitalitybot.patterns.errors import Findings, PatternFileError, did_you_mean
+from vitalitybot.patterns.header import Header, read_header
 from vitalitybot.patterns.model import Pattern, Remedy, RemedySource, Sign, SignSource
 from vitalitybot.patterns.remedies import feedback_steps_for
 from vitalitybot.patterns.rhythms import rhythms_in
@@ -25,7 +25,9 @@ from vitalitybot.patterns.sections import Outline, parse_outline
 from vitalitybot.patterns.signs import sign_id
 from vitalitybot.patterns.steps import steps_of
 
-logger = logging.getLogger(__name__)
+KeyPath = tuple[str, ...]
+# Checks run on a pattern that parsed: (pattern, its outline, its frontmatter, findings).
+Check = Callable[[Pattern, Outline, Header, Findings], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,34 +43,61 @@ def parse_pattern(path: Path, text: str) -> Pattern:
     return parse_file(path, text).pattern
 
 
-def parse_file(path: Path, text: str) -> ParsedFile:
-    """One file's pattern; raises PatternFileError when it cannot be one."""
+def parse_file(
+    path: Path, text: str, findings: Findings | None = None, check: Check | None = None
+) -> ParsedFile:
+    """One file's pattern; raises PatternFileError (with every error found) when it
+    cannot be one. ``findings`` collects the errors and the warnings an author should
+    see; ``check`` adds further warnings about a pattern that loads
+    (:func:`vitalitybot.patterns.authoring.check`, passed in because it knows the
+    Discord limits of the layers above the parser)."""
+    found = findings if findings is not None else Findings()
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     header = read_header(text, fields.READ_KEYS)
-    title = fields.title_of(header)
+    try:
+        title = fields.title_of(header)
+    except PatternFileError as error:
+        found.error(error.reason, error.line)
+        title = ""
     slug, slug_line = fields.slug_of(path, header)
-    block = read_block(header.data.get("vitalitybot"), header.line_of)
+    block = read_block(header.data.get("vitalitybot"), header.line_of, found)
     outline = parse_outline(header.body, header.body_line)
-    return ParsedFile(_build(path, slug, title, header.data, block, outline), slug_line)
+    pattern = _build(path, slug, title, header, block, outline, found)
+    if check is not None:  # before raising: an author fixing errors wants the warnings too
+        check(pattern, outline, header, found)
+    found.raise_errors()
+    return ParsedFile(pattern, slug_line)
 
 
 def _build(
-    path: Path, slug: str, title: str, data: dict[str, Any], block: BotBlock, outline: Outline
+    path: Path,
+    slug: str,
+    title: str,
+    header: Header,
+    block: BotBlock,
+    outline: Outline,
+    findings: Findings,
 ) -> Pattern:
     """The Pattern from its frontmatter values, its ``vitalitybot`` block and its body."""
+    data = header.data
     vitality = parts.vitality_section(outline)
     life = parts.signs_of_life(outline, vitality)
     decay, decay_from = parts.signs_of_decay(outline, vitality)
     steps = steps_of(outline)
     settings = {sign_id(key): value for key, value in block.signs.items()}
-    life, decay, decay_from = _with_block_signs(path, settings, life, decay, decay_from)
+    # Each sign's key as written, so that findings point at the author's own line.
+    keys: dict[str, KeyPath] = {sign_id(k): ("vitalitybot", "signs", k) for k in block.signs}
+    life, decay, decay_from = _with_block_signs(
+        settings, keys, header.line_of, life, decay, decay_from, findings
+    )
     known_steps = {step.number for step in steps}
-    explicit = _explicit_remedies(path, settings, decay, known_steps)
+    explicit = _explicit_remedies(settings, keys, header.line_of, decay, known_steps, findings)
     feedback = block.feedback_steps
     if feedback is not None:
-        feedback = _existing_steps(path, "feedback_steps", feedback, known_steps)
+        line = header.line_of(("vitalitybot", "feedback_steps"))
+        feedback = _existing_steps("feedback_steps", feedback, known_steps, line, findings)
     scores, scores_from = fields.scores_of(data)
     return Pattern(
         slug=slug,
@@ -98,11 +127,13 @@ def _build(
 
 
 def _with_block_signs(
-    path: Path,
     settings: dict[str, BlockSign],
+    keys: dict[str, KeyPath],
+    line_of: LineOf,
     life: tuple[Sign, ...],
     decay: tuple[Sign, ...],
     decay_from: SignSource | None,
+    findings: Findings,
 ) -> tuple[tuple[Sign, ...], tuple[Sign, ...], SignSource | None]:
     """Survey wording from the block; decay signs from the block when the body has none."""
     if not settings:
@@ -131,17 +162,22 @@ def _with_block_signs(
             if key not in known
         )
         return worded(life), decay, SignSource.FRONTMATTER
-    if unknown:
-        logger.warning(
-            "%s: vitalitybot.signs names %s, which the pattern's signs do not have",
-            path,
-            ", ".join(unknown),
+    for key in unknown:
+        findings.warn(
+            f"'vitalitybot.signs.{keys[key][-1]}' names no sign of this pattern, so it is "
+            f"ignored{did_you_mean(key, known)}",
+            line_of(keys[key]),
         )
     return worded(life), worded(decay), decay_from
 
 
 def _explicit_remedies(
-    path: Path, settings: dict[str, BlockSign], decay: tuple[Sign, ...], known_steps: set[int]
+    settings: dict[str, BlockSign],
+    keys: dict[str, KeyPath],
+    line_of: LineOf,
+    decay: tuple[Sign, ...],
+    known_steps: set[int],
+    findings: Findings,
 ) -> tuple[Remedy, ...]:
     """The remedies the block states for the decay signs, checked here so that a step
     number that does not exist is reported when the file is loaded."""
@@ -150,19 +186,34 @@ def _explicit_remedies(
         setting = settings.get(sign.id)
         if setting is None or setting.remedy is None:
             continue
-        steps = _existing_steps(path, f"signs.{sign.id}.remedy", setting.remedy, known_steps)
+        line = line_of((*keys[sign.id], "remedy"))
+        steps = _existing_steps(
+            f"signs.{keys[sign.id][-1]}.remedy", setting.remedy, known_steps, line, findings
+        )
         if steps:
             explicit.append(Remedy(sign.id, steps, RemedySource.EXPLICIT, 1.0))
     return tuple(explicit)
 
 
 def _existing_steps(
-    path: Path, where: str, numbers: tuple[int, ...], known_steps: set[int]
+    where: str,
+    numbers: tuple[int, ...],
+    known_steps: set[int],
+    line: int,
+    findings: Findings,
 ) -> tuple[int, ...]:
     kept = tuple(n for n in numbers if n in known_steps)
     if len(kept) < len(numbers):
         missing = ", ".join(str(n) for n in numbers if n not in known_steps)
-        logger.warning(
-            "%s: vitalitybot.%s names step(s) %s, which do not exist", path, where, missing
+        findings.warn(
+            f"'vitalitybot.{where}' names step {missing}, but the Implementation section has "
+            f"{_steps_phrase(known_steps)}",
+            line,
         )
     return kept
+
+
+def _steps_phrase(known_steps: set[int]) -> str:
+    if not known_steps:
+        return "no steps"
+    return f"steps 1 to {max(known_steps)}" if len(known_steps) > 1 else "only step 1"

@@ -100,7 +100,8 @@ def opening_message(
         prompts = []
         for question in questions:
             prompt = prompt_for(question)
-            hint = "" if prompt.hint == SHORT_ANSWER_HINT else prompt.hint
+            # A long prompt's hint is its own full words, which the line already shows.
+            hint = "" if prompt.hint in (SHORT_ANSWER_HINT, question.text) else prompt.hint
             prompts.append(PromptLine(question.position, question.text, hint))
         return render_message(svc.env, "round_checkin.md.j2", prompts=prompts, **common)
     titles = {p.slug: p.title for p in patterns}
