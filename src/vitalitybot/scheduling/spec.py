@@ -26,14 +26,15 @@ DEFAULT_WINDOW_DAYS = 5
 # answer. So a window is at most the shortest gap between two runs minus a day: weekly
 # runs are 7 days apart; monthly runs can be 28 (Feb 1 -> Mar 1 in a non-leap year);
 # quarterly runs 84 (the first Monday of January can be the 7th, of April the 1st);
-# twice-a-year runs 151 (January 31 -> July 1); yearly runs 365.
+# twice-a-year runs 151 (January 31 -> July 1); yearly runs 364 (52 weeks from one
+# first Monday of January to the next).
 # tests/scheduling/test_spec.py checks these against the real triggers.
 MAX_WINDOW_DAYS = {
     "weekly": 6,
     "monthly": 27,
     "quarterly": 83,
     "twice-a-year": 150,
-    "yearly": 364,
+    "yearly": 363,
 }
 # How ``describe`` names the months a schedule rarer than weekly runs in.
 PERIODS = {
