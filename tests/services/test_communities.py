@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pytest
 
 from vitalitybot.domain.records import RoundKind
-from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
 from vitalitybot.services import (
@@ -103,17 +101,21 @@ async def test_an_unknown_pattern_is_refused_with_close_names(svc: Services, set
 
 
 async def test_adopting_by_title_and_first_adoption_creates_default_schedules(
-    svc: Services, setup: Setup, library: Mapping[str, Pattern]
+    svc: Services, setup: Setup
 ) -> None:
     await setup()
     first = await adopt_pattern(svc, GUILD, "CoP–Commons Alignment")
     assert first.pattern.slug == COP and first.created
     by_kind = {s.kind: s for s in first.schedules}
     assert set(by_kind) == {RoundKind.CHECKIN, RoundKind.SURVEY}
-    assert by_kind[RoundKind.CHECKIN].cadence == "monthly"
-    # The pattern's own rhythm is monthly; the survey keeps clear of the check-in's week.
-    assert library[COP].default_cadence == "monthly"
-    assert (by_kind[RoundKind.SURVEY].weekday, by_kind[RoundKind.SURVEY].nth) == (1, 3)
+    # The pattern's check-in rhythm is "monthly or quarterly": the least demanding, and
+    # the other named; its survey rhythm is "each quarter", two weeks after the check-in.
+    assert (by_kind[RoundKind.CHECKIN].cadence, by_kind[RoundKind.CHECKIN].nth) == ("quarterly", 1)
+    assert (by_kind[RoundKind.SURVEY].cadence, by_kind[RoundKind.SURVEY].nth) == ("quarterly", 3)
+    assert [(r.kind, r.phrase, r.scheduled, r.others) for r in first.rhythms] == [
+        (RoundKind.CHECKIN, "monthly or quarterly", "quarterly", ("monthly",)),
+        (RoundKind.SURVEY, "each quarter", "quarterly", ()),
+    ]
     second = await adopt_pattern(svc, GUILD, "energizing-participation")
     assert second.schedules == ()
     again = await adopt_pattern(svc, GUILD, COP)
