@@ -144,6 +144,26 @@ async def test_dropping_a_pattern_stops_surveying_it(svc: Services, setup: Setup
         await drop_pattern(svc, GUILD, COP)
 
 
+async def test_pausing_keeps_the_timing_and_needs_no_other_words(
+    svc: Services, setup: Setup
+) -> None:
+    await setup()
+    with pytest.raises(InvalidSetting, match="no survey schedule yet: give a cadence"):
+        await set_schedule(svc, GUILD, "survey", enabled=False)
+    await set_schedule(svc, GUILD, "survey", "yearly", "15", None, 20)
+    paused = await set_schedule(svc, GUILD, "survey", enabled=False)
+    assert (
+        paused.description
+        == "day 15 of every year (Jan) at 10:00 (Europe/Berlin), open for 20 days (paused)"
+    )
+    assert (paused.next_run, paused.next_run_text) == (None, "")
+    resumed = await set_schedule(svc, GUILD, "survey", window_days=10)
+    assert resumed.schedule.enabled and resumed.schedule.window_days == 10
+    assert resumed.next_run == datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+    with pytest.raises(InvalidSetting, match="Give the cadence too"):
+        await set_schedule(svc, GUILD, "survey", day="20")
+
+
 async def test_a_schedule_in_a_coordinators_words(svc: Services, setup: Setup) -> None:
     await setup()
     view = await set_schedule(svc, GUILD, "checkin", "monthly", "last friday", "6:30 pm", 3)
