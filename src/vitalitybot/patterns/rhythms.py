@@ -134,9 +134,9 @@ _RITUAL_WORDS = {
         re.IGNORECASE,
     ),
 }
-_CLAUSE_REACH = 300  # characters either side: a clause longer than this is a run-on list
 _SURVEY_SECTIONS = re.compile(r"\b(?:signs?|decay|vitality|feedback)\b")
 _NEAR = 80  # characters between a ritual word and the cadence it times, at most
+_REACH = _NEAR + 40  # far enough either side to see every word that close, whole
 _SKIPPED_SECTIONS = ("references", "resources", "sources", "bibliography", "further reading")
 
 
@@ -350,15 +350,15 @@ def rhythms_in(outline: Outline) -> tuple[Rhythm, ...]:
 def ritual_at(text: str, offset: int, section: Section) -> Ritual | None:
     """The ritual timed by the cadence at ``offset``: the nearest ritual word in its
     clause, else the survey under a signs/vitality/feedback section, else None."""
-    begin = max(0, offset - _CLAUSE_REACH)
+    # Only words within _NEAR characters count, so the clause is looked for no further.
+    begin = max(0, offset - _REACH)
     start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, begin, offset)), default=begin)
-    found = _CLAUSE_BREAK.search(text, offset, offset + _CLAUSE_REACH)
-    clause = text[start : found.start() if found else offset + _CLAUSE_REACH]
-    at = offset - start
+    found = _CLAUSE_BREAK.search(text, offset, offset + _REACH)
+    end = found.start() if found else offset + _REACH
     nearest: tuple[int, Ritual] | None = None
     for ritual, words in _RITUAL_WORDS.items():
-        for word in words.finditer(clause):
-            distance = min(abs(word.start() - at), abs(word.end() - at))
+        for word in words.finditer(text, start, end):
+            distance = min(abs(word.start() - offset), abs(word.end() - offset))
             if distance <= _NEAR and (nearest is None or distance < nearest[0]):
                 nearest = (distance, ritual)
     if nearest is not None:
