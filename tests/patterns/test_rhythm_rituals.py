@@ -105,10 +105,14 @@ def test_shipped_meetings_and_gatherings_time_no_ritual(shipped_patterns_dir: Pa
 @pytest.mark.parametrize(
     ("slug", "checkin", "survey"),
     [
-        ("digital-home-boundaries", [], [Cadence.QUARTERLY]),  # "Review and adapt quarterly"
-        ("sponsorship-vs-mentorship", [], [Cadence.YEARLY]),  # "a simple annual check"
-        ("epistemic-commons-building", [Cadence.QUARTERLY], []),  # quarterly "Learning Harvests"
-        # A reflection circle "monthly or biweekly"; signs of life counted quarterly.
+        ("digital-home-boundaries", [], [Cadence.QUARTERLY]),  # a step to review each quarter
+        ("sponsorship-vs-mentorship", [], [Cadence.YEARLY]),  # a check once a year
+        (
+            "epistemic-commons-building",
+            [Cadence.QUARTERLY],
+            [],
+        ),  # harvests of learning each quarter
+        # A reflection circle, monthly or every two weeks; a sign of life each quarter.
         ("commoning-as-verb", [Cadence.MONTHLY, Cadence.FORTNIGHTLY], [Cadence.QUARTERLY]),
     ],
 )
