@@ -113,7 +113,7 @@ async def seed(url: str, communities: int) -> dict[str, int]:
         reminder_at,
     )
     from vitalitybot.scheduling.spec import ScheduleSpec
-    from vitalitybot.services.communities import default_specs
+    from vitalitybot.services.default_schedules import default_specs
     from vitalitybot.services.messages import prompt_text
     from vitalitybot.storage.models import (
         AdoptedPatternRow,

@@ -19,6 +19,7 @@ from vitalitybot.patterns import (
     parse_pattern,
 )
 from vitalitybot.patterns.errors import Findings
+from vitalitybot.patterns.model import Ritual
 from vitalitybot.patterns.parse import parse_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -67,7 +68,17 @@ def test_a_v71_file_gives_every_part() -> None:
     )
     assert pattern.license == "CC-BY-4.0"
     assert pattern.attribution == "Written for the vitalitybot tests"
-    assert pattern.default_cadence is Cadence.WEEKLY
+    # The harvest keeper's quarter is the check-in's rhythm, the one under "Signs of
+    # life" the survey's; meetings ("meet weekly", "meet monthly or quarterly") are the
+    # community's own.
+    [checkin] = pattern.stated_rhythm(Ritual.CHECKIN)
+    assert (checkin.cadence, checkin.phrase) == (Cadence.QUARTERLY, "each quarter")
+    [survey] = pattern.stated_rhythm(Ritual.SURVEY)
+    assert (survey.cadence, survey.phrase, survey.section) == (
+        Cadence.MONTHLY,
+        "at least monthly",
+        "Signs of life",
+    )
     assert {(r.cadence, r.section) for r in pattern.rhythms} >= {
         (Cadence.MONTHLY, "Implementation"),
         (Cadence.QUARTERLY, "Implementation"),

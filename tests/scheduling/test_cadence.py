@@ -163,6 +163,26 @@ def test_quarterly_runs_in_the_first_month_of_each_quarter() -> None:
     assert all(r.weekday() == 0 and r.day <= 7 for r in runs)
 
 
+def test_twice_a_year_runs_in_january_and_july_at_ten_in_winter_and_summer() -> None:
+    spec = parse_when("twice a year", "first tuesday", "10:00", timezone="Europe/Berlin")
+    runs = next_fire_times(spec, utc(2026, 1, 1), 4)
+    # 10:00 in Berlin: CET (UTC+1) in January, CEST (UTC+2) in July.
+    assert runs == [utc(2026, 1, 6, 9), utc(2026, 7, 7, 8), utc(2027, 1, 5, 9), utc(2027, 7, 6, 8)]
+    ny = parse_when("twice-a-year", "last", "9:30", timezone="America/New_York")
+    runs = next_fire_times(ny, utc(2026, 1, 1), 2)
+    assert runs == [utc(2026, 1, 31, 14, 30), utc(2026, 7, 31, 13, 30)]  # EST, then EDT
+
+
+def test_yearly_runs_once_each_january_on_the_wall_clock() -> None:
+    spec = parse_when("yearly", "15", "10:00", timezone="Europe/Berlin")
+    runs = next_fire_times(spec, utc(2026, 2, 1), 3)
+    assert runs == [utc(2027, 1, 15, 9), utc(2028, 1, 15, 9), utc(2029, 1, 15, 9)]
+    assert [period_key(spec, r) for r in runs] == ["2027-01-15", "2028-01-15", "2029-01-15"]
+    # In the southern summer the same January run is at UTC+11.
+    sydney = parse_when("yearly", "first monday", "10:00", timezone="Australia/Sydney")
+    assert next_fire_times(sydney, utc(2026, 1, 1), 1) == [utc(2026, 1, 4, 23)]
+
+
 def test_weekly_runs_every_week_on_its_weekday_defaulting_to_monday() -> None:
     spec = ScheduleSpec(kind="survey", cadence="weekly", timezone="Europe/Berlin")
     runs = [r.astimezone(BERLIN) for r in next_fire_times(spec, utc(2026, 1, 1), 10)]
@@ -217,12 +237,13 @@ def test_the_reminder_comes_midway_at_the_hour_the_round_opened() -> None:
 @pytest.mark.parametrize(
     ("cadence", "expected"),
     [
-        (Cadence.WEEKLY, ("weekly", 0, None)),
-        (Cadence.FORTNIGHTLY, ("weekly", 0, None)),
+        # More often than monthly is capped: a default asks at most monthly.
+        (Cadence.WEEKLY, ("monthly", 1, 1)),
+        (Cadence.FORTNIGHTLY, ("monthly", 1, 1)),
         (Cadence.MONTHLY, ("monthly", 1, 1)),
         (Cadence.QUARTERLY, ("quarterly", 1, 1)),
-        (Cadence.TWICE_A_YEAR, ("quarterly", 1, 1)),
-        (Cadence.YEARLY, ("quarterly", 1, 1)),
+        (Cadence.TWICE_A_YEAR, ("twice-a-year", 1, 1)),
+        (Cadence.YEARLY, ("yearly", 1, 1)),
         (None, ("monthly", 1, 1)),
     ],
 )

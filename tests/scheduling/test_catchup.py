@@ -56,6 +56,18 @@ def test_a_long_outage_reports_only_the_most_recent_missed_runs() -> None:
     assert plan.missed == expected
 
 
+@pytest.mark.parametrize("cadence", ["monthly", "quarterly", "twice-a-year", "yearly"])
+@pytest.mark.parametrize("day", ["first tuesday", "last friday", "15", "last"])
+def test_a_years_long_outage_lists_the_latest_missed_runs_of_any_cadence(
+    cadence: str, day: str
+) -> None:
+    spec = parse_when(cadence, day, "10:00", timezone="Europe/Berlin")
+    runs = next_fire_times(spec, datetime(2000, 1, 1, tzinfo=UTC), 40)
+    now = runs[-1] + timedelta(hours=1)  # an hour after the latest run: it opens
+    plan = plan_catch_up(spec, datetime(1999, 1, 1, tzinfo=UTC), now, GRACE)
+    assert plan == CatchUp(open_now=runs[-1], missed=runs[-1 - MAX_MISSED : -1])
+
+
 def test_nothing_to_catch_up() -> None:
     assert plan_catch_up(MONTHLY, None, APRIL + timedelta(hours=1), GRACE) == CatchUp()
     since_march = plan_catch_up(MONTHLY, MARCH, MARCH + timedelta(days=20), GRACE)

@@ -37,6 +37,9 @@ LAST = -1
         ("quarterly", "1st mon", (MON, None, 1)),
         ("quarterly", "15", (None, 15, None)),
         ("quarterly", None, (TUE, None, 1)),
+        ("twice-a-year", "last friday", (FRI, None, LAST)),
+        ("yearly", "15", (None, 15, None)),
+        ("yearly", None, (TUE, None, 1)),
     ],
 )
 def test_days_people_type_are_understood(
@@ -77,10 +80,30 @@ def test_impossible_times_are_refused_with_an_example(text: str) -> None:
         parse_when("monthly", "15", text)
 
 
-@pytest.mark.parametrize("cadence", ["daily", "fortnightly", "yearly", ""])
+@pytest.mark.parametrize("cadence", ["daily", "fortnightly", "every two years", ""])
 def test_unknown_cadences_list_the_ones_there_are(cadence: str) -> None:
-    with pytest.raises(ScheduleError, match="say weekly, monthly or quarterly"):
+    with pytest.raises(
+        ScheduleError, match="say weekly, monthly, quarterly, twice-a-year or yearly"
+    ):
         parse_when(cadence, None, None)
+
+
+@pytest.mark.parametrize(
+    ("words", "cadence"),
+    [
+        ("twice-a-year", "twice-a-year"),
+        ("Twice a year", "twice-a-year"),
+        ("half-yearly", "twice-a-year"),
+        ("semi-annual", "twice-a-year"),
+        ("every six months", "twice-a-year"),
+        ("yearly", "yearly"),
+        ("annually", "yearly"),
+        ("once a year", "yearly"),
+        ("every year", "yearly"),
+    ],
+)
+def test_rarer_cadences_in_a_coordinators_words(words: str, cadence: str) -> None:
+    assert parse_when(words, None, None).cadence == cadence
 
 
 @pytest.mark.parametrize(

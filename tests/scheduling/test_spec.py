@@ -61,7 +61,10 @@ def test_schedule_error_is_a_value_error() -> None:
         ({"window_days": 0}, "at least 1 day, not 0"),
         ({"window_days": 28}, "monthly round can stay open at most 27 days.*got 28"),
         ({"kind": "poll"}, "kind must be 'checkin' or 'survey', not 'poll'"),
-        ({"cadence": "daily"}, "cadence must be weekly, monthly or quarterly, not 'daily'"),
+        (
+            {"cadence": "daily"},
+            "cadence must be weekly, monthly, quarterly, twice-a-year or yearly, not 'daily'",
+        ),
         ({"cadence": "weekly", "nth": None, "day_of_month": None, "window_days": 7}, "at most 6"),
     ],
 )
@@ -130,9 +133,10 @@ def _variants(cadence: str) -> list[ScheduleSpec]:
     return by_day + by_weekday
 
 
-@pytest.mark.parametrize("cadence", ["weekly", "monthly", "quarterly"])
+@pytest.mark.parametrize("cadence", ["weekly", "monthly", "quarterly", "twice-a-year", "yearly"])
 def test_the_longest_window_allowed_still_closes_before_the_next_run(cadence: str) -> None:
-    count = {"weekly": 60, "monthly": 48, "quarterly": 28}[cadence]  # about 1, 4, 7 years
+    # About 1, 4, 7, 7 and 7 years.
+    count = {"weekly": 60, "monthly": 48, "quarterly": 28, "twice-a-year": 14, "yearly": 7}[cadence]
     for variant in _variants(cadence):
         runs = next_fire_times(variant, datetime(2026, 1, 1, tzinfo=UTC), count)
         assert len(runs) == count

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pytest
 
 from vitalitybot.domain.records import RoundKind
-from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
 from vitalitybot.services import (
@@ -103,17 +101,21 @@ async def test_an_unknown_pattern_is_refused_with_close_names(svc: Services, set
 
 
 async def test_adopting_by_title_and_first_adoption_creates_default_schedules(
-    svc: Services, setup: Setup, library: Mapping[str, Pattern]
+    svc: Services, setup: Setup
 ) -> None:
     await setup()
     first = await adopt_pattern(svc, GUILD, "CoP–Commons Alignment")
     assert first.pattern.slug == COP and first.created
     by_kind = {s.kind: s for s in first.schedules}
     assert set(by_kind) == {RoundKind.CHECKIN, RoundKind.SURVEY}
-    assert by_kind[RoundKind.CHECKIN].cadence == "monthly"
-    # The pattern's own rhythm is monthly; the survey keeps clear of the check-in's week.
-    assert library[COP].default_cadence == "monthly"
-    assert (by_kind[RoundKind.SURVEY].weekday, by_kind[RoundKind.SURVEY].nth) == (1, 3)
+    # The pattern's check-in rhythm is "monthly or quarterly": the least demanding, and
+    # the other named; its survey rhythm is "each quarter", two weeks after the check-in.
+    assert (by_kind[RoundKind.CHECKIN].cadence, by_kind[RoundKind.CHECKIN].nth) == ("quarterly", 1)
+    assert (by_kind[RoundKind.SURVEY].cadence, by_kind[RoundKind.SURVEY].nth) == ("quarterly", 3)
+    assert [(r.kind, r.phrase, r.scheduled, r.others) for r in first.rhythms] == [
+        (RoundKind.CHECKIN, "monthly or quarterly", "quarterly", ("monthly",)),
+        (RoundKind.SURVEY, "each quarter", "quarterly", ()),
+    ]
     second = await adopt_pattern(svc, GUILD, "energizing-participation")
     assert second.schedules == ()
     again = await adopt_pattern(svc, GUILD, COP)
@@ -140,6 +142,26 @@ async def test_dropping_a_pattern_stops_surveying_it(svc: Services, setup: Setup
     assert form_patterns == {"energizing-participation"}
     with pytest.raises(PatternNotAdopted, match="energizing-participation"):
         await drop_pattern(svc, GUILD, COP)
+
+
+async def test_pausing_keeps_the_timing_and_needs_no_other_words(
+    svc: Services, setup: Setup
+) -> None:
+    await setup()
+    with pytest.raises(InvalidSetting, match="no survey schedule yet: give a cadence"):
+        await set_schedule(svc, GUILD, "survey", enabled=False)
+    await set_schedule(svc, GUILD, "survey", "yearly", "15", None, 20)
+    paused = await set_schedule(svc, GUILD, "survey", enabled=False)
+    assert (
+        paused.description
+        == "day 15 of every year (Jan) at 10:00 (Europe/Berlin), open for 20 days (paused)"
+    )
+    assert (paused.next_run, paused.next_run_text) == (None, "")
+    resumed = await set_schedule(svc, GUILD, "survey", window_days=10)
+    assert resumed.schedule.enabled and resumed.schedule.window_days == 10
+    assert resumed.next_run == datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+    with pytest.raises(InvalidSetting, match="Give the cadence too"):
+        await set_schedule(svc, GUILD, "survey", day="20")
 
 
 async def test_a_schedule_in_a_coordinators_words(svc: Services, setup: Setup) -> None:

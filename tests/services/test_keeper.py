@@ -97,6 +97,7 @@ async def test_missed_runs_open_at_most_one_round_and_are_recorded_as_missed(
 ) -> None:
     await setup()
     await adopt(svc)
+    await set_schedule(svc, GUILD, "checkin", "monthly")  # the first Tuesday
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))  # January opens and closes
     keeper.shutdown()  # down from mid-January ...
@@ -123,6 +124,7 @@ async def test_a_run_missed_longer_ago_than_the_grace_period_is_not_opened(
 ) -> None:
     await setup()
     await adopt(svc)
+    await set_schedule(svc, GUILD, "checkin", "monthly")  # the first Tuesday
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))
     keeper.shutdown()

@@ -106,3 +106,21 @@ async def test_schedules_the_scheduler_could_not_place_are_refused(
         with pytest.raises(ValueError):
             await repo.upsert(community.id, kind=RoundKind.SURVEY, **spec)
         assert await repo.list_for(community.id) == []
+
+
+async def test_the_rarer_cadences_are_stored_and_read_back(
+    db: Database, community: Community
+) -> None:
+    async with db.transaction() as session:
+        repo = Repositories(session).schedules
+        for kind, cadence in (
+            (RoundKind.CHECKIN, ScheduleCadence.TWICE_A_YEAR),
+            (RoundKind.SURVEY, ScheduleCadence.YEARLY),
+        ):
+            await repo.upsert(community.id, kind=kind, cadence=cadence, weekday=1, nth=1)
+    async with db.session() as session:
+        stored = await Repositories(session).schedules.list_enabled()
+    assert {(s.kind, s.cadence) for s in stored} == {
+        (RoundKind.CHECKIN, ScheduleCadence.TWICE_A_YEAR),
+        (RoundKind.SURVEY, ScheduleCadence.YEARLY),
+    }

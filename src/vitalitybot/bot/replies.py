@@ -29,6 +29,7 @@ from vitalitybot.services import (
     ScheduleView,
     kind_name,
 )
+from vitalitybot.services.default_schedules import StatedRhythm
 
 
 def text(content: str, *files: Attachment) -> Message:
@@ -100,8 +101,22 @@ def adopted(result: AdoptResult, schedules: Sequence[ScheduleView]) -> str:
             for view in schedules
             if view.schedule.id in created
         ]
+        lines += [_stated(rhythm) for rhythm in result.rhythms]
     lines.append("To ask now, run `/vitality survey` or `/vitality checkin`.")
     return "\n".join(lines)
+
+
+def _stated(rhythm: StatedRhythm) -> str:
+    """One ritual's rhythm in the pattern's words, and how to follow it more closely."""
+    kind = RoundKind(rhythm.kind).value
+    line = (
+        f"The pattern's {kind_name(kind)} rhythm: \u201c{md_escape(rhythm.phrase)}\u201d; "
+        f"scheduled {rhythm.scheduled}"
+    )
+    if not rhythm.others:
+        return line + "."
+    options = " or ".join(f"`/vitality schedule kind:{kind} cadence:{c}`" for c in rhythm.others)
+    return f"{line}. Also in line with it: {options}."
 
 
 def dropped(result: DropResult) -> str:
@@ -116,8 +131,14 @@ def dropped(result: DropResult) -> str:
 
 
 def scheduled(kind: RoundKind | str, view: ScheduleView) -> str:
+    name = kind_name(kind).capitalize()
+    if not view.schedule.enabled:
+        return (
+            f"{name}s are paused: {view.description}. "
+            f"`/vitality schedule kind:{RoundKind(kind).value} enabled:true` resumes them."
+        )
     next_run = f" Next: {view.next_run_text}." if view.next_run_text else ""
-    return f"{kind_name(kind).capitalize()}s now run {view.description}.{next_run}"
+    return f"{name}s now run {view.description}.{next_run}"
 
 
 def threshold_set(community: Community) -> str:

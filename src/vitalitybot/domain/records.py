@@ -41,6 +41,8 @@ class ScheduleCadence(StrEnum):
     WEEKLY = "weekly"
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+    TWICE_A_YEAR = "twice-a-year"
+    YEARLY = "yearly"
 
 
 class SuggestionKind(StrEnum):

@@ -43,6 +43,13 @@ class Cadence(StrEnum):
         return _CADENCE_DAYS[self]
 
 
+class Ritual(StrEnum):
+    """The two rituals a rhythm can be stated for (values match ``RoundKind``)."""
+
+    CHECKIN = "checkin"  # articulating and reflecting together
+    SURVEY = "survey"  # checking the pattern's signs of life and decay
+
+
 _CADENCE_DAYS = {
     Cadence.WEEKLY: 7,
     Cadence.FORTNIGHTLY: 14,
@@ -124,6 +131,7 @@ class Rhythm:
     cadence: Cadence
     phrase: str  # the words as written, e.g. "monthly or quarterly"
     section: str  # the heading the phrase was found under
+    ritual: Ritual | None = None  # what the phrase times, when its words say (rhythms.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +202,18 @@ class Pattern:
 
         return with_inferred(self.signs_of_decay, self.steps, self.remedies)
 
-    @property
-    def default_cadence(self) -> Cadence | None:
-        """The most frequent rhythm the pattern states: a safe first schedule."""
-        return min((r.cadence for r in self.rhythms), key=lambda c: c.approx_days, default=None)
+    def stated_rhythm(self, ritual: Ritual) -> tuple[Rhythm, ...]:
+        """The rhythm the pattern states for ``ritual``, least demanding first.
+
+        The first phrase in the body timing that ritual is its statement; a range in it
+        ("monthly or quarterly") gives one Rhythm per cadence. Empty when none is stated.
+        """
+        first = next((r for r in self.rhythms if r.ritual is ritual), None)
+        if first is None:
+            return ()
+        key = (ritual, first.phrase, first.section)
+        same = [r for r in self.rhythms if (r.ritual, r.phrase, r.section) == key]
+        return tuple(sorted(same, key=lambda r: r.cadence.approx_days, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,21 @@ these deliberate choices:
   not a duration. Vague amounts ("a few months", "several years") are skipped.
 - Words inside longer words do not count ("weekly" in "biweekly"), but a hyphenated
   compound does ("a 6-month pilot" is six months).
+
+Which ritual a cadence times is read from its clause (the text between sentence or
+clause breaks: ". ", "; ", "! ", "? " or a line break), so "a light articulation check-in
+monthly is plenty; a decay survey each quarter is usually enough" gives a monthly
+check-in and a quarterly survey:
+
+- survey words: survey, assess..., review..., vitality, check/checks/checking (but not
+  "check-in");
+- articulation words: articulat..., reflect..., retrospective, harvest..., check-in, and
+  "what we/they/you/members learned";
+- only words within 80 characters of the cadence count, and when both kinds are
+  there the nearest wins;
+- a clause with neither times the survey when it sits under a section about signs of
+  life or decay, vitality or feedback, and nothing otherwise ("a monthly gathering" is
+  the community's meeting, not one of the bot's rituals).
 """
 
 from __future__ import annotations
@@ -26,7 +41,7 @@ import re
 from collections.abc import Iterator
 from typing import TypeVar
 
-from vitalitybot.patterns.model import Cadence, Duration, Rhythm
+from vitalitybot.patterns.model import Cadence, Duration, Rhythm, Ritual
 from vitalitybot.patterns.sections import Outline, Section
 
 _EVERY = r"(?:every|each|once\s+(?:a|an|per|every|each))"
@@ -107,6 +122,21 @@ _UNIT_NAMES = {
     "decade": "year",
 }
 _UNIT_FACTOR = {"week": 1, "month": 1, "quarter": 3, "year": 1, "decade": 10}
+_CLAUSE_BREAK = re.compile(r"[.;!?](?=\s)|\n")
+_RITUAL_WORDS = {
+    Ritual.SURVEY: re.compile(
+        r"\b(?:surveys?|assess\w*|review\w*|vitality|check(?!-?\s?ins?\b)(?:s|ing)?)\b",
+        re.IGNORECASE,
+    ),
+    Ritual.CHECKIN: re.compile(
+        r"\b(?:articulat\w*|reflect\w*|retrospectives?|harvest\w*|check-?\s?ins?"
+        r"|what\s+(?:we|they|you|members|people)\s+(?:have\s+)?learn(?:ed|t))\b",
+        re.IGNORECASE,
+    ),
+}
+_SURVEY_SECTIONS = re.compile(r"\b(?:signs?|decay|vitality|feedback)\b")
+_NEAR = 80  # characters between a ritual word and the cadence it times, at most
+_REACH = _NEAR + 40  # far enough either side to see every word that close, whole
 _SKIPPED_SECTIONS = ("references", "resources", "sources", "bibliography", "further reading")
 
 
@@ -294,13 +324,14 @@ def _number(text: str) -> int | None:
 
 
 def rhythms_in(outline: Outline) -> tuple[Rhythm, ...]:
-    """Cadences in the whole body, each with the heading of the section it was found in.
+    """Cadences in the whole body, each with the heading of the section it was found in
+    and the ritual its clause names (module docstring).
 
     Reference lists are skipped: a cited "Annual Review of ..." is not a rhythm.
     """
     text = outline.text
     rhythms: list[Rhythm] = []
-    seen: set[tuple[Cadence, str, str]] = set()
+    seen: set[tuple[Cadence, str, str, Ritual | None]] = set()
     index, counted = 0, 0
     for cadence, phrase, offset in find_cadences(text):  # offsets only grow
         index += text.count("\n", counted, offset)
@@ -308,17 +339,40 @@ def rhythms_in(outline: Outline) -> tuple[Rhythm, ...]:
         section = outline.section_at(index)
         if _skipped(section):
             continue
-        key = (cadence, phrase.lower(), section.title)
+        ritual = ritual_at(text, offset, section)
+        key = (cadence, phrase.lower(), section.title, ritual)
         if key not in seen:
             seen.add(key)
-            rhythms.append(Rhythm(cadence=cadence, phrase=phrase, section=section.title))
+            rhythms.append(Rhythm(cadence, phrase, section.title, ritual))
     return tuple(rhythms)
 
 
+def ritual_at(text: str, offset: int, section: Section) -> Ritual | None:
+    """The ritual timed by the cadence at ``offset``: the nearest ritual word in its
+    clause, else the survey under a signs/vitality/feedback section, else None."""
+    # Only words within _NEAR characters count, so the clause is looked for no further.
+    begin = max(0, offset - _REACH)
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, begin, offset)), default=begin)
+    found = _CLAUSE_BREAK.search(text, offset, offset + _REACH)
+    end = found.start() if found else offset + _REACH
+    nearest: tuple[int, Ritual] | None = None
+    for ritual, words in _RITUAL_WORDS.items():
+        for word in words.finditer(text, start, end):
+            distance = min(abs(word.start() - offset), abs(word.end() - offset))
+            if distance <= _NEAR and (nearest is None or distance < nearest[0]):
+                nearest = (distance, ritual)
+    if nearest is not None:
+        return nearest[1]
+    surveyed = any(_SURVEY_SECTIONS.search(node.key) for node in _ancestry(section))
+    return Ritual.SURVEY if surveyed else None
+
+
 def _skipped(section: Section) -> bool:
+    return any(node.key.startswith(_SKIPPED_SECTIONS) for node in _ancestry(section))
+
+
+def _ancestry(section: Section) -> Iterator[Section]:
     node: Section | None = section
     while node is not None:
-        if node.key.startswith(_SKIPPED_SECTIONS):
-            return True
+        yield node
         node = node.parent
-    return False

@@ -8,7 +8,8 @@ The rules a coordinator would expect, and how they are kept:
   which cannot overlap because the month lists are disjoint). Day 31 is simply "last".
 * "The first Tuesday" is cron's ``1st tue``; "the fifth" and "the last" are both cron's
   ``last`` (the fifth one when a month has five, the fourth otherwise).
-* Quarterly means the first month of each quarter: January, April, July and October.
+* Quarterly means the first month of each quarter: January, April, July and October;
+  twice a year means January and July; yearly means January.
 * A time keeps its place on the wall clock across daylight saving: 10:00 in Berlin is
   09:00 UTC in winter and 08:00 UTC in summer. A time repeated on fall-back day runs
   once, at its first occurrence; a time skipped on spring-forward day runs once, read
@@ -53,6 +54,7 @@ __all__ = [
 
 QUARTER_MONTHS = (1, 4, 7, 10)
 _ALL_MONTHS = tuple(range(1, 13))
+_MONTHS = {"quarterly": QUARTER_MONTHS, "twice-a-year": (1, 7), "yearly": (1,)}
 _SHORTEST_MONTH = {m: 28 if m == 2 else 30 if m in (4, 6, 9, 11) else 31 for m in _ALL_MONTHS}
 _LONGEST_MONTH = {m: 29 if m == 2 else days for m, days in _SHORTEST_MONTH.items()}
 _WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -69,7 +71,7 @@ def build_trigger(spec: ScheduleSpec) -> BaseTrigger:
     few dozen triggers instead of two per schedule. Building one is the costly part of
     arming a job.
     """
-    months = QUARTER_MONTHS if spec.cadence == "quarterly" else _ALL_MONTHS
+    months = _MONTHS.get(spec.cadence, _ALL_MONTHS)
     if spec.cadence == "weekly":
         weekday = spec.weekday if spec.weekday is not None else 0
         inner = _cron(spec, months, day_of_week=_WEEKDAY_CODES[weekday])
@@ -171,21 +173,23 @@ def reminder_at(opened: datetime, closes: datetime) -> datetime:
 
 
 def default_spec_for(cadence: Cadence | None, kind: str, timezone: str) -> ScheduleSpec:
-    """A first schedule for a pattern's stated rhythm, for a coordinator to adjust.
+    """A first schedule for a ritual's stated rhythm, for a coordinator to adjust.
 
-    Schedules run weekly, monthly or quarterly, so the pattern's rhythm is rounded:
-
-    * weekly and fortnightly -> weekly on Monday: a fortnightly rhythm rounded to monthly
-      would halve what the pattern asks for, and cron cannot say "every other week"
-      (ISO-week parity breaks in years with 53 weeks);
-    * monthly -> the first Tuesday of each month, clear of Monday backlogs and month ends;
-    * quarterly, twice a year and yearly -> quarterly: a rarer check would let decay run
-      for half a year before anyone noticed, and quarterly is the rarest rhythm kept;
-    * no stated rhythm -> monthly, the check-in's default rhythm.
+    * weekly and fortnightly -> monthly: a default asks at most once a month per ritual,
+      so that the two rituals together never ask more than once a week (the coordinator
+      is told the pattern's own rhythm and can choose weekly);
+    * monthly, quarterly, twice a year, yearly -> the same, on the first Tuesday of the
+      month (clear of Monday backlogs and month ends);
+    * no stated rhythm -> monthly.
 
     All open at 10:00 local time for the default window.
     """
-    if cadence in (Cadence.WEEKLY, Cadence.FORTNIGHTLY):
-        return ScheduleSpec(kind=kind, cadence="weekly", weekday=0, timezone=timezone)
-    rhythm = "monthly" if cadence in (None, Cadence.MONTHLY) else "quarterly"
+    rhythm = _SCHEDULE_CADENCE.get(cadence, "monthly") if cadence is not None else "monthly"
     return ScheduleSpec(kind=kind, cadence=rhythm, weekday=1, nth=1, timezone=timezone)
+
+
+_SCHEDULE_CADENCE = {
+    Cadence.QUARTERLY: "quarterly",
+    Cadence.TWICE_A_YEAR: "twice-a-year",
+    Cadence.YEARLY: "yearly",
+}

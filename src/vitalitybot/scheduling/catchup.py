@@ -24,12 +24,15 @@ from vitalitybot.scheduling.spec import ScheduleSpec
 MAX_MISSED = 12
 
 # The longest gap between two runs of each cadence (a monthly "first Tuesday" can be
-# five weeks apart; a quarterly run up to 98 days). Scanning this many gaps back from
-# ``now`` finds every run the bounded list can hold without walking years of history.
+# five weeks apart; a quarterly run up to 98 days; July to January is 184 days, a year
+# 366, and a weekday rule adds up to 6). Scanning this many gaps back from ``now`` finds
+# every run the bounded list can hold without walking years of history.
 _LONGEST_GAP = {
     "weekly": timedelta(days=7),
     "monthly": timedelta(days=35),
     "quarterly": timedelta(days=98),
+    "twice-a-year": timedelta(days=190),
+    "yearly": timedelta(days=372),
 }
 
 

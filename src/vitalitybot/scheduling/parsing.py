@@ -31,6 +31,22 @@ _CADENCE_WORDS = {
     "quarterly": "quarterly",
     "quarter": "quarterly",
     "every quarter": "quarterly",
+    "twice-a-year": "twice-a-year",
+    "twice a year": "twice-a-year",
+    "half-yearly": "twice-a-year",
+    "half yearly": "twice-a-year",
+    "semiannual": "twice-a-year",
+    "semi-annual": "twice-a-year",
+    "semiannually": "twice-a-year",
+    "biannual": "twice-a-year",
+    "every six months": "twice-a-year",
+    "every 6 months": "twice-a-year",
+    "yearly": "yearly",
+    "year": "yearly",
+    "every year": "yearly",
+    "annual": "yearly",
+    "annually": "yearly",
+    "once a year": "yearly",
 }
 _POSITIONS = {
     "first": 1,
@@ -67,8 +83,8 @@ def parse_when(
     """Build a schedule from a coordinator's words.
 
     No day means Monday for a weekly schedule and the first Tuesday otherwise (the same
-    defaults as ``default_spec_for``). A bare weekday for a monthly or quarterly
-    schedule means its first occurrence: "monthly on tuesday" is the first Tuesday.
+    defaults as ``default_spec_for``). A bare weekday for a schedule rarer than weekly
+    means its first occurrence: "monthly on tuesday" is the first Tuesday.
     No time means 10:00. Raises ``ScheduleError`` with a message meant to be shown as is.
     """
     rhythm = parse_cadence(cadence)

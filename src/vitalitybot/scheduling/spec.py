@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from vitalitybot.scheduling.zones import HOST_ONLY_PREFIXES, canonical_zones, is_canonical
 
 KINDS = ("checkin", "survey")
-CADENCES = ("weekly", "monthly", "quarterly")
+CADENCES = ("weekly", "monthly", "quarterly", "twice-a-year", "yearly")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LAST = -1  # ``nth`` for "the last <weekday> of the month"
 DEFAULT_TIME = "10:00"
@@ -25,9 +25,24 @@ DEFAULT_WINDOW_DAYS = 5
 # rounds of one schedule would be open at once and members would not know which to
 # answer. So a window is at most the shortest gap between two runs minus a day: weekly
 # runs are 7 days apart; monthly runs can be 28 (Feb 1 -> Mar 1 in a non-leap year);
-# quarterly runs 84 (the first Monday of January can be the 7th, of April the 1st).
+# quarterly runs 84 (the first Monday of January can be the 7th, of April the 1st);
+# twice-a-year runs 151 (January 31 -> July 1); yearly runs 364 (52 weeks from one
+# first Monday of January to the next).
 # tests/scheduling/test_spec.py checks these against the real triggers.
-MAX_WINDOW_DAYS = {"weekly": 6, "monthly": 27, "quarterly": 83}
+MAX_WINDOW_DAYS = {
+    "weekly": 6,
+    "monthly": 27,
+    "quarterly": 83,
+    "twice-a-year": 150,
+    "yearly": 363,
+}
+# How ``describe`` names the months a schedule rarer than weekly runs in.
+PERIODS = {
+    "monthly": "every month",
+    "quarterly": "every quarter (Jan, Apr, Jul, Oct)",
+    "twice-a-year": "every half year (Jan, Jul)",
+    "yearly": "every year (Jan)",
+}
 
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", LAST: "last"}
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
@@ -80,7 +95,7 @@ def describe(spec: ScheduleSpec) -> str:
     if spec.cadence == "weekly":
         when = f"every {WEEKDAYS[spec.weekday or 0]}"
     else:
-        every = "every month" if spec.cadence == "monthly" else "every quarter (Jan, Apr, Jul, Oct)"
+        every = PERIODS[spec.cadence]
         if spec.day_of_month == 31:
             day = "the last day"
         elif spec.day_of_month is not None:
@@ -155,7 +170,9 @@ def _day_problems(spec: ScheduleSpec) -> list[str]:
         problems.append("a position such as 'first' or 'last' needs a weekday: 'first Tuesday'")
 
     if spec.cadence not in CADENCES:
-        problems.append(f"cadence must be weekly, monthly or quarterly, not {spec.cadence!r}")
+        problems.append(
+            f"cadence must be {', '.join(CADENCES[:-1])} or {CADENCES[-1]}, not {spec.cadence!r}"
+        )
     elif spec.cadence == "weekly":
         if day is not None:
             problems.append("a weekly schedule runs on a weekday, not on a day of the month")

@@ -1,17 +1,8 @@
 """Setting a community up, the patterns it watches, its schedules and thresholds.
 
-Default schedules: when a community adopts a pattern and has no schedule of a kind yet
-(usually at its first adoption), it gets one, for a coordinator to adjust rather than to
-design from nothing:
-
-* a **check-in** every month (the first Tuesday, 10:00 local time, open five days): the
-  articulation check-in is the core ritual, and monthly is its natural rhythm;
-* a **survey** at the pattern's own rhythm (``scheduling.default_spec_for``: weekly,
-  monthly or quarterly), moved to the *third* Tuesday when it would otherwise land on
-  the check-in's day, so members are never asked twice in one week.
-
-Both cover every adopted pattern, so adopting more patterns adds survey items rather
-than more rounds.
+A first adoption gives the community its default check-in and survey schedules
+(``services.default_schedules``); a coordinator changes or pauses them with
+``set_schedule``.
 """
 
 from __future__ import annotations
@@ -30,17 +21,24 @@ from vitalitybot.domain.records import (
     Schedule,
     ScheduleCadence,
 )
-from vitalitybot.patterns.model import Cadence, Pattern
+from vitalitybot.patterns.model import Pattern
 from vitalitybot.patterns.search import resolve
-from vitalitybot.scheduling.cadence import default_spec_for, next_fire_times
+from vitalitybot.scheduling.cadence import next_fire_times
 from vitalitybot.scheduling.parsing import parse_when
-from vitalitybot.scheduling.spec import ScheduleError, ScheduleSpec, describe, zone_or_error
+from vitalitybot.scheduling.spec import (
+    DEFAULT_WINDOW_DAYS,
+    ScheduleError,
+    ScheduleSpec,
+    describe,
+    zone_or_error,
+)
 from vitalitybot.services.app import (
     Services,
     community_by_guild,
     local_time,
     spec_of,
 )
+from vitalitybot.services.default_schedules import StatedRhythm, default_specs, stated_rhythms
 from vitalitybot.services.errors import (
     InvalidSetting,
     NotAllowed,
@@ -48,6 +46,7 @@ from vitalitybot.services.errors import (
     UnknownPattern,
 )
 from vitalitybot.services.limits import NAME_MAX, WORDS_MAX, check_text
+from vitalitybot.services.messages import kind_name
 from vitalitybot.services.privacy import apply_privacy, check_minimum
 from vitalitybot.services.rounds import round_kind
 from vitalitybot.storage import Repositories
@@ -56,7 +55,6 @@ from vitalitybot.storage.communities import UNSET
 logger = logging.getLogger(__name__)
 
 SUGGESTIONS_SHOWN = 3  # close names offered when a pattern name is unknown
-_SURVEY_NTH = 3  # the default survey's Tuesday, clear of the check-in's first one
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +63,7 @@ class AdoptResult:
     pattern: Pattern
     created: bool  # False: the community already watched this pattern
     schedules: tuple[Schedule, ...]  # default schedules created by this adoption
+    rhythms: tuple[StatedRhythm, ...] = ()  # the pattern's words for those schedules
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +173,7 @@ async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
     """Start watching a pattern (idempotent).
 
     A kind of round the community has no schedule for yet (enabled or not) gets its
-    default one (module docstring), so a first adoption sets up both rituals and a
+    default one (``services.default_schedules``), so a first adoption sets up both rituals and a
     coordinator who scheduled only the check-in still gets surveys.
     """
     pattern = resolve_pattern(svc, name)
@@ -188,21 +187,13 @@ async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
             if a.pattern_slug == pattern.slug
         )
         have = {s.kind for s in await repos.schedules.list_for(community.id)}
-        schedules = [
-            await _store_spec(repos, community, spec, ALL_ADOPTED)
+        specs = [
+            spec
             for spec in default_specs(pattern, community.timezone)
             if RoundKind(spec.kind) not in have
         ]
-    return AdoptResult(adopted, pattern, created, tuple(schedules))
-
-
-def default_specs(pattern: Pattern, timezone: str) -> list[ScheduleSpec]:
-    """The check-in and survey schedules a first adoption creates (module docstring)."""
-    checkin = default_spec_for(Cadence.MONTHLY, RoundKind.CHECKIN.value, timezone)
-    survey = default_spec_for(pattern.default_cadence, RoundKind.SURVEY.value, timezone)
-    if survey.nth is not None and survey.nth == checkin.nth and survey.weekday == checkin.weekday:
-        survey = dataclasses.replace(survey, nth=_SURVEY_NTH)
-    return [checkin, survey]
+        schedules = [await _store_spec(repos, community, spec, ALL_ADOPTED) for spec in specs]
+    return AdoptResult(adopted, pattern, created, tuple(schedules), stated_rhythms(pattern, specs))
 
 
 async def _store_spec(
@@ -276,39 +267,68 @@ async def set_schedule(
     svc: Services,
     guild_id: int,
     kind: RoundKind | str,
-    cadence: str,
+    cadence: str | None = None,
     day: str | None = None,
     time: str | None = None,
-    window_days: int = 5,
+    window_days: int | None = None,
     *,
     pattern_slug: str = ALL_ADOPTED,
     enabled: bool = True,
 ) -> ScheduleView:
-    """Set when a kind of round runs, from a coordinator's words ("monthly", "first tue")."""
+    """Set when a kind of round runs, from a coordinator's words ("monthly", "first tue"),
+    and whether it runs at all: ``enabled=False`` pauses it, True resumes it.
+
+    Without a cadence the stored schedule keeps its timing (and its window unless one
+    is given), so pausing or resuming needs no other words.
+    """
     kind = round_kind(kind)
     for what, words in (("The cadence", cadence), ("The day", day), ("The time", time)):
         check_text(words or "", what=what, limit=WORDS_MAX)
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
-        try:
-            spec = parse_when(
-                cadence,
-                day,
-                time,
-                kind=kind.value,
-                timezone=community.timezone,
-                window_days=window_days,
-            )
-        except ScheduleError as error:
-            raise InvalidSetting(str(error)) from None
         if pattern_slug != ALL_ADOPTED:
             adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
             if pattern_slug not in adopted:
                 raise PatternNotAdopted(
                     f"Adopt the pattern {pattern_slug!r} before giving it its own schedule."
                 )
+        stored = await repos.schedules.find(community.id, kind, pattern_slug)
+        try:
+            if cadence is None:
+                spec = _kept_spec(stored, community, kind, day, time, window_days)
+            else:
+                spec = parse_when(
+                    cadence,
+                    day,
+                    time,
+                    kind=kind.value,
+                    timezone=community.timezone,
+                    window_days=DEFAULT_WINDOW_DAYS if window_days is None else window_days,
+                )
+        except ScheduleError as error:
+            raise InvalidSetting(str(error)) from None
         schedule = await _store_spec(repos, community, spec, pattern_slug, enabled=enabled)
     return schedule_view(svc, schedule, community)
+
+
+def _kept_spec(
+    stored: Schedule | None,
+    community: Community,
+    kind: RoundKind,
+    day: str | None,
+    time: str | None,
+    window_days: int | None,
+) -> ScheduleSpec:
+    """The stored schedule's timing, for a change that names no cadence."""
+    name = kind_name(kind)
+    if day is not None or time is not None:
+        raise InvalidSetting(f"Give the cadence too when changing the {name}'s day or time.")
+    if stored is None:
+        raise InvalidSetting(f"There is no {name} schedule yet: give a cadence, such as monthly.")
+    spec = spec_of(stored, community.timezone)
+    if window_days is None:
+        return spec
+    return dataclasses.replace(spec, window_days=window_days)
 
 
 def schedule_view(svc: Services, schedule: Schedule, community: Community) -> ScheduleView:

@@ -188,12 +188,10 @@ async def _run(
     for pattern in patterns:
         result = await adopt_pattern(svc, GUILD_ID, pattern.slug)
         for schedule in result.schedules:
-            if (
-                schedule.kind is RoundKind.SURVEY
-                and schedule.cadence is not ScheduleCadence.MONTHLY
-            ):
-                # A year should show about twelve surveys, whatever the pattern's rhythm.
-                await set_schedule(svc, GUILD_ID, RoundKind.SURVEY, "monthly", "third tue", "10:00")
+            if schedule.cadence is not ScheduleCadence.MONTHLY:
+                # A year should show about twelve of each, whatever the pattern's rhythm.
+                day = "third tue" if schedule.kind is RoundKind.SURVEY else "first tue"
+                await set_schedule(svc, GUILD_ID, schedule.kind, "monthly", day, "10:00")
     print(_intro(config, patterns, start, end), file=out or sys.stdout)
     await keeper.start()
     await runner.run_until(end)

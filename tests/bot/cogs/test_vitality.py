@@ -133,6 +133,66 @@ async def test_schedule_and_threshold_answer_in_the_coordinators_words(
     assert (community.threshold, community.min_respondents) == (0.4, 4)
 
 
+async def test_adopting_names_the_rhythms_the_pattern_states(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+
+    answer = await adopt(manager, COP)
+
+    # "Run a short check-in monthly or quarterly": quarterly by default, monthly offered.
+    assert "Check-in: the first Tuesday of every quarter" in answer
+    assert "\u201cmonthly or quarterly\u201d; scheduled quarterly" in answer
+    assert "`/vitality schedule kind:checkin cadence:monthly`" in answer
+
+
+async def test_a_schedule_is_paused_and_resumed_from_discord(
+    app: App, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+    await adopt(manager, "energizing-participation")
+
+    paused = await reply(await manager.invoke("vitality schedule", kind="survey", enabled=False))
+    shown = text_of(await reply(await manager.invoke("vitality status")))
+    views = {
+        v.schedule.kind.value: v for v in (await status(app.services, loopback_guild.id)).schedules
+    }
+
+    assert paused.ephemeral and paused.content.startswith("Surveys are paused")
+    assert "kind:survey enabled:true" in paused.content
+    assert "(paused)" in shown and "every quarter" in shown
+    assert not views["survey"].schedule.enabled and views["survey"].next_run is None
+    assert views["checkin"].schedule.enabled  # the other ritual runs on
+
+    resumed = await reply(await manager.invoke("vitality schedule", kind="survey", enabled=True))
+    views = {
+        v.schedule.kind.value: v for v in (await status(app.services, loopback_guild.id)).schedules
+    }
+
+    # Resuming keeps the timing the pattern gave: the third Tuesday of each quarter.
+    assert resumed.content.startswith(
+        "Surveys now run the third Tuesday of every quarter (Jan, Apr, Jul, Oct)"
+    )
+    assert views["survey"].schedule.enabled and views["survey"].next_run is not None
+
+
+async def test_rarer_cadences_can_be_chosen_in_discord(app: App, loopback_guild: Guild) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+
+    yearly = await reply(
+        await manager.invoke("vitality schedule", kind="survey", cadence="yearly", day="15")
+    )
+    twice = await reply(
+        await manager.invoke("vitality schedule", kind="checkin", cadence="twice-a-year")
+    )
+
+    assert yearly.content.startswith("Surveys now run day 15 of every year (Jan)")
+    assert twice.content.startswith("Check-ins now run the first Tuesday of every half year")
+
+
 async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
     app: App, loopback_guild: Guild
 ) -> None:

@@ -166,27 +166,38 @@ class VitalityCog(
             if wanted in a.title.casefold() or wanted in a.slug
         ][:CHOICES_MAX]
 
-    @app_commands.command(name="schedule", description="Set when check-ins or surveys run")
+    @app_commands.command(
+        name="schedule", description="Set when check-ins or surveys run, or pause them"
+    )
     @app_commands.describe(
         kind="Which round",
-        cadence="How often",
+        cadence="How often (leave out to keep the current timing, e.g. to pause or resume)",
         day="e.g. 'first tuesday', 'last friday', '15' (default: the first Tuesday)",
         time="Local time of day, e.g. 10:00 or 9am (default: 10:00)",
         window_days="How many days a round stays open (default: 5)",
+        enabled="False pauses this kind of round, true resumes it (default: true)",
     )
     @coordinator_only()
     async def schedule(
         self,
         interaction: discord.Interaction,
         kind: Literal["checkin", "survey"],
-        cadence: Literal["weekly", "monthly", "quarterly"],
+        cadence: Literal["weekly", "monthly", "quarterly", "twice-a-year", "yearly"] | None = None,
         day: str | None = None,
         time: str | None = None,
-        window_days: app_commands.Range[int, 1, 60] = 5,
+        window_days: app_commands.Range[int, 1, 60] | None = None,
+        enabled: bool = True,
     ) -> None:
         community = community_of(interaction)
         view = await set_schedule(
-            self.bot.services, community.guild_id, kind, cadence, day, time, window_days
+            self.bot.services,
+            community.guild_id,
+            kind,
+            cadence,
+            day,
+            time,
+            window_days,
+            enabled=enabled,
         )
         await self._reply(interaction, community.id, replies.scheduled(kind, view))
 
