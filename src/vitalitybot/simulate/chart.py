@@ -121,7 +121,18 @@ def build_figure(report: Report, title: str) -> Figure:
     scores_ax.set_ylabel("respondents seeing it often or constantly (%)")
     scores_ax.set_title(title)
     scores_ax.grid(alpha=0.3)
+    handles, _ = scores_ax.get_legend_handles_labels()
+    if not handles:
+        scores_ax.text(
+            0.5,
+            0.5,
+            "no sign had enough answers to show",
+            transform=scores_ax.transAxes,
+            ha="center",
+            color="#777777",
+        )
     scores_ax.legend(
+        handles=handles,  # given even when empty: matplotlib warns when it finds none
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         fontsize=8.5,

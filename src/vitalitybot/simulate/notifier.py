@@ -35,6 +35,7 @@ WIDTH = 80
 # How many sentences of a post's opening paragraph its one-line form keeps: results say
 # how many answered and whether anything crossed; the rest need only their first.
 _GIST_SENTENCES = {"results": 2}
+_UNWRAPPED = 10_000
 _KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
 
 
@@ -151,7 +152,8 @@ def gist(post: SimPost) -> str:
     suggestion's sign first, since that is what it is about)."""
     embed = post.message.embeds[0] if post.message.embeds else None
     text = embed.description if embed is not None else post.message.content
-    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+    plain = to_terminal(Message(content=text), width=_UNWRAPPED)  # markup undone, as shown
+    paragraph = " ".join(plain.strip().split("\n\n", 1)[0].split())
     kept = ". ".join(paragraph.split(". ")[: _GIST_SENTENCES.get(post.kind, 1)]).rstrip(".")
     words = f"{kept}." if kept else ""
     if post.kind.startswith("suggestion") and embed is not None and embed.title:

@@ -72,7 +72,7 @@ CHANNEL_ID = 535_353_535_353_535_353
 CLOSE_NAMES = 3
 # Member-months from which a run reports each simulated month on ``progress``: below
 # it a run is over in seconds, above it one can run for many minutes.
-LONG_RUN = 1_200
+LONG_RUN = 600
 _KIND_WORDS = {RoundKind.SURVEY: "Surveys", RoundKind.CHECKIN: "Check-ins"}
 
 
