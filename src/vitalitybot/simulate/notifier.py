@@ -5,9 +5,11 @@ the terminal renders it (``render.terminal.to_terminal``, so it reads as Discord
 show it), headed by its simulated local date, and keeping a record of it. How much of
 each post is printed is the ``Detail``: the story shows each kind of post once in full
 and then one line per post in the bot's own opening words, so a year reads in a few
-screens (results only ever in one line: their figures are the closing table's). Members "read the channel" through listeners: when a round opens or a reminder
-goes out, the synthetic community hears of it and decides who answers, the way people
-react to a post.
+screens (results only ever in one line: their figures are the closing table's).
+
+Members "read the channel" through listeners: when a round opens or a reminder goes out,
+the synthetic community hears of it and decides who answers, the way people react to a
+post.
 
 ``SyntheticDirectory`` answers as the bot's ``DiscordMemberDirectory`` would: without the
 Server Members intent it knows nobody, so rounds carry no member count, results give no

@@ -102,6 +102,7 @@ class SimulationResult:
     tally: Tally
     chart: Path
     seconds: float
+    schedules: tuple[Schedule, ...]  # as adoption made them
     suggestions: Counter[str] = field(default_factory=Counter)  # by kind, as posted
 
     def of_kind(self, kind: str) -> list[SimPost]:
@@ -228,6 +229,7 @@ async def _run(
         tally=behaviour.tally,
         chart=chart,
         seconds=time.perf_counter() - started,
+        schedules=tuple(schedules),
         suggestions=suggestions,
     )
 
