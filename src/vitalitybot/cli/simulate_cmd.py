@@ -33,6 +33,9 @@ SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a 
 MONTHS = (1, 60)
 MEMBERS = (3, 5000)
 CHART_FORMATS = (".png", ".svg")
+# Libraries that log every statement or font lookup at DEBUG: under -v a simulation would
+# bury its own lines (and slow to a crawl) under thousands of theirs.
+CHATTY_LIBRARIES = ("aiosqlite", "matplotlib")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,6 +104,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     problem = _check(args)
     if problem is not None:
         raise UsageError(problem)
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.INFO)
     with _kept_database(args.keep_db) as keep_db:
         config = SimulationConfig(
             months=args.months,
