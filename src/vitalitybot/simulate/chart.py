@@ -85,7 +85,7 @@ def build_figure(report: Report, title: str) -> Figure:
         xs = [when for when, _, _ in points]
         ys = [share for _, share, _ in points]
         scores_ax.plot(
-            xs,  # type: ignore[arg-type]
+            xs,
             ys,
             color=colour,
             linestyle=style,
