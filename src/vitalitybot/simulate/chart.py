@@ -24,6 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from vitalitybot.domain.records import RoundKind, RoundStatus, SuggestionKind
 from vitalitybot.simulate.report import Report, SignColumn
@@ -202,6 +203,7 @@ def _participation(report: Report, axes: Axes, zone: ZoneInfo) -> None:
             clip_on=False,
         )
     axes.set_ylim(0, max(most, 1) * 1.15)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
     axes.set_ylabel("answered")
     axes.grid(alpha=0.3)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False)
