@@ -142,7 +142,8 @@ class ConsoleNotifier:
             return post.kind.startswith("suggestion")
         if post.kind == "results":
             return False  # its body is the figures the closing table shows, plainer
-        shape = f"{post.kind}:{post.round_kind}"
+        # A check-in's card and a survey's differ; every other kind reads alike each time.
+        shape = f"{post.kind}:{post.round_kind}" if post.kind == "round" else post.kind
         if shape in self._seen:
             return False
         self._seen.add(shape)

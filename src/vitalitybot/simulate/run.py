@@ -113,10 +113,12 @@ class SimulationResult:
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.suggestions.items()))
         months = "month" if self.config.months == 1 else "months"
+        seconds = round(self.seconds)
+        took = f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
         return (
-            f"{self.config.months} {months} of {self.config.name} in "
-            f"{self.seconds:.0f} seconds: {len(self.report.rounds)} rounds, answered "
-            f"{self.tally.submissions:,} times; the bot suggested: {kinds or 'nothing'}. "
+            f"{self.config.months} {months} of {self.config.name} in {took}: "
+            f"{len(self.report.rounds)} rounds, answered {self.tally.submissions:,} times; "
+            f"the bot suggested: {kinds or 'nothing'}. "
             f"Chart: {self.chart}"
         )
 
