@@ -15,7 +15,8 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.render.message import Attachment, Embed, Message
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.simulate.notifier import ConsoleNotifier
+from vitalitybot.simulate.community import SyntheticCommunity
+from vitalitybot.simulate.notifier import ConsoleNotifier, Detail, SyntheticDirectory
 
 WHEN = datetime(2026, 7, 21, 8, 0, tzinfo=UTC)  # 10:00 in Berlin (summer time)
 COMMUNITY = Community(
@@ -78,13 +79,13 @@ async def test_reminders_reach_the_listeners_with_their_members() -> None:
     listener = Listener()
     notifier.listeners.append(listener)
     await notifier.remind(COMMUNITY, ROUND, [11, 12], Message(content="Still open"))
-    assert "survey reminder to 2 members" in out.getvalue()
+    assert "survey reminder DM to 2 members" in out.getvalue()
     assert listener.reminders == [(11, 12)]
 
 
 async def test_attachments_are_named_and_quiet_mode_keeps_only_suggestions_in_full() -> None:
     out = io.StringIO()
-    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out, quiet=True)
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out, detail=Detail.QUIET)
     digest = Message(content="Harvest body", files=(Attachment("harvest-x.md", b"# x\n"),))
     await notifier.post(COMMUNITY, digest, round=ROUND, kind="harvest")
     await notifier.post(
@@ -95,3 +96,54 @@ async def test_attachments_are_named_and_quiet_mode_keeps_only_suggestions_in_fu
     assert "Harvest body" not in text
     assert "SUGGESTION (remedy)" in text and "Do step 5" in text
     assert notifier.of("suggestion")[0].kind == "suggestion:remedy"
+
+
+def results(answered: int) -> Message:
+    text = f"{answered} members answered.\nNo sign of decay crossed the threshold this round."
+    return Message(embeds=(Embed(title="Results", description=f"{text}\n\n- Sign: mean 1.2"),))
+
+
+def remedy(sign: str) -> Message:
+    words = "80% of the 5 of us who answered see this often. More.\n\n1. Step one"
+    return Message(embeds=(Embed(title=sign, description=words),))
+
+
+async def test_the_story_shows_each_kind_once_in_full_then_a_line_in_the_bots_words() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    await notifier.open_round(COMMUNITY, ROUND, [], CARD)
+    await notifier.open_round(COMMUNITY, ROUND, [], CARD)
+    await notifier.post(COMMUNITY, results(12), round=ROUND, kind="results")
+    await notifier.post(COMMUNITY, remedy("No feedback"), round=ROUND, kind="suggestion:remedy")
+    await notifier.post(COMMUNITY, remedy("Survey fatigue"), round=ROUND, kind="suggestion:remedy")
+    lines = out.getvalue().splitlines()
+    assert lines.count("Survey: how are we doing?") == 1  # the card once, in full
+    assert "Tue 21 Jul 2026, 10:00 · survey opens: 8 questions." in lines
+    assert (  # results: who answered and what crossed, never the figures' jargon
+        "Tue 21 Jul 2026, 10:00 · survey results: 12 members answered. "
+        "No sign of decay crossed the threshold this round."
+    ) in lines
+    assert "mean" not in out.getvalue()
+    assert out.getvalue().count("Step one") == 1  # the first suggestion only, in full
+    assert (
+        "Tue 21 Jul 2026, 10:00 · SUGGESTION (remedy): Survey fatigue. "
+        "80% of the 5 of us who answered see this often."
+    ) in lines
+    assert len(notifier.posts) == 5
+
+
+async def test_verbose_prints_every_post_in_full() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out, detail=Detail.VERBOSE)
+    for _ in range(2):
+        await notifier.open_round(COMMUNITY, ROUND, [], CARD)
+        await notifier.post(COMMUNITY, results(12), round=ROUND, kind="results")
+    assert out.getvalue().count("Survey: how are we doing?") == 2
+    assert out.getvalue().count("- Sign: mean 1.2") == 2
+
+
+async def test_the_directory_knows_members_only_with_the_members_intent() -> None:
+    community = SyntheticCommunity.create(4, 1, WHEN, WHEN + timedelta(days=30), [])
+    assert await SyntheticDirectory(community).eligible_members(COMMUNITY) == []
+    with_intent = SyntheticDirectory(community, members_intent=True)
+    assert await with_intent.eligible_members(COMMUNITY) == community.member_ids

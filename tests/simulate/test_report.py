@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vitalitybot.domain.records import RoundKind
 from vitalitybot.simulate.report import CROSSED, render
 
@@ -13,7 +15,16 @@ def test_every_round_has_a_row_with_its_participation(year: Run) -> None:
     for row in year.result.report.rounds:
         local = row.round.period
         line = next(li for li in table.splitlines() if li.startswith(local))
-        assert f"{row.answered}/{row.round.eligible_members}" in line
+        assert line.split()[2] == str(row.answered)  # no rate: a default bot has no count
+
+
+def test_with_the_members_intent_rows_give_the_rate(year: Run) -> None:
+    report = year.result.report
+    rounds = tuple(replace(r, round=replace(r.round, eligible_members=30)) for r in report.rounds)
+    table = render(replace(report, rounds=rounds))
+    for row in rounds:
+        line = next(li for li in table.splitlines() if li.startswith(row.round.period))
+        assert f"{row.answered}/30 {int(row.answered / 30 * 100 + 0.5)}%" in line
 
 
 def test_crossed_signs_are_marked_where_suggestions_were_posted(year: Run) -> None:
@@ -39,6 +50,6 @@ def test_check_ins_show_no_scores_and_the_legend_names_every_sign(year: Run) -> 
     for row in report.rounds:
         if row.round.kind is RoundKind.CHECKIN:
             line = next(li for li in table.splitlines() if li.startswith(row.round.period))
-            assert line.count("%") == 1  # the participation, no scores
+            assert "%" not in line  # no scores (and, without the intent, no rate)
     for column in report.signs:
         assert f"{column.code:<4} {column.title} ({column.pattern_title})" in table

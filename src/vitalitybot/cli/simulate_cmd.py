@@ -1,22 +1,30 @@
 """``vitalitybot simulate``: a synthetic community lived through by the real engine.
 
-Prints every post the bot would make, with its simulated date, then a table of rounds
-and scores, writes a chart, and ends with a one-line summary. No Discord, no network:
-the database is a temporary SQLite file unless ``--keep-db`` names one to keep. That
-one is written under a hidden name beside it and renamed when the run ends, so a run
-that fails or is interrupted leaves no half-written database under the name asked for.
+Tells the run as a story (each kind of post once in full, then a line per post; every
+post in full with ``--verbose``, headings only with ``--quiet``), then a table of rounds
+and scores, writes a chart, and ends with a summary, the simulated server's id and, for
+a kept database, the commands that explore it. No Discord, no network: the database is
+a temporary SQLite file unless ``--keep-db`` names one to keep. That one is written
+under a hidden name beside it and renamed when the run ends, so a run that fails or is
+interrupted leaves no half-written database under the name asked for.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import shlex
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vitalitybot.cli.errors import FileError, UsageError
 from vitalitybot.services import UnknownPattern
+
+if TYPE_CHECKING:
+    from vitalitybot.simulate.notifier import Detail
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +32,10 @@ EXIT_OK = 0
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
 MONTHS = (1, 60)
 MEMBERS = (3, 5000)
+CHART_FORMATS = (".png", ".svg")
+# Libraries that log every statement or font lookup at DEBUG: under -v a simulation would
+# bury its own lines (and slow to a crawl) under thousands of theirs.
+CHATTY_LIBRARIES = ("aiosqlite", "matplotlib")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,8 +44,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run the real engine on a simulated community and clock (no Discord)",
         description="Simulate a community whose health declines and then recovers, run by "
         "the real services and scheduler on a simulated clock and a temporary SQLite file. "
-        "Prints each post with its simulated date, a table of rounds and scores, and "
-        "writes a PNG chart of each sign's score per survey.",
+        "Tells what a coordinator would see in Discord (each kind of post once in full, "
+        "then a line per post), prints a table of rounds and scores, and writes a chart "
+        "of each sign's score per survey (PNG or SVG).",
     )
     parser.add_argument(
         "--months", type=int, default=12, help=f"how long to simulate ({MONTHS[0]}-{MONTHS[1]})"
@@ -57,18 +70,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         default=Path("vitality-chart.png"),
         metavar="PATH",
-        help="where to write the chart (default: vitality-chart.png here)",
+        help="where to write the chart, .png or .svg (default: vitality-chart.png here)",
     )
     parser.add_argument(
         "--keep-db",
         type=Path,
         metavar="PATH",
-        help="keep the simulation's SQLite database at PATH (a new file)",
+        help="keep the simulation's SQLite database at PATH (a new file), to explore "
+        "with `harvest export` and `db current`",
     )
+    parser.add_argument(
+        "--members-intent",
+        action="store_true",
+        help="simulate a bot run with --members-intent: participation rates, the "
+        "falling-participation suggestion and reminder DMs (default: as a default bot)",
+    )
+    # -v/--verbose is every command's (debug logs on stderr); here it also prints every
+    # post in full, which is what someone asking the simulator for more wants to see.
     parser.add_argument(
         "--quiet",
         action="store_true",
-        help="one line per post; only suggestions in full",
+        help="one line per post, only suggestions in full, no progress lines "
+        "(-v/--verbose: every post in full)",
     )
     parser.set_defaults(handler=run_simulate)
 
@@ -76,10 +99,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_simulate(args: argparse.Namespace) -> int:
     # Imported here: matplotlib and the engine are not needed by the other commands.
     from vitalitybot.simulate import DEFAULT_PATTERNS, SimulationConfig, run_simulation
+    from vitalitybot.simulate.run import GUILD_ID
 
     problem = _check(args)
     if problem is not None:
         raise UsageError(problem)
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.INFO)
     with _kept_database(args.keep_db) as keep_db:
         config = SimulationConfig(
             months=args.months,
@@ -88,14 +114,37 @@ def run_simulate(args: argparse.Namespace) -> int:
             patterns=tuple(args.pattern) if args.pattern else DEFAULT_PATTERNS,
             chart=args.chart,
             keep_db=keep_db,
-            quiet=args.quiet,
+            detail=_detail(args),
+            members_intent=args.members_intent,
+            progress=None if args.quiet else sys.stderr,
         )
         try:
             result = run_simulation(config)
         except UnknownPattern as error:
             raise UsageError(str(error)) from None
     print(result.summary)
+    print(f"Same run again: add --seed {args.seed}; another community: any other number.")
+    if args.keep_db is not None:
+        print(explore_commands(args.keep_db, GUILD_ID))
     return EXIT_OK
+
+
+def _detail(args: argparse.Namespace) -> Detail:
+    from vitalitybot.simulate.notifier import Detail
+
+    if args.quiet:
+        return Detail.QUIET
+    return Detail.VERBOSE if getattr(args, "verbose", False) else Detail.STORY
+
+
+def explore_commands(path: Path, guild_id: int) -> str:
+    """The commands that read the kept database, ready to paste."""
+    url = shlex.quote(f"sqlite+aiosqlite:///{path.resolve()}")
+    return (
+        f"The database is kept at {path}. To explore it:\n"
+        f"  vitalitybot harvest export --guild {guild_id} --url {url}\n"
+        f"  vitalitybot db current --url {url}"
+    )
 
 
 @contextmanager
@@ -134,5 +183,7 @@ def _check(args: argparse.Namespace) -> str | None:
     if args.keep_db is not None and args.keep_db.exists():
         return f"--keep-db {args.keep_db} already exists; name a new file"
     if args.chart.is_dir():
-        return f"--chart {args.chart} is a folder; name the PNG file to write"
+        return f"--chart {args.chart} is a folder; name the .png or .svg file to write"
+    if args.chart.suffix.lower() not in CHART_FORMATS:
+        return f"--chart {args.chart}: the name must end in .png or .svg"
     return None

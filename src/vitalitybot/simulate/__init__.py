@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vitalitybot.simulate.notifier import Detail
 from vitalitybot.simulate.run import (
     DEFAULT_PATTERNS,
     SimulationConfig,
@@ -13,6 +14,7 @@ from vitalitybot.simulate.run import (
 
 __all__ = [
     "DEFAULT_PATTERNS",
+    "Detail",
     "SimulationConfig",
     "SimulationResult",
     "resolve_patterns",

@@ -2,9 +2,18 @@
 
 ``ConsoleNotifier`` implements the services' ``Notifier`` port by printing each post as
 the terminal renders it (``render.terminal.to_terminal``, so it reads as Discord would
-show it), headed by its simulated local date, and keeping a record of it. Members "read
-the channel" through listeners: when a round opens or a reminder goes out, the synthetic
-community hears of it and decides who answers, the way people react to a post.
+show it), headed by its simulated local date, and keeping a record of it. How much of
+each post is printed is the ``Detail``: the story shows each kind of post once in full
+and then one line per post in the bot's own opening words, so a year reads in a few
+screens (results only ever in one line: their figures are the closing table's).
+
+Members "read the channel" through listeners: when a round opens or a reminder goes out,
+the synthetic community hears of it and decides who answers, the way people react to a
+post.
+
+``SyntheticDirectory`` answers as the bot's ``DiscordMemberDirectory`` would: without the
+Server Members intent it knows nobody, so rounds carry no member count, results give no
+rate and no reminder DMs go out, exactly as on a default bot.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
@@ -24,6 +34,10 @@ from vitalitybot.services.ports import PostRef
 from vitalitybot.simulate.community import SyntheticCommunity
 
 WIDTH = 80
+# How many sentences of a post's opening paragraph its one-line form keeps: results say
+# how many answered and whether anything crossed; the rest need only their first.
+_GIST_SENTENCES = {"results": 2}
+_UNWRAPPED = 10_000
 _KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
 
 
@@ -40,6 +54,14 @@ class SimPost:
     member_ids: tuple[int, ...] = ()  # who a reminder went to
 
 
+class Detail(Enum):
+    """How much of each post the run prints."""
+
+    STORY = "story"  # each kind of post once in full, then a line each in plain words
+    QUIET = "quiet"  # a heading per post; only suggestions in full
+    VERBOSE = "verbose"  # every post in full
+
+
 class ChannelListener(Protocol):
     async def round_opened(self, round: Round, questions: Sequence[Question]) -> None: ...
 
@@ -48,19 +70,17 @@ class ChannelListener(Protocol):
 
 @dataclass
 class ConsoleNotifier:
-    """Prints every post, in order, with its simulated local date; records them all.
-
-    ``quiet`` prints one line per post and only suggestions in full.
-    """
+    """Prints every post, in order, with its simulated local date; records them all."""
 
     clock: Clock
     timezone: str
     out: TextIO | None = None  # None: whatever sys.stdout is when a post is made
     width: int = WIDTH
-    quiet: bool = False
+    detail: Detail = Detail.STORY
     posts: list[SimPost] = field(default_factory=list)
     listeners: list[ChannelListener] = field(default_factory=list)
     _next_id: int = 7_000_000_000_000_000_000
+    _seen: set[str] = field(default_factory=set)  # what the story has shown in full
 
     async def open_round(
         self, community: Community, round: Round, questions: Sequence[Question], message: Message
@@ -103,13 +123,45 @@ class ConsoleNotifier:
         self.posts.append(post)
         out = self.out if self.out is not None else sys.stdout
         heading = f"{local_date(post.at, self.timezone)} · {describe(post)}"
-        if self.quiet and not kind.startswith("suggestion"):
+        if not self._in_full(post):
+            if self.detail is Detail.STORY:
+                heading = f"{heading}: {gist(post)}".rstrip(": ")
             print(heading, file=out)
             return
+        if self.detail is Detail.STORY:
+            heading += "  (as members see it; later ones in one line)"
         print(f"\n{'═' * self.width}\n{heading}\n{'─' * self.width}", file=out)
         print(text, end="", file=out)
         for attachment in message.files:
             print(f"[attached: {attachment.filename}, {len(attachment.data):,} bytes]", file=out)
+
+    def _in_full(self, post: SimPost) -> bool:
+        if self.detail is Detail.VERBOSE:
+            return True
+        if self.detail is Detail.QUIET:
+            return post.kind.startswith("suggestion")
+        if post.kind == "results":
+            return False  # its body is the figures the closing table shows, plainer
+        # A check-in's card and a survey's differ; every other kind reads alike each time.
+        shape = f"{post.kind}:{post.round_kind}" if post.kind == "round" else post.kind
+        if shape in self._seen:
+            return False
+        self._seen.add(shape)
+        return True
+
+
+def gist(post: SimPost) -> str:
+    """The opening words of a post on one line, what a member reads before scrolling (a
+    suggestion's sign first, since that is what it is about)."""
+    embed = post.message.embeds[0] if post.message.embeds else None
+    text = embed.description if embed is not None else post.message.content
+    plain = to_terminal(Message(content=text), width=_UNWRAPPED)  # markup undone, as shown
+    paragraph = " ".join(plain.strip().split("\n\n", 1)[0].split())
+    kept = ". ".join(paragraph.split(". ")[: _GIST_SENTENCES.get(post.kind, 1)]).rstrip(".")
+    words = f"{kept}." if kept else ""
+    if post.kind.startswith("suggestion") and embed is not None and embed.title:
+        return f"{embed.title}. {words}".strip()
+    return words
 
 
 def local_date(moment: datetime, timezone: str) -> str:
@@ -124,7 +176,7 @@ def describe(post: SimPost) -> str:
         return f"{round_name} opens"
     if post.kind == "reminder":
         people = "member" if len(post.member_ids) == 1 else "members"
-        return f"{round_name} reminder to {len(post.member_ids)} {people}"
+        return f"{round_name} reminder DM to {len(post.member_ids)} {people}"
     if post.kind == "results":
         return f"{round_name} results"
     if post.kind == "harvest":
@@ -136,9 +188,11 @@ def describe(post: SimPost) -> str:
 
 @dataclass
 class SyntheticDirectory:
-    """The ``MemberDirectory`` over the synthetic community: everyone, every round."""
+    """The ``MemberDirectory`` over the synthetic community: everyone with the members
+    intent, nobody without it (as ``DiscordMemberDirectory`` answers)."""
 
     community: SyntheticCommunity
+    members_intent: bool = False
 
     async def eligible_members(self, community: Community) -> list[int]:
-        return self.community.member_ids
+        return self.community.member_ids if self.members_intent else []

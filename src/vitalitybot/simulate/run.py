@@ -6,6 +6,11 @@ and adopts its patterns through the services, which create the default schedules
 the real ``ScheduleKeeper`` drives rounds on a ``SimulatedRunner`` over a ``ManualClock``
 that jumps from one job to the next. Members answer through the same runner (see
 ``members``), so a year takes seconds and every post is one the bot would have made.
+
+The run keeps the schedules adoption created, each pattern's own rhythm, and a member
+directory that answers as a default bot's does (no Server Members intent) unless
+``members_intent`` says otherwise: the story tells what a coordinator would really see,
+and says what the intent would add.
 """
 
 from __future__ import annotations
@@ -26,24 +31,31 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from vitalitybot.config import Settings, load_settings
-from vitalitybot.domain.records import RoundKind, ScheduleCadence
+from vitalitybot.domain.records import RoundKind, Schedule
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.patterns.search import PatternIndex, resolve
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import ManualClock
+from vitalitybot.scheduling.spec import describe as describe_schedule
 from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
     ScheduleKeeper,
     Services,
     UnknownPattern,
     adopt_pattern,
-    set_schedule,
     setup_community,
 )
+from vitalitybot.services.app import spec_of
 from vitalitybot.simulate.chart import draw_chart
 from vitalitybot.simulate.community import SyntheticCommunity
 from vitalitybot.simulate.members import MemberBehaviour, Tally
-from vitalitybot.simulate.notifier import WIDTH, ConsoleNotifier, SimPost, SyntheticDirectory
+from vitalitybot.simulate.notifier import (
+    WIDTH,
+    ConsoleNotifier,
+    Detail,
+    SimPost,
+    SyntheticDirectory,
+)
 from vitalitybot.simulate.report import Report, collect, render
 from vitalitybot.storage import Database, open_database, upgrade
 from vitalitybot.vitality.anonymity import RoundKeys
@@ -59,6 +71,10 @@ DEFAULT_CHART = Path("vitality-chart.png")
 GUILD_ID = 424_242_424_242_424_242
 CHANNEL_ID = 535_353_535_353_535_353
 CLOSE_NAMES = 3
+# Member-months from which a run reports each simulated month on ``progress``: below
+# it a run is over in seconds, above it one can run for many minutes.
+LONG_RUN = 600
+_KIND_WORDS = {RoundKind.SURVEY: "Surveys", RoundKind.CHECKIN: "Check-ins"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +85,9 @@ class SimulationConfig:
     patterns: tuple[str, ...] = DEFAULT_PATTERNS
     chart: Path = DEFAULT_CHART
     keep_db: Path | None = None  # keep the database here instead of a temporary file
-    quiet: bool = False  # one line per post; only suggestions in full
+    detail: Detail = Detail.STORY
+    members_intent: bool = False  # as `vitalitybot run --members-intent`
+    progress: TextIO | None = None  # where a long run reports each simulated month
     start: datetime = datetime(2026, 1, 1, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
     name: str = DEFAULT_NAME
     timezone: str = DEFAULT_TIMEZONE
@@ -85,6 +103,7 @@ class SimulationResult:
     tally: Tally
     chart: Path
     seconds: float
+    schedules: tuple[Schedule, ...]  # as adoption made them
     suggestions: Counter[str] = field(default_factory=Counter)  # by kind, as posted
 
     def of_kind(self, kind: str) -> list[SimPost]:
@@ -94,12 +113,14 @@ class SimulationResult:
     @property
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.suggestions.items()))
+        months = "month" if self.config.months == 1 else "months"
+        seconds = round(self.seconds)
+        took = f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
         return (
-            f"Simulated {self.config.months} months of {self.config.name} "
-            f"({self.config.members} members, seed {self.config.seed}): "
-            f"{len(self.report.rounds)} rounds, {self.tally.submissions:,} submissions, "
-            f"{self.tally.answers:,} answers; suggestions: {kinds or 'none'}; "
-            f"chart: {self.chart}; {self.seconds:.1f} s"
+            f"{self.config.months} {months} of {self.config.name} in {took}: "
+            f"{len(self.report.rounds)} rounds, answered {self.tally.submissions:,} times; "
+            f"the bot suggested: {kinds or 'nothing'}. "
+            f"Chart: {self.chart}"
         )
 
 
@@ -167,14 +188,14 @@ async def _run(
     runner = SimulatedRunner(clock)
     community = SyntheticCommunity.create(config.members, config.seed, start, end, patterns)
     notifier = ConsoleNotifier(
-        clock, config.timezone, out=out, width=config.width, quiet=config.quiet
+        clock, config.timezone, out=out, width=config.width, detail=config.detail
     )
     svc = Services(
         db=db,
         patterns=library,
         clock=clock,
         notifier=notifier,
-        members=SyntheticDirectory(community),
+        members=SyntheticDirectory(community, members_intent=config.members_intent),
         env=build_environment(settings.templates_dir),
         keys=RoundKeys.throwaway(),  # the simulated database is thrown away too
     )
@@ -184,23 +205,24 @@ async def _run(
     behaviour = MemberBehaviour(svc, community, runner, GUILD_ID)
     notifier.listeners.append(behaviour)
 
-    await setup_community(svc, GUILD_ID, config.name, CHANNEL_ID, config.timezone)
+    community_record = await setup_community(
+        svc, GUILD_ID, config.name, CHANNEL_ID, config.timezone
+    )
     for pattern in patterns:
-        result = await adopt_pattern(svc, GUILD_ID, pattern.slug)
-        for schedule in result.schedules:
-            if schedule.cadence is not ScheduleCadence.MONTHLY:
-                # A year should show about twelve of each, whatever the pattern's rhythm.
-                day = "third tue" if schedule.kind is RoundKind.SURVEY else "first tue"
-                await set_schedule(svc, GUILD_ID, schedule.kind, "monthly", day, "10:00")
-    print(_intro(config, patterns, start, end), file=out or sys.stdout)
+        await adopt_pattern(svc, GUILD_ID, pattern.slug)
+    async with svc.repos() as repos:
+        schedules = await repos.schedules.list_for(community_record.id)
+    print(_intro(config, patterns, schedules, start, end), file=out or sys.stdout)
     await keeper.start()
-    await runner.run_until(end)
+    for month in range(1, config.months + 1):
+        await runner.run_until(add_months(start, month))
+        _report_progress(config, month, started)
     keeper.shutdown()
 
     report = await collect(svc, GUILD_ID)
     print(file=out or sys.stdout)
     print(render(report), file=out or sys.stdout, end="")
-    title = f"{config.name}: signs of decay per survey (seed {config.seed})"
+    title = f"{config.name}: signs of decay per survey"
     chart = draw_chart(report, config.chart, title)
     suggestions = Counter(p.kind.split(":", 1)[1] for p in notifier.of("suggestion"))
     return SimulationResult(
@@ -211,17 +233,54 @@ async def _run(
         tally=behaviour.tally,
         chart=chart,
         seconds=time.perf_counter() - started,
+        schedules=tuple(schedules),
         suggestions=suggestions,
     )
 
 
+def _report_progress(config: SimulationConfig, month: int, started: float) -> None:
+    """A line per simulated month on ``config.progress`` when the run is a long one."""
+    if config.progress is None or config.members * config.months < LONG_RUN:
+        return
+    print(
+        f"simulated month {month} of {config.months} "
+        f"({time.perf_counter() - started:.0f} s so far)",
+        file=config.progress,
+        flush=True,
+    )
+
+
 def _intro(
-    config: SimulationConfig, patterns: Sequence[Pattern], start: datetime, end: datetime
+    config: SimulationConfig,
+    patterns: Sequence[Pattern],
+    schedules: Sequence[Schedule],
+    start: datetime,
+    end: datetime,
 ) -> str:
     titles = " and ".join(p.title for p in patterns)
-    return (
+    lines = [
         f"{config.name}: {config.members} simulated members ({config.timezone}), "
-        f"watching {titles}.\n"
-        f"Simulating {start:%d %b %Y} to {end:%d %b %Y} with seed {config.seed}: every post "
-        "the bot would make, in order."
-    )
+        f"watching {titles}.",
+        f"Simulated Discord server (guild) id: {GUILD_ID}",
+        f"From {start:%d %b %Y} to {end:%d %b %Y}, what the bot posts in the channel, in order.",
+    ]
+    lines += [
+        f"{_KIND_WORDS[s.kind]}: {describe_schedule(spec_of(s, config.timezone))} "
+        "(the patterns' own rhythm)."
+        for s in sorted(schedules, key=lambda s: s.kind.value)
+        if s.enabled
+    ]
+    if config.members_intent:
+        lines.append(
+            "With the Server Members intent (run --members-intent): the bot knows who is in "
+            "the channel, so results give a participation rate, it can suggest acting on "
+            "falling participation, and it DMs a reminder to members who have not answered."
+        )
+    else:
+        lines.append(
+            "As a default bot (no Server Members intent): it knows only who answered, so "
+            "results say how many answered but give no rate, and it sends no reminder DMs. "
+            "With the intent (run --members-intent; here simulate --members-intent) it would "
+            "add participation rates, the falling-participation suggestion and reminder DMs."
+        )
+    return "\n".join(lines)
