@@ -18,7 +18,7 @@ test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 demo: venv
-	$(BIN)/vitalitybot simulate --months 12 --members 30 --seed 7 --chart out/vitality-chart.png
+	$(BIN)/vitalitybot simulate --months 24 --members 30 --seed 7 --chart out/vitality-chart.png
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks migrations setup.py

@@ -18,7 +18,8 @@ STORY_LINES = 400  # a coordinator reads the demo's story in a few screens
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HEADING = re.compile(r"^(\w{3} \d{1,2} \w{3} \d{4}, \d{2}:\d{2}) · (.+)$", re.MULTILINE)
-SHORT = ["simulate", "--months", "4", "--members", "12", "--seed", "1"]
+# Seven months: the shipped patterns ask quarterly, so three check-ins and three surveys.
+SHORT = ["simulate", "--months", "7", "--members", "12", "--seed", "1"]
 
 
 @pytest.fixture(autouse=True)
@@ -58,15 +59,15 @@ def test_a_short_run_prints_dated_posts_in_order_and_writes_the_chart(
     dates = [datetime.strptime(when, "%a %d %b %Y, %H:%M") for when, _ in HEADING.findall(out)]
     kinds = [kind for _, kind in HEADING.findall(out)]
     assert len(dates) > 10 and dates == sorted(dates)
-    assert dates[0] < datetime(2026, 1, 8) and dates[-1] < datetime(2026, 5, 1)
+    assert dates[0] < datetime(2026, 1, 8) and dates[-1] < datetime(2026, 8, 1)
     assert any(k.startswith("check-in opens") for k in kinds)
     assert any(k.startswith("survey results") for k in kinds)
     assert "Rounds and scores" in out
     chart = tmp_path / "vitality-chart.png"
     data = chart.read_bytes()
     assert data.startswith(PNG_SIGNATURE) and len(data) > 20_000
-    summary = next(line for line in out.splitlines() if line.startswith("4 months of"))
-    assert summary.startswith("4 months of Riverside Nurses CoP in ")
+    summary = next(line for line in out.splitlines() if line.startswith("7 months of"))
+    assert summary.startswith("7 months of Riverside Nurses CoP in ")
     assert "Chart: vitality-chart.png" in summary
     assert "Same run again: add --seed 1" in out
 
@@ -103,7 +104,7 @@ def test_keep_db_leaves_the_migrated_database_with_its_rounds(
     with sqlite3.connect(path) as connection:
         rounds = connection.execute("SELECT count(*) FROM rounds").fetchone()[0]
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-    assert rounds == 8 and revision
+    assert rounds == 6 and revision
     code, _, err = simulate(capsys, "--keep-db", str(path))
     assert code == 2 and "already exists" in err
 

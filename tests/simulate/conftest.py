@@ -32,9 +32,9 @@ def library(shipped_patterns_dir: Path) -> Mapping[str, Pattern]:
 
 @pytest.fixture(scope="session")
 def year(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The demo's run: twelve months, thirty members, seed 7."""
+    """The demo's run: two years, thirty members, seed 7."""
     chart = tmp_path_factory.mktemp("year") / "chart.png"
     out = io.StringIO()
-    config = SimulationConfig(months=12, members=30, seed=7, chart=chart)
+    config = SimulationConfig(months=24, members=30, seed=7, chart=chart)
     result = run_simulation(config, settings=settings, out=out)
     return Run(result, out.getvalue())

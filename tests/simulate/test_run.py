@@ -1,4 +1,4 @@
-"""The simulated year, read the way a coordinator reads the demo: the posts, in order."""
+"""The simulated demo run, read the way a coordinator reads the demo: the posts, in order."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from key_support import TEST_KEYS
 from vitalitybot.config import Settings
 from vitalitybot.domain.records import RoundKind
 from vitalitybot.patterns import Pattern
@@ -140,6 +141,7 @@ async def test_the_schedules_are_the_ones_adoption_creates(
         notifier=ConsoleNotifier(clock, config.timezone, out=io.StringIO()),
         members=SyntheticDirectory(community),
         env=build_environment(None),
+        keys=TEST_KEYS,
     )
     created = await setup_community(svc, GUILD_ID, config.name, CHANNEL_ID, config.timezone)
     for slug in config.patterns:
