@@ -163,6 +163,32 @@ async def test_a_refused_token_without_v_ends_on_its_one_line_and_no_traceback(
     )
 
 
+async def test_a_refused_members_intent_is_a_configuration_error_on_one_line(
+    loopback_server: LoopbackDiscord, tmp_path: Path, shipped_patterns_dir: Path
+) -> None:
+    # Restarting cannot fix this: a service manager must stop on it, as on a bad token.
+    loopback_server.allow_privileged_intents(False)
+    env = run_env(
+        loopback_server,
+        f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}",
+        shipped_patterns_dir,
+    )
+    log = tmp_path / "bot.log"
+
+    process = await start_run(env, log, "--members-intent")
+    try:
+        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
+    finally:
+        await stop(process)
+
+    output = log.read_text()
+    assert code == CONFIGURATION
+    assert "Traceback" not in output
+    assert output.splitlines()[-1].startswith(
+        "error: Discord refused the Server Members intent that --members-intent asks for"
+    )
+
+
 async def test_a_pattern_folder_with_an_alias_bomb_still_starts_the_bot(
     loopback_server: LoopbackDiscord,
     loopback_guild: Guild,

@@ -70,6 +70,12 @@ TOKEN_REFUSED = (
     f"Discord refused the token in {TOKEN_VARIABLE} (revoked, reset or mistyped): copy a new "
     "one from the Developer Portal (your application -> Bot -> Reset Token)"
 )
+MEMBERS_INTENT_OPTION = "--members-intent"
+MEMBERS_INTENT_REFUSED = (
+    "Discord refused the Server Members intent that --members-intent asks for: enable it in "
+    "the Developer Portal (your application -> Bot -> Privileged Gateway Intents), or run "
+    "without --members-intent"
+)
 # Seconds a stopping bot gives the work in progress. Under the 10 s that `docker stop`
 # and a Compose stop wait before SIGKILL, with room for the steps after it.
 DRAIN_TIMEOUT = 8.0
@@ -309,12 +315,10 @@ async def run_bot(
         # A configuration error, not a failure to retry: the token was revoked or mistyped,
         # and a service manager restarting the bot would be refused for ever.
         raise SettingError(TOKEN_VARIABLE, TOKEN_REFUSED) from error
-    except discord.PrivilegedIntentsRequired:
-        logger.error(
-            "Discord refused the Server Members intent: enable it in the Developer Portal "
-            "(Bot -> Privileged Gateway Intents), or run without --members-intent"
-        )
-        return EXIT_FAILED
+    except discord.PrivilegedIntentsRequired as error:
+        # Like a refused token: restarting cannot help until someone changes the portal or
+        # the command line, so it ends as a configuration error a service manager stops on.
+        raise SettingError(MEMBERS_INTENT_OPTION, MEMBERS_INTENT_REFUSED) from error
     except OSError as error:  # the health port taken, Discord unreachable
         logger.error("could not run: %s", error)
         logger.debug("the failure", exc_info=True)
