@@ -64,6 +64,11 @@ async def rows(db: Database, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in await session.execute(text(sql), params)]
 
 
+def at(moment: str) -> datetime:
+    """A bound timestamp: PostgreSQL's driver takes datetimes, not text, for parameters."""
+    return datetime.fromisoformat(moment).replace(tzinfo=UTC)
+
+
 async def at_0003_in_use(db: Database) -> None:
     await downgrade(db, "0003")
     statements: list[tuple[str, dict[str, Any] | Sequence[dict[str, Any]]]] = [
@@ -82,17 +87,17 @@ async def at_0003_in_use(db: Database) -> None:
                     "id": OPEN_ROUND,
                     "period": "2026-11-03",
                     "status": "open",
-                    "opened": "2026-11-03 09:00:00",
-                    "closes": "2026-11-08 09:00:00",
+                    "opened": at("2026-11-03 09:00"),
+                    "closes": at("2026-11-08 09:00"),
                     "closed": None,
                 },
                 {
                     "id": CLOSED_ROUND,
                     "period": "2026-10-06",
                     "status": "closed",
-                    "opened": "2026-10-06 09:00:00",
-                    "closes": "2026-10-11 09:00:00",
-                    "closed": "2026-10-11 09:00:00",
+                    "opened": at("2026-10-06 09:00"),
+                    "closes": at("2026-10-11 09:00"),
+                    "closed": at("2026-10-11 09:00"),
                 },
             ],
         ),
