@@ -201,31 +201,28 @@ async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
     await adopt(manager)
 
     shown = await reply(await manager.invoke("vitality privacy"))
-    refused = [
-        await reply(await manager.invoke("vitality privacy", min_respondents=minimum))
-        for minimum in (1, 2)
-    ]
+    for minimum in (1, 2):  # Discord's option range refuses them before the bot sees them
+        with pytest.raises(ValueError, match="outside"):
+            await manager.invoke("vitality privacy", min_respondents=minimum)
     named = await reply(
-        await manager.invoke("vitality privacy", anonymous=False, min_respondents=2, max_items=4)
+        await manager.invoke("vitality privacy", anonymous=False, min_respondents=4, max_items=4)
     )
     post = await open_round(manager, "survey")
+    raised = await reply(await manager.invoke("vitality privacy", min_respondents=6))
     turned = await reply(await manager.invoke("vitality privacy", anonymous=True))
 
     assert shown.ephemeral and "**Anonymous**" in shown.content
     assert "until at least 5 members have answered" in shown.content
-    for answer in refused:
-        assert answer.ephemeral
-        assert answer.content.startswith("Anonymous rounds need at least 3 answers")
     assert named.ephemeral and "**Named**" in named.content
-    assert "at least 2 members" in named.content and "at most 4 questions" in named.content
-    # The round opened while named keeps its own minimum in its receipt ...
+    assert "at least 4 members" in named.content and "at most 4 questions" in named.content
+    assert raised.ephemeral and "at least 6 members" in raised.content
+    # The round opened while named keeps its own minimum and anonymity in its receipt.
     receipt = text_of(post)
-    assert "Who sees what" in receipt and "until at least 2 people have answered" in receipt
+    assert "Who sees what" in receipt and "until at least 4 people have answered" in receipt
     assert "next to your Discord id" in receipt
-    # ... and turning anonymous again raises the minimum, saying so.
-    assert "The minimum was 2" in turned.content and "at least 3 members" in turned.content
+    assert "**Anonymous**" in turned.content
     community = (await status(app.services, loopback_guild.id)).community
-    assert (community.anonymous, community.min_respondents, community.max_items) == (True, 3, 4)
+    assert (community.anonymous, community.min_respondents, community.max_items) == (True, 6, 4)
 
 
 async def test_status_attaches_a_png_chart(app: App, loopback_guild: Guild) -> None:
@@ -288,7 +285,7 @@ async def test_every_coordinator_command_refuses_a_member_privately_and_changes_
         "vitality drop": {"pattern": COP},
         "vitality schedule": {"kind": "survey", "cadence": "weekly"},
         "vitality threshold": {"value": 0.1},
-        "vitality privacy": {"anonymous": False, "min_respondents": 1},
+        "vitality privacy": {"anonymous": False, "min_respondents": 3},
         "vitality checkin": {},
         "vitality survey": {},
         "vitality close": {},

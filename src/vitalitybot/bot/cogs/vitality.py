@@ -24,7 +24,7 @@ from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
 from vitalitybot.bot.cogs.patterns import pattern_choices
 from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.replies import respond, text, with_notes
-from vitalitybot.domain.privacy import MAX_MIN_RESPONDENTS
+from vitalitybot.domain.privacy import ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS
 from vitalitybot.domain.records import RoundKind
 from vitalitybot.render.message import Attachment, Message, trim
 from vitalitybot.scheduling.zones import canonical_zones
@@ -204,14 +204,17 @@ class VitalityCog(
     @app_commands.command(name="threshold", description="When a sign of decay counts as crossed")
     @app_commands.describe(
         value="The share of respondents seeing a sign often, e.g. 0.5 for half",
-        min_respondents="The fewest answers before any figure is shown (3 or more if anonymous)",
+        min_respondents="The fewest answers before any figure is shown (3 to 100)",
     )
     @coordinator_only()
     async def threshold(
         self,
         interaction: discord.Interaction,
         value: app_commands.Range[float, 0.0, 1.0],
-        min_respondents: app_commands.Range[int, 1, MAX_MIN_RESPONDENTS] | None = None,
+        # Discord refuses 1 and 2 before the bot sees them, as the service refuses them
+        # for anonymous rounds; a named community may go lower only through the services.
+        min_respondents: app_commands.Range[int, ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS]
+        | None = None,
     ) -> None:
         community = community_of(interaction)
         changed = await set_threshold(self.bot.services, community.guild_id, value, min_respondents)
@@ -222,7 +225,7 @@ class VitalityCog(
     )
     @app_commands.describe(
         anonymous="Store answers of new rounds without names",
-        min_respondents="The fewest answers before any figure is shown (3 or more if anonymous)",
+        min_respondents="The fewest answers before any figure is shown (3 to 100)",
         max_items="The most questions a survey asks",
     )
     @coordinator_only()
@@ -230,9 +233,8 @@ class VitalityCog(
         self,
         interaction: discord.Interaction,
         anonymous: bool | None = None,
-        # 1 and 2 are a named community's to choose; the service refuses them for an
-        # anonymous one, which a range fixed at registration cannot know.
-        min_respondents: app_commands.Range[int, 1, MAX_MIN_RESPONDENTS] | None = None,
+        min_respondents: app_commands.Range[int, ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS]
+        | None = None,
         max_items: app_commands.Range[int, 1, MAX_ITEMS_LIMIT] | None = None,
     ) -> None:
         community = community_of(interaction)
