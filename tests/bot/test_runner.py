@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 
 from loopback import Guild, LoopbackDiscord
+from vitalitybot.bot import runner
+from vitalitybot.bot.runner import build_app
 from vitalitybot.cli import main
+from vitalitybot.cli.preflight import startup_library
 
+from .conftest import MakeSettings
 from .support import adopt, answer_survey, coordinator_of, open_round, reply, set_up
 
 STARTUP_TIMEOUT = 30.0
@@ -109,3 +113,21 @@ def test_run_without_a_token_explains_where_to_put_it(
 
     assert main(["run"]) == 3
     assert "VITALITYBOT_TOKEN" in capsys.readouterr().err
+
+
+async def test_a_start_reads_the_pattern_folder_once(
+    make_settings: MakeSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `run`'s start-up checks load the library; the app must run on that one, not load
+    # the folder again (a cold load of a large library is the slowest part of a start).
+    settings = make_settings()
+    library = startup_library(settings)
+    loads: list[Path] = []
+    monkeypatch.setattr(runner, "load_library", lambda folder, *_: loads.append(folder))
+
+    app = await build_app(settings, library=library)
+    try:
+        assert app.library is library and library.patterns
+        assert loads == []
+    finally:
+        await app.aclose()

@@ -189,14 +189,17 @@ async def build_app(
     shards: ShardSet | None = None,
     metrics: Metrics | None = None,
     keys: RoundKeys | None = None,
+    library: Library | None = None,
 ) -> App:
     """Load, migrate and wire everything; nothing connects to Discord yet.
 
     ``keys``: the bot key (None: loaded from the settings, keyfile.py).
+    ``library``: the patterns already loaded by the start-up checks (None: loaded here).
     ``shards``: connect and schedule only these (None: one unsharded process for all).
     ``clock``: an ``AcceleratedClock`` makes this a rehearsal, on the ``PacedRunner``.
     """
-    library = load_library(settings.patterns_dir, settings.pattern_cache)
+    if library is None:
+        library = load_library(settings.patterns_dir, settings.pattern_cache)
     if library.problems:
         logger.warning(
             "%d pattern files did not load (`vitalitybot patterns check` lists them)",
@@ -281,6 +284,7 @@ async def run_bot(
     clock: Clock | None = None,
     drain_timeout: float = DRAIN_TIMEOUT,
     keys: RoundKeys | None = None,
+    library: Library | None = None,
 ) -> int:
     """Run until a signal or a fatal error; the exit code for the CLI."""
     if settings.token is None:
@@ -303,6 +307,7 @@ async def run_bot(
         shards=shards,
         clock=clock,
         keys=keys,
+        library=library,
     )
     stop = _stop_on_signals()
     try:

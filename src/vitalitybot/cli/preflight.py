@@ -78,11 +78,18 @@ def templates_problem(settings: Settings) -> SettingError | None:
     )
 
 
-def startup_problems(settings: Settings) -> list[SettingError]:
-    """Every reason the bot cannot start with ``settings``, in the order it would meet them."""
-    found = [
-        database_url_problem(settings),
-        check_patterns(settings).problem,
-        templates_problem(settings),
-    ]
-    return [problem for problem in found if problem is not None]
+def startup_library(settings: Settings) -> Library:
+    """The pattern library the bot will run on, once nothing stands in the way of starting.
+
+    Raises the first problem in the order the bot would meet it. The library is loaded
+    here once and handed to the bot, so a start reads the patterns folder a single time.
+    """
+    if (problem := database_url_problem(settings)) is not None:
+        raise problem
+    patterns = check_patterns(settings)
+    if patterns.problem is not None:
+        raise patterns.problem
+    if (problem := templates_problem(settings)) is not None:
+        raise problem
+    assert patterns.library is not None, "a folder with no problem has been loaded"
+    return patterns.library

@@ -29,7 +29,7 @@ import logging
 from datetime import datetime
 
 from vitalitybot.cli.errors import CliError, ConfigurationError, UsageError
-from vitalitybot.cli.preflight import startup_problems
+from vitalitybot.cli.preflight import startup_library
 from vitalitybot.config import Settings, load_settings
 from vitalitybot.keyfile import load_round_keys
 from vitalitybot.scheduling.clock import AcceleratedClock
@@ -91,9 +91,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigurationError(NO_TOKEN)
     shards = shard_set(args.shard_count, args.shard_ids, settings)
     clock = rehearsal_clock(args.rehearse_from, args.speed, args.rehearse_epoch)
-    problems = startup_problems(settings)
-    if problems:
-        raise problems[0]
+    library = startup_library(settings)
     keys = load_round_keys(settings)  # before anything connects: a bad key is one line
     if not getattr(args, "verbose", False):  # -v keeps debug lines
         logging.getLogger().setLevel(settings.log_level)
@@ -111,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
             shards=shards,
             clock=clock,
             keys=keys,
+            library=library,
         ),
     )
 
