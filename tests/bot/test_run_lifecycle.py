@@ -97,6 +97,27 @@ async def test_sigterm_lets_an_answer_in_progress_finish_then_stops_in_order(
     assert sqlite_rows(database, "SELECT count(*) FROM answers") == [(2 * int(per_member),)]
 
 
+async def run_to_exit(
+    server: LoopbackDiscord,
+    folder: Path,
+    patterns_dir: Path,
+    *options: str,
+    token: str | None = None,
+    before: tuple[str, ...] = (),
+) -> tuple[int, str]:
+    """``vitalitybot run`` against the loopback server until it exits: its code and output."""
+    env = run_env(server, f"sqlite+aiosqlite:///{folder / 'vitalitybot.sqlite3'}", patterns_dir)
+    if token is not None:
+        env["VITALITYBOT_TOKEN"] = token
+    log = folder / "bot.log"
+    process = await start_run(env, log, *options, before=before)
+    try:
+        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
+    finally:
+        await stop(process)
+    return code, log.read_text()
+
+
 @pytest.mark.parametrize(
     "token",
     [
@@ -110,21 +131,9 @@ async def test_sigterm_lets_an_answer_in_progress_finish_then_stops_in_order(
 async def test_a_refused_token_is_a_configuration_error_that_never_shows_the_token(
     loopback_server: LoopbackDiscord, tmp_path: Path, shipped_patterns_dir: Path, token: str
 ) -> None:
-    env = run_env(
-        loopback_server,
-        f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}",
-        shipped_patterns_dir,
+    code, output = await run_to_exit(  # the loopback server answers 401 to the token
+        loopback_server, tmp_path, shipped_patterns_dir, token=token, before=("-v", "--log-json")
     )
-    env["VITALITYBOT_TOKEN"] = token  # the loopback server answers 401 to it
-    log = tmp_path / "bot.log"
-
-    process = await start_run(env, log, before=("-v", "--log-json"))
-    try:
-        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
-    finally:
-        await stop(process)
-
-    output = log.read_text()
     lines = [json.loads(line) for line in output.splitlines()]  # JSON lines only, nothing else
     # The configuration code, which the systemd unit does not restart on (RestartPreventExitStatus).
     assert code == CONFIGURATION
@@ -141,21 +150,9 @@ async def test_a_refused_token_is_a_configuration_error_that_never_shows_the_tok
 async def test_a_refused_token_without_v_ends_on_its_one_line_and_no_traceback(
     loopback_server: LoopbackDiscord, tmp_path: Path, shipped_patterns_dir: Path
 ) -> None:
-    env = run_env(
-        loopback_server,
-        f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}",
-        shipped_patterns_dir,
+    code, output = await run_to_exit(
+        loopback_server, tmp_path, shipped_patterns_dir, token="revoked-token-0000"
     )
-    env["VITALITYBOT_TOKEN"] = "revoked-token-0000"
-    log = tmp_path / "bot.log"
-
-    process = await start_run(env, log)
-    try:
-        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
-    finally:
-        await stop(process)
-
-    output = log.read_text()
     assert code == CONFIGURATION
     assert "Traceback" not in output
     assert output.splitlines()[-1].startswith(
@@ -168,20 +165,9 @@ async def test_a_refused_members_intent_is_a_configuration_error_on_one_line(
 ) -> None:
     # Restarting cannot fix this: a service manager must stop on it, as on a bad token.
     loopback_server.allow_privileged_intents(False)
-    env = run_env(
-        loopback_server,
-        f"sqlite+aiosqlite:///{tmp_path / 'vitalitybot.sqlite3'}",
-        shipped_patterns_dir,
+    code, output = await run_to_exit(
+        loopback_server, tmp_path, shipped_patterns_dir, "--members-intent"
     )
-    log = tmp_path / "bot.log"
-
-    process = await start_run(env, log, "--members-intent")
-    try:
-        code = await asyncio.wait_for(process.wait(), EXIT_TIMEOUT)
-    finally:
-        await stop(process)
-
-    output = log.read_text()
     assert code == CONFIGURATION
     assert "Traceback" not in output
     assert output.splitlines()[-1].startswith(
