@@ -25,7 +25,7 @@ from vitalitybot.bot.cogs.patterns import pattern_choices
 from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.domain.privacy import ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS
-from vitalitybot.domain.records import RoundKind
+from vitalitybot.domain.records import RoundKind, ScheduleCadence
 from vitalitybot.render.message import Attachment, Message, trim
 from vitalitybot.scheduling.zones import canonical_zones
 from vitalitybot.services import (
@@ -177,12 +177,14 @@ class VitalityCog(
         window_days="How many days a round stays open (default: 5)",
         enabled="False pauses this kind of round, true resumes it (default: true)",
     )
+    # The choices come from the one list of cadences a schedule can run at.
+    @app_commands.choices(cadence=[app_commands.Choice(name=c, value=c) for c in ScheduleCadence])
     @coordinator_only()
     async def schedule(
         self,
         interaction: discord.Interaction,
         kind: Literal["checkin", "survey"],
-        cadence: Literal["weekly", "monthly", "quarterly", "twice-a-year", "yearly"] | None = None,
+        cadence: str | None = None,
         day: str | None = None,
         time: str | None = None,
         window_days: app_commands.Range[int, 1, 60] | None = None,
