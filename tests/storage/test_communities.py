@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from storage_support import NOW, MakeRound
 
-from vitalitybot.domain.records import AnswerInput, Community
+from vitalitybot.domain.records import AnswerInput, Community, WhoCommits
 from vitalitybot.storage import Database, NotFoundError, Repositories
 
 
@@ -134,3 +134,20 @@ async def test_deleting_a_community_removes_what_it_stored(
         "questions": 3,
         "answers": 1,
     }
+
+
+async def test_who_may_commit_is_coordinators_until_set_and_refuses_other_words(
+    db: Database, community: Community
+) -> None:
+    assert community.who_commits is WhoCommits.COORDINATORS
+    async with db.transaction() as session:
+        changed = await Repositories(session).communities.update_settings(
+            community.id, who_commits=WhoCommits.MEMBERS
+        )
+    assert changed.who_commits is WhoCommits.MEMBERS
+    with pytest.raises(ValueError):
+        async with db.transaction() as session:
+            await Repositories(session).communities.update_settings(
+                community.id,
+                who_commits="everyone",  # type: ignore[arg-type]
+            )

@@ -24,7 +24,7 @@ from vitalitybot.storage import (
 from vitalitybot.storage.migrate import MigrationsNotFoundError, migrations_dir
 from vitalitybot.storage.models import Base
 
-HEAD = "0004"
+HEAD = "0005"
 
 TABLES = {
     "communities",
@@ -39,6 +39,8 @@ TABLES = {
     "member_prefs",
     "harvests",
     "deliveries",
+    "commitments",
+    "commitment_signs",
 }
 
 

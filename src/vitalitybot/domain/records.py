@@ -52,6 +52,19 @@ class SuggestionKind(StrEnum):
     REFLECT = "reflect"  # a crossed sign with no mapped steps: questions to talk it over
 
 
+class CommitmentStatus(StrEnum):
+    OPEN = "open"  # being tried
+    DONE = "done"  # the community says it did it
+    DROPPED = "dropped"  # given up, or overtaken
+
+
+class WhoCommits(StrEnum):
+    """Who may record a commitment in a community."""
+
+    COORDINATORS = "coordinators"
+    MEMBERS = "members"  # anyone who may answer its rounds
+
+
 class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
@@ -75,6 +88,7 @@ class Community:
     max_items: int
     anonymous: bool
     created_at: datetime
+    who_commits: WhoCommits = WhoCommits.COORDINATORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +242,43 @@ class SuggestionRecord:
     sign_id: str
     kind: SuggestionKind
     posted_at: datetime
+    acknowledged_at: datetime | None = None  # a coordinator said the community has it in hand
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """What a community said it would change, and whether it did.
+
+    ``round_id`` and ``suggestion_id`` name the post it answers (a suggestion, or a
+    check-in's harvest); both are None for one added on its own. ``sign_ids`` are the
+    signs of decay of ``pattern_slug`` it means to move (none for a commitment about no
+    one sign, such as one made from a harvest). With no
+    ``review_at`` it is reviewed by the next survey that asks its sign;
+    ``reviewed_round_id`` is the round whose results first showed its before and after.
+    """
+
+    id: int
+    community_id: int
+    text: str
+    status: CommitmentStatus
+    created_at: datetime
+    pattern_slug: str = ""
+    sign_ids: tuple[str, ...] = ()
+    round_id: int | None = None
+    suggestion_id: int | None = None
+    owner_role_id: int | None = None
+    review_at: datetime | None = None
+    closed_at: datetime | None = None
+    reviewed_round_id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CommitmentStatus.OPEN
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Open and not yet weighed against a later round."""
+        return self.is_open and self.reviewed_round_id is None
 
 
 @dataclass(frozen=True, slots=True)

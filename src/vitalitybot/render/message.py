@@ -113,12 +113,30 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitAction:
+    """A "We'll try this" button under a post: what a commitment made from it answers.
+
+    ``suggestion_ids`` are the suggestions the post carries (one post may name several
+    signs calling for the same advice); none under a harvest, whose commitments name no
+    sign.
+    """
+
+    round_id: int
+    suggestion_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
-    """One post. ``content`` is plain text; user-written text inside it is already escaped."""
+    """One post. ``content`` is plain text; user-written text inside it is already escaped.
+
+    ``commit`` asks the edge for a "We'll try this" button; an edge without buttons
+    (the terminal) may say how to commit instead, or leave it out.
+    """
 
     content: str = ""
     embeds: tuple[Embed, ...] = ()
     files: tuple[Attachment, ...] = field(default=())
+    commit: CommitAction | None = None
 
     def fit(self) -> Message:
         return replace(

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
-from vitalitybot.domain.records import AdoptedPattern, Community
+from vitalitybot.domain.records import AdoptedPattern, Community, WhoCommits
 from vitalitybot.scheduling.spec import zone_or_error
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
@@ -92,6 +92,7 @@ class CommunityRepository:
         min_respondents: int | _Unset = UNSET,
         max_items: int | _Unset = UNSET,
         anonymous: bool | _Unset = UNSET,
+        who_commits: WhoCommits | _Unset = UNSET,
     ) -> Community:
         """Change only the settings given; raises ValueError for a value out of range."""
         changes: dict[str, Any] = {
@@ -106,6 +107,7 @@ class CommunityRepository:
                 "min_respondents": min_respondents,
                 "max_items": max_items,
                 "anonymous": anonymous,
+                "who_commits": who_commits,
             }.items()
             if value is not UNSET
         }
@@ -171,6 +173,8 @@ def _check_settings(changes: dict[str, Any]) -> None:
         raise ValueError("a community needs a name")
     if "timezone" in changes:
         _check_timezone(changes["timezone"])
+    if "who_commits" in changes:
+        changes["who_commits"] = WhoCommits(changes["who_commits"]).value
     if "threshold" in changes:
         threshold = changes["threshold"]
         if not (math.isfinite(threshold) and 0.0 <= threshold <= 1.0):

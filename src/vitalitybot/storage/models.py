@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from vitalitybot.domain import records as r
 from vitalitybot.domain.privacy import DEFAULT_MIN_RESPONDENTS
+from vitalitybot.storage.commitment_row import CommitmentRow as CommitmentRow
 from vitalitybot.storage.model_base import (
     KIND,
     SLUG,
@@ -49,6 +50,7 @@ class CommunityRow(Base):
     max_items: Mapped[int] = mapped_column(Integer, default=8)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    who_commits: Mapped[str] = mapped_column(String(KIND), default=r.WhoCommits.COORDINATORS.value)
 
     def to_record(self) -> r.Community:
         return r.Community(
@@ -64,6 +66,7 @@ class CommunityRow(Base):
             max_items=self.max_items,
             anonymous=self.anonymous,
             created_at=self.created_at,
+            who_commits=r.WhoCommits(self.who_commits),
         )
 
 
@@ -293,6 +296,7 @@ class SuggestionRow(Base):
     sign_id: Mapped[str] = mapped_column(String(SLUG))
     kind: Mapped[str] = mapped_column(String(KIND))
     posted_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
 
     def to_record(self) -> r.SuggestionRecord:
         return r.SuggestionRecord(
@@ -303,6 +307,7 @@ class SuggestionRow(Base):
             sign_id=self.sign_id,
             kind=r.SuggestionKind(self.kind),
             posted_at=self.posted_at,
+            acknowledged_at=self.acknowledged_at,
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.records import (
@@ -147,6 +147,38 @@ class OutcomeRepository:
             .execution_options(populate_existing=True)
         )
         return [row.to_record() for row in result]
+
+    async def get_suggestion(
+        self, community_id: int, suggestion_id: int
+    ) -> SuggestionRecord | None:
+        result = await self._session.scalars(
+            select(SuggestionRow)
+            .where(SuggestionRow.community_id == community_id, SuggestionRow.id == suggestion_id)
+            .execution_options(populate_existing=True)
+        )
+        row = result.one_or_none()
+        return row.to_record() if row else None
+
+    async def acknowledge_suggestion(
+        self, community_id: int, suggestion_id: int, *, at: datetime
+    ) -> bool:
+        """Note that a coordinator has a suggestion in hand; False if there is no such one.
+
+        The first acknowledgement stays: a second click does not move its time.
+        """
+        result = await self._session.execute(
+            update(SuggestionRow)
+            .where(
+                SuggestionRow.community_id == community_id,
+                SuggestionRow.id == suggestion_id,
+                SuggestionRow.acknowledged_at.is_(None),
+            )
+            .values(acknowledged_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if rowcount(result):
+            return True
+        return await self.get_suggestion(community_id, suggestion_id) is not None
 
     async def save_harvest(
         self,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.storage.answers import AnswerRepository
+from vitalitybot.storage.commitments import CommitmentRepository
 from vitalitybot.storage.communities import CommunityRepository
 from vitalitybot.storage.deliveries import DeliveryRepository
 from vitalitybot.storage.members import MemberRepository
@@ -23,6 +24,7 @@ from vitalitybot.storage.schedules import ScheduleRepository
 
 __all__ = [
     "AnswerRepository",
+    "CommitmentRepository",
     "CommunityRepository",
     "DeliveryRepository",
     "MemberRepository",
@@ -43,3 +45,4 @@ class Repositories:
         self.outcomes = OutcomeRepository(session)
         self.members = MemberRepository(session)
         self.deliveries = DeliveryRepository(session)
+        self.commitments = CommitmentRepository(session)
