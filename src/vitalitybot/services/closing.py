@@ -19,7 +19,8 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import (
@@ -42,12 +43,14 @@ from vitalitybot.services.app import (
     write_turn,
 )
 from vitalitybot.services.errors import RoundClosed, RoundNotFound
+from vitalitybot.services.follow_up import sign_trends
 from vitalitybot.services.harvest import harvest_message, store_harvest
 from vitalitybot.services.messages import kind_name, results_message, suggestion_message
 from vitalitybot.services.rounds import patterns_of, round_in
 from vitalitybot.services.views import (
     ParticipationView,
     SignScoreView,
+    SignTrend,
     stored_score_views,
     threshold_of,
 )
@@ -80,6 +83,7 @@ class _Settled:
     scores: tuple[SignScoreView, ...]
     suggestions: tuple[Suggestion, ...]
     harvest: Harvest | None
+    trends: Mapping[tuple[str, str], SignTrend] = field(default_factory=dict)
 
 
 async def close_round(svc: Services, community_id: int, round_id: int) -> CloseResult:
@@ -168,7 +172,8 @@ async def _settle(
     harvest = None
     if round_.kind is RoundKind.CHECKIN:
         harvest = await store_harvest(svc, repos, community, round_, participation)
-    return _Settled(participation, tuple(scores), tuple(suggestions), harvest)
+    trends = await sign_trends(repos, community, round_, scores)
+    return _Settled(participation, tuple(scores), tuple(suggestions), harvest, trends)
 
 
 async def _as_settled(
@@ -263,7 +268,9 @@ async def _post_outcome(
     svc: Services, community: Community, round_: Round, settled: _Settled
 ) -> None:
     if round_.kind is RoundKind.SURVEY:
-        results = results_message(svc, community, round_, settled.scores, settled.participation)
+        results = results_message(
+            svc, community, round_, settled.scores, settled.participation, settled.trends
+        )
         await _post_about(svc, community, round_, results, PostKind.RESULTS)
     elif settled.harvest is not None:
         digest = harvest_message(settled.harvest, round_)

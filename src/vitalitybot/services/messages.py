@@ -28,7 +28,14 @@ from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
 from vitalitybot.render.summary import duration_text
 from vitalitybot.services.app import Services, local_time
-from vitalitybot.services.views import ParticipationView, SignScoreView, threshold_of
+from vitalitybot.services.views import (
+    CommitmentChange,
+    ParticipationView,
+    SignScoreView,
+    SignTrend,
+    share_percent,
+    threshold_of,
+)
 from vitalitybot.vitality.prompts import (
     DEFAULT_PROMPTS,
     SHORT_ANSWER_HINT,
@@ -94,8 +101,15 @@ def opening_message(
     round_: Round,
     questions: Sequence[Question],
     patterns: Sequence[Pattern],
+    changes: Sequence[CommitmentChange] = (),
 ) -> Message:
-    common = {**_round_context(community, round_), "pattern_titles": [p.title for p in patterns]}
+    """A round's opening post; ``changes`` are the commitments made, done or dropped since
+    the previous round opened, which it begins with."""
+    common = {
+        **_round_context(community, round_),
+        "pattern_titles": [p.title for p in patterns],
+        "changes": list(changes),
+    }
     if round_.kind is RoundKind.CHECKIN:
         prompts = []
         for question in questions:
@@ -134,7 +148,10 @@ def results_message(
     round_: Round,
     scores: Sequence[SignScoreView],
     participation: ParticipationView,
+    trends: Mapping[tuple[str, str], SignTrend] | None = None,
 ) -> Message:
+    """A survey's results; ``trends`` (by pattern and sign) say how each sign with a
+    figure moved since it last had one, and since a commitment about it was made."""
     groups: dict[str, tuple[list[SignScoreView], list[SignScoreView]]] = {}
     for score in scores:
         decay, life = groups.setdefault(score.pattern_title, ([], []))
@@ -148,7 +165,8 @@ def results_message(
         groups=[ScoreGroup(title, tuple(d), tuple(li)) for title, (d, li) in groups.items()],
         any_visible=any(s.visible for s in scores),
         crossed=[s for s in scores if s.crossed and s.is_decay],
-        threshold_percent=_percent(threshold.share),
+        trends=dict(trends or {}),
+        threshold_percent=share_percent(threshold.share),
         high_words=scale.high_words(),
         min_respondents=threshold.min_respondents,
     )
@@ -173,7 +191,7 @@ def suggestion_message(
         durations=[duration_text(d) for d in suggestion.durations],
         run_months=int(suggestion.run_months + 0.5),
         pattern_titles=_step_pattern_titles(suggestion, patterns),
-        threshold_percent=_percent(threshold_of(community, round_).share),
+        threshold_percent=share_percent(threshold_of(community, round_).share),
         high_words=scale.high_words(),
     )
 
@@ -187,11 +205,6 @@ def _round_context(community: Community, round_: Round) -> dict[str, Any]:
         "kind_name": kind_name(round_.kind),
         "closes": local_time(round_.closes_at, community.timezone),
     }
-
-
-def _percent(share: float) -> int:
-    """A threshold's share as the whole percent the posts show, rounded half up."""
-    return int(share * 100 + 0.5)
 
 
 def _step_pattern_titles(suggestion: Suggestion, patterns: Mapping[str, Pattern]) -> dict[str, str]:

@@ -47,6 +47,7 @@ from vitalitybot.services.errors import (
     RoundNotFound,
     ServiceError,
 )
+from vitalitybot.services.follow_up import changes_since_last, review_prompts
 from vitalitybot.services.limits import WORDS_MAX, check_text, is_id
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
 from vitalitybot.storage import Repositories
@@ -96,7 +97,7 @@ async def open_round(
         patterns = patterns_of(
             svc, await repos.communities.list_adopted(community_id), pattern_slug
         )
-        drafts = await _questions(repos, community, kind, pattern_slug, patterns)
+        drafts = await _questions(repos, community, kind, pattern_slug, patterns, opened_at)
         if not drafts:
             logger.info("community %s: nothing to ask in the %s %s", community_id, kind, period)
             return None
@@ -143,7 +144,9 @@ async def _post(
     patterns: Sequence[Pattern],
 ) -> Round:
     """Post the round's opening message and store where it went."""
-    message = opening_message(svc, community, round_, questions, patterns)
+    async with svc.repos() as repos:
+        changes = await changes_since_last(repos, community, round_)
+    message = opening_message(svc, community, round_, questions, patterns, changes)
     _, ref = await deliver(
         svc,
         community,
@@ -276,11 +279,15 @@ async def _questions(
     kind: RoundKind,
     pattern_slug: str,
     patterns: Sequence[Pattern],
+    opened_at: datetime,
 ) -> list[QuestionDraft]:
+    """What the round asks: a check-in its prompts, then questions about the commitments
+    due for review when it opens; a survey its share of the adopted patterns' signs."""
     if kind is RoundKind.CHECKIN:
+        reviews = await review_prompts(repos, community, opened_at)
         return [
             QuestionDraft(kind=QuestionKind.PROMPT, text=prompt_text(prompt))
-            for prompt in checkin_prompts(patterns)
+            for prompt in checkin_prompts(patterns, reviews)
         ]
     earlier = await repos.rounds.count(community.id, kind=kind, pattern_slug=pattern_slug)
     items = plan_survey(patterns, round_index=earlier, max_items=community.max_items)

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-from vitalitybot.domain.records import Community, Question, QuestionKind, Round, ScoreRecord
+from vitalitybot.domain.records import (
+    CommitmentStatus,
+    Community,
+    Question,
+    QuestionKind,
+    Round,
+    ScoreRecord,
+)
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.vitality.participation import participation_rate
 from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
@@ -153,3 +161,45 @@ def stored_score_views(
         )
     position = {key: q.position for key, q in by_sign.items()}
     return sorted(views, key=lambda v: position.get((v.pattern_slug, v.sign_id), 0))
+
+
+def share_percent(share: float) -> int:
+    """A share as the whole percent every post shows, rounded half up."""
+    return int(share * 100 + 0.5)
+
+
+class Direction(StrEnum):
+    """How a sign's share moved since the last round that asked it with enough answers."""
+
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    FIRST = "first"  # no earlier round asked it
+    UNKNOWN = "unknown"  # asked before, but never by enough people to show a figure
+
+
+@dataclass(frozen=True, slots=True)
+class BeforeAfter:
+    """A sign's share before a commitment was made and now, both shown under the minimum."""
+
+    commitment: str  # the community's own words
+    before_percent: int
+    now_percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class SignTrend:
+    """Where a visible sign stands against its own past; none for a sign without a figure."""
+
+    direction: Direction
+    previous_percent: int | None  # the share last time, when there was a figure
+    before_after: tuple[BeforeAfter, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentChange:
+    """One commitment as the next round's opening tells it."""
+
+    words: str  # the community's own words
+    status: CommitmentStatus  # OPEN: made since last time; DONE or DROPPED: closed since
+    made_on: str  # the local date it was made, "3 Mar"

@@ -8,7 +8,7 @@ hint shown as the placeholder.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from vitalitybot.patterns.model import Pattern
@@ -17,6 +17,9 @@ from vitalitybot.render.message import trim
 LABEL_MAX = 45  # Discord modal text-input label limit
 HINT_MAX = 100  # Discord modal text-input placeholder limit
 MAX_PROMPTS = 5  # also Discord's limit of inputs in one modal
+# A check-in asks about at most this many commitments at once, so following them up never
+# crowds out the reflection the check-in is for.
+MAX_REVIEW_PROMPTS = 2
 
 # Shown as the placeholder when a pattern's prompt fits its label whole: it tells members
 # that a short or empty answer is fine, which is what keeps the ritual from feeling like homework.
@@ -46,8 +49,12 @@ DEFAULT_PROMPTS: tuple[Prompt, ...] = (
 )
 
 
-def checkin_prompts(patterns: Iterable[Pattern]) -> list[Prompt]:
-    """The prompts for one check-in.
+def checkin_prompts(patterns: Iterable[Pattern], reviews: Sequence[Prompt] = ()) -> list[Prompt]:
+    """The prompts for one check-in: the reflection prompts, then ``reviews``.
+
+    ``reviews`` (see ``review_prompt``) ask what came of commitments due for review; at
+    most ``MAX_REVIEW_PROMPTS`` are kept, and they take the last places, so the
+    reflection prompts are cut to fit Discord's five inputs rather than the reviews.
 
     When any adopted pattern states prompts, those are used and the defaults are not
     mixed in: a pattern's prompts are a designed set, and a shorter check-in is no loss.
@@ -55,6 +62,16 @@ def checkin_prompts(patterns: Iterable[Pattern]) -> list[Prompt]:
     adopted pattern cannot fill all five places; repeats across patterns are asked once.
     With no pattern prompts at all, the five defaults are used.
     """
+    kept = list(reviews[:MAX_REVIEW_PROMPTS])
+    return _reflection_prompts(patterns)[: MAX_PROMPTS - len(kept)] + kept
+
+
+def review_prompt(commitment: str) -> Prompt:
+    """The check-in question that follows a commitment up, quoting its own words."""
+    return prompt_from_text(f"What came of \u201c{' '.join(commitment.split())}\u201d?")
+
+
+def _reflection_prompts(patterns: Iterable[Pattern]) -> list[Prompt]:
     texts = _interleave([[p.strip() for p in pattern.prompts if p.strip()] for pattern in patterns])
     chosen: list[Prompt] = []
     seen: set[str] = set()
