@@ -7,8 +7,11 @@ from vitalitybot.vitality.prompts import (
     DEFAULT_PROMPTS,
     HINT_MAX,
     LABEL_MAX,
+    MAX_PROMPTS,
+    MAX_REVIEW_PROMPTS,
     SHORT_ANSWER_HINT,
     checkin_prompts,
+    review_prompt,
 )
 
 MakePattern = Callable[..., Pattern]
@@ -78,3 +81,19 @@ def test_labels_stay_within_the_limit_even_for_very_long_prompts(make_pattern: M
     for prompt in checkin_prompts([pattern]):
         assert len(prompt.label) <= LABEL_MAX
         assert len(prompt.hint) <= HINT_MAX
+
+
+def test_review_prompts_take_the_last_places_and_the_check_in_still_fits_a_modal() -> None:
+    reviews = [review_prompt(text) for text in ("Rotate the host", "Pin the FAQ", "Weekly digest")]
+    prompts = checkin_prompts([], reviews)
+    assert len(prompts) == MAX_PROMPTS
+    assert prompts[-MAX_REVIEW_PROMPTS:] == reviews[:MAX_REVIEW_PROMPTS]
+    assert prompts[:-MAX_REVIEW_PROMPTS] == list(
+        DEFAULT_PROMPTS[: MAX_PROMPTS - MAX_REVIEW_PROMPTS]
+    )
+
+
+def test_a_long_commitment_is_asked_about_within_discord_limits() -> None:
+    prompt = review_prompt("Pin one guide a month " * 20)
+    assert len(prompt.label) <= LABEL_MAX and len(prompt.hint) <= HINT_MAX
+    assert prompt.label.startswith("What came of \u201cPin one guide a month")

@@ -12,8 +12,9 @@ Decisions worth knowing:
 * **Before and now are each judged under their own round's minimum.** Before is the
   sign's share in the latest round that opened before the commitment was made and that
   asked the sign with enough answers; now is this round's. With either missing there is
-  no before/after line. It is shown by the first results that weigh the commitment (its
-  reviewing round, or any while none has), and never for a dropped one.
+  no before/after line. Only the first results after the commitment that show the
+  sign's figure weigh it (and the round the close recorded as reviewing it, when one
+  did), never for a dropped one: later results compare with last time only.
 * **Up or down compares with the last round that asked the sign with enough answers**,
   so a survey that rotated the sign out, or one too few answered, is skipped rather
   than read as a change.
@@ -132,7 +133,8 @@ def _trend(
     before_after = []
     for commitment in commitments:
         before = [p for p in figures if p.opened_at < commitment.created_at]
-        if before:
+        weighed = len(before) < len(figures)  # an earlier round since has shown it already
+        if before and not weighed:
             then = _percent_of(before[-1])
             before_after.append(BeforeAfter(commitment.text, then, now))
     if not figures:
