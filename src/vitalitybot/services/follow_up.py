@@ -20,8 +20,9 @@ Decisions worth knowing:
   than read as a change.
 * **A check-in asks about a commitment once it is due**: its review date has passed or,
   with none, ``REVIEW_AFTER`` has gone by since it was made (about the monthly rhythm
-  most communities survey at, long enough for a change to show). It is asked once: a
-  check-in that already carried its question since it was made does not ask again.
+  most communities survey at, long enough for a change to show). It is asked once: no
+  check-in asks again while one of the last ``RECENT_ROUNDS`` carried its question, so
+  a commitment left open for months is asked about again only after that many.
 """
 
 from __future__ import annotations
