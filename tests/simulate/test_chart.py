@@ -12,7 +12,8 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from vitalitybot.domain.records import RoundStatus
-from vitalitybot.simulate.chart import PALETTE, build_figure, draw_chart, sign_style
+from vitalitybot.render.chart import PALETTE, sign_style
+from vitalitybot.simulate.chart import build_figure, draw_chart
 from vitalitybot.simulate.report import Report, RoundReport
 from vitalitybot.simulate.run import add_months
 
