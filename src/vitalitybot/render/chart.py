@@ -160,7 +160,7 @@ def draw_events(axes: Axes, events: Sequence[Event]) -> list[Line2D]:
             words = words[: EVENT_LABEL_MAX - 1] + "…"
         axes.annotate(
             words,
-            xy=(event.when, 1.0),  # type: ignore[arg-type]
+            xy=(event.when, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(3, -4),
             textcoords="offset points",
