@@ -31,14 +31,13 @@ from vitalitybot.render.chart import (
     png_bytes,
     time_axis,
 )
-from vitalitybot.render.message import trim
+from vitalitybot.render.message import ATTACHMENT_DESCRIPTION_MAX, trim
 from vitalitybot.services.app import Services, community_by_guild
 from vitalitybot.services.errors import ServiceError
 from vitalitybot.services.views import score_view, threshold_of
 from vitalitybot.storage import Repositories
 
 MOST_SIGNS = 9  # one per palette colour: the default chart stays easy to tell apart
-ALT_TEXT_MAX = 1024  # Discord's limit on an attachment's description
 SEPARATOR = "/"  # between pattern slug and sign id in a command's ``sign`` value
 
 
@@ -76,10 +75,10 @@ class Trend:
     def description(self) -> str:
         """The trend in words, within Discord's alt-text limit."""
         full = " ".join(_describe(sign, self.zone, short=False) for sign in self.signs)
-        if len(full) <= ALT_TEXT_MAX:
+        if len(full) <= ATTACHMENT_DESCRIPTION_MAX:
             return full
         short = " ".join(_describe(sign, self.zone, short=True) for sign in self.signs)
-        return short if len(short) <= ALT_TEXT_MAX else short[: ALT_TEXT_MAX - 1] + "…"
+        return trim(short, ATTACHMENT_DESCRIPTION_MAX)
 
 
 def sign_value(pattern_slug: str, sign_id: str) -> str:
