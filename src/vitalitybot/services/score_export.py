@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from vitalitybot.domain.records import Community, RespondentStatus, Round, RoundKind, ScorePoint
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.services.app import Services, community_by_guild
-from vitalitybot.services.views import ParticipationView, SignScoreView, score_view, threshold_of
+from vitalitybot.services.views import ParticipationView, SignScoreView, history_view
 
 ROUND_COLUMNS = (
     "round_date",
@@ -72,7 +72,7 @@ async def export_scores(svc: Services, guild_id: int) -> ScoreExport:
             answered.get(round_.id, 0), skipped.get(round_.id, 0), round_.eligible_members
         )
         views = {
-            sign: _view(svc.patterns, community, round_, point)
+            sign: history_view(svc.patterns, community, round_, point)
             for sign, point in by_round.get(round_.id, {}).items()
         }
         writer.writerow(
@@ -87,22 +87,6 @@ async def export_scores(svc: Services, guild_id: int) -> ScoreExport:
         filename=f"vitality-scores-{today.isoformat()}.csv",
         data=buffer.getvalue().encode("utf-8"),
         rounds=len(rounds),
-    )
-
-
-def _view(
-    patterns: Mapping[str, Pattern], community: Community, round_: Round, point: ScorePoint
-) -> SignScoreView:
-    return score_view(
-        patterns,
-        pattern_slug=point.score.pattern_slug,
-        sign_id=point.score.sign_id,
-        kind=None,
-        question=None,
-        n=point.score.n,
-        mean=point.score.mean,
-        share_high=point.score.share_high,
-        threshold=threshold_of(community, round_),
     )
 
 

@@ -34,7 +34,7 @@ from vitalitybot.render.chart import (
 from vitalitybot.render.message import ATTACHMENT_DESCRIPTION_MAX, trim
 from vitalitybot.services.app import Services, community_by_guild
 from vitalitybot.services.errors import ServiceError
-from vitalitybot.services.views import score_view, threshold_of
+from vitalitybot.services.views import history_view
 from vitalitybot.storage import Repositories
 
 MOST_SIGNS = 9  # one per palette colour: the default chart stays easy to tell apart
@@ -125,17 +125,7 @@ async def trend(svc: Services, guild_id: int, sign: str | None = None) -> Trend:
                 round_ = rounds.get(point.score.round_id)
                 if round_ is None or round_.kind is not RoundKind.SURVEY:
                     continue
-                view = score_view(
-                    svc.patterns,
-                    pattern_slug=pattern_slug,
-                    sign_id=sign_id,
-                    kind=None,
-                    question=None,
-                    n=point.score.n,
-                    mean=point.score.mean,
-                    share_high=point.score.share_high,
-                    threshold=threshold_of(community, round_),
-                )
+                view = history_view(svc.patterns, community, round_, point)
                 title = view.sign_title
                 points.append(TrendPoint(round_, view.share_high if view.visible else None))
             commitments = await repos.commitments.for_signs(community.id, [(pattern_slug, sign_id)])

@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from vitalitybot.domain.records import Community, Question, QuestionKind, Round, ScoreRecord
+from vitalitybot.domain.records import (
+    Community,
+    Question,
+    QuestionKind,
+    Round,
+    ScorePoint,
+    ScoreRecord,
+)
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.vitality.participation import participation_rate
 from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
@@ -125,6 +132,23 @@ class ParticipationView:
                 f"{self.respondents} of {self.eligible} members answered ({int(rate * 100 + 0.5)}%)"
             )
         return f"{self.respondents} {people} answered"
+
+
+def history_view(
+    patterns: Mapping[str, Pattern], community: Community, round_: Round, point: ScorePoint
+) -> SignScoreView:
+    """A stored score from the community's history, cut by its own round's minimum."""
+    return score_view(
+        patterns,
+        pattern_slug=point.score.pattern_slug,
+        sign_id=point.score.sign_id,
+        kind=None,
+        question=None,
+        n=point.score.n,
+        mean=point.score.mean,
+        share_high=point.score.share_high,
+        threshold=threshold_of(community, round_),
+    )
 
 
 def stored_score_views(
