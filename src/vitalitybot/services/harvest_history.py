@@ -79,9 +79,10 @@ async def search_harvests(svc: Services, guild_id: int, query: str) -> list[Harv
 
 async def _entries(repos: Repositories, community: Community) -> list[HarvestEntry]:
     zone = ZoneInfo(community.timezone)
+    rounds = {r.id: r for r in await repos.rounds.list_closed(community.id)}
     pairs: list[tuple[str, Round, Harvest]] = []
     for harvest in await repos.outcomes.list_harvests(community.id):
-        round_ = await repos.rounds.get(community.id, harvest.round_id)
+        round_ = rounds.get(harvest.round_id)
         if round_ is not None:
             day = round_.opened_at.astimezone(zone).date().isoformat()
             pairs.append((day, round_, harvest))
