@@ -114,23 +114,37 @@ async def trend(svc: Services, guild_id: int, sign: str | None = None) -> Trend:
             else await _crossed_last(svc, repos, community)
         )
         rounds = {r.id: r for r in await repos.rounds.list_closed(community.id)}
-        signs = []
-        for pattern_slug, sign_id in wanted:
-            history = await repos.outcomes.score_history(
-                community.id, pattern_slug=pattern_slug, sign_id=sign_id
-            )
-            points = []
-            title = sign_id.replace("-", " ")
-            for point in history:
-                round_ = rounds.get(point.score.round_id)
-                if round_ is None or round_.kind is not RoundKind.SURVEY:
-                    continue
-                view = history_view(svc.patterns, community, round_, point)
-                title = view.sign_title
-                points.append(TrendPoint(round_, view.share_high if view.visible else None))
-            commitments = await repos.commitments.for_signs(community.id, [(pattern_slug, sign_id)])
-            signs.append(SignTrend(pattern_slug, sign_id, title, tuple(points), tuple(commitments)))
+        signs = [await _sign_trend(svc, repos, community, rounds, *key) for key in wanted]
     return Trend(community, tuple(signs))
+
+
+async def _sign_trend(
+    svc: Services,
+    repos: Repositories,
+    community: Community,
+    rounds: Mapping[int, Round],
+    pattern_slug: str,
+    sign_id: str,
+) -> SignTrend:
+    """The sign's score in each closed survey that asked it, and its commitments."""
+    history = await repos.outcomes.score_history(
+        community.id, pattern_slug=pattern_slug, sign_id=sign_id
+    )
+    views = [
+        (round_, history_view(svc.patterns, community, round_, point))
+        for point in history
+        if (round_ := rounds.get(point.score.round_id)) is not None
+        and round_.kind is RoundKind.SURVEY
+    ]
+    title = views[0][1].sign_title if views else sign_id.replace("-", " ")
+    commitments = await repos.commitments.for_signs(community.id, [(pattern_slug, sign_id)])
+    return SignTrend(
+        pattern_slug,
+        sign_id,
+        title,
+        tuple(TrendPoint(r, v.share_high if v.visible else None) for r, v in views),
+        tuple(commitments),
+    )
 
 
 def trend_png(trend: Trend) -> bytes:
