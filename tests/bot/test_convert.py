@@ -5,7 +5,13 @@ from __future__ import annotations
 import discord
 
 from vitalitybot.bot.convert import EMBED_COLOUR, send_kwargs
-from vitalitybot.render.message import Attachment, Embed, EmbedField, Message
+from vitalitybot.render.message import (
+    ATTACHMENT_DESCRIPTION_MAX,
+    Attachment,
+    Embed,
+    EmbedField,
+    Message,
+)
 
 REPORT = Message(
     content="The survey is open",
@@ -50,3 +56,13 @@ def test_empty_parts_are_left_out_and_long_text_is_trimmed_to_discords_limits() 
 
     assert set(kwargs) == {"allowed_mentions", "embeds"}
     assert len(kwargs["embeds"][0].description) <= 4096
+
+
+def test_an_images_alt_text_reaches_discord_py_within_its_limit() -> None:
+    described = Attachment("trend.png", b"png", description="Writing nobody reads: 73% " * 100)
+    (file,) = send_kwargs(Message(files=(described,)))["files"]
+    (plain,) = send_kwargs(REPORT)["files"]
+
+    assert file.description.startswith("Writing nobody reads: 73%")
+    assert len(file.description) <= ATTACHMENT_DESCRIPTION_MAX
+    assert plain.description is None

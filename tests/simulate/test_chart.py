@@ -12,7 +12,8 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 
 from vitalitybot.domain.records import RoundStatus
-from vitalitybot.simulate.chart import PALETTE, build_figure, draw_chart, sign_style
+from vitalitybot.render.chart import PALETTE
+from vitalitybot.simulate.chart import build_figure, draw_chart
 from vitalitybot.simulate.report import Report, RoundReport
 from vitalitybot.simulate.run import add_months
 
@@ -82,11 +83,6 @@ def test_every_sign_has_its_own_colour_and_line_style(year: Run) -> None:
     assert len(looks) >= 11  # more signs than the palette has colours
     assert len(set(looks)) == len(looks)
     assert {colour for colour, _ in looks} <= set(PALETTE)
-
-
-def test_styles_stay_distinct_well_beyond_the_palette() -> None:
-    looks = [sign_style(n) for n in range(4 * len(PALETTE))]
-    assert len(set(map(str, looks))) == len(looks)
 
 
 def test_no_marker_touches_the_frame(year: Run) -> None:

@@ -48,6 +48,7 @@ import discord
 from discord.ext import commands
 
 from vitalitybot.bot.base import VitalityBase
+from vitalitybot.bot.cogs.history import HistoryCog
 from vitalitybot.bot.cogs.me import MeCog
 from vitalitybot.bot.cogs.patterns import PatternsCog
 from vitalitybot.bot.cogs.vitality import VitalityCog
@@ -138,7 +139,9 @@ class VitalityBot(VitalityBase):
     async def setup_hook(self) -> None:
         await self.interactions.preload()
         await self.add_cog(PatternsCog(self))
-        await self.add_cog(VitalityCog(self))
+        vitality = VitalityCog(self)
+        HistoryCog(self).attach(vitality)
+        await self.add_cog(vitality)
         await self.add_cog(MeCog(self))
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.add_listener(on_reflections_submitted, "on_interaction")

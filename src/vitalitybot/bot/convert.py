@@ -14,7 +14,13 @@ from typing import Any
 
 import discord
 
-from vitalitybot.render.message import Attachment, Embed, Message
+from vitalitybot.render.message import (
+    ATTACHMENT_DESCRIPTION_MAX,
+    Attachment,
+    Embed,
+    Message,
+    trim,
+)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 EMBED_COLOUR = 0x3B8F5A  # a green that reads as "alive" on both light and dark themes
@@ -35,7 +41,11 @@ def to_embed(embed: Embed) -> discord.Embed:
 
 
 def to_file(attachment: Attachment) -> discord.File:
-    return discord.File(io.BytesIO(attachment.data), filename=attachment.filename)
+    return discord.File(
+        io.BytesIO(attachment.data),
+        filename=attachment.filename,
+        description=trim(attachment.description, ATTACHMENT_DESCRIPTION_MAX) or None,
+    )
 
 
 def send_kwargs(message: Message) -> dict[str, Any]:

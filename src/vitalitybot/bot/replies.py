@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
 import discord
 
@@ -30,6 +30,7 @@ from vitalitybot.services import (
     kind_name,
 )
 from vitalitybot.services.default_schedules import StatedRhythm
+from vitalitybot.services.harvest_history import HarvestMatch
 
 
 def text(content: str, *files: Attachment) -> Message:
@@ -209,18 +210,38 @@ def closed(result: CloseResult) -> str:
     )
 
 
-NO_HARVEST = "There is no harvest yet: one is made each time a check-in closes."
+# -- /vitality trend, export, harvests (cogs/history.py) -------------------------------
+
+TREND_KEY = (
+    "Dashed: the threshold. Upright dotted line: a commitment made; dash-dot: one done. "
+    "A break in a line: too few answered that survey to show a figure."
+)
 
 
-def harvest_file(participants: int) -> str:
-    people = "person" if participants == 1 else "people"
+def trend_shown(description: str) -> str:
+    return f"{md_escape(description)}\n-# {TREND_KEY}"
+
+
+def scores_exported(rounds: int) -> str:
+    if not rounds:
+        return "No round has closed yet, so the file holds only its header."
     return (
-        f"The latest harvest ({participants} {people} took part), to keep or paste into your wiki."
+        f"Participation and scores of {plural(rounds, 'closed round', 'closed rounds')}, "
+        "one row each. A figure under its round's minimum number of answers is left blank, "
+        "and the last column says why."
     )
 
 
-def harvest_filename(created: date) -> str:
-    return f"harvest-{created:%Y-%m-%d}.md"
+def harvest_choice(name: str, participants: int) -> str:
+    return f"{name} ({plural(participants, 'person', 'people')} took part)"
+
+
+def harvest_matches(query: str, matches: Sequence[HarvestMatch]) -> str:
+    asked = md_escape(" ".join(query.split()))
+    if not matches:
+        return f"No reflection shared in your harvests holds “{asked}”."
+    lines = "\n".join(f"- **{m.name}**: {md_escape(m.excerpt)}" for m in matches)
+    return f"Shared reflections holding “{asked}”, newest harvest first:\n{lines}"
 
 
 # -- /me ---------------------------------------------------------------------------------

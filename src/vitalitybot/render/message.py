@@ -106,10 +106,15 @@ class Embed:
         return embed
 
 
+# https://discord.com/developers/docs/resources/message#attachment-object
+ATTACHMENT_DESCRIPTION_MAX = 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     filename: str
     data: bytes
+    description: str = ""  # an image's alt text: what a reader who cannot see it is told
 
 
 @dataclass(frozen=True, slots=True)

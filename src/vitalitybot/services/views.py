@@ -20,6 +20,7 @@ from vitalitybot.domain.records import (
     Question,
     QuestionKind,
     Round,
+    ScorePoint,
     ScoreRecord,
 )
 from vitalitybot.patterns.model import Pattern
@@ -133,6 +134,23 @@ class ParticipationView:
                 f"{self.respondents} of {self.eligible} members answered ({int(rate * 100 + 0.5)}%)"
             )
         return f"{self.respondents} {people} answered"
+
+
+def history_view(
+    patterns: Mapping[str, Pattern], community: Community, round_: Round, point: ScorePoint
+) -> SignScoreView:
+    """A stored score from the community's history, cut by its own round's minimum."""
+    return score_view(
+        patterns,
+        pattern_slug=point.score.pattern_slug,
+        sign_id=point.score.sign_id,
+        kind=None,
+        question=None,
+        n=point.score.n,
+        mean=point.score.mean,
+        share_high=point.score.share_high,
+        threshold=threshold_of(community, round_),
+    )
 
 
 def stored_score_views(

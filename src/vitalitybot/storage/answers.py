@@ -22,13 +22,20 @@ from vitalitybot.domain.records import (
     Round,
 )
 from vitalitybot.domain.scale import HIGH
-from vitalitybot.storage.models import AnswerRow, QuestionRow, RespondentRow, RoundRow
+from vitalitybot.storage.models import (
+    AnswerRow,
+    HarvestRow,
+    QuestionRow,
+    RespondentRow,
+    RoundRow,
+)
 from vitalitybot.storage.submissions import SubmissionWrites
 
 _answers = AnswerRow.__table__
 _questions = QuestionRow.__table__
 _rounds = RoundRow.__table__
 _respondents = RespondentRow.__table__
+_harvests = HarvestRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +125,27 @@ class AnswerRepository(SubmissionWrites):
         )
         result = await self._session.execute(stmt)
         return {int(round_id): int(count) for round_id, count in result}
+
+    async def shared_reflections(self, community_id: int) -> list[tuple[int, str]]:
+        """``(round_id, words)`` of every reflection a member chose to share in a check-in
+        that has a harvest: exactly the words the stored harvests quote."""
+        stmt = (
+            select(_answers.c.round_id, _answers.c.text)
+            .select_from(
+                _answers.join(_questions, _questions.c.id == _answers.c.question_id)
+                .join(_rounds, _rounds.c.id == _answers.c.round_id)
+                .join(_harvests, _harvests.c.round_id == _answers.c.round_id)
+            )
+            .where(
+                _rounds.c.community_id == community_id,
+                _questions.c.kind == QuestionKind.PROMPT.value,
+                _answers.c.shared.is_(True),
+                _answers.c.text.is_not(None),
+            )
+            .order_by(_answers.c.round_id, _answers.c.id)
+        )
+        result = await self._session.execute(stmt)
+        return [(int(round_id), str(words)) for round_id, words in result if words.strip()]
 
     async def respondent_keys(self, community_id: int, round_id: int) -> set[str]:
         """Everyone who replied, answered or skipped: the members not to remind."""

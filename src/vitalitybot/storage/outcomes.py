@@ -231,6 +231,16 @@ class OutcomeRepository:
         row = result.one_or_none()
         return row.to_record() if row else None
 
+    async def list_harvests(self, community_id: int) -> list[Harvest]:
+        """Every stored harvest of the community, newest first."""
+        result = await self._session.scalars(
+            select(HarvestRow)
+            .where(HarvestRow.community_id == community_id)
+            .order_by(HarvestRow.created_at.desc(), HarvestRow.id.desc())
+            .execution_options(populate_existing=True)
+        )
+        return [row.to_record() for row in result]
+
     async def _check_round(self, community_id: int, round_id: int) -> None:
         found = (
             await self._session.execute(

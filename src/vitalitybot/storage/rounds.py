@@ -202,6 +202,17 @@ class RoundRepository:
             .limit(limit)
         )
 
+    async def list_closed(self, community_id: int) -> list[Round]:
+        """Every round the community has closed, oldest first: its history."""
+        return await self._all(
+            select(RoundRow)
+            .where(
+                RoundRow.community_id == community_id,
+                RoundRow.status == RoundStatus.CLOSED.value,
+            )
+            .order_by(RoundRow.opened_at, RoundRow.id)
+        )
+
     async def latest_for(
         self, community_id: int, kind: RoundKind, pattern_slug: str = ALL_ADOPTED
     ) -> Round | None:

@@ -40,7 +40,8 @@ async def test_the_commands_are_registered_for_server_managers_in_servers_only(
     subcommands = {o["name"] for o in synced["vitality"]["options"]}
     assert subcommands == {
         "setup", "adopt", "drop", "schedule", "threshold", "privacy",
-        "checkin", "survey", "close", "status", "harvest",
+        "checkin", "survey", "close", "status",
+        "trend", "export", "harvest", "harvests",
     }  # fmt: skip
 
 
@@ -291,6 +292,9 @@ async def test_every_coordinator_command_refuses_a_member_privately_and_changes_
         "vitality close": {},
         "vitality status": {},
         "vitality harvest": {},
+        "vitality trend": {},
+        "vitality export": {},
+        "vitality harvests": {"query": "notes"},
     }
 
     refusals = [

@@ -33,7 +33,6 @@ from vitalitybot.services import (
     adopt_pattern,
     close_now,
     drop_pattern,
-    latest_harvest,
     list_adopted,
     open_now,
     privacy_settings,
@@ -297,17 +296,3 @@ class VitalityCog(
         message = status_message(self.bot.services, found)
         files = (*message.files, Attachment(CHART_FILENAME, chart))
         await self._reply(interaction, community.id, replace(message, files=files))
-
-    @app_commands.command(name="harvest", description="The latest harvest as a Markdown file")
-    @coordinator_only()
-    async def harvest(self, interaction: discord.Interaction) -> None:
-        community = community_of(interaction)
-        found = await latest_harvest(self.bot.services, community.guild_id)
-        if found is None:
-            raise ServiceError(replies.NO_HARVEST)
-        document = Attachment(
-            replies.harvest_filename(found.created_at), found.markdown.encode("utf-8")
-        )
-        await self._reply(
-            interaction, community.id, text(replies.harvest_file(found.participants), document)
-        )
