@@ -43,14 +43,14 @@ from vitalitybot.services.app import (
     write_turn,
 )
 from vitalitybot.services.errors import RoundClosed, RoundNotFound
-from vitalitybot.services.follow_up import sign_trends
+from vitalitybot.services.follow_up import sign_moves
 from vitalitybot.services.harvest import harvest_message, store_harvest
 from vitalitybot.services.messages import kind_name, results_message, suggestion_message
 from vitalitybot.services.rounds import patterns_of, round_in
 from vitalitybot.services.views import (
     ParticipationView,
+    SignMove,
     SignScoreView,
-    SignTrend,
     stored_score_views,
     threshold_of,
 )
@@ -83,7 +83,7 @@ class _Settled:
     scores: tuple[SignScoreView, ...]
     suggestions: tuple[Suggestion, ...]
     harvest: Harvest | None
-    trends: Mapping[tuple[str, str], SignTrend] = field(default_factory=dict)
+    moves: Mapping[tuple[str, str], SignMove] = field(default_factory=dict)
 
 
 async def close_round(svc: Services, community_id: int, round_id: int) -> CloseResult:
@@ -172,8 +172,8 @@ async def _settle(
     harvest = None
     if round_.kind is RoundKind.CHECKIN:
         harvest = await store_harvest(svc, repos, community, round_, participation)
-    trends = await sign_trends(repos, community, round_, scores)
-    return _Settled(participation, tuple(scores), tuple(suggestions), harvest, trends)
+    moves = await sign_moves(repos, community, round_, scores)
+    return _Settled(participation, tuple(scores), tuple(suggestions), harvest, moves)
 
 
 async def _as_settled(
@@ -269,7 +269,7 @@ async def _post_outcome(
 ) -> None:
     if round_.kind is RoundKind.SURVEY:
         results = results_message(
-            svc, community, round_, settled.scores, settled.participation, settled.trends
+            svc, community, round_, settled.scores, settled.participation, settled.moves
         )
         await _post_about(svc, community, round_, results, PostKind.RESULTS)
     elif settled.harvest is not None:

@@ -46,12 +46,13 @@ from vitalitybot.services.views import (
     BeforeAfter,
     CommitmentChange,
     Direction,
+    SignMove,
     SignScoreView,
-    SignTrend,
     share_percent,
 )
 from vitalitybot.storage import Repositories
 from vitalitybot.vitality.prompts import MAX_REVIEW_PROMPTS, Prompt, review_prompt
+from vitalitybot.vitality.scores import SignScore, Threshold, visible
 
 REVIEW_AFTER = timedelta(days=30)
 RECENT_ROUNDS = 12  # rounds looked back over for the previous opening and earlier check-ins
@@ -71,9 +72,9 @@ async def changes_since_last(
     ]
 
 
-async def sign_trends(
+async def sign_moves(
     repos: Repositories, community: Community, round_: Round, scores: Sequence[SignScoreView]
-) -> dict[SignKey, SignTrend]:
+) -> dict[SignKey, SignMove]:
     """Up/down and before/after for every sign of ``round_`` that shows a figure."""
     shown = {(s.pattern_slug, s.sign_id): s for s in scores if s.share_high is not None}
     if not shown:
@@ -89,7 +90,7 @@ async def sign_trends(
             for sign in commitment.sign_ids:
                 commitments.setdefault((commitment.pattern_slug, sign), []).append(commitment)
     return {
-        key: _trend(score, earlier.get(key, []), commitments.get(key, []))
+        key: _move(score, earlier.get(key, []), commitments.get(key, []))
         for key, score in shown.items()
     }
 
@@ -125,10 +126,10 @@ async def review_prompts(repos: Repositories, community: Community, at: datetime
     return prompts[:MAX_REVIEW_PROMPTS]
 
 
-def _trend(
+def _move(
     score: SignScoreView, earlier: Sequence[ScorePoint], commitments: Sequence[Commitment]
-) -> SignTrend:
-    assert score.share_high is not None  # only signs with a figure have a trend
+) -> SignMove:
+    assert score.share_high is not None  # sign_moves passes only signs with a figure
     now = share_percent(score.share_high)
     figures = [p for p in earlier if _has_figure(p)]
     before_after = []
@@ -140,12 +141,12 @@ def _trend(
             before_after.append(BeforeAfter(commitment.text, then, now))
     if not figures:
         direction = Direction.UNKNOWN if earlier else Direction.FIRST
-        return SignTrend(direction, None, tuple(before_after))
+        return SignMove(direction, None, tuple(before_after))
     previous = _percent_of(figures[-1])
     direction = (
         Direction.UP if now > previous else Direction.DOWN if now < previous else Direction.SAME
     )
-    return SignTrend(direction, previous, tuple(before_after))
+    return SignMove(direction, previous, tuple(before_after))
 
 
 def _weighed_by(commitment: Commitment, round_: Round) -> bool:
@@ -164,7 +165,8 @@ def _before(point: ScorePoint, round_: Round) -> bool:
 
 def _has_figure(point: ScorePoint) -> bool:
     """Whether that round showed a figure for the sign, under its own minimum."""
-    return point.score.share_high is not None and point.score.n >= max(point.min_respondents, 1)
+    minimum = Threshold(min_respondents=max(point.min_respondents, 1))
+    return point.score.share_high is not None and visible(SignScore(point.score.n, 0, 0), minimum)
 
 
 def _percent_of(point: ScorePoint) -> int:

@@ -31,8 +31,8 @@ from vitalitybot.services.app import Services, local_time
 from vitalitybot.services.views import (
     CommitmentChange,
     ParticipationView,
+    SignMove,
     SignScoreView,
-    SignTrend,
     share_percent,
     threshold_of,
 )
@@ -148,9 +148,9 @@ def results_message(
     round_: Round,
     scores: Sequence[SignScoreView],
     participation: ParticipationView,
-    trends: Mapping[tuple[str, str], SignTrend] | None = None,
+    moves: Mapping[tuple[str, str], SignMove] | None = None,
 ) -> Message:
-    """A survey's results; ``trends`` (by pattern and sign) say how each sign with a
+    """A survey's results; ``moves`` (by pattern and sign) say how each sign with a
     figure moved since it last had one, and since a commitment about it was made."""
     groups: dict[str, tuple[list[SignScoreView], list[SignScoreView]]] = {}
     for score in scores:
@@ -165,7 +165,7 @@ def results_message(
         groups=[ScoreGroup(title, tuple(d), tuple(li)) for title, (d, li) in groups.items()],
         any_visible=any(s.visible for s in scores),
         crossed=[s for s in scores if s.crossed and s.is_decay],
-        trends=dict(trends or {}),
+        moves=dict(moves or {}),
         threshold_percent=share_percent(threshold.share),
         high_words=scale.high_words(),
         min_respondents=threshold.min_respondents,

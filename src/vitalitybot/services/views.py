@@ -206,7 +206,7 @@ class BeforeAfter:
 
 
 @dataclass(frozen=True, slots=True)
-class SignTrend:
+class SignMove:
     """Where a visible sign stands against its own past; none for a sign without a figure."""
 
     direction: Direction
