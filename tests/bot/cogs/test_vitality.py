@@ -40,7 +40,7 @@ async def test_the_commands_are_registered_for_server_managers_in_servers_only(
     subcommands = {o["name"] for o in synced["vitality"]["options"]}
     assert subcommands == {
         "setup", "adopt", "drop", "schedule", "threshold", "privacy",
-        "checkin", "survey", "close", "status", "harvest",
+        "checkin", "survey", "close", "status", "harvest", "commitments", "commit",
     }  # fmt: skip
 
 
