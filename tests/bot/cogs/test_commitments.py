@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from loopback import Guild, LoopbackDiscord, Member, MessageRecord
+import pytest
+
+from loopback import Guild, Member, MessageRecord
 from vitalitybot.bot.runner import App
 from vitalitybot.domain.records import Commitment, CommitmentStatus
 from vitalitybot.services.commitments import CommitRequest, commit, list_commitments
 
 from ..support import COP, adopt, coordinator_of, custom_id, reply, set_up, text_of
+
+
+@pytest.fixture
+async def coordinator(app: App, loopback_guild: Guild) -> Member:
+    """A coordinator of a community watching the COP pattern."""
+    member = coordinator_of(loopback_guild)
+    await set_up(member)
+    await adopt(member)
+    return member
 
 
 async def stored(app: App, guild: Guild) -> list[Commitment]:
@@ -26,12 +37,9 @@ def button(message: MessageRecord, commitment: Commitment, status: str) -> str:
 
 
 async def test_a_commitment_on_its_own_names_a_watched_sign_picked_as_you_type(
-    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+    app: App, loopback_guild: Guild, coordinator: Member
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
     hosts = loopback_guild.add_role("hosts", mentionable=True)
-    await set_up(coordinator)
-    await adopt(coordinator)
     first = app.services.patterns[COP].signs_of_decay[0]
 
     choices = await coordinator.autocomplete(
@@ -53,11 +61,8 @@ async def test_a_commitment_on_its_own_names_a_watched_sign_picked_as_you_type(
 
 
 async def test_a_sign_the_community_does_not_watch_is_one_private_line(
-    app: App, loopback_guild: Guild
+    app: App, loopback_guild: Guild, coordinator: Member
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
-    await set_up(coordinator)
-    await adopt(coordinator)
 
     for sign in ("whatever I typed", "community-lifecycle:no-challenge-left"):
         answer = await reply(await coordinator.invoke("vitality commit", what="Try", sign=sign))
@@ -68,11 +73,8 @@ async def test_a_sign_the_community_does_not_watch_is_one_private_line(
 
 
 async def test_a_coordinator_marks_a_commitment_done_from_the_list(
-    app: App, loopback_guild: Guild
+    app: App, loopback_guild: Guild, coordinator: Member
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
-    await set_up(coordinator)
-    await adopt(coordinator)
     for words in ("Pin one guide a month", "Take turns hosting"):
         await reply(await coordinator.invoke("vitality commit", what=words))
     _, guide = await stored(app, loopback_guild)  # newest first
@@ -92,11 +94,8 @@ async def test_a_coordinator_marks_a_commitment_done_from_the_list(
 
 
 async def test_with_many_open_commitments_a_select_picks_the_one_to_drop(
-    app: App, loopback_guild: Guild
+    app: App, loopback_guild: Guild, coordinator: Member
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
-    await set_up(coordinator)
-    await adopt(coordinator)
     for number in range(5):
         request = CommitRequest(f"Experiment {number}")
         await commit(app.services, loopback_guild.id, request, coordinator=True)

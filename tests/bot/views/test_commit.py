@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from loopback import Guild, InteractionHandle, LoopbackDiscord, Member, MessageRecord
 from vitalitybot.bot.runner import App
@@ -70,6 +73,23 @@ async def suggestion_post(
     )
 
 
+@dataclass(frozen=True)
+class Posted:
+    coordinator: Member
+    post: MessageRecord
+
+
+@pytest.fixture
+async def posted(app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild) -> Posted:
+    """A community watching the COP pattern, and a suggestion post with the button."""
+    coordinator = coordinator_of(loopback_guild)
+    await set_up(coordinator)
+    await adopt(coordinator)
+    return Posted(
+        coordinator, await suggestion_post(app, loopback_server, loopback_guild, coordinator)
+    )
+
+
 async def stored(app: App, guild: Guild) -> list[Commitment]:
     _, found = await list_commitments(app.services, guild.id)
     return found
@@ -82,13 +102,10 @@ async def open_form(member: Member, post: MessageRecord) -> InteractionHandle:
 
 
 async def test_a_coordinator_commits_from_a_suggestion_and_the_thread_hears_of_it(
-    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild, posted: Posted
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
+    coordinator, post = posted.coordinator, posted.post
     docs = loopback_guild.add_role("docs", mentionable=True)
-    await set_up(coordinator)
-    await adopt(coordinator)
-    post = await suggestion_post(app, loopback_server, loopback_guild, coordinator)
 
     opened = await open_form(coordinator, post)
     fields = (await opened.wait_modal()).fields()
@@ -118,13 +135,10 @@ def round_id_of_post(post: MessageRecord) -> int:
 
 
 async def test_a_member_is_refused_until_the_community_lets_members_commit(
-    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+    app: App, loopback_guild: Guild, posted: Posted
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
+    coordinator, post = posted.coordinator, posted.post
     ben = loopback_guild.add_member("ben")
-    await set_up(coordinator)
-    await adopt(coordinator)
-    post = await suggestion_post(app, loopback_server, loopback_guild, coordinator)
 
     clicked = await ben.click(post, custom_id(post, "vb:commit:"))
     refused = await reply(clicked)
@@ -142,12 +156,9 @@ async def test_a_member_is_refused_until_the_community_lets_members_commit(
 
 
 async def test_a_bad_review_date_or_empty_words_are_one_private_line_and_nothing_is_stored(
-    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild, posted: Posted
 ) -> None:
-    coordinator = coordinator_of(loopback_guild)
-    await set_up(coordinator)
-    await adopt(coordinator)
-    post = await suggestion_post(app, loopback_server, loopback_guild, coordinator)
+    coordinator, post = posted.coordinator, posted.post
     attempts = {
         "next week": "YYYY-MM-DD",
         day_from_now(-1): "in the future",

@@ -33,7 +33,7 @@ from vitalitybot.bot.checks import guild_id_of, is_coordinator
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.views.checkin import submitted_values
-from vitalitybot.bot.views.common import static_view
+from vitalitybot.bot.views.common import static_view, submitted_form
 from vitalitybot.bot.views.round_item import RoundItem
 from vitalitybot.render.message import CommitAction
 from vitalitybot.services import InvalidSetting
@@ -167,10 +167,7 @@ async def open_form(interaction: discord.Interaction, action: CommitAction) -> N
 
 async def on_commit_submitted(interaction: discord.Interaction) -> None:
     """The ``on_interaction`` listener: picks out submissions of the commit form."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return
-    data: dict[str, Any] = dict(interaction.data or {})
-    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
+    match = submitted_form(interaction, FORM_ID)
     if match is None:
         return
     action = CommitAction(int(match["round_id"]), _suggestion_ids(match["ids"]))
