@@ -56,6 +56,7 @@ FORM_ID = re.compile(r"vb:commit-form:(?P<round_id>[0-9]+):(?P<ids>[0-9,]*)")
 WHAT, OWNER, REVIEW = "vb:commit-what", "vb:commit-owner", "vb:commit-review"
 FORM_TITLE = "We'll try this"
 DAY_LENGTH = len("2027-01-15")
+REVIEW_HINT = "YYYY-MM-DD. Empty: the next survey that asks about this sign."
 
 
 def post_ids(action: CommitAction) -> str:
@@ -142,7 +143,7 @@ def commit_form(action: CommitAction) -> discord.ui.Modal:
     form.add_item(
         discord.ui.Label(
             text="Review on (optional)",
-            description="YYYY-MM-DD. Empty: the next survey that asks about this sign.",
+            description=REVIEW_HINT if action.suggestion_ids else "YYYY-MM-DD.",
             component=discord.ui.TextInput(
                 style=discord.TextStyle.short,
                 custom_id=REVIEW,
