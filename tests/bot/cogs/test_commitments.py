@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from loopback import Guild, Member, MessageRecord
+from loopback import Guild, LoopbackDiscord, Member, MessageRecord
 from vitalitybot.bot.runner import App
 from vitalitybot.domain.records import Commitment, CommitmentStatus
 from vitalitybot.services.commitments import CommitRequest, commit, list_commitments
 
-from ..support import COP, adopt, coordinator_of, custom_id, reply, set_up, text_of
+from ..conftest import MakeSettings
+from ..support import (
+    COP,
+    adopt,
+    coordinator_of,
+    custom_id,
+    reply,
+    running_bot,
+    set_up,
+    text_of,
+)
 
 
 @pytest.fixture
@@ -110,3 +120,22 @@ async def test_with_many_open_commitments_a_select_picks_the_one_to_drop(
     statuses = {c.text: c.status for c in await stored(app, loopback_guild)}
     assert statuses.pop("Experiment 2") is CommitmentStatus.DROPPED
     assert set(statuses.values()) == {CommitmentStatus.OPEN}
+
+
+async def test_a_list_shown_before_a_restart_still_marks_after_it(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, make_settings: MakeSettings
+) -> None:
+    member = coordinator_of(loopback_guild)
+    async with running_bot(loopback_server, make_settings()) as first:
+        await set_up(member)
+        await adopt(member)
+        await reply(await member.invoke("vitality commit", what="Pin one guide a month"))
+        (made,) = await stored(first, loopback_guild)
+        shown = await listed(member)
+
+    async with running_bot(loopback_server, make_settings()) as second:
+        marked = await reply(await member.click(shown, button(shown, made, "done")))
+
+        assert "Marked done" in marked.content
+        (after,) = await stored(second, loopback_guild)
+        assert after.status is CommitmentStatus.DONE
