@@ -202,3 +202,22 @@ async def test_the_button_and_an_open_form_still_work_after_a_restart(
             "Written before the restart",
             "Clicked after the restart",
         }
+
+
+async def test_an_owner_role_deleted_while_the_form_was_open_is_one_private_line(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild, posted: Posted
+) -> None:
+    coordinator, post = posted.coordinator, posted.post
+    gone = loopback_guild.add_role("gone")
+    opened = await open_form(coordinator, post)
+    loopback_guild.delete_role(gone)
+    guild = app.bot.get_guild(loopback_guild.id)
+    assert guild is not None
+    await loopback_server.wait_until(
+        lambda: True if guild.get_role(gone.id) is None else None, "the bot to drop the role"
+    )
+
+    answer = await reply(await coordinator.submit_modal(opened, {WHAT: "Try", OWNER: [gone.id]}))
+
+    assert answer.ephemeral and "not one of this server's roles" in answer.content
+    assert await stored(app, loopback_guild) == []
