@@ -88,7 +88,8 @@ def coordinator_only(*, setting_up: bool = False) -> Callable[[T], T]:
 
 async def is_coordinator(interaction: discord.Interaction) -> bool:
     """Whether the member passes the coordinator check, for handlers any member may reach
-    (a "We'll try this" button) whose service decides what a coordinator may do more."""
+    (the "We'll try this" button, ``/vitality commit``): the services decide what the
+    answer allows them."""
     try:
         await _coordinated(interaction, setting_up=False)
     except NotAllowed:

@@ -171,10 +171,13 @@ async def described(svc: Services, guild_id: int, commitment: Commitment) -> Com
 
 
 def describe(svc: Services, community: Community, commitment: Commitment) -> CommitmentView:
+    """Names for the signs and pattern (their ids when the library no longer has them),
+    and the review day where the community lives."""
     pattern = svc.patterns.get(commitment.pattern_slug) if commitment.pattern_slug else None
+    found = [pattern.sign(s) if pattern else None for s in commitment.sign_ids]
     signs = tuple(
-        (sign.title if (sign := pattern.sign(s)) else s) if pattern else s
-        for s in commitment.sign_ids
+        sign.title if sign else sign_id
+        for sign, sign_id in zip(found, commitment.sign_ids, strict=True)
     )
     review_day = None
     if commitment.review_at is not None:
