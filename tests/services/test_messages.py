@@ -101,7 +101,7 @@ async def test_a_sign_with_no_mapped_steps_invites_a_conversation(
     suggestion = suggest(pattern, sign, (datetime(2026, 1, 6, tzinfo=UTC), True))
     assert suggestion is not None and suggestion.kind.value == "reflect"
     text = to_terminal(
-        suggestion_message(svc, community, round_, suggestion, {"quiet": pattern}), 1000
+        suggestion_message(svc, community, round_, [suggestion], [1], {"quiet": pattern}), 1000
     )
     assert text.startswith("Worth talking about: Meetings feel empty")
     assert "Questions to talk over" in text
