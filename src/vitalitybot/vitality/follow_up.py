@@ -17,19 +17,15 @@ come. They are plain functions over records, so a test can state a history in a 
 * **A replant comes at most once per replant period** for a pattern in one community: the
   shortest time the pattern's "When to replant" names, or ``DEFAULT_REPLANT_MONTHS`` when
   it names none. Starting afresh needs as long to show its effect as the decay took to
-  call for it, so the period is counted from the last replant post. When that post was
-  taken up, the next replant also waits for what the community did with it:
-
-  - a commitment made from the post: until every such commitment has been weighed (or
-    closed), so the next replant can say the decay lasted through it;
-  - an acknowledgement with no commitment: until a full period has passed since the
-    acknowledgement ("we have it in hand" earns the same time a replant would).
-
-* **While a replant is held back** the sign gets nothing new, unless a commitment for it
-  made since the last replant has been weighed and the decay is still there: the
-  community tried something and it did not help, so the pattern's remedy (or the
-  questions to talk over) comes instead. Smaller advice under a replant nobody has
-  answered yet would only bury it.
+  call for it, so the period is counted from the last replant post. When a commitment
+  was made from that post, the next replant also waits until every such commitment has
+  been weighed (or closed), so that it can say whether the decay lasted through it.
+* **While a replant is held back**, what the sign gets depends on whether the last
+  replant was taken up. Not taken up (no acknowledgement, no commitment): nothing new,
+  since smaller advice under a replant nobody has answered would only bury it. Taken up
+  (a coordinator acknowledged it, or a commitment was made from it or for the sign since
+  it): the pattern's remedy, or the questions to talk over, as it would without
+  replanting; the community is working on it, and concrete steps help more than silence.
 * **A replant says why**: the decay lasted through the latest commitment for the sign (or
   made from the last replant) that was made during this run of decay and has been
   weighed; failing that, how many months passed with no commitment (since the last
@@ -140,24 +136,17 @@ def replant_check(
     posted = min(r.posted_at for r in last)
     ids = frozenset(r.id for r in last)
     answers = [c for c in history.commitments if c.suggestion_id in ids]
-    acknowledged = min((r.acknowledged_at for r in last if r.acknowledged_at), default=None)
-    period = replant_period(pattern)
-    held = (
-        months_between(posted, at + PERIOD_GRACE) < period
-        or any(c.awaiting_review for c in answers)
-        or (
-            not answers
-            and acknowledged is not None
-            and months_between(acknowledged, at + PERIOD_GRACE) < period
-        )
+    held = months_between(posted, at + PERIOD_GRACE) < replant_period(pattern) or any(
+        c.awaiting_review for c in answers
     )
     if not held:
         return _reason(history.commitments, sign_id, ids, run_start, posted, at)
-    tried = any(
-        sign_id in c.sign_ids and c.created_at >= posted and not c.awaiting_review
-        for c in history.commitments
+    taken_up = (
+        any(r.acknowledged_at is not None for r in last)
+        or bool(answers)
+        or any(sign_id in c.sign_ids and c.created_at >= posted for c in history.commitments)
     )
-    return Held.FALL_BACK if tried else Held.QUIET
+    return Held.FALL_BACK if taken_up else Held.QUIET
 
 
 def _last_post(replants: Sequence[SuggestionRecord]) -> list[SuggestionRecord]:
