@@ -199,6 +199,8 @@ def suggestion_message(
         community=community,
         round=round_,
         suggestion=lead,
+        score=signs[0].score,
+        run_months=signs[0].run_months,
         signs=signs,
         titles=_names([s.title for s in suggestions]),
         reasons=_reasons(suggestions, community.timezone),
