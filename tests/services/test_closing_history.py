@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from vitalitybot.domain.records import AnswerInput, Commitment, Community, Round
 from vitalitybot.render.message import CommitAction
 from vitalitybot.scheduling.clock import ManualClock
@@ -53,19 +55,52 @@ class Months:
     async def run(self, month: int, *crossing: str) -> list[Post]:
         return await self.close(await self.open(month), crossing)
 
-    async def commit_from(self, post: Post, text: str, **request: object) -> Commitment:
+    async def until_replant(self, *crossing: str) -> Post:
+        """Six months of remedies from January, then July's replant post."""
+        for month in range(1, 7):
+            await self.run(month, *crossing)
+        [replant] = await self.run(7, *crossing)
+        assert replant.kind == "suggestion:replant"
+        return replant
+
+    async def checkin(self, month: int, answering: int) -> tuple[Round, list[Post]]:
+        """A check-in ``answering`` members answer; the round and its suggestion posts."""
+        self.clock.set(month_start(month))
+        round_ = await open_round(
+            self.svc, self.community.id, "checkin", period=f"checkin-{month:02d}"
+        )
+        assert round_ is not None
+        prompt = (await questions_of(self.svc, round_))[0]
+        for member in MEMBERS[:answering]:
+            await record_answers(
+                self.svc, GUILD, round_.id, member, [AnswerInput(prompt.id, None, "ok")]
+            )
+        self.clock.advance(timedelta(days=2))
+        before = len(self.notifier.posts)
+        await close_round(self.svc, self.community.id, round_.id)
+        return round_, [p for p in self.notifier.posts[before:] if p.kind.startswith("suggestion")]
+
+    async def commit_from(
+        self, post: Post, text: str, review_at: datetime | None = None
+    ) -> Commitment:
         """A coordinator's "We'll try this" under ``post``, a day after it went out."""
         self.clock.advance(timedelta(days=1))
         action = post.message.commit
         assert action is not None
-        return await commit(
-            self.svc,
-            GUILD,
-            CommitRequest(
-                text, round_id=action.round_id, suggestion_ids=action.suggestion_ids, **request
-            ),
-            coordinator=True,
+        request = CommitRequest(
+            text,
+            round_id=action.round_id,
+            suggestion_ids=action.suggestion_ids,
+            review_at=review_at,
         )
+        return await commit(self.svc, GUILD, request, coordinator=True)
+
+
+@pytest.fixture
+def months(
+    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+) -> Months:
+    return Months(svc, community, clock, notifier)
 
 
 def kinds(posts: list[Post]) -> list[str]:
@@ -84,9 +119,8 @@ async def commitment(svc: Services, made: Commitment) -> Commitment:
 
 
 async def test_no_suggestion_for_a_sign_while_its_commitment_awaits_review(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, svc: Services
 ) -> None:
-    months = Months(svc, community, clock, notifier)
     first = await months.run(1, WRITING, NO_FEEDBACK)
     assert kinds(first) == ["suggestion:remedy", "suggestion:remedy"]
     made = await months.commit_from(
@@ -107,9 +141,8 @@ async def test_no_suggestion_for_a_sign_while_its_commitment_awaits_review(
 
 
 async def test_after_its_review_by_the_next_survey_the_suggestion_may_come_again(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, svc: Services, clock: ManualClock
 ) -> None:
-    months = Months(svc, community, clock, notifier)
     [remedy] = await months.run(1, WRITING)
     made = await months.commit_from(remedy, "Link each new guide from the welcome post")
     second = await months.open(2)
@@ -131,9 +164,8 @@ async def test_after_its_review_by_the_next_survey_the_suggestion_may_come_again
 
 
 async def test_a_replant_comes_at_most_once_per_period_and_says_why(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, notifier: RecordingNotifier
 ) -> None:
-    months = Months(svc, community, clock, notifier)
     posted = {month: kinds(await months.run(month, WRITING)) for month in range(1, 14)}
     assert posted == {
         **{month: ["suggestion:remedy"] for month in range(1, 7)},
@@ -147,12 +179,9 @@ async def test_a_replant_comes_at_most_once_per_period_and_says_why(
 
 
 async def test_a_replant_taken_up_returns_once_the_decay_lasted_through_the_commitment(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, notifier: RecordingNotifier
 ) -> None:
-    months = Months(svc, community, clock, notifier)
-    for month in range(1, 7):
-        await months.run(month, WRITING)
-    [replant] = await months.run(7, WRITING)
+    replant = await months.until_replant(WRITING)
     await months.commit_from(replant, "Rest the check-ins for a round and ask two receivers")
     # Weighed by August's survey, and the decay is still there: too soon to replant
     # again, so the pattern's steps come instead, until the period has passed.
@@ -169,12 +198,9 @@ async def test_a_replant_taken_up_returns_once_the_decay_lasted_through_the_comm
 
 
 async def test_an_acknowledged_replant_brings_the_steps_meanwhile(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, svc: Services, community: Community, clock: ManualClock
 ) -> None:
-    months = Months(svc, community, clock, notifier)
-    for month in range(1, 7):
-        await months.run(month, WRITING)
-    [replant] = await months.run(7, WRITING)
+    replant = await months.until_replant(WRITING)
     action = replant.message.commit
     assert action is not None
     async with svc.repos() as repos:
@@ -185,9 +211,8 @@ async def test_an_acknowledged_replant_brings_the_steps_meanwhile(
 
 
 async def test_signs_calling_for_the_same_advice_make_one_post_naming_them_all(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, svc: Services
 ) -> None:
-    months = Months(svc, community, clock, notifier)
     for month in range(1, 7):
         # Each sign has its own steps: two remedies, two posts.
         assert len(await months.run(month, WRITING, NO_FEEDBACK)) == 2
@@ -209,53 +234,32 @@ async def test_signs_calling_for_the_same_advice_make_one_post_naming_them_all(
 
 
 async def test_every_suggestion_and_harvest_post_carries_a_commit_action(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, svc: Services, notifier: RecordingNotifier
 ) -> None:
-    months = Months(svc, community, clock, notifier)
     posts = await months.run(1, WRITING, NO_FEEDBACK)
     stored = await rows(svc.db, "SELECT id, round_id FROM suggestions ORDER BY id")
     actions = [p.message.commit for p in posts]
     assert sorted(actions, key=lambda a: a.suggestion_ids if a else ()) == [
         CommitAction(round_id, (row_id,)) for row_id, round_id in stored
     ]
-    checkin = await open_round(svc, community.id, "checkin", period="checkin-01")
-    assert checkin is not None
-    prompt = (await questions_of(svc, checkin))[0]
-    for member in MEMBERS[:3]:
-        await record_answers(svc, GUILD, checkin.id, member, [AnswerInput(prompt.id, None, "ok")])
-    await close_round(svc, community.id, checkin.id)
+    checkin, _ = await months.checkin(2, 3)
     [harvest] = notifier.of("harvest")
     assert harvest.message.commit == CommitAction(checkin.id)
 
 
 async def test_no_participation_suggestion_while_a_commitment_about_it_awaits_review(
-    svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
+    months: Months, svc: Services
 ) -> None:
-    months = Months(svc, community, clock, notifier)
-
-    async def checkin(month: int, answering: int) -> tuple[Round, list[Post]]:
-        clock.set(month_start(month))
-        round_ = await open_round(svc, community.id, "checkin", period=f"checkin-{month:02d}")
-        assert round_ is not None
-        prompt = (await questions_of(svc, round_))[0]
-        for member in MEMBERS[:answering]:
-            await record_answers(
-                svc, GUILD, round_.id, member, [AnswerInput(prompt.id, None, "ok")]
-            )
-        clock.advance(timedelta(days=2))
-        before = len(notifier.posts)
-        await close_round(svc, community.id, round_.id)
-        return round_, [p for p in notifier.posts[before:] if p.kind.startswith("suggestion")]
 
     for month, answering in ((1, 8), (2, 7), (3, 8)):
-        await checkin(month, answering)
-    _, [dropped] = await checkin(4, 2)
+        await months.checkin(month, answering)
+    _, [dropped] = await months.checkin(4, 2)
     assert dropped.kind == "suggestion:participation"
     made = await months.commit_from(
         dropped, "Ask one question, not five", review_at=month_start(6) - timedelta(days=10)
     )
     assert made.sign_ids == ("participation",)
-    assert (await checkin(5, 2))[1] == []
-    sixth, posts = await checkin(6, 1)
+    assert (await months.checkin(5, 2))[1] == []
+    sixth, posts = await months.checkin(6, 1)
     assert kinds(posts) == ["suggestion:participation"]
     assert (await commitment(svc, made)).reviewed_round_id == sixth.id
