@@ -40,6 +40,7 @@ from vitalitybot.domain.records import (
     ScoreRecord,
     SuggestionKind,
 )
+from vitalitybot.patterns.model import Pattern
 from vitalitybot.render.message import CommitAction, Message
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
@@ -260,20 +261,7 @@ async def _sign_suggestion(
         )
         if point.score.round_id != round_.id and point.score.n >= point.min_respondents
     ]
-    past = SignHistory(
-        commitments=tuple(
-            await repos.commitments.for_signs(
-                community.id, [(pattern.slug, s.id) for s in pattern.signs_of_decay]
-            )
-        ),
-        replants=tuple(
-            r
-            for r in await repos.outcomes.list_suggestions(
-                community.id, pattern_slug=pattern.slug, kind=SuggestionKind.REPLANT
-            )
-            if r.round_id != round_.id
-        ),
-    )
+    past = await _history_of(repos, community, round_, pattern)
     suggestion = suggest(pattern, sign, (round_.opened_at, True), history, past, at=svc.now())
     if suggestion is None:
         return None
@@ -286,6 +274,22 @@ async def _sign_suggestion(
         at=svc.now(),
     )
     return (suggestion, recorded) if recorded is not None else None
+
+
+async def _history_of(
+    repos: Repositories, community: Community, round_: Round, pattern: Pattern
+) -> SignHistory:
+    """The pattern's commitments, and its replants before this round, in this community."""
+    commitments = await repos.commitments.for_signs(
+        community.id, [(pattern.slug, s.id) for s in pattern.signs_of_decay]
+    )
+    replants = await repos.outcomes.list_suggestions(
+        community.id, pattern_slug=pattern.slug, kind=SuggestionKind.REPLANT
+    )
+    return SignHistory(
+        commitments=tuple(commitments),
+        replants=tuple(r for r in replants if r.round_id != round_.id),
+    )
 
 
 async def _participation_suggestion(
