@@ -75,6 +75,10 @@ async def test_a_coordinator_commits_from_a_post_naming_two_signs(
     )
     _, listed = await list_commitments(svc, GUILD)
     assert [c.id for c in listed] == [made.id]
+    # Committing takes the post's suggestions up: the replant rule reads that.
+    async with svc.repos() as repos:
+        taken_up = await repos.outcomes.list_suggestions(community.id)
+    assert [s.acknowledged_at for s in taken_up] == [svc.now(), svc.now()]
 
 
 async def test_members_may_commit_only_when_the_community_says_so(

@@ -127,6 +127,10 @@ async def commit(
             await round_in(repos, community, request.round_id)
         if request.suggestion_ids:
             pattern_slug, sign_ids = await _signs_of(repos, community, request)
+        for suggestion_id in request.suggestion_ids:
+            # A commitment made from a suggestion is the community taking it up: the
+            # replant rule reads this (vitality/follow_up.py).
+            await repos.outcomes.acknowledge_suggestion(community.id, suggestion_id, at=now)
         try:
             return await repos.commitments.add(
                 community.id,
