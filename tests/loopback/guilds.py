@@ -138,6 +138,9 @@ class Guild:
         record = self.server.state.add_role(self.id, name, permissions, mentionable=mentionable)
         return Role(self.server, record)
 
+    def delete_role(self, role: Role) -> None:
+        self.server.state.delete_role(self.id, role.id)
+
     def add_member(
         self,
         user_name: str,

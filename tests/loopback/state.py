@@ -171,6 +171,20 @@ class LoopbackState(MessageStore):
         self.touch()
         return role
 
+    def delete_role(self, guild_id: int, role_id: int) -> None:
+        """A server admin deletes a role: gone from the guild and its members.
+
+        The record stays in ``roles``, as a form a member filled before the deletion
+        still names it when submitted."""
+        guild = self.guild(guild_id)
+        guild.role_ids.remove(role_id)
+        for user_id in guild.member_ids:
+            held = self.members[(guild_id, user_id)].role_ids
+            if role_id in held:
+                held.remove(role_id)
+        self.emit(Event("GUILD_ROLE_DELETE", {"guild_id": str(guild_id), "role_id": str(role_id)}))
+        self.touch()
+
     def add_channel(
         self,
         guild_id: int,

@@ -181,20 +181,25 @@ class Member:
                 raise ValueError(f"{unknown} are not options of {custom_id!r}: {offered}")
             data["values"] = chosen
         elif kind in ENTITY_SELECTS:
-            inv = commands.Invocation(self.server.state, self.guild.id, self.id, self.channel.id)
             ids = [commands.id_of(v) for v in chosen]
-            for ident in ids:
-                if ident in self.server.state.users:
-                    commands.resolve_user(inv, ident)
-                elif ident in self.server.state.channels:
-                    commands.resolve_channel(inv, {"name": custom_id}, ident)
-                else:
-                    commands.resolve_role(inv, ident)
             data["values"] = [str(i) for i in ids]
-            data["resolved"] = inv.resolved
+            data["resolved"] = self._resolved(ids, custom_id)
         else:
             raise TypeError(f"{custom_id!r} is not a select menu: {component}")
         return self._component_interaction(current, data, f"select {custom_id}={chosen}")
+
+    def _resolved(self, ids: Iterable[int], name: str = "select") -> Json:
+        """The ``resolved`` block for users, channels and roles picked by id."""
+        inv = commands.Invocation(self.server.state, self.guild.id, self.id, self.channel.id)
+        for ident in ids:
+            if ident in self.server.state.users:
+                commands.resolve_user(inv, ident)
+            elif ident in self.server.state.channels:
+                commands.resolve_channel(inv, {"name": name}, ident)
+            else:
+                commands.resolve_role(inv, ident)
+        resolved: Json = inv.resolved
+        return resolved
 
     def _component_interaction(
         self, message: MessageRecord, data: Json, label: str
@@ -233,6 +238,12 @@ class Member:
                     )
                 if spec.get("required", True) and not text:
                     raise ValueError(f"modal field {custom_id!r} is required")
+            elif spec.get("type") in ENTITY_SELECTS:
+                low, high = spec.get("min_values", 1), spec.get("max_values", 1)
+                if spec.get("required", True) and not text:
+                    raise ValueError(f"modal field {custom_id!r} is required")
+                if text and not low <= len(text) <= high:
+                    raise ValueError(f"{custom_id!r} takes between {low} and {high} values")
             elif spec.get("type") == TEXT_INPUT:
                 size = len(text or "")
                 if spec.get("required", True) and not text:
@@ -270,12 +281,21 @@ class Member:
             return out
 
         opener = opened_by.record
+        data: Json = {"custom_id": modal.custom_id, "components": submitted(modal.components)}
+        picked = [
+            commands.id_of(v)
+            for key, spec in fields.items()
+            if spec.get("type") in ENTITY_SELECTS
+            for v in values.get(key) or []
+        ]
+        if picked:  # Discord resolves the users, roles and channels picked, as for a select
+            data["resolved"] = self._resolved(picked)
         record = invocations.dispatch(
             self.server.state,
             kind=MODAL_SUBMIT,
             user=self.record.user,
             channel_id=opener.channel_id,
-            data={"custom_id": modal.custom_id, "components": submitted(modal.components)},
+            data=data,
             label=f"submit modal {modal.custom_id}",
             message_id=opener.message_id,
         )

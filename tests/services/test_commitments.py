@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,13 +13,20 @@ from vitalitybot.domain.records import (
     SuggestionKind,
     WhoCommits,
 )
+from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import Services, adopt_pattern, open_round
 from vitalitybot.services.commitments import (
     CommitmentNotFound,
     CommitRequest,
+    check_may_commit,
     commit,
     list_commitments,
+    overview,
+    parse_review_day,
+    parse_sign,
     set_status,
+    set_who_commits,
+    sign_choices,
 )
 from vitalitybot.services.errors import InvalidSetting, NotAllowed, ServiceError
 
@@ -68,6 +75,10 @@ async def test_a_coordinator_commits_from_a_post_naming_two_signs(
     )
     _, listed = await list_commitments(svc, GUILD)
     assert [c.id for c in listed] == [made.id]
+    # Committing takes the post's suggestions up: the replant rule reads that.
+    async with svc.repos() as repos:
+        taken_up = await repos.outcomes.list_suggestions(community.id)
+    assert [s.acknowledged_at for s in taken_up] == [svc.now(), svc.now()]
 
 
 async def test_members_may_commit_only_when_the_community_says_so(
@@ -119,3 +130,79 @@ async def test_marking_done_and_dropped(svc: Services, community: Community) -> 
     assert still_open == []
     with pytest.raises(CommitmentNotFound):
         await set_status(svc, GUILD, made.id + 1000, CommitmentStatus.DROPPED)
+
+
+async def test_a_review_day_is_the_start_of_that_day_where_the_community_lives(
+    svc: Services, community: Community
+) -> None:
+    day = parse_review_day(" 2026-02-01 ")
+    made = await commit(svc, GUILD, CommitRequest("Try it", review_on=day), coordinator=True)
+
+    assert made.review_at == datetime(2026, 1, 31, 23, 0, tzinfo=UTC)  # midnight in Berlin
+    (shown,) = (await overview(svc, GUILD)).views
+    assert shown.review_day == date(2026, 2, 1)
+
+
+async def test_a_review_day_that_is_not_a_date_or_has_begun_is_refused(
+    svc: Services, community: Community
+) -> None:
+    with pytest.raises(InvalidSetting, match="YYYY-MM-DD"):
+        parse_review_day("next tuesday")
+    assert parse_review_day("  ") is None
+    today = CommitRequest("Try it", review_on=svc.now().date())
+    with pytest.raises(InvalidSetting, match="future"):
+        await commit(svc, GUILD, today, coordinator=True)
+
+
+async def test_a_commitment_on_its_own_names_a_sign_of_a_watched_pattern(
+    svc: Services, community: Community
+) -> None:
+    choices = await sign_choices(svc, GUILD)
+    assert {c.pattern_slug for c in choices} == {COP}
+    decay = svc.patterns[COP].signs_of_decay
+    assert [c.sign_id for c in choices] == [s.id for s in decay]
+
+    slug, signs = parse_sign(choices[1].key)
+    made = await commit(
+        svc, GUILD, CommitRequest("Try", pattern_slug=slug, sign_ids=signs), coordinator=True
+    )
+    (shown,) = (await overview(svc, GUILD)).views
+    assert (made.pattern_slug, made.sign_ids) == (COP, (decay[1].id,))
+    assert shown.sign_titles == (decay[1].title,) and shown.pattern_title == svc.patterns[COP].title
+
+    for key in ("community-lifecycle:no-challenge-left", f"{COP}:no-such-sign"):
+        slug, signs = parse_sign(key)
+        with pytest.raises(InvalidSetting, match="watches"):
+            await commit(
+                svc, GUILD, CommitRequest("x", pattern_slug=slug, sign_ids=signs), coordinator=True
+            )
+    with pytest.raises(InvalidSetting, match="watches"):
+        parse_sign("free words")
+
+
+async def test_who_may_commit_is_a_setting_asked_before_the_form(
+    svc: Services, community: Community
+) -> None:
+    with pytest.raises(NotAllowed):
+        await check_may_commit(svc, GUILD, coordinator=False)
+    changed = await set_who_commits(svc, GUILD, "members")
+
+    assert changed.who_commits is WhoCommits.MEMBERS
+    assert (await check_may_commit(svc, GUILD, coordinator=False)).id == community.id
+    with pytest.raises(InvalidSetting):
+        await set_who_commits(svc, GUILD, "everyone")
+
+
+async def test_the_overview_keeps_open_ones_and_those_closed_lately(
+    svc: Services, clock: ManualClock, community: Community
+) -> None:
+    old = await commit(svc, GUILD, CommitRequest("Closed long ago"), coordinator=True)
+    await set_status(svc, GUILD, old.id, CommitmentStatus.DONE)
+    clock.advance(timedelta(days=120))
+    kept = await commit(svc, GUILD, CommitRequest("Still open"), coordinator=True)
+    recent = await commit(svc, GUILD, CommitRequest("Dropped last week"), coordinator=True)
+    await set_status(svc, GUILD, recent.id, CommitmentStatus.DROPPED)
+
+    shown = [v.commitment.id for v in (await overview(svc, GUILD)).views]
+
+    assert shown == [recent.id, kept.id]

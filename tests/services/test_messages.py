@@ -7,8 +7,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from vitalitybot.domain.records import Question, QuestionKind
-from vitalitybot.patterns import BodyFormat, Pattern, Sign, SignSource, Step
+from vitalitybot.patterns import (
+    BodyFormat,
+    Pattern,
+    Remedy,
+    RemedySource,
+    Sign,
+    SignSource,
+    Step,
+)
 from vitalitybot.render.environment import TEMPLATES_DIR, build_environment
+from vitalitybot.render.message import CommitAction
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import Services, open_round, remind
 from vitalitybot.services.messages import (
@@ -101,7 +110,7 @@ async def test_a_sign_with_no_mapped_steps_invites_a_conversation(
     suggestion = suggest(pattern, sign, (datetime(2026, 1, 6, tzinfo=UTC), True))
     assert suggestion is not None and suggestion.kind.value == "reflect"
     text = to_terminal(
-        suggestion_message(svc, community, round_, suggestion, {"quiet": pattern}), 1000
+        suggestion_message(svc, community, round_, [suggestion], [1], {"quiet": pattern}), 1000
     )
     assert text.startswith("Worth talking about: Meetings feel empty")
     assert "Questions to talk over" in text
@@ -124,3 +133,37 @@ async def test_no_post_carries_a_raw_mention(
             for e in post.message.embeds
         )
         assert "@everyone" not in raw and "<@" not in raw
+
+
+async def test_signs_answered_by_the_same_steps_are_named_in_one_post(
+    svc: Services, setup: Setup
+) -> None:
+    stale = Sign("guides-go-stale", "Guides go stale", "Nobody updates what we wrote.")
+    unread = Sign("guides-go-unread", "Guides go unread", "Nobody opens what we wrote.")
+    pattern = Pattern(
+        slug="guides",
+        title="Living Guides",
+        source=Path("guides.md"),
+        body_format=BodyFormat.V71,
+        signs_of_decay=(stale, unread),
+        signs_of_decay_from=SignSource.VITALITY,
+        steps=(Step(1, "Name a keeper", "One person looks after each guide for a season."),),
+        remedies=(
+            Remedy(stale.id, (1,), RemedySource.EXPLICIT),
+            Remedy(unread.id, (1,), RemedySource.EXPLICIT),
+        ),
+    )
+    community = await setup()
+    round_ = await open_round(svc, community.id, "checkin", period="2026-01-06")
+    assert round_ is not None
+    found = [
+        suggest(pattern, sign, (datetime(2026, 1, 6, tzinfo=UTC), True)) for sign in (stale, unread)
+    ]
+    suggestions = [s for s in found if s is not None]
+    assert len(suggestions) == 2
+    message = suggestion_message(svc, community, round_, suggestions, [7, 8], {"guides": pattern})
+    text = to_terminal(message, 1000)
+    assert text.startswith("Guides go stale and Guides go unread\n")
+    assert "Nobody updates what we wrote." in text and "Nobody opens what we wrote." in text
+    assert text.count("Name a keeper") == 1
+    assert message.commit == CommitAction(round_.id, (7, 8))

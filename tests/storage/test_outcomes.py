@@ -88,14 +88,15 @@ async def test_a_suggestion_is_recorded_once_per_round(
     async with db.transaction() as session:
         outcomes = Repositories(session).outcomes
 
-        async def record() -> bool:
+        async def record() -> int | None:
             return await outcomes.record_suggestion(community.id, round_.id, at=NOW, **remedy)
 
-        assert await record() is True
-        assert await record() is False
+        first = await record()
+        assert first is not None
+        assert await record() is None
         stored = await outcomes.list_suggestions(community.id)
-        assert [(s.round_id, s.sign_id, s.kind) for s in stored] == [
-            (round_.id, "s1", SuggestionKind.REMEDY)
+        assert [(s.id, s.round_id, s.sign_id, s.kind) for s in stored] == [
+            (first, round_.id, "s1", SuggestionKind.REMEDY)
         ]
         # A different kind for the same sign is another suggestion.
         assert await outcomes.record_suggestion(

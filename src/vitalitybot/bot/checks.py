@@ -86,6 +86,25 @@ def coordinator_only(*, setting_up: bool = False) -> Callable[[T], T]:
     return check
 
 
+async def is_coordinator(interaction: discord.Interaction) -> bool:
+    """Whether the member passes the coordinator check, for handlers any member may reach
+    (the "We'll try this" button, ``/vitality commit``): the services decide what the
+    answer allows them."""
+    try:
+        await _coordinated(interaction, setting_up=False)
+    except NotAllowed:
+        return False
+    return True
+
+
+async def require_coordinator(interaction: discord.Interaction) -> Community:
+    """The coordinator check for buttons and selects, which ``coordinator_only`` cannot
+    guard: the community, or the services' refusal (a ``ServiceError``) to show."""
+    community = await _coordinated(interaction, setting_up=False)
+    assert community is not None  # not setting up: a server without one raised
+    return community
+
+
 def community_of(interaction: discord.Interaction[Any]) -> Community:
     """The community ``coordinator_only`` checked this interaction against."""
     found = interaction.extras.get(COMMUNITY)

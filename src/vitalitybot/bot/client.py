@@ -4,8 +4,8 @@ Built with everything it needs (services, the schedule keeper, the pattern index
 metrics), never reaching for globals; ``runner.build_app`` wires them, and binds the
 Discord edges of the services (notifier, member directory) to the bot it built.
 ``setup_hook`` adds one cog per feature, registers the dynamic items that make round
-buttons work across restarts and the listener for reflection forms, and syncs the
-command tree. Handlers reach the bot through ``base.bot_of``.
+and commitment buttons work across restarts and the listeners for reflection and
+commitment forms, and syncs the command tree. Handlers reach the bot through ``base.bot_of``.
 
 **Intents.** ``Intents.none()`` plus ``guilds``: channels, roles and threads arrive with
 it, slash commands, buttons and forms need no intent at all, and sending DMs needs none
@@ -56,6 +56,8 @@ from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
 from vitalitybot.bot.telemetry import InteractionWatch, http_errors_trace
 from vitalitybot.bot.views.checkin import on_reflections_submitted
+from vitalitybot.bot.views.commit import CommitButton, on_commit_submitted
+from vitalitybot.bot.views.commitments import CommitmentPick, StatusButton
 from vitalitybot.bot.views.rounds import DYNAMIC_ITEMS
 from vitalitybot.observability.metrics import Metrics
 from vitalitybot.patterns.search import PatternIndex
@@ -143,8 +145,9 @@ class VitalityBot(VitalityBase):
         HistoryCog(self).attach(vitality)
         await self.add_cog(vitality)
         await self.add_cog(MeCog(self))
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*DYNAMIC_ITEMS, CommitButton, StatusButton, CommitmentPick)
         self.add_listener(on_reflections_submitted, "on_interaction")
+        self.add_listener(on_commit_submitted, "on_interaction")
         if self.sync_commands:
             await self._sync()
 

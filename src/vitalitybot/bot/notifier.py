@@ -37,7 +37,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -46,6 +46,7 @@ import discord
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
+from vitalitybot.bot.views.commit import commit_view
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
@@ -173,7 +174,7 @@ class DiscordNotifier:
                     community,
                     what,
                     round.thread_id,
-                    lambda: thread.send(**send_kwargs(message)),
+                    lambda: thread.send(**post_kwargs(message)),
                     report=False,
                 )
                 return
@@ -186,7 +187,7 @@ class DiscordNotifier:
                 )
         channel = self._channel(community, channel_id)
         await self._deliver(
-            community, what, channel_id, lambda: channel.send(**send_kwargs(message))
+            community, what, channel_id, lambda: channel.send(**post_kwargs(message))
         )
 
     async def remind(
@@ -335,6 +336,15 @@ class DiscordNotifier:
                 await dm.send(note, allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
             logger.info("community %s: could not DM the owner about it: %s", community.id, error)
+
+
+def post_kwargs(message: Message) -> dict[str, Any]:
+    """``send_kwargs``, with the "We'll try this" button when the post asks for it."""
+    kwargs = send_kwargs(message)
+    view = commit_view(message.commit)
+    if view is not None:
+        kwargs["view"] = view
+    return kwargs
 
 
 def thread_name(community: Community, round: Round) -> str:

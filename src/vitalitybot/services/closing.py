@@ -14,13 +14,20 @@ Decisions worth knowing:
   Each earlier round is judged by the minimum it promised, as its own results were.
 * **Participation** is compared with earlier closed rounds of the same kind (check-ins
   with check-ins), those for which the member directory gave a count.
+* **Commitments are weighed before anything is suggested**, in the same transaction:
+  the close marks the commitments this round weighs (``vitality.follow_up.weighed_by``)
+  as reviewed by it, then reads each sign's commitments and earlier replants so the
+  suggestion rules see what the community already did.
+* **One post per piece of advice**: the suggestions are recorded one row per sign, and
+  those giving the same advice (``advice_key``) are posted together, the post naming
+  every row it carries so a commitment made from it answers all of its signs.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 
 from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import (
@@ -33,7 +40,8 @@ from vitalitybot.domain.records import (
     ScoreRecord,
     SuggestionKind,
 )
-from vitalitybot.render.message import Message
+from vitalitybot.patterns.model import Pattern
+from vitalitybot.render.message import CommitAction, Message
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
     Services,
@@ -55,9 +63,11 @@ from vitalitybot.services.views import (
     threshold_of,
 )
 from vitalitybot.storage import Repositories
+from vitalitybot.vitality.follow_up import SignHistory, weighed_by
 from vitalitybot.vitality.suggestions import (
     PARTICIPATION_SIGN_ID,
     Suggestion,
+    advice_key,
     participation_suggestion,
     suggest,
 )
@@ -78,12 +88,25 @@ class CloseResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SuggestionPost:
+    """One suggestion post: signs of one pattern calling for the same advice, and the
+    ids of the suggestion rows recorded for them, in the same order."""
+
+    suggestions: tuple[Suggestion, ...]
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Settled:
     participation: ParticipationView
     scores: tuple[SignScoreView, ...]
-    suggestions: tuple[Suggestion, ...]
+    posts: tuple[SuggestionPost, ...]
     harvest: Harvest | None
     moves: Mapping[tuple[str, str], SignMove] = field(default_factory=dict)
+
+    @property
+    def suggestions(self) -> tuple[Suggestion, ...]:
+        return tuple(s for post in self.posts for s in post.suggestions)
 
 
 async def close_round(svc: Services, community_id: int, round_id: int) -> CloseResult:
@@ -160,20 +183,52 @@ async def _settle(
             for view in scores
         ],
     )
-    suggestions: list[Suggestion] = []
+    await _review_commitments(svc, repos, community, round_, scores, participation)
+    recorded: list[tuple[Suggestion, int]] = []
     for view in scores:
         if view.crossed and view.is_decay:
             found = await _sign_suggestion(svc, repos, community, round_, view)
             if found is not None:
-                suggestions.append(found)
+                recorded.append(found)
     dropped = await _participation_suggestion(svc, repos, community, round_, participation)
     if dropped is not None:
-        suggestions.append(dropped)
+        recorded.append(dropped)
     harvest = None
     if round_.kind is RoundKind.CHECKIN:
         harvest = await store_harvest(svc, repos, community, round_, participation)
     moves = await sign_moves(repos, community, round_, scores)
-    return _Settled(participation, tuple(scores), tuple(suggestions), harvest, moves)
+    return _Settled(participation, tuple(scores), _by_advice(recorded), harvest, moves)
+
+
+async def _review_commitments(
+    svc: Services,
+    repos: Repositories,
+    community: Community,
+    round_: Round,
+    scores: list[SignScoreView],
+    participation: ParticipationView,
+) -> None:
+    """Mark the commitments this round weighs as reviewed by it."""
+    asked = {(view.pattern_slug, view.sign_id) for view in scores if view.visible}
+    if participation.rate is not None:
+        asked.add(("", PARTICIPATION_SIGN_ID))
+    due = weighed_by(
+        await repos.commitments.awaiting_review(community.id),
+        asked,
+        opened_at=round_.opened_at,
+        closed_at=svc.now(),
+    )
+    await repos.commitments.mark_reviewed(community.id, [c.id for c in due], round_.id)
+
+
+def _by_advice(recorded: list[tuple[Suggestion, int]]) -> tuple[SuggestionPost, ...]:
+    groups: dict[Hashable, list[tuple[Suggestion, int]]] = {}
+    for suggestion, row_id in recorded:
+        groups.setdefault(advice_key(suggestion), []).append((suggestion, row_id))
+    return tuple(
+        SuggestionPost(tuple(s for s, _ in group), tuple(i for _, i in group))
+        for group in groups.values()
+    )
 
 
 async def _as_settled(
@@ -186,7 +241,7 @@ async def _as_settled(
     return _Settled(
         participation=await _participation(repos, community, round_),
         scores=tuple(stored_score_views(svc.patterns, stored, questions, threshold)),
-        suggestions=(),
+        posts=(),
         harvest=await repos.outcomes.get_harvest(community.id, round_.id),
     )
 
@@ -197,7 +252,7 @@ async def _sign_suggestion(
     community: Community,
     round_: Round,
     view: SignScoreView,
-) -> Suggestion | None:
+) -> tuple[Suggestion, int] | None:
     pattern = svc.patterns.get(view.pattern_slug)
     sign = pattern.sign(view.sign_id) if pattern is not None else None
     if pattern is None or sign is None:
@@ -210,7 +265,8 @@ async def _sign_suggestion(
         )
         if point.score.round_id != round_.id and point.score.n >= point.min_respondents
     ]
-    suggestion = suggest(pattern, sign, (round_.opened_at, True), history)
+    past = await _history_of(repos, community, round_, pattern)
+    suggestion = suggest(pattern, sign, (round_.opened_at, True), history, past, at=svc.now())
     if suggestion is None:
         return None
     recorded = await repos.outcomes.record_suggestion(
@@ -221,7 +277,23 @@ async def _sign_suggestion(
         kind=suggestion.kind,
         at=svc.now(),
     )
-    return suggestion if recorded else None
+    return (suggestion, recorded) if recorded is not None else None
+
+
+async def _history_of(
+    repos: Repositories, community: Community, round_: Round, pattern: Pattern
+) -> SignHistory:
+    """The pattern's commitments, and its replants before this round, in this community."""
+    commitments = await repos.commitments.for_signs(
+        community.id, [(pattern.slug, s.id) for s in pattern.signs_of_decay]
+    )
+    replants = await repos.outcomes.list_suggestions(
+        community.id, pattern_slug=pattern.slug, kind=SuggestionKind.REPLANT
+    )
+    return SignHistory(
+        commitments=tuple(commitments),
+        replants=tuple(r for r in replants if r.round_id != round_.id),
+    )
 
 
 async def _participation_suggestion(
@@ -230,7 +302,7 @@ async def _participation_suggestion(
     community: Community,
     round_: Round,
     participation: ParticipationView,
-) -> Suggestion | None:
+) -> tuple[Suggestion, int] | None:
     rate = participation.rate
     if rate is None:
         return None
@@ -250,7 +322,10 @@ async def _participation_suggestion(
         ParticipationView(counts.get(r.id, 0), 0, r.eligible_members).rate or 0.0 for r in earlier
     ]
     adopted = patterns_of(svc, await repos.communities.list_adopted(community.id))
-    suggestion = participation_suggestion(adopted, history, rate)
+    commitments = await repos.commitments.awaiting_review(
+        community.id, pattern_slug="", sign_id=PARTICIPATION_SIGN_ID
+    )
+    suggestion = participation_suggestion(adopted, history, rate, commitments=commitments)
     if suggestion is None:
         return None
     recorded = await repos.outcomes.record_suggestion(
@@ -261,7 +336,7 @@ async def _participation_suggestion(
         kind=SuggestionKind.PARTICIPATION,
         at=svc.now(),
     )
-    return suggestion if recorded else None
+    return (suggestion, recorded) if recorded is not None else None
 
 
 async def _post_outcome(
@@ -273,13 +348,14 @@ async def _post_outcome(
         )
         await _post_about(svc, community, round_, results, PostKind.RESULTS)
     elif settled.harvest is not None:
-        digest = harvest_message(settled.harvest, round_)
+        digest = replace(harvest_message(settled.harvest, round_), commit=CommitAction(round_.id))
         await _post_about(svc, community, round_, digest, PostKind.HARVEST)
-    scores = {(s.pattern_slug, s.sign_id): s for s in settled.scores}
-    for suggestion in settled.suggestions:
-        score = scores.get((suggestion.pattern_slug, suggestion.sign_id))
-        message = suggestion_message(svc, community, round_, suggestion, svc.patterns, score)
-        await _post_about(svc, community, round_, message, PostKind.of_suggestion(suggestion.kind))
+    for post in settled.posts:
+        message = suggestion_message(
+            svc, community, round_, post.suggestions, post.ids, svc.patterns, settled.scores
+        )
+        kind = PostKind.of_suggestion(post.suggestions[0].kind)
+        await _post_about(svc, community, round_, message, kind)
 
 
 async def _post_about(

@@ -12,9 +12,10 @@ Decisions worth knowing:
 * **Before and now are each judged under their own round's minimum.** Before is the
   sign's share in the latest round that opened before the commitment was made and that
   asked the sign with enough answers; now is this round's. With either missing there is
-  no before/after line. Only the first results after the commitment that show the
-  sign's figure weigh it (and the round the close recorded as reviewing it, when one
-  did), never for a dropped one: later results compare with last time only.
+  no before/after line. A commitment's before/after is shown by the round that weighs
+  it, which the close records (``Commitment.reviewed_round_id``, by the rule of
+  ``vitality.follow_up.weighed_by``) before this module reads it: later results
+  compare with last time only.
 * **Up or down compares with the last round that asked the sign with enough answers**,
   so a survey that rotated the sign out, or one too few answered, is skipped rather
   than read as a change.
@@ -86,7 +87,7 @@ async def sign_moves(
             earlier.setdefault(key, []).append(point)
     commitments: dict[SignKey, list[Commitment]] = {}
     for commitment in await repos.commitments.for_signs(community.id, list(shown)):
-        if _weighed_by(commitment, round_):
+        if commitment.reviewed_round_id == round_.id:
             for sign in commitment.sign_ids:
                 commitments.setdefault((commitment.pattern_slug, sign), []).append(commitment)
     return {
@@ -135,8 +136,7 @@ def _move(
     before_after = []
     for commitment in commitments:
         before = [p for p in figures if p.opened_at < commitment.created_at]
-        weighed = len(before) < len(figures)  # an earlier round since has shown it already
-        if before and not weighed:
+        if before:
             then = _percent_of(before[-1])
             before_after.append(BeforeAfter(commitment.text, then, now))
     if not figures:
@@ -147,16 +147,6 @@ def _move(
         Direction.UP if now > previous else Direction.DOWN if now < previous else Direction.SAME
     )
     return SignMove(direction, previous, tuple(before_after))
-
-
-def _weighed_by(commitment: Commitment, round_: Round) -> bool:
-    """Whether ``round_``'s results show this commitment's before and after: it was made
-    before the round opened, is not dropped, and no other round has weighed it."""
-    return (
-        commitment.created_at <= round_.opened_at
-        and commitment.status is not CommitmentStatus.DROPPED
-        and commitment.reviewed_round_id in (None, round_.id)
-    )
 
 
 def _before(point: ScorePoint, round_: Round) -> bool:

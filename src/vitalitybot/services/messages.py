@@ -11,8 +11,9 @@ present settings, which apply to later rounds only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from vitalitybot.domain import scale
 from vitalitybot.domain.records import (
@@ -25,7 +26,7 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.render.compose import render_message
-from vitalitybot.render.message import Message
+from vitalitybot.render.message import CommitAction, Message
 from vitalitybot.render.summary import duration_text
 from vitalitybot.services.app import Services, local_time
 from vitalitybot.services.views import (
@@ -36,6 +37,7 @@ from vitalitybot.services.views import (
     share_percent,
     threshold_of,
 )
+from vitalitybot.vitality.follow_up import ReplantReason
 from vitalitybot.vitality.prompts import (
     DEFAULT_PROMPTS,
     SHORT_ANSWER_HINT,
@@ -172,28 +174,81 @@ def results_message(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestedSign:
+    """One sign a suggestion post names: its suggestion, and its score when it may show."""
+
+    suggestion: Suggestion
+    score: SignScoreView | None
+    run_months: int  # rounded
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonLine:
+    """Why a replant comes now, as a post says it (see ``ReplantReason``)."""
+
+    commitment: str
+    made_on: str  # the day the commitment was made, in the community's time zone
+    months: int
+    after_replant: bool
+
+
 def suggestion_message(
     svc: Services,
     community: Community,
     round_: Round,
-    suggestion: Suggestion,
+    suggestions: Sequence[Suggestion],
+    ids: Sequence[int],
     patterns: Mapping[str, Pattern],
-    score: SignScoreView | None = None,
+    scores: Sequence[SignScoreView] = (),
 ) -> Message:
-    """One suggestion; ``score`` is the crossed sign's score (none for participation)."""
-    return render_message(
+    """One post for suggestions that give the same advice (one, or several signs of one
+    pattern), with a "We'll try this" action naming their suggestion rows ``ids``.
+    ``scores`` are the round's; a sign's is shown beside it (none for participation)."""
+    by_sign = {(s.pattern_slug, s.sign_id): s for s in scores if s.visible}
+    signs = [
+        SuggestedSign(s, by_sign.get((s.pattern_slug, s.sign_id)), int(s.run_months + 0.5))
+        for s in suggestions
+    ]
+    lead = suggestions[0]
+    message = render_message(
         svc.env,
-        SUGGESTION_TEMPLATES[suggestion.kind],
+        SUGGESTION_TEMPLATES[lead.kind],
         community=community,
         round=round_,
-        suggestion=suggestion,
-        score=score if score is not None and score.visible else None,
-        durations=[duration_text(d) for d in suggestion.durations],
-        run_months=int(suggestion.run_months + 0.5),
-        pattern_titles=_step_pattern_titles(suggestion, patterns),
+        suggestion=lead,
+        score=signs[0].score,
+        run_months=signs[0].run_months,
+        signs=signs,
+        titles=_names([s.title for s in suggestions]),
+        reasons=_reasons(suggestions, community.timezone),
+        durations=[duration_text(d) for d in lead.durations],
+        pattern_titles=_step_pattern_titles(lead, patterns),
         threshold_percent=share_percent(threshold_of(community, round_).share),
         high_words=scale.high_words(),
     )
+    return replace(message, commit=CommitAction(round_.id, tuple(ids)))
+
+
+def _names(titles: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C": the signs a post names, as its heading."""
+    if len(titles) <= 1:
+        return "".join(titles)
+    return ", ".join(titles[:-1]) + " and " + titles[-1]
+
+
+def _reasons(suggestions: Sequence[Suggestion], timezone: str) -> list[ReasonLine]:
+    """The distinct reasons of a post's replants, in the order of its signs."""
+    found = dict.fromkeys(s.reason for s in suggestions if s.reason is not None)
+    return [_reason_line(reason, timezone) for reason in found]
+
+
+def _reason_line(reason: ReplantReason, timezone: str) -> ReasonLine:
+    made_on = ""
+    if reason.committed_at is not None:
+        day = reason.committed_at.astimezone(ZoneInfo(timezone))
+        made_on = f"{day.day} {day:%b %Y}"
+    return ReasonLine(reason.commitment, made_on, reason.months, reason.after_replant)
 
 
 def _round_context(community: Community, round_: Round) -> dict[str, Any]:

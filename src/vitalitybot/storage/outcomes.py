@@ -107,8 +107,9 @@ class OutcomeRepository:
         sign_id: str,
         kind: SuggestionKind,
         at: datetime,
-    ) -> bool:
-        """Note a posted suggestion; False if it was already noted for this round."""
+    ) -> int | None:
+        """Note a posted suggestion and return its id; None if it was already noted for
+        this round (the post that carries it names its id, for a commitment made from it)."""
         await self._check_round(community_id, round_id)
         stmt = (
             upsert_insert(self._session, SuggestionRow.__table__)
@@ -121,8 +122,10 @@ class OutcomeRepository:
                 posted_at=at,
             )
             .on_conflict_do_nothing(index_elements=["round_id", "pattern_slug", "sign_id", "kind"])
+            .returning(SuggestionRow.__table__.c.id)
         )
-        return rowcount(await self._session.execute(stmt)) > 0
+        result = await self._session.execute(stmt)
+        return result.scalar_one_or_none()
 
     async def list_suggestions(
         self,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from vitalitybot.domain.scale import HIGH, SCALE, ScalePoint
 from vitalitybot.vitality.anonymity import RoundKeys, respondent_key
+from vitalitybot.vitality.follow_up import ReplantReason, SignHistory
+from vitalitybot.vitality.months import months_between
 from vitalitybot.vitality.participation import (
     participation_drop,
     participation_rate,
@@ -18,7 +20,7 @@ from vitalitybot.vitality.suggestions import (
     Crossing,
     SuggestedStep,
     Suggestion,
-    months_between,
+    advice_key,
     participation_suggestion,
     suggest,
 )
@@ -30,14 +32,17 @@ __all__ = [
     "SCALE",
     "Crossing",
     "Prompt",
+    "ReplantReason",
     "RoundKeys",
     "ScalePoint",
+    "SignHistory",
     "SignKind",
     "SignScore",
     "SuggestedStep",
     "Suggestion",
     "SurveyItem",
     "Threshold",
+    "advice_key",
     "checkin_prompts",
     "crosses",
     "display",

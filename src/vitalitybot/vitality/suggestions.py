@@ -24,24 +24,37 @@ For a decay sign that crossed this round:
    answer to a figure anyway.
 
 A participation drop (see participation.py) gets its own **participation** suggestion.
+
+What the community already did comes first (``vitality.follow_up``, whose docstring holds
+those rules): nothing for a sign while a commitment for it awaits review, and a replant at
+most once per the pattern's replant period, saying why it comes. Signs of one pattern that
+call for the same advice (``advice_key``) share one post.
 """
 
 from __future__ import annotations
 
-import calendar
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import snowballstemmer
 
-from vitalitybot.domain.records import SuggestionKind
+from vitalitybot.domain.records import Commitment, SuggestionKind
 from vitalitybot.patterns.feedback import is_feedback_sign
 from vitalitybot.patterns.model import Duration, Pattern, Sign, Step
 from vitalitybot.render.message import trim
+from vitalitybot.vitality.follow_up import (
+    NO_HISTORY,
+    Held,
+    ReplantReason,
+    SignHistory,
+    commitment_pending,
+    replant_check,
+)
+from vitalitybot.vitality.months import months_between
 from vitalitybot.vitality.participation import (
     DEFAULT_DROP,
     DEFAULT_MIN_HISTORY,
@@ -111,6 +124,7 @@ class Suggestion:
     ideas: tuple[str, ...] = ()  # questions to talk over, or ways to energize participation
     run_rounds: int = 0  # consecutive crossed rounds, this one included
     run_months: float = 0.0  # calendar months from the run's first round to this one
+    reason: ReplantReason | None = None  # why a replant comes now
 
 
 def suggest(
@@ -118,13 +132,17 @@ def suggest(
     sign: Sign,
     current: tuple[datetime, bool],
     history: Sequence[tuple[datetime, bool]] = (),
+    past: SignHistory = NO_HISTORY,
+    *,
+    at: datetime | None = None,
 ) -> Suggestion | None:
     """The suggestion for one sign after this round, or None.
 
     ``current`` is this round's ``(opened_at, crossed)``; ``history`` the sign's earlier
-    rounds, oldest first (entries not before this round are ignored). Whether it was
-    posted already is the outcomes table's business: it records each suggestion once
-    per round.
+    rounds, oldest first (entries not before this round are ignored); ``past`` what the
+    community did about the pattern before, and ``at`` the close (this round's opening
+    when not given). Whether it was posted already is the outcomes table's business: it
+    records each suggestion once per round.
     """
     now = Crossing(*current)
     if not now.crossed:
@@ -132,9 +150,20 @@ def suggest(
     if not any(s.id == sign.id for s in pattern.signs_of_decay):
         logger.debug("%s/%s is not a decay sign; no suggestion", pattern.slug, sign.id)
         return None
+    if commitment_pending(past.commitments, pattern.slug, sign.id):
+        logger.debug("%s/%s: a commitment awaits review; no suggestion", pattern.slug, sign.id)
+        return None
     run = _current_run(now, history)
-    run_months = months_between(run[0], now.opened_at)
     kind, steps, feedback = _decide(pattern, sign, run)
+    reason = None
+    if kind is SuggestionKind.REPLANT:
+        verdict = replant_check(pattern, sign.id, past, run_start=run[0], at=at or now.opened_at)
+        if verdict is Held.QUIET:
+            return None
+        if verdict is Held.FALL_BACK:
+            kind, steps, feedback = _without_replanting(pattern, sign)
+        else:
+            reason = verdict
     replant = pattern.replant if kind is SuggestionKind.REPLANT else None
     return Suggestion(
         kind=kind,
@@ -148,7 +177,23 @@ def suggest(
         durations=replant.durations if replant is not None else (),
         ideas=REFLECT_QUESTIONS if kind is SuggestionKind.REFLECT else (),
         run_rounds=len(run),
-        run_months=run_months,
+        run_months=months_between(run[0], now.opened_at),
+        reason=reason,
+    )
+
+
+def advice_key(suggestion: Suggestion) -> Hashable:
+    """Suggestions with equal keys give the same advice and make one post.
+
+    The same kind for the same pattern with the same steps: a remedy's steps, a
+    replant's guidance (the pattern's, whichever sign), or a reflection's questions.
+    """
+    return (
+        suggestion.kind,
+        suggestion.pattern_slug,
+        tuple(s.number for s in suggestion.steps),
+        tuple(s.number for s in suggestion.feedback_steps),
+        suggestion.text if suggestion.kind is SuggestionKind.REPLANT else "",
     )
 
 
@@ -160,14 +205,19 @@ def participation_suggestion(
     window: int = DEFAULT_WINDOW,
     drop: float = DEFAULT_DROP,
     min_history: int = DEFAULT_MIN_HISTORY,
+    commitments: Sequence[Commitment] = (),
 ) -> Suggestion | None:
     """A suggestion when this round's participation rate fell sharply, else None.
+
+    None too while a commitment about participation (``commitments``) awaits review.
 
     It carries ways to make the rituals lighter (``ENERGIZING_IDEAS``) and, from each
     adopted pattern, the first implementation step whose title speaks to participation
     (at most ``MAX_PARTICIPATION_STEPS`` in all).
     """
     if not participation_drop(history, current, window=window, drop=drop, min_history=min_history):
+        return None
+    if commitment_pending(commitments, "", PARTICIPATION_SIGN_ID):
         return None
     trailing = trailing_mean(history, window) or 0.0
     rounds = min(window, len(history))
@@ -197,29 +247,17 @@ def participation_steps(patterns: Iterable[Pattern]) -> tuple[SuggestedStep, ...
     return tuple(found)
 
 
-def months_between(start: datetime, end: datetime) -> float:
-    """Calendar months from ``start`` to ``end`` (Jan 1 -> Jul 1 is exactly 6), 0 if not after.
-
-    Counted on the calendar rather than as days / 30 so that rounds opened on the same day
-    of each month are whole months apart; a start on the 31st counts a month as reaching
-    the last day of a shorter month.
-    """
-    if end <= start:
-        return 0.0
-    whole = (end.year - start.year) * 12 + end.month - start.month
-    anchor = _add_months(start, whole)
-    if anchor > end:
-        whole -= 1
-        anchor = _add_months(start, whole)
-    following = _add_months(start, whole + 1)
-    return whole + (end - anchor) / (following - anchor)
-
-
 def _decide(
     pattern: Pattern, sign: Sign, run: Sequence[datetime]
 ) -> tuple[SuggestionKind, tuple[SuggestedStep, ...], tuple[SuggestedStep, ...]]:
     if _persisted(pattern, run):
         return SuggestionKind.REPLANT, (), ()
+    return _without_replanting(pattern, sign)
+
+
+def _without_replanting(
+    pattern: Pattern, sign: Sign
+) -> tuple[SuggestionKind, tuple[SuggestedStep, ...], tuple[SuggestedStep, ...]]:
     steps = tuple(_suggested(pattern, s) for s in pattern.remedy_for(sign.id))
     feedback: tuple[SuggestedStep, ...] = ()
     if is_feedback_sign(sign):
@@ -271,14 +309,6 @@ def _suggested(pattern: Pattern, step: Step) -> SuggestedStep:
     return SuggestedStep(
         pattern.slug, step.number, _flat(step.title), trim(_flat(step.text), STEP_TEXT_MAX)
     )
-
-
-def _add_months(moment: datetime, months: int) -> datetime:
-    years, month_index = divmod(moment.month - 1 + months, 12)
-    year = moment.year + years
-    month = month_index + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def _words(text: str) -> list[str]:

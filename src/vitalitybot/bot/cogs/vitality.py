@@ -21,6 +21,7 @@ from discord.ext import commands
 from vitalitybot.bot import replies
 from vitalitybot.bot.chart import status_chart
 from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
+from vitalitybot.bot.cogs.commitments import CommitmentCommands
 from vitalitybot.bot.cogs.patterns import pattern_choices
 from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.replies import respond, text, with_notes
@@ -71,6 +72,7 @@ def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class VitalityCog(
+    CommitmentCommands,  # /vitality commitments and commit (cogs/commitments.py)
     commands.GroupCog,
     group_name="vitality",
     group_description="Coordinate your community's check-ins and surveys",

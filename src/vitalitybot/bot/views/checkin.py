@@ -29,7 +29,7 @@ from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.telemetry import count_answers
-from vitalitybot.bot.views.common import static_view
+from vitalitybot.bot.views.common import static_view, submitted_form
 from vitalitybot.bot.views.round_item import RoundItem
 from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
 from vitalitybot.services import (
@@ -184,10 +184,7 @@ async def open_reflections(interaction: discord.Interaction, round_id: int) -> N
 
 async def on_reflections_submitted(interaction: discord.Interaction) -> None:
     """The ``on_interaction`` listener: picks out submissions of our reflection forms."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return
-    data: dict[str, Any] = dict(interaction.data or {})
-    match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
+    match = submitted_form(interaction, MODAL_ID)
     if match is None:
         return
     await guarded(interaction, save_reflections(interaction, int(match["round_id"])))

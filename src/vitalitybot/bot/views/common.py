@@ -10,6 +10,7 @@ dynamic items registered in ``setup_hook`` do all the dispatching.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -43,6 +44,17 @@ async def page_turn(interaction: discord.Interaction) -> AsyncIterator[None]:
     """
     async with bot_of(interaction).page_turns:
         yield
+
+
+def submitted_form(
+    interaction: discord.Interaction, form_id: re.Pattern[str]
+) -> re.Match[str] | None:
+    """The match of a submitted form's custom id against ``form_id``: how an
+    ``on_interaction`` listener picks out the forms it answers (None for anything else)."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: dict[str, Any] = dict(interaction.data or {})
+    return form_id.fullmatch(str(data.get("custom_id", "")))
 
 
 def is_ephemeral_message(interaction: discord.Interaction) -> bool:
