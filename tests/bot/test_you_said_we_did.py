@@ -3,16 +3,16 @@ round's opening telling it, and the next results showing the sign before and now
 
 from __future__ import annotations
 
-from loopback import Guild, LoopbackDiscord
+from loopback import Guild, LoopbackDiscord, Member, MessageRecord
 from vitalitybot.bot.runner import App
-from vitalitybot.domain.records import QuestionKind, SuggestionKind
-from vitalitybot.services.commitments import CommitRequest, commit
+from vitalitybot.domain.records import QuestionKind
 
 from .support import (
     COP,
     adopt,
     answer_survey,
     coordinator_of,
+    custom_id,
     open_round,
     reply,
     round_id_of,
@@ -24,19 +24,11 @@ from .support import (
 PIN = "Pin one guide a month"
 
 
-async def _commit_to_the_suggestion(app: App, guild: Guild, round_id: int, sign_id: str) -> None:
-    """What "We'll try this" and its form store: a commitment answering the suggestion.
-
-    The button and form are drawn by the Discord edge; until they are in this branch the
-    coordinator's answer goes through the same service they call.
-    """
-    async with app.services.repos() as repos:
-        community = await repos.communities.get_by_guild(guild.id)
-        assert community is not None
-        found = await repos.outcomes.list_suggestions(community.id, sign_id=sign_id)
-    [suggestion] = [s for s in found if s.round_id == round_id and s.kind is SuggestionKind.REMEDY]
-    request = CommitRequest(PIN, round_id=round_id, suggestion_ids=(suggestion.id,))
-    await commit(app.services, guild.id, request, coordinator=True)
+async def _well_try_this(member: Member, suggestion: MessageRecord) -> str:
+    """Click "We'll try this" under the suggestion and fill its form with our words."""
+    opened = await member.click(suggestion, custom_id(suggestion, "vb:commit:"))
+    await opened.wait_modal()
+    return (await reply(await member.submit_modal(opened, {"vb:commit-what": PIN}))).content
 
 
 async def test_a_commitment_is_told_by_the_next_opening_and_weighed_by_the_next_results(
@@ -56,11 +48,10 @@ async def test_a_commitment_is_told_by_the_next_opening_and_weighed_by_the_next_
         await answer_survey(member, first, lambda i: 5 if i == index else 1)
     await reply(await coordinator.invoke("vitality close"))
     assert first.thread_id is not None
-    await loopback_server.wait_for_message(
-        first.thread_id, lambda m: "Results of the survey" in text_of(m)
+    suggestion = await loopback_server.wait_for_message(
+        first.thread_id, lambda m: any(c.startswith("vb:commit:") for c in m.custom_ids())
     )
-    assert target.sign_id is not None
-    await _commit_to_the_suggestion(app, loopback_guild, round_id_of(first), target.sign_id)
+    assert "Saved" in await _well_try_this(coordinator, suggestion)
 
     answer = await reply(await coordinator.invoke("vitality survey"))
     assert "Opened the" in answer.content, answer.content
