@@ -16,7 +16,7 @@ from vitalitybot.domain.records import (
 from vitalitybot.render.message import Attachment, Embed, Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.simulate.community import SyntheticCommunity
-from vitalitybot.simulate.notifier import ConsoleNotifier, Detail, SyntheticDirectory
+from vitalitybot.simulate.notifier import ConsoleNotifier, Detail, SimPost, SyntheticDirectory
 
 WHEN = datetime(2026, 7, 21, 8, 0, tzinfo=UTC)  # 10:00 in Berlin (summer time)
 COMMUNITY = Community(
@@ -130,6 +130,50 @@ async def test_the_story_shows_each_kind_once_in_full_then_a_line_in_the_bots_wo
         "80% of the 5 of us who answered see this often."
     ) in lines
     assert len(notifier.posts) == 5
+
+
+def opening(*lines: str) -> Message:
+    body = "A few minutes to say how we are doing.\n\n" + "\n".join(f"- {li}" for li in lines)
+    return Message(embeds=(Embed(title="Survey", description=body),))
+
+
+async def test_a_post_in_one_line_still_shows_its_lines_quoting_a_commitment() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    await notifier.open_round(COMMUNITY, ROUND, [], CARD)  # the first card, in full
+    notifier.follow("Show what came of it")
+    quoted = "Since last time we began to show what came of it (Answers vanish)."
+    await notifier.open_round(COMMUNITY, ROUND, [], opening(quoted, "Unrelated news."))
+    lines = out.getvalue().splitlines()
+    heading = lines.index(
+        "Tue 21 Jul 2026, 10:00 · survey opens: A few minutes to say how we are doing."
+    )
+    assert lines[heading + 1] == f"    - {quoted}"  # beneath its post, as the post says it
+    assert "Unrelated news." not in out.getvalue()
+
+
+async def test_what_coordinators_do_is_told_in_the_timeline_and_is_no_post() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    notifier.tell("Coordinators commit: We'll try: Keep surveys tiny (Survey fatigue)")
+    assert out.getvalue() == (
+        "Tue 21 Jul 2026, 10:00 · Coordinators commit: We'll try: Keep surveys tiny "
+        "(Survey fatigue)\n"
+    )
+    assert notifier.posts == []
+
+
+async def test_readers_hear_of_each_post_after_it_is_recorded() -> None:
+    heard: list[str] = []
+
+    class Reader:
+        async def posted(self, post: SimPost) -> None:
+            heard.append(post.kind)
+
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=io.StringIO())
+    notifier.readers.append(Reader())
+    await notifier.post(COMMUNITY, results(12), round=ROUND, kind="results")
+    assert heard == ["results"] and notifier.posts[0].kind == "results"
 
 
 async def test_verbose_prints_every_post_in_full() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from key_support import TEST_KEYS
 from vitalitybot.config import Settings
-from vitalitybot.domain.records import RoundKind
+from vitalitybot.domain.records import CommitmentStatus, RoundKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.cadence import fire_times_between
@@ -208,6 +208,8 @@ def test_the_summary_counts_what_was_posted(year: Run) -> None:
     assert f"{len(year.result.report.rounds)} rounds" in summary
     for kind, count in year.result.suggestions.items():
         assert f"{count} {kind}" in summary
+    done = sum(1 for c in year.result.commitments if c.status is CommitmentStatus.DONE)
+    assert f"coordinators committed {len(year.result.commitments)} times ({done} done" in summary
     assert str(year.result.chart) in summary
 
 

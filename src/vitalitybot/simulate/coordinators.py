@@ -10,11 +10,11 @@ coordinator would do in Discord, through the same services the buttons call:
   is the community's secret, ``SyntheticCommunity.helps``).
 * **commit to a step** for most of the round's suggestions (``COMMIT_CHANCE``): the
   words are "We'll try: " and one of the pattern's steps they have not tried before,
-  preferring those the pattern maps to the signs (none left: they do not commit). A post that carries a "We'll try
-  this" action (``Message.commit``) is answered as one commitment; without any, the
-  round's suggestions are answered one commitment per pattern, as a post for several
-  signs of one pattern would be. Participation suggestions name no sign, so no change
-  to a sign answers them.
+  preferring those the pattern maps to the signs (none left: they do not commit). A
+  post that carries a "We'll try this" action (``Message.commit``) is answered as one
+  commitment; without any, one commitment answers each pattern's suggestions, as one
+  post for several signs of a pattern would. Participation suggestions name no sign,
+  so no change to a sign answers them.
 
 Every decision is a generator seeded with the run's seed and what it is about, so a run
 depends on its seed alone.
