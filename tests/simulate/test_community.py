@@ -6,6 +6,8 @@ import random
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from vitalitybot.domain.records import Commitment, CommitmentStatus, Question, QuestionKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.simulate.community import (
@@ -54,11 +56,15 @@ def survey(pattern: Pattern) -> list[Question]:
     ]
 
 
-def share_high(model: SyntheticCommunity, questions: list[Question], when: datetime) -> float:
+def share_high(
+    model: SyntheticCommunity, questions: list[Question], when: datetime, *efforts: Effort
+) -> float:
     ratings = [
         a.value
         for member in model.members
-        for a in model.survey_reply(member, questions, when, random.Random(member.id)).answers
+        for a in model.survey_reply(
+            member, questions, when, random.Random(member.id), efforts
+        ).answers
         if a.value is not None
     ]
     return sum(1 for r in ratings if r >= 4) / len(ratings)
@@ -113,46 +119,34 @@ def effort(pattern: Pattern, helps: bool, since: datetime, until: datetime | Non
     return Effort(pattern.slug, signs, since, until, helps)
 
 
-def share_with(
-    model: SyntheticCommunity, questions: list[Question], when: datetime, *efforts: Effort
-) -> float:
-    ratings = [
-        a.value
-        for member in model.members
-        for a in model.survey_reply(
-            member, questions, when, random.Random(member.id), efforts
-        ).answers
-        if a.value is not None
-    ]
-    return sum(1 for r in ratings if r >= 4) / len(ratings)
+@pytest.fixture
+def at_the_trough(library: Mapping[str, Pattern]) -> tuple[SyntheticCommunity, Pattern, float]:
+    """The community at its lowest, one pattern's signs, and their share with no change."""
+    model = community(library)
+    pattern = library["cop-commons-alignment"]
+    return model, pattern, share_high(model, survey(pattern), model.trough)
 
 
 def test_a_change_that_helps_eases_its_signs_as_it_takes_hold(
-    library: Mapping[str, Pattern],
+    library: Mapping[str, Pattern], at_the_trough: tuple[SyntheticCommunity, Pattern, float]
 ) -> None:
-    model = community(library)
-    pattern = library["cop-commons-alignment"]
-    questions = survey(pattern)
-    when = model.trough
-    alone = share_with(model, questions, when)
-    early = share_with(model, questions, when, effort(pattern, True, when - timedelta(days=7)))
-    felt = share_with(model, questions, when, effort(pattern, True, when - RELIEF_RAMP))
+    model, pattern, alone = at_the_trough
+    questions, when = survey(pattern), model.trough
+    early = share_high(model, questions, when, effort(pattern, True, when - timedelta(days=7)))
+    felt = share_high(model, questions, when, effort(pattern, True, when - RELIEF_RAMP))
     assert felt < early < alone
     other = library["energizing-participation"]  # a change for other signs eases nothing
-    assert share_with(model, questions, when, effort(other, True, when - RELIEF_RAMP)) == alone
+    assert share_high(model, questions, when, effort(other, True, when - RELIEF_RAMP)) == alone
 
 
 def test_a_change_that_does_not_help_or_was_dropped_leaves_the_answers_as_they_were(
-    library: Mapping[str, Pattern],
+    at_the_trough: tuple[SyntheticCommunity, Pattern, float],
 ) -> None:
-    model = community(library)
-    pattern = library["cop-commons-alignment"]
-    questions = survey(pattern)
-    when, since = model.trough, model.trough - RELIEF_RAMP
-    alone = share_with(model, questions, when)
-    assert share_with(model, questions, when, effort(pattern, False, since)) == alone
+    model, pattern, alone = at_the_trough
+    questions, when, since = survey(pattern), model.trough, model.trough - RELIEF_RAMP
+    assert share_high(model, questions, when, effort(pattern, False, since)) == alone
     dropped = effort(pattern, True, since, until=when - timedelta(days=1))
-    assert share_with(model, questions, when, dropped) == alone
+    assert share_high(model, questions, when, dropped) == alone
 
 
 def test_whether_a_change_helps_is_the_seeds_and_the_changes_own(

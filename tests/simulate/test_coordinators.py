@@ -9,6 +9,7 @@ from pathlib import Path
 from vitalitybot.config import Settings
 from vitalitybot.domain.records import Commitment, CommitmentStatus
 from vitalitybot.patterns import Pattern
+from vitalitybot.services import SignScoreView
 from vitalitybot.simulate import SimulationConfig, run_simulation
 from vitalitybot.simulate.community import SyntheticCommunity
 from vitalitybot.simulate.coordinators import COMMIT_WORDS
@@ -21,11 +22,18 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def share(row: RoundReport, report: Report, pattern_slug: str, sign_id: str) -> float | None:
-    """The sign's share in this survey, None when not asked or not shown."""
+def shown(
+    row: RoundReport, report: Report, pattern_slug: str, sign_id: str
+) -> SignScoreView | None:
+    """The sign's score in this survey, None when not asked or not shown."""
     column = next(c for c in report.signs if (c.pattern_slug, c.sign_id) == (pattern_slug, sign_id))
     score = row.score(column)
-    return score.share_high if score is not None and score.visible else None
+    return score if score is not None and score.visible else None
+
+
+def share(row: RoundReport, report: Report, pattern_slug: str, sign_id: str) -> float | None:
+    score = shown(row, report, pattern_slug, sign_id)
+    return score.share_high if score is not None else None
 
 
 def read_before(report: Report, commitment: Commitment) -> RoundReport:
@@ -69,16 +77,9 @@ def test_commitments_are_closed_by_the_results_read_before(year: Run) -> None:
     for made in closed:
         row = read_before(report, made)
         assert row.round.opened_at > made.created_at  # weighed by a later survey
-        shown = [share(row, report, made.pattern_slug, s) for s in made.sign_ids]
-        crossed = [
-            score.crossed
-            for column in report.signs
-            if column.pattern_slug == made.pattern_slug
-            and column.sign_id in made.sign_ids
-            and (score := row.score(column)) is not None
-            and score.visible
-        ]
-        assert any(s is not None for s in shown) and crossed
+        scores = [shown(row, report, made.pattern_slug, s) for s in made.sign_ids]
+        crossed = [score.crossed for score in scores if score is not None]
+        assert crossed  # the results showed at least one of its signs
         verb = "mark done" if made.status is CommitmentStatus.DONE else "drop"
         assert any(crossed) is (made.status is CommitmentStatus.DROPPED)
         assert f"Coordinators {verb}: {made.text}" in year.output
