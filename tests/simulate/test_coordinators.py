@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 from vitalitybot.config import Settings
-from vitalitybot.domain.records import Commitment, CommitmentStatus
+from vitalitybot.domain.records import Commitment, CommitmentStatus, SuggestionKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.services import SignScoreView
 from vitalitybot.simulate import SimulationConfig, run_simulation
@@ -152,3 +153,31 @@ def test_the_same_seed_tells_the_same_story_and_another_seed_another(
     assert first[1]  # a short run has its commitments too
     assert story(5) == first
     assert story(6) != first
+
+
+def test_the_demo_replants_only_where_decay_outlasted_a_change_that_did_not_help(
+    year: Run,
+) -> None:
+    config, report = year.result.config, year.result.report
+    model = SyntheticCommunity.create(3, config.seed, config.start, config.start, ())
+    replants = [
+        (row.round, mark)
+        for row in report.surveys
+        for mark in row.suggestions
+        if mark.kind is SuggestionKind.REPLANT
+    ]
+    assert replants
+    for round_, mark in replants:
+        tried = [
+            c
+            for c in year.result.commitments
+            if c.created_at < round_.opened_at
+            and c.pattern_slug == mark.pattern_slug
+            and mark.sign_id in c.sign_ids
+        ]
+        assert tried and not any(model.helps(c) for c in tried)
+    per_year = Counter(
+        (mark.pattern_slug, (round_.opened_at - config.start).days // 365)
+        for round_, mark in replants
+    )
+    assert max(per_year.values()) == 1  # at most once per pattern in a simulated year
