@@ -5,18 +5,29 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vitalitybot.config import Settings
-from vitalitybot.domain.records import Commitment, CommitmentStatus, SuggestionKind
+from vitalitybot.domain.records import (
+    Commitment,
+    CommitmentStatus,
+    RoundKind,
+    SuggestionKind,
+    SuggestionRecord,
+)
 from vitalitybot.patterns import Pattern
+from vitalitybot.render.message import CommitAction, Message
 from vitalitybot.services import SignScoreView
 from vitalitybot.simulate import SimulationConfig, run_simulation
 from vitalitybot.simulate.community import SyntheticCommunity
-from vitalitybot.simulate.coordinators import COMMIT_WORDS
+from vitalitybot.simulate.coordinators import COMMIT_WORDS, answered_together
+from vitalitybot.simulate.notifier import SimPost
 from vitalitybot.simulate.report import Report, RoundReport
 
 from .conftest import Run
+
+WHEN = datetime(2026, 7, 26, 8, 0, tzinfo=UTC)
 
 
 def flat(text: str) -> str:
@@ -181,3 +192,27 @@ def test_the_demo_replants_only_where_decay_outlasted_a_change_that_did_not_help
         for round_, mark in replants
     )
     assert max(per_year.values()) == 1  # at most once per pattern in a simulated year
+
+
+def suggestion(id_: int, pattern_slug: str, sign_id: str) -> SuggestionRecord:
+    return SuggestionRecord(id_, 1, 9, pattern_slug, sign_id, SuggestionKind.REMEDY, WHEN)
+
+
+def post(round_id: int, action: CommitAction | None) -> SimPost:
+    return SimPost(
+        WHEN, "suggestion:remedy", round_id, RoundKind.SURVEY, Message(commit=action), ""
+    )
+
+
+SUGGESTED = [suggestion(1, "a", "x"), suggestion(2, "a", "y"), suggestion(3, "b", "z")]
+
+
+def test_a_post_with_a_commit_action_is_answered_by_one_commitment_for_what_it_carries() -> None:
+    posts = [post(9, CommitAction(9, (1,))), post(9, CommitAction(9, (2, 3))), post(8, None)]
+    groups = answered_together(posts, 9, SUGGESTED)
+    assert [[s.id for s in g] for g in groups] == [[1], [2, 3]]
+
+
+def test_without_commit_actions_one_commitment_answers_each_patterns_suggestions() -> None:
+    groups = answered_together([post(9, None), post(8, CommitAction(8, (1,)))], 9, SUGGESTED)
+    assert [[s.id for s in g] for g in groups] == [[1, 2], [3]]

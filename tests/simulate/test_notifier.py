@@ -150,6 +150,14 @@ async def test_a_post_in_one_line_still_shows_its_lines_quoting_a_commitment() -
     )
     assert lines[heading + 1] == f"    - {quoted}"  # beneath its post, as the post says it
     assert "Unrelated news." not in out.getvalue()
+    await notifier.post(COMMUNITY, remedy("No feedback"), round=ROUND, kind="suggestion:remedy")
+    step = Message(
+        embeds=(Embed(title="Survey fatigue", description="See.\n\n6. Show what came of it"),)
+    )
+    await notifier.post(COMMUNITY, step, round=ROUND, kind="suggestion:remedy")
+    assert (
+        "Show what came of it" not in out.getvalue()
+    )  # a suggestion naming the step is no news of it
 
 
 async def test_what_coordinators_do_is_told_in_the_timeline_and_is_no_post() -> None:

@@ -122,7 +122,7 @@ class Coordinators:
                 if s.round_id == round_id and s.kind is not SuggestionKind.PARTICIPATION
             ]
             tried = {c.text for c in await repos.commitments.recent(community.id)}
-        for group in self._groups(round_id, suggestions):
+        for group in answered_together(self.notifier.posts, round_id, suggestions):
             pattern = self.svc.patterns.get(group[0].pattern_slug)
             rng = self.community.rng("commit", round_id, *(s.id for s in group))
             if pattern is None or rng.random() >= COMMIT_CHANCE:
@@ -141,27 +141,28 @@ class Coordinators:
             self.notifier.follow(words.removeprefix(COMMIT_WORDS))
             self.notifier.tell(f"Coordinators commit: {words} ({_titles(pattern, group)})")
 
-    def _groups(
-        self, round_id: int, suggestions: Sequence[SuggestionRecord]
-    ) -> list[list[SuggestionRecord]]:
-        """The suggestions one commitment answers: as the round's posts carry them, or
-        one group per pattern when no post carries a "We'll try this" action."""
-        by_id = {s.id: s for s in suggestions}
-        carried = [
-            [by_id[i] for i in p.message.commit.suggestion_ids if i in by_id]
-            for p in self.notifier.posts
-            if p.round_id == round_id and p.message.commit is not None
-        ]
-        if any(carried):
-            return [group for group in carried if group]
-        by_pattern: dict[str, list[SuggestionRecord]] = defaultdict(list)
-        for suggestion in suggestions:
-            by_pattern[suggestion.pattern_slug].append(suggestion)
-        return list(by_pattern.values())
-
     def _refused(self, error: ServiceError) -> None:
         self.refused += 1
         logger.warning("coordinators: refused: %s", error)
+
+
+def answered_together(
+    posts: Sequence[SimPost], round_id: int, suggestions: Sequence[SuggestionRecord]
+) -> list[list[SuggestionRecord]]:
+    """The round's suggestions one commitment answers each: as the round's posts carry
+    them, or one group per pattern when no post carries a "We'll try this" action."""
+    by_id = {s.id: s for s in suggestions}
+    carried = [
+        [by_id[i] for i in p.message.commit.suggestion_ids if i in by_id]
+        for p in posts
+        if p.round_id == round_id and p.message.commit is not None
+    ]
+    if any(carried):
+        return [group for group in carried if group]
+    by_pattern: dict[str, list[SuggestionRecord]] = defaultdict(list)
+    for suggestion in suggestions:
+        by_pattern[suggestion.pattern_slug].append(suggestion)
+    return list(by_pattern.values())
 
 
 def _signs(made: Commitment) -> list[tuple[str, str]]:
