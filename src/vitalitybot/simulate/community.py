@@ -48,7 +48,7 @@ SLOW_SIGN_LAG = timedelta(days=75)  # how much later the hardest-hit signs recov
 _RATING_NOISE = 0.13
 PROMPT_CHANCE = 0.45  # of answering each check-in prompt
 HELP_CHANCE = 0.6  # of a commitment changing what its signs' members see
-RELIEF = 0.6  # the share of a sign's decay a helping change takes away, once felt in full
+RELIEF = 0.4  # the share of a sign's decay a helping change takes away, once felt in full
 RELIEF_RAMP = timedelta(days=60)  # how long a helping change takes to be felt in full
 
 
