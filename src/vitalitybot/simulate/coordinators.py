@@ -8,13 +8,15 @@ coordinator would do in Discord, through the same services the buttons call:
   its signs crossed (``DONE_CHANCE``), dropped when one still did (``DROP_CHANCE``).
   They go by the figures members saw, never by whether the change really helped (that
   is the community's secret, ``SyntheticCommunity.helps``).
-* **commit to a step** for most of the round's suggestions (``COMMIT_CHANCE``): the
-  words are "We'll try: " and one of the pattern's steps they have not tried before,
-  preferring those the pattern maps to the signs (none left: they do not commit). A
-  post that carries a "We'll try this" action (``Message.commit``) is answered as one
-  commitment; without any, one commitment answers each pattern's suggestions, as one
-  post for several signs of a pattern would. Participation suggestions name no sign,
-  so no change to a sign answers them.
+* **commit to a step** for each suggestion naming a sign they have not committed to
+  before; when every sign it names had a commitment already, only now and then
+  (``AGAIN_CHANCE``): they tried something, and may give it time. The words are
+  "We'll try: " and one of the pattern's steps they have not tried before, preferring
+  those the pattern maps to the signs (none left: they do not commit). A post that
+  carries a "We'll try this" action (``Message.commit``) is answered as one commitment;
+  without any, one commitment answers each pattern's suggestions, as one post for
+  several signs of a pattern would. Participation suggestions name no sign, so no
+  change to a sign answers them.
 
 Every decision is a generator seeded with the run's seed and what it is about, so a run
 depends on its seed alone.
@@ -50,7 +52,7 @@ from vitalitybot.simulate.notifier import ConsoleNotifier, SimPost
 logger = logging.getLogger(__name__)
 
 READING_DELAY = timedelta(days=1)
-COMMIT_CHANCE = 0.75  # of committing to a step for a post's suggestions
+AGAIN_CHANCE = 0.5  # of committing again for signs that each had a commitment already
 DONE_CHANCE = 0.6  # of marking a commitment done once its signs no longer cross
 DROP_CHANCE = 0.4  # of dropping one while a sign of it still crosses
 COMMIT_WORDS = "We'll try: "
@@ -121,11 +123,14 @@ class Coordinators:
                 for s in await repos.outcomes.list_suggestions(community.id)
                 if s.round_id == round_id and s.kind is not SuggestionKind.PARTICIPATION
             ]
-            tried = {c.text for c in await repos.commitments.recent(community.id)}
+            earlier = await repos.commitments.recent(community.id)
+        tried = {c.text for c in earlier}
+        answered = {sign for c in earlier for sign in _signs(c)}
         for group in answered_together(self.notifier.posts, round_id, suggestions):
             pattern = self.svc.patterns.get(group[0].pattern_slug)
             rng = self.community.rng("commit", round_id, *(s.id for s in group))
-            if pattern is None or rng.random() >= COMMIT_CHANCE:
+            again = all((s.pattern_slug, s.sign_id) in answered for s in group)
+            if pattern is None or (again and rng.random() >= AGAIN_CHANCE):
                 continue
             step = _pick(_steps(pattern, group), tried, rng)
             if step is None:
@@ -138,6 +143,7 @@ class Coordinators:
                 self._refused(error)
                 continue
             tried.add(words)
+            answered.update((s.pattern_slug, s.sign_id) for s in group)
             self.notifier.follow(words.removeprefix(COMMIT_WORDS))
             self.notifier.tell(f"Coordinators commit: {words} ({_titles(pattern, group)})")
 
