@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from random import Random
 
 from apscheduler.triggers.date import DateTrigger
 
@@ -56,7 +55,7 @@ AGAIN_CHANCE = 0.5  # of committing again for signs that each had a commitment a
 DONE_CHANCE = 0.6  # of marking a commitment done once its signs no longer cross
 DROP_CHANCE = 0.4  # of dropping one while a sign of it still crosses
 COMMIT_WORDS = "We'll try: "
-PICK_AMONG = 2  # untried steps they choose from, the pattern's own for the signs first
+PICK_AMONG = 2  # of a pattern's other untried steps they choose from, the mapped ones tried
 
 
 @dataclass
@@ -132,10 +131,10 @@ class Coordinators:
             again = all((s.pattern_slug, s.sign_id) in answered for s in group)
             if pattern is None or (again and rng.random() >= AGAIN_CHANCE):
                 continue
-            step = _pick(_steps(pattern, group), tried, rng)
-            if step is None:
+            choices = _choices(pattern, group, tried)
+            if not choices:
                 continue
-            words = _words(step)
+            words = _words(rng.choice(choices))
             request = CommitRequest(words, round_id, tuple(s.id for s in group))
             try:
                 await commit(self.svc, self.guild_id, request, coordinator=True)
@@ -144,7 +143,7 @@ class Coordinators:
                 continue
             tried.add(words)
             answered.update((s.pattern_slug, s.sign_id) for s in group)
-            self.notifier.follow(words.removeprefix(COMMIT_WORDS))
+            self.notifier.follow(words)
             self.notifier.tell(f"Coordinators commit: {words} ({_titles(pattern, group)})")
 
     def _refused(self, error: ServiceError) -> None:
@@ -175,16 +174,15 @@ def _signs(made: Commitment) -> list[tuple[str, str]]:
     return [(made.pattern_slug, sign) for sign in made.sign_ids]
 
 
-def _steps(pattern: Pattern, group: Sequence[SuggestionRecord]) -> list[Step]:
-    """The pattern's steps, those it maps to these signs first."""
+def _choices(pattern: Pattern, group: Sequence[SuggestionRecord], tried: set[str]) -> list[Step]:
+    """The steps not tried yet that the pattern maps to these signs; when none are left,
+    the first few of its other untried steps."""
     mapped = {step.number: step for s in group for step in pattern.remedy_for(s.sign_id)}
-    return [*mapped.values(), *(s for s in pattern.steps if s.number not in mapped)]
-
-
-def _pick(steps: Sequence[Step], tried: set[str], rng: Random) -> Step | None:
-    """A step not tried before: one of the first few untried ones, None when all were."""
-    fresh = [s for s in steps if _words(s) not in tried]
-    return rng.choice(fresh[:PICK_AMONG]) if fresh else None
+    fresh = [step for step in mapped.values() if _words(step) not in tried]
+    if fresh:
+        return fresh
+    others = [s for s in pattern.steps if s.number not in mapped and _words(s) not in tried]
+    return others[:PICK_AMONG]
 
 
 def _words(step: Step) -> str:

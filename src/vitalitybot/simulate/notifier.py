@@ -9,7 +9,8 @@ screens (results only ever in one line: their figures are the closing table's). 
 in one line still shows, beneath it, each of its lines that quotes something the
 community committed to (``follow``): the story is what came of those commitments, told in
 the posts' own words ("you said, we did" in a round's opening, a sign's before and after
-in its results).
+in its results, a replant's reason). A commitment's words are quoted whole: a suggestion
+listing the step it was drawn from is no news of it.
 
 What coordinators do between posts (commit to a step, mark one done) is told in the
 same timeline by ``tell``: it is not a post, so it is not recorded as one.
@@ -46,10 +47,6 @@ WIDTH = 80
 _GIST_SENTENCES = {"results": 2}
 _UNWRAPPED = 10_000
 _KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
-# The posts that report back on what the community committed to (a round's opening says
-# what changed, results show before and after); a suggestion naming the same step is not
-# news of it.
-_REPORTING_BACK = frozenset({"round", "results"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +154,7 @@ class ConsoleNotifier:
                 return
             words = gist(post)
             print(f"{heading}: {words}".rstrip(": "), file=out)
-            followed = self._followed if kind in _REPORTING_BACK else set()
-            for line in quoting(message, followed):
+            for line in quoting(message, self._followed):
                 if line not in words:
                     print(f"    {line}", file=out)
             return
