@@ -201,3 +201,15 @@ async def test_the_directory_knows_members_only_with_the_members_intent() -> Non
     assert await SyntheticDirectory(community).eligible_members(COMMUNITY) == []
     with_intent = SyntheticDirectory(community, members_intent=True)
     assert await with_intent.eligible_members(COMMUNITY) == community.member_ids
+
+
+async def test_a_quoting_line_said_twice_in_a_post_is_shown_once() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    await notifier.open_round(COMMUNITY, ROUND, [], CARD)
+    notifier.follow("We'll try: Space them out")
+    asked = "What came of “We'll try: Space them out”?"
+    card = Embed(title="Check-in", description=f"Prompts.\n\n1. {asked}\n\n{asked}")
+    await notifier.open_round(COMMUNITY, ROUND, [], Message(embeds=(card,)))
+    assert out.getvalue().count("What came of") == 1
+    assert f"    1. {asked}" in out.getvalue().splitlines()

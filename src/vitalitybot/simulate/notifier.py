@@ -26,6 +26,7 @@ rate and no reminder DMs go out, exactly as on a default bot.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ WIDTH = 80
 # how many answered and whether anything crossed; the rest need only their first.
 _GIST_SENTENCES = {"results": 2}
 _UNWRAPPED = 10_000
+_LIST_MARK = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
 
 
@@ -195,12 +197,16 @@ def gist(post: SimPost) -> str:
 
 
 def quoting(message: Message, words: Collection[str]) -> list[str]:
-    """The lines of a post, unwrapped, that contain any of ``words`` (casefolded)."""
+    """The lines of a post, unwrapped, that contain any of ``words`` (casefolded); a
+    line saying again what one before it said (a prompt listed, then asked) once."""
     if not words:
         return []
     plain = to_terminal(message, width=_UNWRAPPED)
-    lines = (" ".join(line.split()) for line in plain.splitlines())
-    return [line for line in lines if any(w in line.casefold() for w in words)]
+    found: dict[str, str] = {}  # by the words, without a list's number or bullet
+    for line in (" ".join(line.split()) for line in plain.splitlines()):
+        if any(w in line.casefold() for w in words):
+            found.setdefault(_LIST_MARK.sub("", line), line)
+    return list(found.values())
 
 
 def local_date(moment: datetime, timezone: str) -> str:
