@@ -65,7 +65,7 @@ def test_the_demo_year_has_coordinators_commit_to_a_step_for_what_was_suggested(
     year: Run, library: Mapping[str, Pattern]
 ) -> None:
     commitments = year.result.commitments
-    assert commitments
+    assert commitments and year.result.refused == 0  # the services took every one
     rounds = {row.round.id: row for row in year.result.report.rounds}
     for made in commitments:
         pattern = library[made.pattern_slug]

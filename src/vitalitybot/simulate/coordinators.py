@@ -9,14 +9,14 @@ coordinator would do in Discord, through the same services the buttons call:
   They go by the figures members saw, never by whether the change really helped (that
   is the community's secret, ``SyntheticCommunity.helps``).
 * **commit to a step** for each suggestion naming a sign they have not committed to
-  before, and for every replant; for a remedy whose signs each had a commitment
-  already, only now and then (``AGAIN_CHANCE``): they tried something, and may give it
-  time. The words are "We'll try: " and one of the pattern's steps they have not tried
-  before, preferring those the pattern maps to the signs (none left: they do not
-  commit). A post that carries a "We'll try this" action (``Message.commit``) is
-  answered as one commitment; without any, one commitment answers each pattern's
-  suggestions, as one post for several signs of a pattern would. Participation
-  suggestions name no sign, so no change to a sign answers them.
+  before, and for every replant; for another suggestion whose signs each had a
+  commitment already, only now and then (``AGAIN_CHANCE``): they tried something, and
+  may give it time. The words are "We'll try: " and one of the pattern's steps they
+  have not tried before, preferring those the pattern maps to the signs (none left:
+  they do not commit). A post that carries a "We'll try this" action
+  (``Message.commit``) is answered as one commitment; without any, one commitment
+  answers each pattern's suggestions, as one post for several signs of a pattern would.
+  Participation suggestions name no sign, so no change to a sign answers them.
 
 Every decision is a generator seeded with the run's seed and what it is about, so a run
 depends on its seed alone.
