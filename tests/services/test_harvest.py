@@ -78,8 +78,13 @@ async def test_the_harvest_holds_only_shared_reflections_grouped_by_prompt(
     assert "@\u200beveryone" in markdown
     assert "\n# Not a heading" not in markdown
     [post] = notifier.of("harvest")
-    assert post.message.files and post.message.files[0].data.decode() == markdown
-    assert post.message.files[0].filename == "harvest-2026-01-06.md"
+    [document] = post.message.files
+    assert document.filename == "harvest-2026-01-06.md"
+    # The file pings no one, so it keeps members' words as they wrote them.
+    kept = document.data.decode()
+    assert "\u200b" not in kept and "\\" not in kept
+    assert "- @everyone look: <@123> and <@&456>\n  # Not a heading" in kept
+    assert "Night shifts need their own huddle" in kept and "kept to myself" not in kept
     assert "@everyone" not in post.message.content
     assert all("@everyone" not in f.value for e in post.message.embeds for f in e.fields)
 

@@ -46,6 +46,7 @@ import discord
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
+from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
@@ -223,15 +224,12 @@ class DiscordNotifier:
         try:
             return await self._with_retries(send, f"community {community.id}: {what}")
         except discord.Forbidden as error:
-            text = (
-                f"I could not post {what} in <#{channel_id}>: Discord says I am missing a "
-                f"permission there ({error.status} {error.text or 'Forbidden'})."
-            )
+            text = replies.not_allowed(what, channel_id, self._lacking(community, channel_id))
             if report:
                 await self._report(community, text)
             raise DeliveryError(text) from error
         except discord.NotFound as error:
-            text = f"I could not post {what}: the channel <#{channel_id}> no longer exists."
+            text = replies.channel_gone(what, channel_id)
             if report:
                 await self._report(community, text)
             raise DeliveryError(text) from error
@@ -313,6 +311,15 @@ class DiscordNotifier:
         return False
 
     # -- telling the coordinator -----------------------------------------------------------
+
+    def _lacking(self, community: Community, channel_id: int) -> list[str]:
+        """The permissions the bot lacks in the channel, as far as the cache knows."""
+        guild = self.client.get_guild(community.guild_id)
+        channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        if guild is None or channel is None:
+            return []
+        lacking = required_permissions() & ~channel.permissions_for(guild.me)
+        return replies.permission_names(lacking)
 
     async def _report(self, community: Community, text: str) -> None:
         """DM the server owner about a refused post, unless it is not the first failure.

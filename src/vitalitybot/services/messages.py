@@ -1,6 +1,6 @@
 """The posts the services make, rendered from the templates in ``templates/``.
 
-Each function gathers plain values (records, vitality dataclasses, preformatted dates)
+Each function gathers plain values (records, vitality dataclasses, Discord timestamps)
 for one template and renders it; the wording is the template's business, so a
 coordinator can change what the bot says without touching Python. Every variable a
 template receives is listed in ``templates/README.md``. A post about a round states that
@@ -27,7 +27,8 @@ from vitalitybot.patterns.model import Pattern
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
 from vitalitybot.render.summary import duration_text
-from vitalitybot.services.app import Services, local_time
+from vitalitybot.render.timestamps import discord_time
+from vitalitybot.services.app import Services
 from vitalitybot.services.views import ParticipationView, SignScoreView, threshold_of
 from vitalitybot.vitality.prompts import (
     DEFAULT_PROMPTS,
@@ -180,12 +181,12 @@ def suggestion_message(
 
 def _round_context(community: Community, round_: Round) -> dict[str, Any]:
     """What every template about a round is given: the community, the round, its kind and
-    when it closes (in the community's time)."""
+    when it closes (a Discord timestamp: each reader sees their own clock)."""
     return {
         "community": community,
         "round": round_,
         "kind_name": kind_name(round_.kind),
-        "closes": local_time(round_.closes_at, community.timezone),
+        "closes": discord_time(round_.closes_at),
     }
 
 

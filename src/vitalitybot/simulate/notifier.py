@@ -110,7 +110,7 @@ class ConsoleNotifier:
     def _show(
         self, kind: str, round_: Round | None, message: Message, members: tuple[int, ...] = ()
     ) -> None:
-        text = to_terminal(message, width=self.width)
+        text = to_terminal(message, width=self.width, timezone=self.timezone)
         post = SimPost(
             at=self.clock.now(),
             kind=kind,
@@ -125,7 +125,7 @@ class ConsoleNotifier:
         heading = f"{local_date(post.at, self.timezone)} · {describe(post)}"
         if not self._in_full(post):
             if self.detail is Detail.STORY:
-                heading = f"{heading}: {gist(post)}".rstrip(": ")
+                heading = f"{heading}: {gist(post, self.timezone)}".rstrip(": ")
             print(heading, file=out)
             return
         if self.detail is Detail.STORY:
@@ -150,12 +150,13 @@ class ConsoleNotifier:
         return True
 
 
-def gist(post: SimPost) -> str:
+def gist(post: SimPost, timezone: str) -> str:
     """The opening words of a post on one line, what a member reads before scrolling (a
     suggestion's sign first, since that is what it is about)."""
     embed = post.message.embeds[0] if post.message.embeds else None
     text = embed.description if embed is not None else post.message.content
-    plain = to_terminal(Message(content=text), width=_UNWRAPPED)  # markup undone, as shown
+    # Markup undone and times written out, as the full post shows them.
+    plain = to_terminal(Message(content=text), width=_UNWRAPPED, timezone=timezone)
     paragraph = " ".join(plain.strip().split("\n\n", 1)[0].split())
     kept = ". ".join(paragraph.split(". ")[: _GIST_SENTENCES.get(post.kind, 1)]).rstrip(".")
     words = f"{kept}." if kept else ""

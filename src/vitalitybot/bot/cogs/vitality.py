@@ -33,7 +33,6 @@ from vitalitybot.services import (
     adopt_pattern,
     close_now,
     drop_pattern,
-    latest_harvest,
     list_adopted,
     open_now,
     privacy_settings,
@@ -44,6 +43,8 @@ from vitalitybot.services import (
     status_message,
 )
 from vitalitybot.services import status as community_status
+from vitalitybot.services.communities import THRESHOLD_MAX, THRESHOLD_MIN
+from vitalitybot.services.harvest import latest_harvest_file
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
 from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
@@ -66,7 +67,7 @@ def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
     The invite link asks for the same permissions, so one definition serves both.
     """
     lacking = required_permissions() & ~channel.permissions_for(channel.guild.me)
-    return [name.replace("_", " ") for name, needed in lacking if needed]
+    return replies.permission_names(lacking)
 
 
 @app_commands.guild_only()
@@ -212,7 +213,7 @@ class VitalityCog(
     async def threshold(
         self,
         interaction: discord.Interaction,
-        value: app_commands.Range[float, 0.0, 1.0],
+        value: app_commands.Range[float, THRESHOLD_MIN, THRESHOLD_MAX],
         # Discord refuses 1 and 2 before the bot sees them, as the service refuses them
         # for anonymous rounds; a named community may go lower only through the services.
         min_respondents: app_commands.Range[int, ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS]
@@ -302,12 +303,10 @@ class VitalityCog(
     @coordinator_only()
     async def harvest(self, interaction: discord.Interaction) -> None:
         community = community_of(interaction)
-        found = await latest_harvest(self.bot.services, community.guild_id)
+        found = await latest_harvest_file(self.bot.services, community.guild_id)
         if found is None:
             raise ServiceError(replies.NO_HARVEST)
-        document = Attachment(
-            replies.harvest_filename(found.created_at), found.markdown.encode("utf-8")
-        )
+        harvest, document = found
         await self._reply(
-            interaction, community.id, text(replies.harvest_file(found.participants), document)
+            interaction, community.id, text(replies.harvest_file(harvest.participants), document)
         )
