@@ -197,12 +197,11 @@ def _fit_items(value: str, budget: int) -> str:
 
 def _more_note(more: int, *, first_cut: bool = False) -> str:
     """The line under a cut prompt: how many reflections the card leaves out, and where."""
-    others = plural(more, "more reflection")
     if not first_cut:
-        return f"*…and {others}: the full text is in the attached file.*"
+        return f"*…and {plural(more, 'more reflection')}: the full text is in the attached file.*"
     if more == 0:
-        return "*The full text is in the attached file.*"
-    return f"*…and {others}: the full text of all is in the attached file.*"
+        return "*The rest of this reflection is in the attached file.*"
+    return f"*The rest of this reflection, and {more} more, are in the attached file.*"
 
 
 async def export_harvest_markdown(svc: Services, guild_id: int, round_id: int | None = None) -> str:
