@@ -236,9 +236,6 @@ def closed(result: CloseResult) -> str:
     )
 
 
-NO_HARVEST = "There is no harvest yet: one is made each time a check-in closes."
-
-
 def harvest_file(participants: int) -> str:
     people = plural(participants, "person", "people")
     return f"The latest harvest ({people} took part), to keep or paste into your wiki."

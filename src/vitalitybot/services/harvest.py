@@ -51,6 +51,7 @@ from vitalitybot.services.views import ParticipationView
 from vitalitybot.storage import Repositories
 
 TEMPLATE = "harvest_digest.md.j2"
+NO_HARVEST_YET = "There is no harvest yet: one is made each time a check-in closes."
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9-]+")
 _ITEM_START = re.compile(r"\n(?=- )")  # a reflection starts a list item at a line's start
 
@@ -153,15 +154,37 @@ async def latest_harvest(svc: Services, guild_id: int) -> Harvest | None:
         return await repos.outcomes.latest_harvest(community.id)
 
 
-async def latest_harvest_file(svc: Services, guild_id: int) -> tuple[Harvest, Attachment] | None:
-    """The latest harvest and its file, or None before any check-in closed."""
+@dataclass(frozen=True, slots=True)
+class HarvestFile:
+    harvest: Harvest
+    file: Attachment  # the document, under its one name
+
+    @property
+    def text(self) -> str:
+        return self.file.data.decode("utf-8")
+
+
+async def harvest_file(svc: Services, guild_id: int, round_id: int | None = None) -> HarvestFile:
+    """A harvest's file: the given check-in's, or the latest one (``harvest_document``)."""
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
-        harvest = await repos.outcomes.latest_harvest(community.id)
-        round_ = await repos.rounds.get(community.id, harvest.round_id) if harvest else None
-    if harvest is None or round_ is None:
-        return None
-    return harvest, harvest_attachment(harvest, round_)
+        if round_id is None:
+            latest = await repos.outcomes.latest_harvest(community.id)
+            if latest is None:
+                raise ServiceError(NO_HARVEST_YET)
+            round_id = latest.round_id
+        round_ = await repos.rounds.get(community.id, round_id)
+        if round_ is None:
+            raise RoundNotFound()
+        harvest = await repos.outcomes.get_harvest(community.id, round_id)
+    if harvest is None:
+        raise ServiceError("That round has no harvest: only closed check-ins have one.")
+    return HarvestFile(harvest, harvest_attachment(harvest, round_))
+
+
+async def export_harvest_markdown(svc: Services, guild_id: int, round_id: int | None = None) -> str:
+    """A harvest's file as text: the given check-in's, or the latest one."""
+    return (await harvest_file(svc, guild_id, round_id)).text
 
 
 def _fit_reflections(embed: Embed) -> Embed:
@@ -202,22 +225,3 @@ def _more_note(more: int, *, first_cut: bool = False) -> str:
     if more == 0:
         return "*The rest of this reflection is in the attached file.*"
     return f"*The rest of this reflection, and {more} more, are in the attached file.*"
-
-
-async def export_harvest_markdown(svc: Services, guild_id: int, round_id: int | None = None) -> str:
-    """A harvest's file: the given check-in's, or the latest one (``harvest_document``)."""
-    async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
-        if round_id is None:
-            harvest = await repos.outcomes.latest_harvest(community.id)
-            if harvest is None:
-                raise ServiceError(
-                    "There is no harvest yet: one is made each time a check-in closes."
-                )
-            return harvest_document(harvest)
-        if await repos.rounds.get(community.id, round_id) is None:
-            raise RoundNotFound()
-        harvest = await repos.outcomes.get_harvest(community.id, round_id)
-    if harvest is None:
-        raise ServiceError("That round has no harvest: only closed check-ins have one.")
-    return harvest_document(harvest)

@@ -44,7 +44,7 @@ from vitalitybot.services import (
 )
 from vitalitybot.services import status as community_status
 from vitalitybot.services.communities import THRESHOLD_MAX, THRESHOLD_MIN
-from vitalitybot.services.harvest import latest_harvest_file
+from vitalitybot.services.harvest import harvest_file
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
 from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
@@ -303,10 +303,9 @@ class VitalityCog(
     @coordinator_only()
     async def harvest(self, interaction: discord.Interaction) -> None:
         community = community_of(interaction)
-        found = await latest_harvest_file(self.bot.services, community.guild_id)
-        if found is None:
-            raise ServiceError(replies.NO_HARVEST)
-        harvest, document = found
+        found = await harvest_file(self.bot.services, community.guild_id)
         await self._reply(
-            interaction, community.id, text(replies.harvest_file(harvest.participants), document)
+            interaction,
+            community.id,
+            text(replies.harvest_file(found.harvest.participants), found.file),
         )
