@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 
 import discord
 
@@ -55,11 +54,6 @@ async def respond(interaction: discord.Interaction, message: Message, *, ephemer
         await interaction.followup.send(**kwargs, ephemeral=ephemeral)
     else:
         await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
-
-
-def when(moment: datetime) -> str:
-    """A moment as a Discord timestamp: every reader sees it in their own time zone."""
-    return discord_time(moment)
 
 
 # Discord's own spelling of the permissions it lists in a channel's settings.
@@ -221,8 +215,8 @@ def opened(round_: Round, guild_id: int) -> str:
     name = kind_name(round_.kind)
     link = jump_url(guild_id, round_.channel_id, round_.message_id)
     if link is None:
-        return f"The {name} is open (until {when(round_.closes_at)}), but its post failed."
-    return f"Opened the {name}: {link}. It closes {when(round_.closes_at)}."
+        return f"The {name} is open (until {discord_time(round_.closes_at)}), but its post failed."
+    return f"Opened the {name}: {link}. It closes {discord_time(round_.closes_at)}."
 
 
 def closed(result: CloseResult) -> str:
