@@ -130,7 +130,8 @@ def harvest_message(harvest: Harvest, round_: Round) -> Message:
     """
     message = compose_unfitted(harvest.markdown)
     if message.embeds:
-        message = replace(message, embeds=(_fit_reflections(message.embeds[0]),))
+        first, *others = message.embeds
+        message = replace(message, embeds=(_fit_reflections(first), *others))
     return replace(message.fit(), files=(harvest_attachment(harvest, round_),))
 
 
