@@ -46,7 +46,7 @@ import discord
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
-from vitalitybot.bot.invite import required_permissions
+from vitalitybot.bot.invite import missing_in
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
@@ -316,10 +316,7 @@ class DiscordNotifier:
         """The permissions the bot lacks in the channel, as far as the cache knows."""
         guild = self.client.get_guild(community.guild_id)
         channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
-        if guild is None or channel is None:
-            return []
-        lacking = required_permissions() & ~channel.permissions_for(guild.me)
-        return replies.permission_names(lacking)
+        return replies.permission_names(missing_in(channel)) if channel is not None else []
 
     async def _report(self, community: Community, text: str) -> None:
         """DM the server owner about a refused post, unless it is not the first failure.

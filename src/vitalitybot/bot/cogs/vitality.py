@@ -22,7 +22,7 @@ from vitalitybot.bot import replies
 from vitalitybot.bot.chart import status_chart
 from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
 from vitalitybot.bot.cogs.patterns import pattern_choices
-from vitalitybot.bot.invite import required_permissions
+from vitalitybot.bot.invite import missing_in
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.domain.privacy import ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS
 from vitalitybot.domain.records import RoundKind, ScheduleCadence
@@ -66,8 +66,7 @@ def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
 
     The invite link asks for the same permissions, so one definition serves both.
     """
-    lacking = required_permissions() & ~channel.permissions_for(channel.guild.me)
-    return replies.permission_names(lacking)
+    return replies.permission_names(missing_in(channel))
 
 
 @app_commands.guild_only()
