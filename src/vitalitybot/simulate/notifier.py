@@ -137,7 +137,7 @@ class ConsoleNotifier:
     def _show(
         self, kind: str, round_: Round | None, message: Message, members: tuple[int, ...] = ()
     ) -> None:
-        text = to_terminal(message, width=self.width)
+        text = to_terminal(message, width=self.width, timezone=self.timezone)
         post = SimPost(
             at=self.clock.now(),
             kind=kind,
@@ -154,7 +154,7 @@ class ConsoleNotifier:
             if self.detail is not Detail.STORY:
                 print(heading, file=out)
                 return
-            words = gist(post)
+            words = gist(post, self.timezone)
             print(f"{heading}: {words}".rstrip(": "), file=out)
             for line in quoting(message, self._followed):
                 if line not in words:
@@ -182,12 +182,13 @@ class ConsoleNotifier:
         return True
 
 
-def gist(post: SimPost) -> str:
+def gist(post: SimPost, timezone: str) -> str:
     """The opening words of a post on one line, what a member reads before scrolling (a
     suggestion's sign first, since that is what it is about)."""
     embed = post.message.embeds[0] if post.message.embeds else None
     text = embed.description if embed is not None else post.message.content
-    plain = to_terminal(Message(content=text), width=_UNWRAPPED)  # markup undone, as shown
+    # Markup undone and times written out, as the full post shows them.
+    plain = to_terminal(Message(content=text), width=_UNWRAPPED, timezone=timezone)
     paragraph = " ".join(plain.strip().split("\n\n", 1)[0].split())
     kept = ". ".join(paragraph.split(". ")[: _GIST_SENTENCES.get(post.kind, 1)]).rstrip(".")
     words = f"{kept}." if kept else ""
