@@ -64,6 +64,9 @@ async def test_a_forbidden_channel_is_reported_and_the_next_community_still_gets
     assert loopback_guild.general.messages == []
     owner_dm = await loopback_server.wait_for_dm(loopback_guild.owner.id)
     assert "could not post the survey" in owner_dm.content
+    # What to do, in Discord's words, rather than Discord's raw refusal.
+    assert "give me Send Messages" in owner_dm.content
+    assert "403" not in owner_dm.content and "Missing Permissions" not in owner_dm.content
     failed = (await status(app.services, loopback_guild.id)).failed_deliveries
     assert [(d.kind, d.status) for d in failed] == [("round", DeliveryStatus.FAILED)]
     told = await reply(await first_coordinator.invoke("vitality status"))
@@ -178,6 +181,8 @@ async def test_with_the_members_intent_reminders_reach_only_who_has_not_answered
     assert set(reminded) == humans - {ana.id, cai.id}
     (dm,) = dee.dms
     assert "still open" in text_of(dm)
+    # A DM has no server around it: it names the community, and shows the close live.
+    assert f"of **{loopback_guild.name}** closes <t:" in text_of(dm)
     (link,) = [c for c in dm.iter_components() if c.get("url")]
     assert link["url"].endswith(f"/{loopback_guild.general.id}/{post.id}")
     assert ana.dms == [] and ben.dms == [] and cai.dms == []

@@ -9,7 +9,7 @@ signs, survey wording, steps, replanting text, licence and attribution.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ import pytest
 
 from loopback import Guild, LoopbackDiscord, MessageRecord
 from vitalitybot.bot.runner import App
+from vitalitybot.render.timestamps import discord_time
+from vitalitybot.services import status
 
 from .support import (
     adopt,
@@ -71,8 +73,9 @@ def fields(message: MessageRecord) -> list[dict[str, Any]]:
     return [field for embed in message.embeds for field in embed.get("fields") or []]
 
 
-def assert_no_mention_parses(message: MessageRecord) -> None:
-    assert MENTION.findall(text_of(message)) == []
+def assert_no_mention_parses(message: MessageRecord, *, ours: Sequence[str] = ()) -> None:
+    """Nothing in the post parses as a mention but ``ours``: the bot's own timestamps."""
+    assert MENTION.findall(text_of(message)) == list(ours)
     assert not message.pings.anyone
 
 
@@ -116,7 +119,8 @@ async def test_survey_results_and_remedy_keep_their_layout(
         "Open until",
     ]
     assert fields(post)[0]["value"].splitlines()[0] == f"1. {TARGET_QUESTION}"
-    assert_no_mention_parses(post)
+    (opened,) = (await status(app.services, loopback_guild.id)).open_rounds
+    assert_no_mention_parses(post, ours=[discord_time(opened.round.closes_at)])
 
     questions = await survey_questions(app, loopback_guild, round_id_of(post))
     target_index = next(i for i, q in enumerate(questions) if q.sign_id == TARGET_SIGN_ID)

@@ -139,3 +139,15 @@ def test_a_missing_database_file_is_reported_not_created(
     assert main(["harvest", "export", "--guild", "1", "--url", f"sqlite+aiosqlite:///{path}"]) == 4
     assert "no database file" in capsys.readouterr().err
     assert not path.exists()
+
+
+def test_export_into_a_folder_uses_the_name_discord_attaches_the_file_with(
+    url: str, tmp_path: Path, shipped_patterns_dir: Path
+) -> None:
+    asyncio.run(build(url, shipped_patterns_dir, check_in=True))
+    assert (
+        main(["harvest", "export", "--guild", str(GUILD), "--url", url, "-o", str(tmp_path)]) == 0
+    )
+    (written,) = tmp_path.glob("harvest-*.md")
+    assert written.name == "harvest-2026-03-03.md"
+    assert SHARED in written.read_text(encoding="utf-8")

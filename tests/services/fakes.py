@@ -22,11 +22,12 @@ class Post:
     round_id: int | None
     message: Message
     member_ids: tuple[int, ...] = ()
+    timezone: str = "UTC"  # the community's: a reader there sees times on this clock
 
     @property
     def text(self) -> str:
-        """The post as the terminal shows it: what a member would read."""
-        return to_terminal(self.message, width=1000)
+        """The post as the terminal shows it: what a member in the community's zone reads."""
+        return to_terminal(self.message, width=1000, timezone=self.timezone)
 
 
 @dataclass
@@ -39,7 +40,9 @@ class RecordingNotifier:
         self, community: Community, round: Round, questions: Sequence[Question], message: Message
     ) -> PostRef | None:
         self._check(community)
-        self.posts.append(Post(community.guild_id, "round", round.id, message))
+        self.posts.append(
+            Post(community.guild_id, "round", round.id, message, timezone=community.timezone)
+        )
         self._next_id += 2
         return PostRef(community.channel_id, self._next_id, self._next_id + 1)
 
@@ -47,14 +50,29 @@ class RecordingNotifier:
         self, community: Community, message: Message, *, round: Round | None, kind: str
     ) -> None:
         self._check(community)
-        self.posts.append(Post(community.guild_id, kind, round.id if round else None, message))
+        self.posts.append(
+            Post(
+                community.guild_id,
+                kind,
+                round.id if round else None,
+                message,
+                timezone=community.timezone,
+            )
+        )
 
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message
     ) -> None:
         self._check(community)
         self.posts.append(
-            Post(community.guild_id, "reminder", round.id, message, tuple(member_ids))
+            Post(
+                community.guild_id,
+                "reminder",
+                round.id,
+                message,
+                tuple(member_ids),
+                timezone=community.timezone,
+            )
         )
 
     def _check(self, community: Community) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from vitalitybot.domain.records import RoundKind
+from vitalitybot.render.timestamps import local_times
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
 from vitalitybot.services import (
@@ -171,7 +172,10 @@ async def test_a_schedule_in_a_coordinators_words(svc: Services, setup: Setup) -
         "the last Friday of every month at 18:30 (Europe/Berlin), open for 3 days"
     )
     assert view.next_run == datetime(2026, 1, 30, 17, 30, tzinfo=UTC)
-    assert "Fri 30 Jan 2026, 18:30" in view.next_run_text
+    # A Discord timestamp: a reader in Berlin sees the community's own evening.
+    assert local_times(view.next_run_text, "Europe/Berlin") == (
+        "Fri 30 Jan 2026, 18:30 (Europe/Berlin)"
+    )
     with pytest.raises(InvalidSetting, match="can't read the day"):
         await set_schedule(svc, GUILD, "checkin", "monthly", "someday")
     with pytest.raises(InvalidSetting, match="at most 6 days"):
@@ -185,8 +189,10 @@ async def test_threshold_settings_are_checked_and_used(
 ) -> None:
     community = await setup()
     await adopt_pattern(svc, GUILD, COP)
-    with pytest.raises(InvalidSetting, match="between 0 and 1"):
+    with pytest.raises(InvalidSetting, match=r"from 0\.01 to 1"):
         await set_threshold(svc, GUILD, 50)
+    with pytest.raises(InvalidSetting, match=r"from 0\.01 to 1"):
+        await set_threshold(svc, GUILD, 0)
     with pytest.raises(InvalidSetting):
         await set_threshold(svc, GUILD, 0.5, 0)
     with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from vitalitybot.domain.records import (
     AnswerInput,
@@ -13,6 +14,7 @@ from vitalitybot.domain.records import (
     Round,
     SuggestionKind,
 )
+from vitalitybot.render.timestamps import discord_time
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import Services, close_round, open_round, record_answers
 from vitalitybot.services.closing import CloseResult
@@ -20,7 +22,7 @@ from vitalitybot.services.commitments import CommitRequest, commit, set_status
 from vitalitybot.vitality.prompts import MAX_PROMPTS
 
 from .fakes import RecordingNotifier
-from .support import GUILD, MEMBERS, questions_of, rate
+from .support import GUILD, MEMBERS, TIMEZONE, questions_of, rate
 
 UNREAD = "writing-nobody-reads"
 PIN = "Pin one guide a month"
@@ -93,12 +95,13 @@ async def test_an_opening_begins_with_what_changed_since_the_last_round(
 
     await _checkin(svc, community, clock, days=7)
     opening = notifier.of("round")[-1].text
-    local_day = f"{clock.now().day - 7}"
-    assert f"Since last time: we committed to “{PIN}” ({local_day} Jan)" in opening
+    day = made.created_at.astimezone(ZoneInfo(TIMEZONE))
+    assert f"Since last time: we committed to “{PIN}” ({day:%a} {day.day} Jan 2026)" in opening
     assert "Stop the Friday call" in opening
     raw = notifier.of("round")[-1].message
     said = " ".join([raw.content, *(e.description for e in raw.embeds)])
     assert "@\u200beveryone" in said and "@everyone" not in said  # quoted inert: no ping
+    assert discord_time(made.created_at, "D") in said  # each reader sees the day in their zone
 
     await set_status(svc, GUILD, made.id, CommitmentStatus.DONE)
     await _survey(svc, community, clock, "2026-01-20", high=3)

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from vitalitybot.domain.records import AnswerInput, Community, Question, Round
+from vitalitybot.domain.records import AnswerInput, Community, Harvest, Question, Round
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     ServiceError,
     Services,
     close_round,
     export_harvest_markdown,
+    harvest_message,
     latest_harvest,
     open_round,
     record_answers,
@@ -78,8 +79,13 @@ async def test_the_harvest_holds_only_shared_reflections_grouped_by_prompt(
     assert "@\u200beveryone" in markdown
     assert "\n# Not a heading" not in markdown
     [post] = notifier.of("harvest")
-    assert post.message.files and post.message.files[0].data.decode() == markdown
-    assert post.message.files[0].filename == "harvest-2026-01-06.md"
+    [document] = post.message.files
+    assert document.filename == "harvest-2026-01-06.md"
+    # The file pings no one, so it keeps members' words as they wrote them.
+    kept = document.data.decode()
+    assert "\u200b" not in kept and "\\" not in kept
+    assert "- @everyone look: <@123> and <@&456>\n  # Not a heading" in kept
+    assert "Night shifts need their own huddle" in kept and "kept to myself" not in kept
     assert "@everyone" not in post.message.content
     assert all("@everyone" not in f.value for e in post.message.embeds for f in e.fields)
 
@@ -138,3 +144,47 @@ async def test_the_harvest_order_says_nothing_about_who_answered_when(
     assert harvests[0] == harvests[1]
     listed = [line[2:] for line in harvests[0].splitlines() if line.startswith("- ")]
     assert listed == ["ask before fixing", "Better handovers", "Zoning the ward helped"]
+
+
+async def test_a_long_harvest_says_how_many_reflections_are_only_in_the_attached_file(
+    svc: Services, checkin: tuple[Community, Round, list[Question]], notifier: RecordingNotifier
+) -> None:
+    community, round_, prompts = checkin
+    first = prompts[0]
+    lessons = [f"Lesson {n}: " + "handover notes read better as short checklists " * 4 for n in
+               range(len(MEMBERS))]  # fmt: skip
+    for member, lesson in zip(MEMBERS, lessons, strict=True):
+        await record_answers(
+            svc, GUILD, round_.id, member, [AnswerInput(first.id, None, lesson, True)]
+        )
+
+    await close_round(svc, community.id, round_.id)
+
+    [post] = notifier.of("harvest")
+    (many,) = post.message.embeds[0].fields
+    shown = many.value.count("Lesson ")
+    assert 0 < shown < len(lessons)
+    assert many.value.endswith(
+        f"…and {len(lessons) - shown} more reflections: the full text is in the attached file.*"
+    )
+    kept = post.message.files[0].data.decode()
+    assert all(lesson.strip() in kept for lesson in lessons)
+
+
+async def test_a_reflection_too_long_for_the_card_is_cut_and_the_file_named_as_holding_it(
+    checkin: tuple[Community, Round, list[Question]],
+) -> None:
+    community, round_, _ = checkin
+    # Eight prompts share the card's 6,000 characters: even one reflection each is cut.
+    prompts = "".join(f"\n\n## Prompt {n}\n\n- {'a long story ' * 70}\n- short" for n in range(8))
+    stored = Harvest(1, round_.id, community.id, round_.opened_at, 2, f"# Harvest{prompts}\n")
+
+    card = harvest_message(stored, round_).embeds[0]
+
+    assert len(card.fields) == 8
+    assert all(
+        field.value.endswith(
+            "…\n*The rest of this reflection, and 1 more, are in the attached file.*"
+        )
+        for field in card.fields
+    )

@@ -88,3 +88,19 @@ async def test_closing_and_reopening_within_the_minute_opens_a_new_round(
     third = await open_now(svc, GUILD, "survey")
     assert len({first.id, second.id, third.id}) == 3 and third.status is RoundStatus.OPEN
     assert len(notifier.of("round")) == 3  # each one posted, so members can answer it
+
+
+async def test_rounds_opened_by_hand_are_named_by_their_date_and_time_never_their_key(
+    svc: Services, community: Community, notifier: RecordingNotifier
+) -> None:
+    first = await open_now(svc, GUILD, "survey")
+    await close_now(svc, GUILD, first.id)
+    second = await open_now(svc, GUILD, "survey")  # the same minute: a key of its own
+    await close_now(svc, GUILD, second.id)
+
+    texts = [post.text for post in notifier.posts]
+    assert not any("manual" in text for text in texts)
+    # The clock stands at 09:00 in Berlin on 5 January 2026.
+    assert "Survey 2026-01-05 09:00 · items from" in notifier.of("round")[0].text
+    assert "Survey 2026-01-05 09:00 (2) · items from" in notifier.of("round")[1].text
+    assert notifier.of("results")[1].text.startswith("Results of the survey 2026-01-05 09:00 (2)")

@@ -38,3 +38,14 @@ def year(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Run:
     config = SimulationConfig(months=24, members=30, seed=7, chart=chart)
     result = run_simulation(config, settings=settings, out=out)
     return Run(result, out.getvalue())
+
+
+@pytest.fixture(scope="session")
+def unheeded_year(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The demo's run with nobody committing to anything: what the community would have
+    said without the changes it made."""
+    chart = tmp_path_factory.mktemp("unheeded") / "chart.png"
+    out = io.StringIO()
+    config = SimulationConfig(months=24, members=30, seed=7, chart=chart, coordinators=False)
+    result = run_simulation(config, settings=settings, out=out)
+    return Run(result, out.getvalue())

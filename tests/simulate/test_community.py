@@ -6,10 +6,14 @@ import random
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from vitalitybot.domain.records import Question, QuestionKind
+import pytest
+
+from vitalitybot.domain.records import Commitment, CommitmentStatus, Question, QuestionKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.simulate.community import (
     FIRST_MEMBER_ID,
+    RELIEF_RAMP,
+    Effort,
     SyntheticCommunity,
     reflection,
     sign_profiles,
@@ -52,11 +56,15 @@ def survey(pattern: Pattern) -> list[Question]:
     ]
 
 
-def share_high(model: SyntheticCommunity, questions: list[Question], when: datetime) -> float:
+def share_high(
+    model: SyntheticCommunity, questions: list[Question], when: datetime, *efforts: Effort
+) -> float:
     ratings = [
         a.value
         for member in model.members
-        for a in model.survey_reply(member, questions, when, random.Random(member.id)).answers
+        for a in model.survey_reply(
+            member, questions, when, random.Random(member.id), efforts
+        ).answers
         if a.value is not None
     ]
     return sum(1 for r in ratings if r >= 4) / len(ratings)
@@ -104,3 +112,54 @@ def test_check_in_replies_share_each_reflection_once(library: Mapping[str, Patte
         assert reply.answers  # whoever opens the check-in writes something
         shared += [(a.question_id, a.text or "") for a in reply.answers if a.shared]
     assert shared and len(shared) == len(set(shared))
+
+
+def effort(pattern: Pattern, helps: bool, since: datetime, until: datetime | None = None) -> Effort:
+    signs = tuple(s.id for s in pattern.signs_of_decay)
+    return Effort(pattern.slug, signs, since, until, helps)
+
+
+@pytest.fixture
+def at_the_trough(library: Mapping[str, Pattern]) -> tuple[SyntheticCommunity, Pattern, float]:
+    """The community at its lowest, one pattern's signs, and their share with no change."""
+    model = community(library)
+    pattern = library["cop-commons-alignment"]
+    return model, pattern, share_high(model, survey(pattern), model.trough)
+
+
+def test_a_change_that_helps_eases_its_signs_as_it_takes_hold(
+    library: Mapping[str, Pattern], at_the_trough: tuple[SyntheticCommunity, Pattern, float]
+) -> None:
+    model, pattern, alone = at_the_trough
+    questions, when = survey(pattern), model.trough
+    early = share_high(model, questions, when, effort(pattern, True, when - timedelta(days=7)))
+    felt = share_high(model, questions, when, effort(pattern, True, when - RELIEF_RAMP))
+    assert felt < early < alone
+    other = library["energizing-participation"]  # a change for other signs eases nothing
+    assert share_high(model, questions, when, effort(other, True, when - RELIEF_RAMP)) == alone
+
+
+def test_a_change_that_does_not_help_or_was_dropped_leaves_the_answers_as_they_were(
+    at_the_trough: tuple[SyntheticCommunity, Pattern, float],
+) -> None:
+    model, pattern, alone = at_the_trough
+    questions, when, since = survey(pattern), model.trough, model.trough - RELIEF_RAMP
+    assert share_high(model, questions, when, effort(pattern, False, since)) == alone
+    dropped = effort(pattern, True, since, until=when - timedelta(days=1))
+    assert share_high(model, questions, when, dropped) == alone
+
+
+def test_whether_a_change_helps_is_the_seeds_and_the_changes_own(
+    library: Mapping[str, Pattern],
+) -> None:
+    def change(id_: int, text: str) -> Commitment:
+        return Commitment(id_, 1, text, CommitmentStatus.OPEN, START, "p", ("s",))
+
+    verdicts = {
+        community(library, seed=seed).helps(change(1, f"We'll try: step {n}"))
+        for seed in (7, 8)
+        for n in range(12)
+    }
+    assert verdicts == {True, False}  # some help, some do not
+    model = community(library)
+    assert model.helps(change(1, "We'll try: X")) == model.helps(change(9, "We'll try: X"))

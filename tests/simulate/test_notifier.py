@@ -16,7 +16,7 @@ from vitalitybot.domain.records import (
 from vitalitybot.render.message import Attachment, Embed, Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.simulate.community import SyntheticCommunity
-from vitalitybot.simulate.notifier import ConsoleNotifier, Detail, SyntheticDirectory
+from vitalitybot.simulate.notifier import ConsoleNotifier, Detail, SimPost, SyntheticDirectory
 
 WHEN = datetime(2026, 7, 21, 8, 0, tzinfo=UTC)  # 10:00 in Berlin (summer time)
 COMMUNITY = Community(
@@ -132,6 +132,60 @@ async def test_the_story_shows_each_kind_once_in_full_then_a_line_in_the_bots_wo
     assert len(notifier.posts) == 5
 
 
+def opening(*lines: str) -> Message:
+    body = "A few minutes to say how we are doing.\n\n" + "\n".join(f"- {li}" for li in lines)
+    return Message(embeds=(Embed(title="Survey", description=body),))
+
+
+async def test_a_post_in_one_line_still_shows_its_lines_quoting_a_commitment() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    await notifier.open_round(COMMUNITY, ROUND, [], CARD)  # the first card, in full
+    notifier.follow("We'll try: Show what came of it")
+    quoted = "Answers vanish: 62% → 30% since we committed to “We'll try: show what came of it”"
+    await notifier.open_round(COMMUNITY, ROUND, [], opening(quoted, "Unrelated news."))
+    lines = out.getvalue().splitlines()
+    heading = lines.index(
+        "Tue 21 Jul 2026, 10:00 · survey opens: A few minutes to say how we are doing."
+    )
+    assert lines[heading + 1] == f"    - {quoted}"  # beneath its post, as the post says it
+    assert "Unrelated news." not in out.getvalue()
+
+
+async def test_a_suggestion_naming_the_step_a_commitment_took_is_no_news_of_it() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    notifier.follow("We'll try: Show what came of it")
+    await notifier.post(COMMUNITY, remedy("No feedback"), round=ROUND, kind="suggestion:remedy")
+    step = Embed(title="Survey fatigue", description="80% see it.\n\n6. Show what came of it")
+    await notifier.post(COMMUNITY, Message(embeds=(step,)), round=ROUND, kind="suggestion:remedy")
+    assert "Show what came of it" not in out.getvalue()
+
+
+async def test_what_coordinators_do_is_told_in_the_timeline_and_is_no_post() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    notifier.tell("Coordinators commit: We'll try: Keep surveys tiny (Survey fatigue)")
+    assert out.getvalue() == (
+        "Tue 21 Jul 2026, 10:00 · Coordinators commit: We'll try: Keep surveys tiny "
+        "(Survey fatigue)\n"
+    )
+    assert notifier.posts == []
+
+
+async def test_readers_hear_of_each_post_after_it_is_recorded() -> None:
+    heard: list[str] = []
+
+    class Reader:
+        async def posted(self, post: SimPost) -> None:
+            heard.append(post.kind)
+
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=io.StringIO())
+    notifier.readers.append(Reader())
+    await notifier.post(COMMUNITY, results(12), round=ROUND, kind="results")
+    assert heard == ["results"] and notifier.posts[0].kind == "results"
+
+
 async def test_verbose_prints_every_post_in_full() -> None:
     out = io.StringIO()
     notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out, detail=Detail.VERBOSE)
@@ -147,3 +201,15 @@ async def test_the_directory_knows_members_only_with_the_members_intent() -> Non
     assert await SyntheticDirectory(community).eligible_members(COMMUNITY) == []
     with_intent = SyntheticDirectory(community, members_intent=True)
     assert await with_intent.eligible_members(COMMUNITY) == community.member_ids
+
+
+async def test_a_quoting_line_said_twice_in_a_post_is_shown_once() -> None:
+    out = io.StringIO()
+    notifier = ConsoleNotifier(ManualClock(WHEN), "Europe/Berlin", out=out)
+    await notifier.open_round(COMMUNITY, ROUND, [], CARD)
+    notifier.follow("We'll try: Space them out")
+    asked = "What came of “We'll try: Space them out”?"
+    card = Embed(title="Check-in", description=f"Prompts.\n\n1. {asked}\n\n{asked}")
+    await notifier.open_round(COMMUNITY, ROUND, [], Message(embeds=(card,)))
+    assert out.getvalue().count("What came of") == 1
+    assert f"    1. {asked}" in out.getvalue().splitlines()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vitalitybot.domain.records import RoundKind
-from vitalitybot.simulate.report import CROSSED, render
+from vitalitybot.domain.records import CommitmentStatus, RoundKind
+from vitalitybot.simulate.report import COMMITTED, CROSSED, render
 
 from .conftest import Run
 
@@ -53,3 +53,24 @@ def test_check_ins_show_no_scores_and_the_legend_names_every_sign(year: Run) -> 
             assert "%" not in line  # no scores (and, without the intent, no rate)
     for column in report.signs:
         assert f"{column.code:<4} {column.title} ({column.pattern_title})" in table
+
+
+def test_each_round_shows_the_commitments_made_from_it_and_marked_done_after_it(
+    year: Run,
+) -> None:
+    report = year.result.report
+    commitments = year.result.commitments
+    table = render(report).splitlines()
+    header = next(li for li in table if li.startswith("Date"))
+    assert header.index(COMMITTED) < header.index("Suggestions")
+    assert sum(r.made for r in report.rounds) == len(commitments) > 0
+    done = [c for c in commitments if c.status is CommitmentStatus.DONE]
+    assert sum(r.done for r in report.rounds) == len(done) > 0
+    for row in report.rounds:
+        assert row.made == sum(1 for c in commitments if c.round_id == row.round.id)
+        line = next(li for li in table if li.startswith(row.round.period))
+        cell = line[header.index(COMMITTED) :].split()
+        if row.made or row.done:
+            assert cell[0] == f"{row.made}/{row.done}"
+        else:
+            assert not cell or "/" not in cell[0]

@@ -13,7 +13,7 @@ import pytest
 
 from key_support import TEST_KEYS
 from vitalitybot.config import Settings
-from vitalitybot.domain.records import RoundKind
+from vitalitybot.domain.records import CommitmentStatus, RoundKind
 from vitalitybot.patterns import Pattern
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.cadence import fire_times_between
@@ -108,10 +108,11 @@ def test_replanting_comes_only_after_the_patterns_stated_duration(
 
 
 def test_every_post_is_printed_with_its_date_in_order(year: Run) -> None:
-    printed = [
-        datetime.strptime(when, "%a %d %b %Y, %H:%M") for when, _ in HEADING.findall(year.output)
-    ]
-    assert len(printed) == len(year.result.posts)
+    """Posts and what coordinators did between them share one timeline, in order."""
+    headings = HEADING.findall(year.output)
+    printed = [datetime.strptime(when, "%a %d %b %Y, %H:%M") for when, _ in headings]
+    posts = [what for _, what in headings if not what.startswith("Coordinators ")]
+    assert len(posts) == len(year.result.posts)
     assert printed == sorted(printed)
     assert [p.at for p in year.result.posts] == sorted(p.at for p in year.result.posts)
 
@@ -214,6 +215,8 @@ def test_the_summary_counts_what_was_posted(year: Run) -> None:
     assert f"{len(year.result.report.rounds)} rounds" in summary
     for kind, count in year.result.suggestions.items():
         assert f"{count} {kind}" in summary
+    done = sum(1 for c in year.result.commitments if c.status is CommitmentStatus.DONE)
+    assert f"coordinators committed {len(year.result.commitments)} times ({done} done" in summary
     assert str(year.result.chart) in summary
 
 

@@ -30,6 +30,11 @@ def required_permissions() -> discord.Permissions:
     )
 
 
+def missing_in(channel: discord.abc.GuildChannel | discord.Thread) -> discord.Permissions:
+    """What the bot lacks in ``channel`` of what it needs there (from the cached overwrites)."""
+    return required_permissions() & ~channel.permissions_for(channel.guild.me)
+
+
 def invite_url(client_id: int) -> str:
     return discord.utils.oauth_url(client_id, permissions=required_permissions(), scopes=SCOPES)
 

@@ -46,6 +46,7 @@ import discord
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
+from vitalitybot.bot.invite import missing_in
 from vitalitybot.bot.views.commit import commit_view
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
@@ -224,15 +225,12 @@ class DiscordNotifier:
         try:
             return await self._with_retries(send, f"community {community.id}: {what}")
         except discord.Forbidden as error:
-            text = (
-                f"I could not post {what} in <#{channel_id}>: Discord says I am missing a "
-                f"permission there ({error.status} {error.text or 'Forbidden'})."
-            )
+            text = replies.not_allowed(what, channel_id, self._lacking(community, channel_id))
             if report:
                 await self._report(community, text)
             raise DeliveryError(text) from error
         except discord.NotFound as error:
-            text = f"I could not post {what}: the channel <#{channel_id}> no longer exists."
+            text = replies.channel_gone(what, channel_id)
             if report:
                 await self._report(community, text)
             raise DeliveryError(text) from error
@@ -314,6 +312,12 @@ class DiscordNotifier:
         return False
 
     # -- telling the coordinator -----------------------------------------------------------
+
+    def _lacking(self, community: Community, channel_id: int) -> list[str]:
+        """The permissions the bot lacks in the channel, as far as the cache knows."""
+        guild = self.client.get_guild(community.guild_id)
+        channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        return replies.permission_names(missing_in(channel)) if channel is not None else []
 
     async def _report(self, community: Community, text: str) -> None:
         """DM the server owner about a refused post, unless it is not the first failure.

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 import discord
 
 from vitalitybot.bot.convert import send_kwargs
+from vitalitybot.bot.invite import required_permissions
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.domain import scale
 from vitalitybot.domain.records import CommitmentStatus, Community, Round, RoundKind, WhoCommits
 from vitalitybot.render.environment import md_escape
 from vitalitybot.render.message import Attachment, Embed, EmbedField, Message
+from vitalitybot.render.timestamps import discord_time
+from vitalitybot.render.words import plural
 from vitalitybot.services import (
     AdoptResult,
     CloseResult,
@@ -56,16 +59,27 @@ async def respond(interaction: discord.Interaction, message: Message, *, ephemer
         await interaction.response.send_message(**kwargs, ephemeral=ephemeral)
 
 
-def when(moment: datetime) -> str:
-    """A moment as a Discord timestamp: every reader sees it in their own time zone."""
-    return discord.utils.format_dt(moment, "F")
+# Discord's own spelling of the permissions it lists in a channel's settings.
+_PERMISSION_WORDS = {"in": "in"}
 
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def permission_names(lacking: discord.Permissions) -> list[str]:
+    """Permissions as a server admin finds them in Discord: "Send Messages in Threads"."""
+    return [
+        " ".join(_PERMISSION_WORDS.get(w, w.capitalize()) for w in name.split("_"))
+        for name, set_ in lacking
+        if set_
+    ]
+
+
+ALL_POSTING_PERMISSIONS = tuple(permission_names(required_permissions()))
 
 
 # -- /vitality ---------------------------------------------------------------------------
+
+
+# Without these a round still posts; only its discussion thread is missing.
+THREAD_PERMISSIONS = frozenset({"Create Public Threads", "Send Messages in Threads"})
 
 
 def set_up(community: Community, channel_id: int, missing: Sequence[str]) -> str:
@@ -77,7 +91,13 @@ def set_up(community: Community, channel_id: int, missing: Sequence[str]) -> str
     roles = [f"<@&{r}>" for r in (community.coordinator_role_id, community.steward_role_id) if r]
     if roles:
         lines.append(f"Besides server managers, {' and '.join(roles)} may coordinate.")
-    if missing:
+    if missing and set(missing) <= THREAD_PERMISSIONS:
+        lines.append(
+            f"**Heads up:** I am missing {', '.join(missing)} in {channel}, so rounds are "
+            "posted without a discussion thread: their results and suggestions go to the "
+            "channel instead. A server admin can grant it to give each round its thread."
+        )
+    elif missing:
         lines.append(
             f"**Heads up:** I am missing {', '.join(missing)} in {channel}; "
             "rounds will fail there until a server admin grants them."
@@ -146,7 +166,8 @@ def scheduled(kind: RoundKind | str, view: ScheduleView) -> str:
 def threshold_set(community: Community) -> str:
     return (
         f"A sign now crosses when at least {round(community.threshold * 100)}% of at least "
-        f"{community.min_respondents} respondents see it {scale.high_words()}. {LATER_ROUNDS}"
+        f"{plural(community.min_respondents, 'respondent')} see it {scale.high_words()}. "
+        f"{LATER_ROUNDS}"
     )
 
 
@@ -186,8 +207,9 @@ def _privacy_lines(settings: PrivacySettings) -> list[str]:
     )
     return [
         stored,
-        f"- No figure is shown until at least {settings.next_minimum} members have answered "
-        "a round; coordinators see the same totals as members.",
+        f"- No figure is shown until at least {plural(settings.next_minimum, 'member')} "
+        f"{'has' if settings.next_minimum == 1 else 'have'} answered a round; coordinators "
+        "see the same totals as members.",
         f"- A survey asks at most {plural(community.max_items, 'question', 'questions')}.",
     ]
 
@@ -196,8 +218,8 @@ def opened(round_: Round, guild_id: int) -> str:
     name = kind_name(round_.kind)
     link = jump_url(guild_id, round_.channel_id, round_.message_id)
     if link is None:
-        return f"The {name} is open (until {when(round_.closes_at)}), but its post failed."
-    return f"Opened the {name}: {link}. It closes {when(round_.closes_at)}."
+        return f"The {name} is open (until {discord_time(round_.closes_at)}), but its post failed."
+    return f"Opened the {name}: {link}. It closes {discord_time(round_.closes_at)}."
 
 
 def closed(result: CloseResult) -> str:
@@ -283,14 +305,15 @@ def export_filename(guild_id: int) -> str:
 
 def forgotten(records: int, harvests_rewritten: int, ended_anonymous: int) -> str:
     rewritten = (
-        f" Your words were taken out of {harvests_rewritten} stored harvests."
+        f" Your words were taken out of {plural(harvests_rewritten, 'stored harvest')}."
         if harvests_rewritten
         else ""
     )
     ended = f" {ENDED_ANONYMOUS}" if ended_anonymous else ""
+    deleted = "was" if records == 1 else "were"
     return (
-        f"Done: {records} records about you were deleted.{rewritten}{ended} Posts already "
-        "made in Discord stay where they are; you can delete your own messages."
+        f"Done: {plural(records, 'record')} about you {deleted} deleted.{rewritten}{ended} "
+        "Posts already made in Discord stay where they are; you can delete your own messages."
     )
 
 
@@ -301,10 +324,27 @@ def owner_note(guild_name: str, problem: str) -> str:
     """The DM to a server's owner when a post in their server was refused."""
     return (
         f"A note from vitalitybot in **{guild_name}**: {problem} "
-        "Please check my role's permissions in that channel (View Channel, Send Messages, "
-        "Send Messages in Threads, Create Public Threads, Embed Links, Attach Files), or "
-        "choose another channel with `/vitality setup`. `/vitality status` lists the "
-        "posts that failed."
+        "`/vitality status` lists the posts that failed."
+    )
+
+
+def not_allowed(what: str, channel_id: int, lacking: Sequence[str]) -> str:
+    """A post Discord refused for want of a permission, and what to do about it.
+
+    ``lacking`` is what the bot knows it lacks in the channel; when it knows nothing
+    (the channel is not cached) the sentence names everything a post needs.
+    """
+    needed = ", ".join(lacking or ALL_POSTING_PERMISSIONS)
+    return (
+        f"I could not post {what} in <#{channel_id}>: give me {needed} there "
+        "(in the channel's permissions), or choose another channel with `/vitality setup`."
+    )
+
+
+def channel_gone(what: str, channel_id: int) -> str:
+    return (
+        f"I could not post {what}: the channel <#{channel_id}> no longer exists. "
+        "Choose another channel with `/vitality setup`."
     )
 
 
@@ -393,9 +433,7 @@ def commitments_listed(overview: CommitmentsOverview, note: str = "") -> Message
         value = "\n".join(
             [
                 md_escape(made.text),
-                " · ".join(
-                    [*_details(view), f"{status} since {discord.utils.format_dt(since, 'd')}"]
-                ),
+                " · ".join([*_details(view), f"{status} since {discord_time(since, 'd')}"]),
             ]
         )
         fields.append(EmbedField(name, value))

@@ -1,7 +1,7 @@
 """``vitalitybot harvest export``: a check-in's digest as Markdown, for the wiki.
 
 The harvest is stored when a check-in closes; this prints it (or writes it to a file)
-exactly as stored, through the same service the Discord command uses. Exit 1 when
+as the file Discord attaches, through the same service the Discord command uses. Exit 1 when
 there is nothing to export (no community for the guild, no harvest yet, no such round);
 the service's refusals speak to a member in Discord, so those about the server are
 reworded here for someone at a terminal.
@@ -28,8 +28,8 @@ from vitalitybot.services import (
     RoundNotFound,
     ServiceError,
     Services,
-    export_harvest_markdown,
 )
+from vitalitybot.services.harvest import HarvestFile, harvest_file
 from vitalitybot.storage import open_database
 from vitalitybot.vitality.anonymity import RoundKeys
 
@@ -51,7 +51,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_url_option(export)
     export.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing"
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="write to PATH instead of printing; a folder gets the file under the name "
+        "Discord attaches it with (harvest-DATE.md)",
     )
     export.set_defaults(handler=run_export)
 
@@ -62,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
     if path is not None:
         raise DatabaseError(f"no database file at {path}: nothing to export")
     try:
-        markdown = asyncio.run(_export(url, args.guild, args.round))
+        found = asyncio.run(_export(url, args.guild, args.round))
     except NotConfigured:
         raise CliError(
             f"no community for guild {args.guild} in this database: the bot was never set "
@@ -73,14 +78,15 @@ def run_export(args: argparse.Namespace) -> int:
     except ServiceError as error:
         raise CliError(str(error)) from None
     if args.output is None:
-        sys.stdout.write(markdown)
+        sys.stdout.write(found.text)
         return EXIT_OK
-    args.output.write_text(markdown, encoding="utf-8")
-    print(f"wrote the harvest to {args.output}")
+    target = args.output / found.file.filename if args.output.is_dir() else args.output
+    target.write_bytes(found.file.data)
+    print(f"wrote the harvest to {target}")
     return EXIT_OK
 
 
-async def _export(url: str, guild_id: int, round_id: int | None) -> str:
+async def _export(url: str, guild_id: int, round_id: int | None) -> HarvestFile:
     db = open_database(url)
     try:
         svc = Services(
@@ -92,7 +98,7 @@ async def _export(url: str, guild_id: int, round_id: int | None) -> str:
             env=build_environment(),
             keys=RoundKeys.throwaway(),  # a stored harvest needs no round key
         )
-        return await export_harvest_markdown(svc, guild_id, round_id)
+        return await harvest_file(svc, guild_id, round_id)
     finally:
         await db.dispose()
 

@@ -1,8 +1,9 @@
 """``vitalitybot simulate``: a synthetic community lived through by the real engine.
 
 Tells the run as a story (each kind of post once in full, then a line per post; every
-post in full with ``--verbose``, headings only with ``--quiet``), then a table of rounds
-and scores, writes a chart, and ends with a summary, the simulated server's id and, for
+post in full with ``--verbose``, headings only with ``--quiet``), with what simulated
+coordinators committed to and marked done in between, then a table of rounds, scores
+and commitments, writes a chart, and ends with a summary, the simulated server's id and, for
 a kept database, the commands that explore it. No Discord, no network: the database is
 a temporary SQLite file unless ``--keep-db`` names one to keep. That one is written
 under a hidden name beside it and renamed when the run ends, so a run that fails or is
@@ -45,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Simulate a community whose health declines and then recovers, run by "
         "the real services and scheduler on a simulated clock and a temporary SQLite file. "
         "Tells what a coordinator would see in Discord (each kind of post once in full, "
-        "then a line per post), prints a table of rounds and scores, and writes a chart "
+        "then a line per post) and what simulated coordinators commit to after a "
+        "suggestion, prints a table of rounds, scores and commitments, and writes a chart "
         "of each sign's score per survey (PNG or SVG).",
     )
     parser.add_argument(

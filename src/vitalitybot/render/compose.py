@@ -54,6 +54,12 @@ def render_message(env: Environment, template_name: str, /, **context: Any) -> M
 
 def compose(text: str) -> Message:
     """Split rendered template text into content, embeds, fields and footer (see above)."""
+    return compose_unfitted(text).fit()
+
+
+def compose_unfitted(text: str) -> Message:
+    """``compose`` before ``Message.fit()``: for a caller that fits the parts its own way
+    (the harvest cuts by whole reflections) and then fits the rest."""
     lines = text.splitlines()
     footer = _take_footer(lines) if _has_embed(lines) else []
     content: list[str] = []
@@ -78,7 +84,7 @@ def compose(text: str) -> Message:
         embeds[-1].footer = "\n".join(footer)
     return Message(
         content=_block(content), embeds=tuple(e.build() for e in embeds if not e.is_empty())
-    ).fit()
+    )
 
 
 def _has_embed(lines: list[str]) -> bool:

@@ -11,6 +11,10 @@ escapes its own way: every value a template prints passes through ``render.inert
 (``finalize``), so text from a pattern file or a member can never restructure a post or
 mention anyone, whichever template prints it. Where a member's words must also show
 exactly as typed (no bold, no lists), templates add the ``md_escape`` filter.
+
+Three filters keep what every post says about times, counts and rounds in one place:
+``discord_time`` (a moment in each reader's own zone, render/timestamps.py), ``plural``
+("1 respondent", "3 respondents") and ``round_label`` (a round's name, domain/labels.py).
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ from pathlib import Path
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+from vitalitybot.domain.labels import round_label
 from vitalitybot.render.inert import inert
+from vitalitybot.render.timestamps import discord_time
+from vitalitybot.render.words import plural
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -54,6 +61,9 @@ def build_environment(override_dir: Path | None = None) -> Environment:
     )
     env.filters["md_escape"] = md_escape
     env.filters["oneline"] = oneline
+    env.filters["discord_time"] = discord_time
+    env.filters["plural"] = plural
+    env.filters["round_label"] = round_label
     return env
 
 

@@ -29,6 +29,9 @@ any backtick                       a fence (```) swallows the    backslash befor
                                    character
 ================================  ============================  ==================================
 
+The one exception is the bot's own times: a ``Timestamp`` (render/timestamps.py) is made
+from a ``datetime``, never from text, and is printed as the live date it is meant to be.
+
 Line-start marks count after list markers too (``- # big`` is a heading inside an item),
 and the start of a value counts as the start of a line, because a template may put it
 there. A backslash followed by punctuation is an escape Discord already honours, so it is
@@ -41,6 +44,7 @@ from __future__ import annotations
 import re
 
 from vitalitybot.render.compose import INLINE_MARKER
+from vitalitybot.render.timestamps import Timestamp
 
 ZERO_WIDTH_SPACE = "\u200b"
 
@@ -53,12 +57,24 @@ _LINE_START = re.compile(r"(\s*(?:(?:[-*+]|\d+[.)])\s+)*)(-#|#|>)")
 _ESCAPE_PAIR = r"\\[!-/:-@\[-`{-~]"
 _INLINE = re.compile(rf"{_ESCAPE_PAIR}|\\\Z|[`|\[]|{re.escape(INLINE_MARKER)}")
 _INLINE_ESCAPED = INLINE_MARKER[:-1] + "\\" + INLINE_MARKER[-1]
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def inert(value: object) -> str:
-    """``value`` as text that cannot restructure a post or mention anyone (table above)."""
+    """``value`` as text that cannot restructure a post or mention anyone (table above).
+
+    A ``Timestamp`` is the bot's own markup for a moment, so it passes as it is.
+    """
+    if isinstance(value, Timestamp):
+        return value
     text = defuse_mentions(str(value))
     return "".join(_inert_line(line) for line in text.splitlines(keepends=True))
+
+
+def undo_inert(text: str) -> str:
+    """Text made inert, as it was written: for what Discord does not read (a file, a
+    terminal), where the zero-width spaces and backslashes would only get in the way."""
+    return _ESCAPED.sub(r"\1", text.replace(ZERO_WIDTH_SPACE, ""))
 
 
 def defuse_mentions(text: str) -> str:

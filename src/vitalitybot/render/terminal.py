@@ -3,14 +3,19 @@
 Rendering from the finished ``Message`` (rather than the template text) means the
 terminal shows exactly what Discord would get, trims included. Discord's inline marks
 are dropped and its escapes undone, so ``\\*`` reads as ``*`` and ``**bold**`` as ``bold``.
+Discord timestamps, which only a Discord app can show in its reader's zone, are written
+out on the clock of the zone given (the community's), or UTC.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+from dataclasses import replace
 
-from vitalitybot.render.message import Embed, Message
+from vitalitybot.render.inert import undo_inert
+from vitalitybot.render.message import Embed, EmbedField, Message
+from vitalitybot.render.timestamps import local_times
 
 DEFAULT_WIDTH = 80
 _LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)")
@@ -18,17 +23,36 @@ _SUBTEXT = re.compile(r"^-#\s+")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _PAIRED_MARKS = re.compile(r"(\*\*|__|~~|\|\|)")
 _EMPHASIS = re.compile(r"(?<![\\\w*])\*(?=[^\s*])(.+?)(?<=[^\s\\*])\*(?![\w*])")
-_ESCAPE = re.compile(r"\\([^\w\s])")
-_ZERO_WIDTH_SPACE = "\u200b"
 
 
-def to_terminal(message: Message, width: int = DEFAULT_WIDTH) -> str:
-    """Plain text, wrapped to ``width``: content, then each embed as headed paragraphs."""
+def to_terminal(message: Message, width: int = DEFAULT_WIDTH, timezone: str = "UTC") -> str:
+    """Plain text, wrapped to ``width``: content, then each embed as headed paragraphs;
+    times on ``timezone``'s clock."""
+    message = _local(message, timezone)
     parts: list[str] = []
     if message.content:
         parts.append(_paragraphs(message.content, width))
     parts.extend(_embed(embed, width) for embed in message.embeds)
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _local(message: Message, timezone: str) -> Message:
+    """The message with its times written out, before wrapping measures the lines."""
+
+    def local(text: str) -> str:
+        return local_times(text, timezone)
+
+    embeds = tuple(
+        replace(
+            embed,
+            title=local(embed.title),
+            description=local(embed.description),
+            footer=local(embed.footer),
+            fields=tuple(EmbedField(local(f.name), local(f.value), f.inline) for f in embed.fields),
+        )
+        for embed in message.embeds
+    )
+    return replace(message, content=local(message.content), embeds=embeds)
 
 
 def _embed(embed: Embed, width: int) -> str:
@@ -71,6 +95,5 @@ def _paragraphs(text: str, width: int) -> str:
 
 
 def _plain(text: str) -> str:
-    text = _PAIRED_MARKS.sub("", text.replace(_ZERO_WIDTH_SPACE, ""))
-    text = _EMPHASIS.sub(r"\1", text)
-    return _ESCAPE.sub(r"\1", text)
+    text = _PAIRED_MARKS.sub("", text)
+    return undo_inert(_EMPHASIS.sub(r"\1", text))

@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
@@ -138,12 +137,6 @@ async def deliver(
     except Exception:
         logger.exception("community %s: could not log the %s delivery", community.id, kind)
     return error is None, result
-
-
-def local_time(moment: datetime, timezone: str) -> str:
-    """A moment as members of the community read it: "Tue 3 Nov 2026, 10:00 (Europe/Berlin)"."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({timezone})"
 
 
 def spec_of(schedule: Schedule, timezone: str) -> ScheduleSpec:

@@ -23,6 +23,7 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.patterns.search import resolve
+from vitalitybot.render.timestamps import discord_time
 from vitalitybot.scheduling.cadence import next_fire_times
 from vitalitybot.scheduling.parsing import parse_when
 from vitalitybot.scheduling.spec import (
@@ -35,7 +36,6 @@ from vitalitybot.scheduling.spec import (
 from vitalitybot.services.app import (
     Services,
     community_by_guild,
-    local_time,
     spec_of,
 )
 from vitalitybot.services.default_schedules import StatedRhythm, default_specs, stated_rhythms
@@ -55,6 +55,10 @@ from vitalitybot.storage.communities import UNSET
 logger = logging.getLogger(__name__)
 
 SUGGESTIONS_SHOWN = 3  # close names offered when a pattern name is unknown
+# The shares a threshold may take; Discord's option offers the same range. A share of 0
+# would make every sign cross whenever anyone answered, so the least is one in a hundred.
+THRESHOLD_MIN = 0.01
+THRESHOLD_MAX = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,7 @@ class ScheduleView:
     schedule: Schedule
     description: str  # "the first Tuesday of every month at 10:00 (Europe/Berlin), open ..."
     next_run: datetime | None
-    next_run_text: str  # local time, or "" when disabled
+    next_run_text: str  # a Discord timestamp, or "" when disabled
 
 
 # -- set-up ----------------------------------------------------------------------------
@@ -342,7 +346,7 @@ def schedule_view(svc: Services, schedule: Schedule, community: Community) -> Sc
         schedule=schedule,
         description=description,
         next_run=next_run,
-        next_run_text=local_time(next_run, community.timezone) if next_run else "",
+        next_run_text=discord_time(next_run) if next_run else "",
     )
 
 
@@ -354,9 +358,10 @@ async def set_threshold(
     Both apply to rounds opened from now on; the minimum is checked against the
     community's anonymity (``privacy.check_minimum``).
     """
-    if not 0.0 < value <= 1.0:
+    if not THRESHOLD_MIN <= value <= THRESHOLD_MAX:
         raise InvalidSetting(
-            f"The threshold is a share between 0 and 1, such as 0.5 for half; got {value}."
+            f"The threshold is a share from {THRESHOLD_MIN:g} to {THRESHOLD_MAX:g}, such as "
+            f"0.5 for half; got {value:g}."
         )
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from vitalitybot.domain.records import (
     Commitment,
@@ -42,6 +41,7 @@ from vitalitybot.domain.records import (
     RoundStatus,
     ScorePoint,
 )
+from vitalitybot.render.timestamps import discord_time
 from vitalitybot.services.messages import prompt_text
 from vitalitybot.services.views import (
     BeforeAfter,
@@ -66,9 +66,8 @@ async def changes_since_last(
 ) -> list[CommitmentChange]:
     """Commitments made, done or dropped since the round before ``round_`` opened."""
     since = await _previous_opening(repos, community, round_)
-    zone = ZoneInfo(community.timezone)
     return [
-        CommitmentChange(c.text, c.status, _day_month(c.created_at.astimezone(zone)))
+        CommitmentChange(c.text, c.status, discord_time(c.created_at, "D"))
         for c in await repos.commitments.changed_since(community.id, since)
     ]
 
@@ -172,7 +171,3 @@ async def _previous_opening(repos: Repositories, community: Community, round_: R
         if (earlier.opened_at, earlier.id) < (round_.opened_at, round_.id):
             return earlier.opened_at
     return community.created_at
-
-
-def _day_month(local: datetime) -> str:
-    return f"{local.day} {local:%b}"

@@ -1,6 +1,6 @@
 """The posts the services make, rendered from the templates in ``templates/``.
 
-Each function gathers plain values (records, vitality dataclasses, preformatted dates)
+Each function gathers plain values (records, vitality dataclasses, Discord timestamps)
 for one template and renders it; the wording is the template's business, so a
 coordinator can change what the bot says without touching Python. Every variable a
 template receives is listed in ``templates/README.md``. A post about a round states that
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from vitalitybot.domain import scale
 from vitalitybot.domain.records import (
@@ -28,7 +27,8 @@ from vitalitybot.patterns.model import Pattern
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import CommitAction, Message
 from vitalitybot.render.summary import duration_text
-from vitalitybot.services.app import Services, local_time
+from vitalitybot.render.timestamps import discord_time
+from vitalitybot.services.app import Services
 from vitalitybot.services.views import (
     CommitmentChange,
     ParticipationView,
@@ -183,16 +183,6 @@ class SuggestedSign:
     run_months: int  # rounded
 
 
-@dataclass(frozen=True, slots=True)
-class ReasonLine:
-    """Why a replant comes now, as a post says it (see ``ReplantReason``)."""
-
-    commitment: str
-    made_on: str  # the day the commitment was made, in the community's time zone
-    months: int
-    after_replant: bool
-
-
 def suggestion_message(
     svc: Services,
     community: Community,
@@ -221,7 +211,7 @@ def suggestion_message(
         run_months=signs[0].run_months,
         signs=signs,
         titles=_names([s.title for s in suggestions]),
-        reasons=_reasons(suggestions, community.timezone),
+        reasons=_reasons(suggestions),
         durations=[duration_text(d) for d in lead.durations],
         pattern_titles=_step_pattern_titles(lead, patterns),
         threshold_percent=share_percent(threshold_of(community, round_).share),
@@ -237,28 +227,19 @@ def _names(titles: Sequence[str]) -> str:
     return ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
-def _reasons(suggestions: Sequence[Suggestion], timezone: str) -> list[ReasonLine]:
+def _reasons(suggestions: Sequence[Suggestion]) -> list[ReplantReason]:
     """The distinct reasons of a post's replants, in the order of its signs."""
-    found = dict.fromkeys(s.reason for s in suggestions if s.reason is not None)
-    return [_reason_line(reason, timezone) for reason in found]
-
-
-def _reason_line(reason: ReplantReason, timezone: str) -> ReasonLine:
-    made_on = ""
-    if reason.committed_at is not None:
-        day = reason.committed_at.astimezone(ZoneInfo(timezone))
-        made_on = f"{day.day} {day:%b %Y}"
-    return ReasonLine(reason.commitment, made_on, reason.months, reason.after_replant)
+    return list(dict.fromkeys(s.reason for s in suggestions if s.reason is not None))
 
 
 def _round_context(community: Community, round_: Round) -> dict[str, Any]:
     """What every template about a round is given: the community, the round, its kind and
-    when it closes (in the community's time)."""
+    when it closes (a Discord timestamp: each reader sees their own clock)."""
     return {
         "community": community,
         "round": round_,
         "kind_name": kind_name(round_.kind),
-        "closes": local_time(round_.closes_at, community.timezone),
+        "closes": discord_time(round_.closes_at),
     }
 
 

@@ -29,6 +29,7 @@ from vitalitybot.domain.records import (
     RoundStatus,
 )
 from vitalitybot.patterns.model import Pattern
+from vitalitybot.render.timestamps import discord_time
 from vitalitybot.scheduling.cadence import closes_at as window_end
 from vitalitybot.scheduling.cadence import default_spec_for
 from vitalitybot.services.app import (
@@ -36,7 +37,6 @@ from vitalitybot.services.app import (
     community_by_guild,
     community_by_id,
     deliver,
-    local_time,
     spec_of,
     write_turn,
 )
@@ -183,7 +183,7 @@ async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round
         community = await community_by_guild(repos, guild_id)
         already = [r for r in await repos.rounds.list_open(community.id) if r.kind is kind]
         if already:
-            closes = local_time(already[0].closes_at, community.timezone)
+            closes = discord_time(already[0].closes_at)
             raise RoundAlreadyOpen(
                 f"A {kind_name(kind)} is already open (until {closes}). Close it first, "
                 "or let it run: two at once would split the answers."
@@ -330,7 +330,7 @@ def check_open(round_: Round, community: Community, now: datetime) -> None:
     name = kind_name(round_.kind)
     if round_.status is RoundStatus.MISSED:
         raise RoundClosed(f"This {name} never ran, so it takes no answers.")
-    when = local_time(round_.closed_at or round_.closes_at, community.timezone)
+    when = discord_time(round_.closed_at or round_.closes_at)
     raise RoundClosed(
         f"This {name} closed on {when}, so your answers were not saved. "
         "The next one will be announced in the channel."

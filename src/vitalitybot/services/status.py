@@ -19,7 +19,8 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
-from vitalitybot.services.app import Services, community_by_guild, local_time
+from vitalitybot.render.timestamps import Timestamp, discord_time
+from vitalitybot.services.app import Services, community_by_guild
 from vitalitybot.services.communities import AdoptedView, ScheduleView, adopted_view, schedule_view
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.views import (
@@ -37,7 +38,7 @@ RECENT_FAILURES = 5
 class RoundView:
     round: Round
     participation: ParticipationView
-    closes_text: str
+    closes_text: Timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ async def status(svc: Services, guild_id: int) -> CommunityStatus:
         return RoundView(
             round=round_,
             participation=ParticipationView(answered.get(round_.id, 0), 0, round_.eligible_members),
-            closes_text=local_time(round_.closes_at, community.timezone),
+            closes_text=discord_time(round_.closes_at),
         )
 
     return CommunityStatus(
@@ -128,8 +129,5 @@ def status_message(svc: Services, status: CommunityStatus) -> Message:
         min_respondents=latest.min_respondents if latest else None,
         next_minimum=round_minimum(community.anonymous, community.min_respondents),
         high_words=scale.high_words(),
-        failures=[
-            (local_time(d.created_at, status.community.timezone), d)
-            for d in status.failed_deliveries
-        ],
+        failures=[(discord_time(d.created_at), d) for d in status.failed_deliveries],
     )

@@ -24,6 +24,8 @@ from vitalitybot.domain.records import (
     ScoreRecord,
 )
 from vitalitybot.patterns.model import Pattern
+from vitalitybot.render.timestamps import Timestamp
+from vitalitybot.render.words import plural
 from vitalitybot.vitality.participation import participation_rate
 from vitalitybot.vitality.scores import SignScore, Threshold, crosses, display, visible
 from vitalitybot.vitality.survey import item_text
@@ -127,13 +129,11 @@ class ParticipationView:
     @property
     def text(self) -> str:
         """ "4 of 10 members answered (40%)", or "4 members answered" without a count."""
-        people = "member" if self.respondents == 1 else "members"
         if self.eligible:
             rate = self.rate or 0.0
-            return (
-                f"{self.respondents} of {self.eligible} members answered ({int(rate * 100 + 0.5)}%)"
-            )
-        return f"{self.respondents} {people} answered"
+            of = f"{self.respondents} of {plural(self.eligible, 'member')}"
+            return f"{of} answered ({int(rate * 100 + 0.5)}%)"
+        return f"{plural(self.respondents, 'member')} answered"
 
 
 def history_view(
@@ -220,4 +220,4 @@ class CommitmentChange:
 
     words: str  # the community's own words
     status: CommitmentStatus  # OPEN: made since last time; DONE or DROPPED: closed since
-    made_on: str  # the local date it was made, "3 Mar"
+    made_on: Timestamp  # the day it was made, as a Discord date each reader sees in their zone

@@ -11,6 +11,14 @@ feedback and flow (nothing comes back, nobody reads, answers vanish, replies dwi
 are hit hardest and recover last: people keep feeling unheard for a while after things
 improve. The other signs move with health, more gently, each to its own degree. Signs of
 life rise and fall with health. None of this is known to the bot: it only sees answers.
+
+What the community commits to changes what its members see, in the simplest way that
+tells the story: each commitment either helps or does not, a coin thrown once per
+change (``HELP_CHANCE``, seeded with the run, the pattern and the words). One that helps
+takes a growing part of the decay its signs feel away, reaching ``RELIEF`` after
+``RELIEF_RAMP``, for as long as it is not dropped; one that does not changes nothing, so
+its signs decay exactly as they would have without it. The commitments are read from the
+database (``efforts``): the community acts on what was recorded, not on a second list.
 """
 
 from __future__ import annotations
@@ -21,7 +29,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from vitalitybot.domain.records import AnswerInput, Question, QuestionKind
+from vitalitybot.domain.records import (
+    AnswerInput,
+    Commitment,
+    CommitmentStatus,
+    Question,
+    QuestionKind,
+)
 from vitalitybot.patterns.feedback import is_feedback_sign
 from vitalitybot.patterns.model import Pattern
 
@@ -33,6 +47,9 @@ END_HEALTH = 0.8
 SLOW_SIGN_LAG = timedelta(days=75)  # how much later the hardest-hit signs recover
 _RATING_NOISE = 0.13
 PROMPT_CHANCE = 0.45  # of answering each check-in prompt
+HELP_CHANCE = 0.6  # of a commitment changing what its signs' members see
+RELIEF = 0.4  # the share of a sign's decay a helping change takes away, once felt in full
+RELIEF_RAMP = timedelta(days=60)  # how long a helping change takes to be felt in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +66,26 @@ class SignProfile:
 
     weight: float  # 0..1: 1 means the sign tracks the decline in full
     slow: bool  # recovers ``SLOW_SIGN_LAG`` after the rest
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    """A change the community made for some signs, as the members live it."""
+
+    pattern_slug: str
+    sign_ids: tuple[str, ...]
+    since: datetime
+    until: datetime | None  # when it was dropped; None while it goes on
+    helps: bool
+
+    def relief(self, pattern_slug: str, sign_id: str, moment: datetime) -> float:
+        """How much of the sign's decay this change takes away at ``moment`` (0..RELIEF)."""
+        about = pattern_slug == self.pattern_slug and sign_id in self.sign_ids
+        if not (self.helps and about and self.since <= moment):
+            return 0.0
+        if self.until is not None and moment >= self.until:
+            return 0.0
+        return RELIEF * min((moment - self.since) / RELIEF_RAMP, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +164,34 @@ class SyntheticCommunity:
         """A generator for one decision, independent of the order decisions are made in."""
         return random.Random(":".join(str(p) for p in (self.seed, *parts)))
 
+    def helps(self, commitment: Commitment) -> bool:
+        """Whether a commitment changes anything. A property of the change for this
+        community (the seed, the pattern, the words), so trying it again fares the same."""
+        return self.rng("helps", commitment.pattern_slug, commitment.text).random() < HELP_CHANCE
+
+    def efforts(self, commitments: Iterable[Commitment]) -> tuple[Effort, ...]:
+        """What the community is doing about its signs, from the commitments on record."""
+        return tuple(
+            Effort(
+                pattern_slug=c.pattern_slug,
+                sign_ids=c.sign_ids,
+                since=c.created_at,
+                until=c.closed_at if c.status is CommitmentStatus.DROPPED else None,
+                helps=self.helps(c),
+            )
+            for c in commitments
+            if c.sign_ids
+        )
+
     def survey_reply(
-        self, member: Member, questions: Iterable[Question], moment: datetime, rng: random.Random
+        self,
+        member: Member,
+        questions: Iterable[Question],
+        moment: datetime,
+        rng: random.Random,
+        efforts: Iterable[Effort] = (),
     ) -> Reply:
+        efforts = tuple(efforts)
         answers = []
         for question in questions:
             if question.kind is QuestionKind.PROMPT or question.sign_id is None:
@@ -141,7 +203,11 @@ class SyntheticCommunity:
             )
             health = self.felt_health(moment, profile)
             if question.kind is QuestionKind.DECAY:
-                level = profile.weight * (1 - health) + member.outlook
+                relief = max(
+                    (e.relief(question.pattern_slug, question.sign_id, moment) for e in efforts),
+                    default=0.0,
+                )
+                level = profile.weight * (1 - health) * (1 - relief) + member.outlook
             else:
                 level = health * (0.6 + 0.4 * profile.weight) - member.outlook
             answers.append(AnswerInput(question.id, _rating(level, rng)))

@@ -6,6 +6,9 @@ wins some of the silent ones back. Each answer is a job on the same simulated ru
 the bot's own schedule, so it happens at its own simulated moment, in order with round
 openings, reminders and closes, and goes through the same service calls a Discord click
 would: ``answer_form``, then ``record_answers`` (or ``skip_round``) with the member's id.
+
+Members answer a survey in the light of what the community was doing about its signs
+when it opened: the commitments on record then (``SyntheticCommunity.efforts``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from vitalitybot.services import (
     record_answers,
     skip_round,
 )
-from vitalitybot.simulate.community import Member, SyntheticCommunity
+from vitalitybot.simulate.community import Effort, Member, SyntheticCommunity
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +66,14 @@ class MemberBehaviour:
     async def round_opened(self, round: Round, questions: Sequence[Question]) -> None:
         window = round.closes_at - round.opened_at
         latest = round.opened_at + window * UNPROMPTED_SHARE
+        efforts = await self._efforts(round)
         for member in self.community.members:
             rng = self.community.rng("opened", round.id, member.id)
             chance = self.community.answer_chance(member, round.opened_at)
             roll = rng.random()
             if roll < chance:
                 at = _between(round.opened_at + FIRST_ANSWER, latest, rng.random())
-                self._answer_at(round, member, at)
+                self._answer_at(round, member, at, efforts)
             elif rng.random() < SKIP_CHANCE:
                 at = _between(round.opened_at + FIRST_ANSWER, latest, rng.random())
                 self._skip_at(round, member, at)
@@ -78,15 +82,26 @@ class MemberBehaviour:
         now = self.svc.now()
         base, more = REMINDER_RESPONSE
         chance = base + more * self.community.health(now)
+        efforts = await self._efforts(round)
         for member_id in member_ids:
             rng = self.community.rng("reminded", round.id, member_id)
             if rng.random() < chance:
                 at = _between(now + FIRST_ANSWER, round.closes_at - SLOT, rng.random())
-                self._answer_at(round, self.community.member(member_id), at)
+                self._answer_at(round, self.community.member(member_id), at, efforts)
 
-    def _answer_at(self, round_: Round, member: Member, at: datetime) -> None:
+    async def _efforts(self, round_: Round) -> tuple[Effort, ...]:
+        """What the community is doing about its signs, as the round's members see it."""
+        if round_.kind is not RoundKind.SURVEY:
+            return ()
+        async with self.svc.repos() as repos:
+            commitments = await repos.commitments.recent(round_.community_id)
+        return self.community.efforts(commitments)
+
+    def _answer_at(
+        self, round_: Round, member: Member, at: datetime, efforts: tuple[Effort, ...]
+    ) -> None:
         async def answer() -> None:
-            await self._answer(round_, member)
+            await self._answer(round_, member, efforts)
 
         self._in_slot(round_, at, answer)
 
@@ -122,7 +137,7 @@ class MemberBehaviour:
             self.runner.add(Job(f"members:{round_.id}:{slot:%Y%m%dT%H%M}", _once(slot), run))
         actions.append(action)
 
-    async def _answer(self, round_: Round, member: Member) -> None:
+    async def _answer(self, round_: Round, member: Member, efforts: tuple[Effort, ...]) -> None:
         now = self.svc.now()
         rng = self.community.rng("answer", round_.id, member.id)
         try:
@@ -130,7 +145,7 @@ class MemberBehaviour:
             if round_.kind is RoundKind.CHECKIN:
                 reply = self.community.checkin_reply(member, form.questions, now, rng)
             else:
-                reply = self.community.survey_reply(member, form.questions, now, rng)
+                reply = self.community.survey_reply(member, form.questions, now, rng, efforts)
             if not reply.answers:
                 await skip_round(self.svc, self.guild_id, round_.id, member.id)
                 self.tally.skips += 1

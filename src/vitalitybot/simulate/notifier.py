@@ -5,11 +5,19 @@ the terminal renders it (``render.terminal.to_terminal``, so it reads as Discord
 show it), headed by its simulated local date, and keeping a record of it. How much of
 each post is printed is the ``Detail``: the story shows each kind of post once in full
 and then one line per post in the bot's own opening words, so a year reads in a few
-screens (results only ever in one line: their figures are the closing table's).
+screens (results only ever in one line: their figures are the closing table's). A post
+in one line still shows, beneath it, each of its lines that quotes something the
+community committed to (``follow``): the story is what came of those commitments, told in
+the posts' own words ("you said, we did" in a round's opening, a sign's before and after
+in its results, a replant's reason). A commitment's words are quoted whole: a suggestion
+listing the step it was drawn from is no news of it.
+
+What coordinators do between posts (commit to a step, mark one done) is told in the
+same timeline by ``tell``: it is not a post, so it is not recorded as one.
 
 Members "read the channel" through listeners: when a round opens or a reminder goes out,
 the synthetic community hears of it and decides who answers, the way people react to a
-post.
+post. Readers hear of every other post (coordinators read what a close posted).
 
 ``SyntheticDirectory`` answers as the bot's ``DiscordMemberDirectory`` would: without the
 Server Members intent it knows nobody, so rounds carry no member count, results give no
@@ -18,8 +26,9 @@ rate and no reminder DMs go out, exactly as on a default bot.
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -38,6 +47,7 @@ WIDTH = 80
 # how many answered and whether anything crossed; the rest need only their first.
 _GIST_SENTENCES = {"results": 2}
 _UNWRAPPED = 10_000
+_LIST_MARK = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _KIND_NAMES = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
 
 
@@ -68,6 +78,10 @@ class ChannelListener(Protocol):
     async def reminded(self, round: Round, member_ids: Sequence[int]) -> None: ...
 
 
+class PostReader(Protocol):
+    async def posted(self, post: SimPost) -> None: ...
+
+
 @dataclass
 class ConsoleNotifier:
     """Prints every post, in order, with its simulated local date; records them all."""
@@ -79,8 +93,10 @@ class ConsoleNotifier:
     detail: Detail = Detail.STORY
     posts: list[SimPost] = field(default_factory=list)
     listeners: list[ChannelListener] = field(default_factory=list)
+    readers: list[PostReader] = field(default_factory=list)
     _next_id: int = 7_000_000_000_000_000_000
     _seen: set[str] = field(default_factory=set)  # what the story has shown in full
+    _followed: set[str] = field(default_factory=set)  # casefolded words the story follows
 
     async def open_round(
         self, community: Community, round: Round, questions: Sequence[Question], message: Message
@@ -95,6 +111,8 @@ class ConsoleNotifier:
         self, community: Community, message: Message, *, round: Round | None, kind: str
     ) -> None:
         self._show(kind, round, message)
+        for reader in self.readers:
+            await reader.posted(self.posts[-1])
 
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message
@@ -103,6 +121,15 @@ class ConsoleNotifier:
         for listener in self.listeners:
             await listener.reminded(round, member_ids)
 
+    def tell(self, line: str) -> None:
+        """Tell something that happened in the community, under the simulated date."""
+        out = self.out if self.out is not None else sys.stdout
+        print(f"{local_date(self.clock.now(), self.timezone)} · {line}", file=out)
+
+    def follow(self, words: str) -> None:
+        """From now on, show beneath a post's one line each of its lines quoting ``words``."""
+        self._followed.add(words.casefold())
+
     def of(self, kind: str) -> list[SimPost]:
         """Posts of one kind ("suggestion" matches every suggestion kind)."""
         return [p for p in self.posts if p.kind == kind or p.kind.startswith(kind + ":")]
@@ -110,7 +137,7 @@ class ConsoleNotifier:
     def _show(
         self, kind: str, round_: Round | None, message: Message, members: tuple[int, ...] = ()
     ) -> None:
-        text = to_terminal(message, width=self.width)
+        text = to_terminal(message, width=self.width, timezone=self.timezone)
         post = SimPost(
             at=self.clock.now(),
             kind=kind,
@@ -124,9 +151,14 @@ class ConsoleNotifier:
         out = self.out if self.out is not None else sys.stdout
         heading = f"{local_date(post.at, self.timezone)} · {describe(post)}"
         if not self._in_full(post):
-            if self.detail is Detail.STORY:
-                heading = f"{heading}: {gist(post)}".rstrip(": ")
-            print(heading, file=out)
+            if self.detail is not Detail.STORY:
+                print(heading, file=out)
+                return
+            words = gist(post, self.timezone)
+            print(f"{heading}: {words}".rstrip(": "), file=out)
+            for line in quoting(message, self._followed):
+                if line not in words:
+                    print(f"    {line}", file=out)
             return
         if self.detail is Detail.STORY:
             heading += "  (as members see it; later ones in one line)"
@@ -150,18 +182,32 @@ class ConsoleNotifier:
         return True
 
 
-def gist(post: SimPost) -> str:
+def gist(post: SimPost, timezone: str) -> str:
     """The opening words of a post on one line, what a member reads before scrolling (a
     suggestion's sign first, since that is what it is about)."""
     embed = post.message.embeds[0] if post.message.embeds else None
     text = embed.description if embed is not None else post.message.content
-    plain = to_terminal(Message(content=text), width=_UNWRAPPED)  # markup undone, as shown
+    # Markup undone and times written out, as the full post shows them.
+    plain = to_terminal(Message(content=text), width=_UNWRAPPED, timezone=timezone)
     paragraph = " ".join(plain.strip().split("\n\n", 1)[0].split())
     kept = ". ".join(paragraph.split(". ")[: _GIST_SENTENCES.get(post.kind, 1)]).rstrip(".")
     words = f"{kept}." if kept else ""
     if post.kind.startswith("suggestion") and embed is not None and embed.title:
         return f"{embed.title}. {words}".strip()
     return words
+
+
+def quoting(message: Message, words: Collection[str]) -> list[str]:
+    """The lines of a post, unwrapped, that contain any of ``words`` (casefolded); a
+    line saying again what one before it said (a prompt listed, then asked) once."""
+    if not words:
+        return []
+    plain = to_terminal(message, width=_UNWRAPPED)
+    found: dict[str, str] = {}  # by the words, without a list's number or bullet
+    for line in (" ".join(line.split()) for line in plain.splitlines()):
+        if any(w in line.casefold() for w in words):
+            found.setdefault(_LIST_MARK.sub("", line), line)
+    return list(found.values())
 
 
 def local_date(moment: datetime, timezone: str) -> str:

@@ -3,18 +3,21 @@
 The figures are read back through the services (``current_scores`` gives a closed
 survey's stored scores, already cut to what may be shown), so the table shows exactly
 what a coordinator could have seen: a dash where fewer than the round's own minimum
-answered, a mark where a sign crossed the threshold.
+answered, a mark where a sign crossed the threshold. Beside them, what the community
+committed to after each round and marked done after reading it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from vitalitybot.domain.privacy import round_minimum
 from vitalitybot.domain.records import (
+    Commitment,
+    CommitmentStatus,
     Community,
     RespondentStatus,
     Round,
@@ -32,6 +35,7 @@ HIDDEN = "—"
 NOT_ASKED = "·"
 _KINDS = {RoundKind.CHECKIN: "check-in", RoundKind.SURVEY: "survey"}
 _CELL = 4  # the figure; then a mark or a space
+COMMITTED = "Made/done"  # commitments made from a round's posts / marked done after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,8 @@ class RoundReport:
     skipped: int
     scores: tuple[SignScoreView, ...]  # a closed survey's, as stored
     suggestions: tuple[SuggestionMark, ...]
+    made: int = 0  # commitments made from this round's posts
+    done: int = 0  # commitments marked done after this round closed, before the next
 
     def score(self, column: SignColumn) -> SignScoreView | None:
         return next(
@@ -75,6 +81,7 @@ class Report:
     share: float  # the community's threshold share, which decided the crossings
     signs: tuple[SignColumn, ...]
     rounds: tuple[RoundReport, ...]  # oldest first
+    commitments: tuple[Commitment, ...] = ()  # oldest first
 
     @property
     def surveys(self) -> list[RoundReport]:
@@ -97,6 +104,7 @@ async def collect(svc: Services, guild_id: int) -> Report:
             community.id, ids, RespondentStatus.SKIPPED
         )
         posted = await repos.outcomes.list_suggestions(community.id)
+        commitments = list(reversed(await repos.commitments.recent(community.id)))
     marks: dict[int, list[SuggestionMark]] = defaultdict(list)
     for record in posted:
         marks[record.round_id].append(
@@ -107,6 +115,7 @@ async def collect(svc: Services, guild_id: int) -> Report:
         for p, pattern in enumerate(adopted)
         for n, sign in enumerate(pattern.signs_of_decay, start=1)
     )
+    done = Counter(r.id for c in commitments if (r := _done_after(c, rounds)) is not None)
     reports = []
     for round_ in rounds:
         closed_survey = round_.kind is RoundKind.SURVEY and round_.status is RoundStatus.CLOSED
@@ -118,9 +127,20 @@ async def collect(svc: Services, guild_id: int) -> Report:
                 skipped=skipped.get(round_.id, 0),
                 scores=tuple(scores),
                 suggestions=tuple(marks.get(round_.id, ())),
+                made=sum(1 for c in commitments if c.round_id == round_.id),
+                done=done.get(round_.id, 0),
             )
         )
-    return Report(community, community.threshold, signs, tuple(reports))
+    return Report(community, community.threshold, signs, tuple(reports), tuple(commitments))
+
+
+def _done_after(commitment: Commitment, rounds: Sequence[Round]) -> Round | None:
+    """The last round closed before the commitment was marked done: the one whose
+    outcome it was marked done after reading."""
+    if commitment.status is not CommitmentStatus.DONE or commitment.closed_at is None:
+        return None
+    closed = [r for r in rounds if r.closed_at is not None and r.closed_at <= commitment.closed_at]
+    return max(closed, key=lambda r: r.closed_at or r.opened_at, default=None)
 
 
 def render(report: Report) -> str:
@@ -137,10 +157,12 @@ def render(report: Report) -> str:
         f"{minimum} respondents)",
         f"{HIDDEN} fewer than {minimum} answered it   {NOT_ASKED} not asked "
         "(the survey rotates its items)",
+        f"{COMMITTED}: commitments made from the round's posts / marked done after it",
         "",
     ]
     header = f"{'Date':<10}  {'Kind':<8}  {'Answered':<{width}} "
-    header += "".join(f"{c.code:>{_CELL}} " for c in report.signs) + " Suggestions"
+    header += "".join(f"{c.code:>{_CELL}} " for c in report.signs)
+    header += f" {COMMITTED:<{len(COMMITTED)}}  Suggestions"
     lines += [header, "-" * len(header)]
     for row, participation in zip(report.rounds, answered, strict=True):
         local = row.round.opened_at.astimezone(ZoneInfo(report.community.timezone))
@@ -151,10 +173,16 @@ def render(report: Report) -> str:
         if row.round.kind is RoundKind.CHECKIN:
             cells = " " * len(cells)
         line = f"{local:%Y-%m-%d}  {kind:<8}  {participation:<{width}} {cells} "
+        line += f" {_committed(row):<{len(COMMITTED)}}  "
         lines.append((line + _marks(row.suggestions, codes)).rstrip())
     lines.append("")
     lines += [f"{c.code:<4} {c.title} ({c.pattern_title})" for c in report.signs]
     return "\n".join(lines) + "\n"
+
+
+def _committed(row: RoundReport) -> str:
+    """ "2/1": made from this round's posts / marked done after it; blank for neither."""
+    return f"{row.made}/{row.done}" if row.made or row.done else ""
 
 
 def _minimum_text(report: Report) -> str:

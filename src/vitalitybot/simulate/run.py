@@ -11,6 +11,10 @@ The run keeps the schedules adoption created, each pattern's own rhythm, and a m
 directory that answers as a default bot's does (no Server Members intent) unless
 ``members_intent`` says otherwise: the story tells what a coordinator would really see,
 and says what the intent would add.
+
+Simulated coordinators read what each close posts and commit to steps (see
+``coordinators``); ``coordinators=False`` runs the bot with nobody acting on it, the
+baseline a run with them is compared with.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from vitalitybot.config import Settings, load_settings
-from vitalitybot.domain.records import RoundKind, Schedule
+from vitalitybot.domain.records import Commitment, CommitmentStatus, RoundKind, Schedule
 from vitalitybot.patterns import Pattern, load_library
 from vitalitybot.patterns.search import PatternIndex, resolve
 from vitalitybot.render.environment import build_environment
@@ -48,6 +52,7 @@ from vitalitybot.services import (
 from vitalitybot.services.app import spec_of
 from vitalitybot.simulate.chart import draw_chart
 from vitalitybot.simulate.community import SyntheticCommunity
+from vitalitybot.simulate.coordinators import Coordinators
 from vitalitybot.simulate.members import MemberBehaviour, Tally
 from vitalitybot.simulate.notifier import (
     WIDTH,
@@ -87,6 +92,7 @@ class SimulationConfig:
     keep_db: Path | None = None  # keep the database here instead of a temporary file
     detail: Detail = Detail.STORY
     members_intent: bool = False  # as `vitalitybot run --members-intent`
+    coordinators: bool = True  # False: nobody commits to anything the bot suggests
     progress: TextIO | None = None  # where a long run reports each simulated month
     start: datetime = datetime(2026, 1, 1, tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
     name: str = DEFAULT_NAME
@@ -105,6 +111,12 @@ class SimulationResult:
     seconds: float
     schedules: tuple[Schedule, ...]  # as adoption made them
     suggestions: Counter[str] = field(default_factory=Counter)  # by kind, as posted
+    refused: int = 0  # coordinators' acts the services refused
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """What the coordinators committed to, oldest first, as it stands at the end."""
+        return self.report.commitments
 
     def of_kind(self, kind: str) -> list[SimPost]:
         """Posts of one kind ("suggestion" matches every suggestion kind)."""
@@ -119,8 +131,20 @@ class SimulationResult:
         return (
             f"{self.config.months} {months} of {self.config.name} in {took}: "
             f"{len(self.report.rounds)} rounds, answered {self.tally.submissions:,} times; "
-            f"the bot suggested: {kinds or 'nothing'}. "
+            f"the bot suggested: {kinds or 'nothing'}; {self._committed}. "
             f"Chart: {self.chart}"
+        )
+
+    @property
+    def _committed(self) -> str:
+        made = len(self.commitments)
+        if not made:
+            return "coordinators committed to nothing"
+        times = "once" if made == 1 else f"{made} times"
+        closed = Counter(c.status for c in self.commitments)
+        return (
+            f"coordinators committed {times} ({closed[CommitmentStatus.DONE]} done, "
+            f"{closed[CommitmentStatus.DROPPED]} dropped)"
         )
 
 
@@ -204,6 +228,9 @@ async def _run(
     keeper = ScheduleKeeper(svc, runner, poll=SIMULATED_POLL)
     behaviour = MemberBehaviour(svc, community, runner, GUILD_ID)
     notifier.listeners.append(behaviour)
+    coordinators = Coordinators(svc, community, runner, notifier, GUILD_ID)
+    if config.coordinators:
+        notifier.readers.append(coordinators)
 
     community_record = await setup_community(
         svc, GUILD_ID, config.name, CHANNEL_ID, config.timezone
@@ -235,6 +262,7 @@ async def _run(
         seconds=time.perf_counter() - started,
         schedules=tuple(schedules),
         suggestions=suggestions,
+        refused=coordinators.refused,
     )
 
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 
-from loopback import Guild, Member, MessageRecord
+from loopback import Guild, LoopbackDiscord, Member, MessageRecord
 from vitalitybot.bot.runner import App
 from vitalitybot.services import member_prefs, my_answers
 
-from ..support import adopt, answer_survey, coordinator_of, open_round, reply, round_id_of, set_up
+from ..conftest import MakeSettings
+from ..support import (
+    adopt,
+    answer_survey,
+    coordinator_of,
+    open_round,
+    reply,
+    round_id_of,
+    running_bot,
+    set_up,
+)
 
 
 async def answered_survey(guild: Guild, rating: int) -> tuple[Member, Member, MessageRecord]:
@@ -93,3 +103,17 @@ async def test_pause_and_reminders_change_only_the_members_own_settings(
     ben_prefs = await member_prefs(app.services, loopback_guild.id, ben.id)
     assert ana_prefs is not None and ana_prefs.paused and not ana_prefs.reminders_off
     assert ben_prefs is not None and ben_prefs.reminders_off and not ben_prefs.paused
+
+
+async def test_a_forget_confirmation_shown_before_a_restart_still_works_after_it(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, make_settings: MakeSettings
+) -> None:
+    async with running_bot(loopback_server, make_settings()):
+        _, ana, post = await answered_survey(loopback_guild, 2)
+        asked = await reply(await ana.invoke("me forget"))
+    async with running_bot(loopback_server, make_settings()) as restarted:
+        done = await confirm_forget(ana, asked)
+        left = await my_answers(restarted.services, loopback_guild.id, round_id_of(post), ana.id)
+
+    assert done.content.startswith("Done:")
+    assert left == []

@@ -106,7 +106,7 @@ async def test_setup_warns_when_the_bot_cannot_post_in_the_chosen_channel(
 
     answer = await set_up(manager, channel=locked)
 
-    assert "Heads up" in answer and "send messages" in answer
+    assert "Heads up" in answer and "Send Messages" in answer and "rounds will fail" in answer
 
 
 async def test_schedule_and_threshold_answer_in_the_coordinators_words(
@@ -337,3 +337,18 @@ async def test_a_failed_post_is_told_once_by_the_next_process_to_answer_a_coordi
     assert "some posts failed" not in again.content
     assert "could not post the survey" in text_of(listed)  # status still lists it
     assert [d.kind for d in failed] == ["round"]
+
+
+async def test_discord_offers_the_threshold_the_bot_accepts_and_no_lower(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    synced = {c["name"]: c for c in await loopback_server.wait_for_sync()}
+    threshold = next(o for o in synced["vitality"]["options"] if o["name"] == "threshold")
+    value = next(o for o in threshold["options"] if o["name"] == "value")
+    coordinator = coordinator_of(loopback_guild)
+    await set_up(coordinator)
+
+    lowest = await reply(await coordinator.invoke("vitality threshold", value=value["min_value"]))
+
+    assert value["min_value"] > 0 and value["max_value"] == 1
+    assert lowest.content.startswith("A sign now crosses when at least 1% of")

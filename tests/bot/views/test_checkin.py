@@ -74,8 +74,10 @@ async def test_only_the_reflections_a_member_shares_reach_the_harvest(
     assert "steering group" not in digest
 
     as_file = await reply(await coordinator.invoke("vitality harvest"))
-    assert as_file.ephemeral and as_file.attachments[0].filename.endswith(".md")
-    assert "Pairing newcomers" in as_file.attachments[0].text
+    assert as_file.ephemeral and "Pairing newcomers" in as_file.attachments[0].text
+    # One file, one name, whether attached to the post or asked for later.
+    assert as_file.attachments[0].filename == harvest.attachments[0].filename
+    assert as_file.attachments[0].text == harvest.attachments[0].text
 
 
 async def test_with_fewer_than_five_prompts_the_form_itself_asks_whether_to_share(

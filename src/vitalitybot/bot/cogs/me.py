@@ -4,25 +4,32 @@ Pause and reminders change only what the bot sends the member; answering stays t
 choice at any time. Export hands over everything that can be linked to them in this
 server as JSON; forget deletes it (after a confirmation, because it cannot be undone).
 Both say that ended anonymous rounds are out of reach (services/members.py).
+
+The confirmation's buttons are dynamic items whose custom id names the member who
+asked, registered when the cog loads: a member who reads it, and clicks after the bot
+restarted, still gets their answer. Only that member can click them (the message is
+theirs alone, and the button checks).
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+import re
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from vitalitybot.bot import replies
+from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.replies import respond, text
+from vitalitybot.bot.views.common import static_view
 from vitalitybot.render.message import Attachment
 from vitalitybot.services import (
-    Services,
     export_member,
     forget_member,
     pause_member,
@@ -32,8 +39,6 @@ from vitalitybot.services import (
 
 if TYPE_CHECKING:
     from vitalitybot.bot.client import VitalityBot
-
-CONFIRM_SECONDS = 120.0
 
 
 @app_commands.guild_only()
@@ -80,49 +85,81 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
 
     @app_commands.command(name="forget", description="Delete everything stored about you here")
     async def forget(self, interaction: discord.Interaction) -> None:
-        guild_id = guild_id_of(interaction)
         await interaction.response.send_message(
             replies.FORGET_ASKED,
-            view=ForgetConfirmation(self.bot.services, guild_id, interaction.user.id),
+            view=forget_confirmation(interaction.user.id),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*FORGET_ITEMS)
 
-class ForgetConfirmation(discord.ui.View):
-    """Two buttons for the member who asked; in memory only, it is a two-minute decision."""
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*FORGET_ITEMS)
 
-    def __init__(self, services: Services, guild_id: int, member_id: int) -> None:
-        super().__init__(timeout=CONFIRM_SECONDS)
-        self.services = services
-        self.guild_id = guild_id
+
+def forget_confirmation(member_id: int) -> discord.ui.View:
+    """ "Forget me" and "Cancel", for the member who asked (module docstring)."""
+    return static_view(ForgetButton(member_id), CancelForgetButton(member_id))
+
+
+class _MembersButton:
+    """Mixin for a button only the member named in its custom id may use: the mixin
+    first, then ``DynamicItem[...]``, as ``RoundItem`` does for rounds."""
+
+    member_id: int
+
+    def __init__(self, member_id: int, label: str, style: discord.ButtonStyle, prefix: str) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label, style=style, custom_id=f"{prefix}:{member_id}"
+        )
+        super().__init__(button)  # type: ignore[call-arg]
         self.member_id = member_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["member_id"]))  # type: ignore[call-arg]
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.member_id
 
-    @discord.ui.button(label="Forget me", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        await guarded(interaction, self._forget(interaction))
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
-    ) -> None:
-        self.stop()
+class ForgetButton(
+    _MembersButton,
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"vb:forget:(?P<member_id>[0-9]+)",
+):
+    def __init__(self, member_id: int) -> None:
+        super().__init__(member_id, "Forget me", discord.ButtonStyle.danger, "vb:forget")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, _forget(interaction, self.member_id))
+
+
+class CancelForgetButton(
+    _MembersButton,
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"vb:forget-cancel:(?P<member_id>[0-9]+)",
+):
+    def __init__(self, member_id: int) -> None:
+        super().__init__(member_id, "Cancel", discord.ButtonStyle.secondary, "vb:forget-cancel")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(
             content=replies.FORGET_CANCELLED, view=None, allowed_mentions=NO_MENTIONS
         )
 
-    async def _forget(self, interaction: discord.Interaction) -> None:
-        report = await forget_member(self.services, self.guild_id, self.member_id)
-        self.stop()
-        await interaction.response.edit_message(
-            content=replies.forgotten(
-                report.total, report.harvests_rewritten, report.ended_anonymous
-            ),
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
+
+FORGET_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ForgetButton, CancelForgetButton)
+
+
+async def _forget(interaction: discord.Interaction, member_id: int) -> None:
+    report = await forget_member(bot_of(interaction).services, guild_id_of(interaction), member_id)
+    await interaction.response.edit_message(
+        content=replies.forgotten(report.total, report.harvests_rewritten, report.ended_anonymous),
+        view=None,
+        allowed_mentions=NO_MENTIONS,
+    )

@@ -23,7 +23,7 @@ from vitalitybot.bot.chart import status_chart
 from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
 from vitalitybot.bot.cogs.commitments import CommitmentCommands
 from vitalitybot.bot.cogs.patterns import pattern_choices
-from vitalitybot.bot.invite import required_permissions
+from vitalitybot.bot.invite import missing_in
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.domain.privacy import ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS
 from vitalitybot.domain.records import RoundKind, ScheduleCadence
@@ -44,6 +44,7 @@ from vitalitybot.services import (
     status_message,
 )
 from vitalitybot.services import status as community_status
+from vitalitybot.services.communities import THRESHOLD_MAX, THRESHOLD_MIN
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
 from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
@@ -65,8 +66,7 @@ def missing_posting_permissions(channel: discord.TextChannel) -> list[str]:
 
     The invite link asks for the same permissions, so one definition serves both.
     """
-    lacking = required_permissions() & ~channel.permissions_for(channel.guild.me)
-    return [name.replace("_", " ") for name, needed in lacking if needed]
+    return replies.permission_names(missing_in(channel))
 
 
 @app_commands.guild_only()
@@ -213,7 +213,7 @@ class VitalityCog(
     async def threshold(
         self,
         interaction: discord.Interaction,
-        value: app_commands.Range[float, 0.0, 1.0],
+        value: app_commands.Range[float, THRESHOLD_MIN, THRESHOLD_MAX],
         # Discord refuses 1 and 2 before the bot sees them, as the service refuses them
         # for anonymous rounds; a named community may go lower only through the services.
         min_respondents: app_commands.Range[int, ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS]
