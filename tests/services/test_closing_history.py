@@ -193,7 +193,7 @@ async def test_a_replant_taken_up_returns_once_the_decay_lasted_through_the_comm
     again = notifier.of("suggestion:replant")[-1].text
     assert (
         'The decay lasted through our commitment "Rest the check-ins for a round and ask two '
-        'receivers", made on 8 Jul 2026.' in again
+        'receivers", made on Wed 8 Jul 2026.' in again
     )
 
 
