@@ -97,10 +97,6 @@ def upgrade() -> None:
                 server_default="coordinators",
             )
         )
-    # The default only fills existing rows; new rows get theirs from the model, as every
-    # other column does.
-    with op.batch_alter_table("communities") as batch:
-        batch.alter_column("who_commits", existing_type=sa.String(length=KIND), server_default=None)
 
 
 def downgrade() -> None:

@@ -50,7 +50,13 @@ class CommunityRow(Base):
     max_items: Mapped[int] = mapped_column(Integer, default=8)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
-    who_commits: Mapped[str] = mapped_column(String(KIND), default=r.WhoCommits.COORDINATORS.value)
+    # A server default too: rows written by hand (a backup script, an operator's SQL)
+    # get the same safe setting as rows the bot writes.
+    who_commits: Mapped[str] = mapped_column(
+        String(KIND),
+        default=r.WhoCommits.COORDINATORS.value,
+        server_default=r.WhoCommits.COORDINATORS.value,
+    )
 
     def to_record(self) -> r.Community:
         return r.Community(
