@@ -11,8 +11,8 @@ coordinator would do in Discord, through the same services the buttons call:
 * **commit to a step** for each suggestion naming a sign they have not committed to
   before, and for every replant; for another suggestion whose signs each had a
   commitment already, only now and then (``AGAIN_CHANCE``): they tried something, and
-  may give it time. The words are "We'll try: " and one of the pattern's steps they
-  have not tried before, preferring those the pattern maps to the signs (none left:
+  may give it time. The words are the title of one of the pattern's steps they have
+  not tried before, preferring those the pattern maps to the signs (none left:
   they do not commit). A post that carries a "We'll try this" action
   (``Message.commit``) is answered as one commitment; without any, one commitment
   answers each pattern's suggestions, as one post for several signs of a pattern would.
@@ -54,7 +54,6 @@ READING_DELAY = timedelta(days=1)
 AGAIN_CHANCE = 0.5  # of committing again for signs that each had a commitment already
 DONE_CHANCE = 0.6  # of marking a commitment done once its signs no longer cross
 DROP_CHANCE = 0.4  # of dropping one while a sign of it still crosses
-COMMIT_WORDS = "We'll try: "
 PICK_AMONG = 2  # of a pattern's other untried steps they choose from, the mapped ones tried
 
 
@@ -187,7 +186,7 @@ def _choices(pattern: Pattern, group: Sequence[SuggestionRecord], tried: set[str
 
 
 def _words(step: Step) -> str:
-    return COMMIT_WORDS + " ".join(step.title.split())
+    return " ".join(step.title.split())
 
 
 def _titles(pattern: Pattern, group: Sequence[SuggestionRecord]) -> str:
