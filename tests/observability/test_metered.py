@@ -42,16 +42,28 @@ class TaggedNotifier(RecordingNotifier):
         self.tags: list[int | None] = []
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         self.tags.append(current_community())
-        return await super().open_round(community, round, questions, message)
+        return await super().open_round(community, round, questions, message, nonce=nonce)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
         self.tags.append(current_community())
-        await super().post(community, message, round=round, kind=kind)
+        return await super().post(community, message, round=round, kind=kind, nonce=nonce)
 
 
 @pytest.fixture

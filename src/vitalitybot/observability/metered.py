@@ -35,21 +35,38 @@ class MeteredNotifier:
         self.metrics = metrics
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         self.metrics.round_opened()
         with community_context(community.id):
-            return await self.inner.open_round(community, round, questions, message)
+            return await self.inner.open_round(community, round, questions, message, nonce=nonce)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: PostKind
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: PostKind,
+        nonce: str | None = None,
+    ) -> int | None:
         if kind.closes_round:
             self.metrics.round_closed()
         with community_context(community.id):
-            await self.inner.post(community, message, round=round, kind=kind)
+            made = await self.inner.post(community, message, round=round, kind=kind, nonce=nonce)
         if kind.suggestion is not None:
             self.metrics.suggestion_posted(kind.suggestion)
+        return made
+
+    async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
+        with community_context(community.id):
+            await self.inner.close_round_post(community, round, message)
 
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message

@@ -20,7 +20,6 @@ from vitalitybot.domain.records import (
     ALL_ADOPTED,
     AdoptedPattern,
     Community,
-    DeliveryStatus,
     Question,
     QuestionDraft,
     QuestionKind,
@@ -35,7 +34,6 @@ from vitalitybot.services.app import (
     Services,
     community_by_guild,
     community_by_id,
-    deliver,
     local_time,
     spec_of,
     write_turn,
@@ -49,6 +47,7 @@ from vitalitybot.services.errors import (
 )
 from vitalitybot.services.limits import WORDS_MAX, check_text, is_id
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
+from vitalitybot.services.outbox import send_pending, store_post
 from vitalitybot.storage import Repositories
 from vitalitybot.vitality.prompts import checkin_prompts
 from vitalitybot.vitality.survey import plan_survey
@@ -115,62 +114,50 @@ async def open_round(
         if not created:
             return round_
         questions = await repos.rounds.add_questions(community_id, round_.id, drafts)
+        await _store_opening(svc, repos, community, round_, questions, patterns)
     logger.info("community %s: opened %s %s (round %s)", community_id, kind, period, round_.id)
-    return await _post(svc, community, round_, questions, patterns)
+    return await _send_opening(svc, round_)
 
 
 async def repost_unposted(svc: Services, round_: Round) -> Round:
     """Post an open round whose opening post never went out, and remember the post.
 
-    A process can die between storing a round and posting it, and a post can fail (a
-    channel the bot may not write in): the round would stay open with no buttons to
-    answer it. The keeper calls this at start for every open round without a message.
+    A post can fail (a channel the bot may not write in) and a round stored before the
+    outbox existed may never have been posted: the round would stay open with no
+    buttons to answer it. The keeper calls this at start for every open round without a
+    message; a round whose post still waits in the outbox is left to it.
     """
-    async with svc.repos() as repos:
+    async with write_turn(svc), svc.repos() as repos:
         community = await community_by_id(repos, round_.community_id)
-        questions = await repos.rounds.list_questions(community.id, round_.id)
-        adopted = await repos.communities.list_adopted(community.id)
-    patterns = patterns_of(svc, adopted, round_.pattern_slug)
-    logger.info("community %s: posting round %s, which was never posted", community.id, round_.id)
-    return await _post(svc, community, round_, questions, patterns)
+        if not await repos.outbox.has_pending(community.id, round_.id, PostKind.ROUND):
+            questions = await repos.rounds.list_questions(community.id, round_.id)
+            adopted = await repos.communities.list_adopted(community.id)
+            patterns = patterns_of(svc, adopted, round_.pattern_slug)
+            logger.info(
+                "community %s: posting round %s, which was never posted", community.id, round_.id
+            )
+            await _store_opening(svc, repos, community, round_, questions, patterns)
+    return await _send_opening(svc, round_)
 
 
-async def _post(
+async def _store_opening(
     svc: Services,
+    repos: Repositories,
     community: Community,
     round_: Round,
     questions: Sequence[Question],
     patterns: Sequence[Pattern],
-) -> Round:
-    """Post the round's opening message and store where it went."""
+) -> None:
+    """Put the round's opening post in the outbox, in the transaction that opens it."""
     message = opening_message(svc, community, round_, questions, patterns)
-    _, ref = await deliver(
-        svc,
-        community,
-        PostKind.ROUND,
-        svc.notifier.open_round(community, round_, questions, message),
-        round_id=round_.id,
-    )
-    if ref is None:
-        return round_
+    await store_post(repos, community.id, PostKind.ROUND, message, at=svc.now(), round_id=round_.id)
+
+
+async def _send_opening(svc: Services, round_: Round) -> Round:
+    """Send what the community's outbox holds; the round as it is after (its post placed)."""
+    await send_pending(svc, round_.community_id)
     async with svc.repos() as repos:
-        if ref.problem is not None:
-            await repos.deliveries.record(
-                community.id,
-                kind=PostKind.THREAD,
-                status=DeliveryStatus.FAILED,
-                at=svc.now(),
-                round_id=round_.id,
-                error=ref.problem,
-            )
-        await repos.rounds.set_message(
-            community.id,
-            round_.id,
-            channel_id=ref.channel_id,
-            message_id=ref.message_id,
-            thread_id=ref.thread_id,
-        )
-        return await repos.rounds.get(community.id, round_.id) or round_
+        return await repos.rounds.get(round_.community_id, round_.id) or round_
 
 
 async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round:
