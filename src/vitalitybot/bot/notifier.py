@@ -41,7 +41,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -161,7 +161,7 @@ class DiscordNotifier:
             community,
             what,
             channel_id,
-            lambda: channel.send(**send_kwargs(message), view=round_view(round), **_once(nonce)),
+            lambda: channel.send(**_sent(message, nonce), view=round_view(round)),
         )
         thread_id = await self._open_thread(community, round, sent)
         return PostRef(
@@ -189,7 +189,7 @@ class DiscordNotifier:
                     community,
                     what,
                     round.thread_id,
-                    lambda: thread.send(**send_kwargs(message), **_once(nonce)),
+                    lambda: thread.send(**_sent(message, nonce)),
                     report=False,
                 )
                 return made.id
@@ -205,7 +205,7 @@ class DiscordNotifier:
             community,
             what,
             channel_id,
-            lambda: channel.send(**send_kwargs(message), **_once(nonce)),
+            lambda: channel.send(**_sent(message, nonce)),
         )
         return made.id
 
@@ -384,10 +384,13 @@ def thread_name(community: Community, round: Round) -> str:
     return trim(name, THREAD_NAME_MAX)
 
 
-def _once(nonce: str | None) -> dict[str, str]:
-    """``send`` arguments making Discord refuse a second post with this nonce (discord.py
-    sends ``enforce_nonce`` with any nonce); none without one."""
-    return {"nonce": nonce} if nonce is not None else {}
+def _sent(message: Message, nonce: str | None) -> dict[str, Any]:
+    """``send`` arguments for ``message``; with a nonce, Discord refuses a second post
+    carrying it (discord.py sends ``enforce_nonce`` with every nonce)."""
+    kwargs = send_kwargs(message)
+    if nonce is not None:
+        kwargs["nonce"] = nonce
+    return kwargs
 
 
 def _channel_of(community: Community) -> int:

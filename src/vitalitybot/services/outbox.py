@@ -116,10 +116,11 @@ async def drain(
 ) -> datetime | None:
     """Send what is due in every community whose guild ``owns`` says is this process's;
     returns when the next post waiting for a retry is due (None: nothing waits)."""
+    now = svc.now()
     async with svc.repos() as repos:
-        due = await repos.outbox.due(svc.now())
-    for community_id, guild_id in due:
-        if not owns(guild_id):
+        heads = [(c, g, at) for c, g, at in await repos.outbox.heads() if owns(g)]
+    for community_id, _, at in heads:
+        if at > now:
             continue
         with community_context(community_id):
             try:
@@ -127,7 +128,7 @@ async def drain(
             except Exception:
                 logger.exception("community %s: the outbox could not be drained", community_id)
     async with svc.repos() as repos:
-        waiting = [at for guild_id, at in await repos.outbox.next_attempts() if owns(guild_id)]
+        waiting = [at for _, guild_id, at in await repos.outbox.heads() if owns(guild_id)]
     return min(waiting, default=None)
 
 

@@ -303,15 +303,31 @@ async def round_in(repos: Repositories, community: Community, round_id: int) -> 
     return round_
 
 
-def check_open(round_: Round, community: Community, now: datetime) -> None:
-    """``RoundClosed`` unless the round takes answers now (open and inside its window)."""
+def check_open(round_: Round, community: Community, now: datetime, *, saving: bool = True) -> None:
+    """``RoundClosed`` unless the round takes answers now (open and inside its window).
+
+    ``saving``: the member sent answers, which are not kept; otherwise they only pressed
+    a button of the round's post (one made before the post was edited shut, or read
+    from a client that has not caught up), and learn where its results are instead.
+    """
     if round_.status is RoundStatus.OPEN and now < round_.closes_at:
         return
     name = kind_name(round_.kind)
     if round_.status is RoundStatus.MISSED:
         raise RoundClosed(f"This {name} never ran, so it takes no answers.")
+    if not saving:
+        raise RoundClosed(f"This {name} has closed; {results_place(round_, community)}")
     when = local_time(round_.closed_at or round_.closes_at, community.timezone)
     raise RoundClosed(
         f"This {name} closed on {when}, so your answers were not saved. "
         "The next one will be announced in the channel."
     )
+
+
+def results_place(round_: Round, community: Community) -> str:
+    """Where a closed round's results are (or are about to be) posted, as a sentence end."""
+    verb = "are" if round_.status is RoundStatus.CLOSED else "will shortly be"
+    where = round_.thread_id or round_.channel_id or community.channel_id
+    if where is None:
+        return f"its results {verb} posted in the community's channel."
+    return f"its results {verb} in <#{where}>."

@@ -83,26 +83,24 @@ class OutboxRepository:
             next_attempt_at=row.next_attempt_at or row.created_at,
         )
 
-    async def due(self, now: datetime) -> list[tuple[int, int]]:
-        """(community id, guild id) of the communities with a post due by ``now``."""
-        result = await self._session.execute(
-            select(DeliveryRow.community_id, CommunityRow.guild_id)
-            .join(CommunityRow, CommunityRow.id == DeliveryRow.community_id)
-            .where(DeliveryRow.status == PENDING, DeliveryRow.next_attempt_at <= now)
-            .group_by(DeliveryRow.community_id, CommunityRow.guild_id)
-            .order_by(func.min(DeliveryRow.id))
-        )
-        return [(community_id, guild_id) for community_id, guild_id in result]
-
-    async def next_attempts(self) -> list[tuple[int, datetime]]:
-        """(guild id, earliest next attempt) of each community with a pending post."""
-        result = await self._session.execute(
-            select(CommunityRow.guild_id, func.min(DeliveryRow.next_attempt_at))
-            .join(CommunityRow, CommunityRow.id == DeliveryRow.community_id)
+    async def heads(self) -> list[tuple[int, int, datetime]]:
+        """(community id, guild id, when it may go) of each community's first pending post,
+        oldest first: the post its community's others wait behind."""
+        first = (
+            select(func.min(DeliveryRow.id).label("id"))
             .where(DeliveryRow.status == PENDING)
-            .group_by(CommunityRow.guild_id)
+            .group_by(DeliveryRow.community_id)
+            .subquery()
         )
-        return [(guild_id, at) for guild_id, at in result if at is not None]
+        result = await self._session.execute(
+            select(DeliveryRow.community_id, CommunityRow.guild_id, DeliveryRow.next_attempt_at)
+            .join(first, first.c.id == DeliveryRow.id)
+            .join(CommunityRow, CommunityRow.id == DeliveryRow.community_id)
+            .order_by(DeliveryRow.id)
+        )
+        return [
+            (community_id, guild_id, at) for community_id, guild_id, at in result if at is not None
+        ]
 
     async def has_pending(self, community_id: int, round_id: int, kind: str) -> bool:
         found = await self._session.scalar(
