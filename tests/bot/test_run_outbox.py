@@ -12,26 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from loopback import Guild, LoopbackDiscord
 
-from .deployment import STARTUP_TIMEOUT, run_env, start_run, stop, tail, wait_for_line
+from .deployment import STARTUP_TIMEOUT, run_env, sqlite_rows, start_run, stop, tail, wait_for_line
 from .support import adopt, answer_survey, coordinator_of, open_round, set_up
 
 EXIT_TIMEOUT = 30.0  # seconds before a process that does not exit fails the test
 THREAD_POST = "POST /channels/{channel_id}/messages"
-
-
-def sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 @pytest.mark.parametrize("before", [True, False], ids=["before-discord-posted", "after"])
