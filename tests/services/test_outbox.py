@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 
-from vitalitybot.domain.records import Community
+from vitalitybot.domain.records import Community, Round
+from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import RoundClosed, Services, answer_form, close_round, skip_round
 from vitalitybot.services.outbox import MAX_ATTEMPTS, RETRY_PAUSES, drain
@@ -122,20 +122,45 @@ async def test_a_refusal_fails_at_once_and_a_later_drain_does_not_try_again(
     assert [p.kind for p in notifier.posts] == ["round"]
 
 
-async def test_a_post_sent_again_after_a_crash_before_it_was_marked_appears_once(
-    svc: Services, community: Community, notifier: RecordingNotifier, db: Database
-) -> None:
-    round_id = await closed_survey(svc, community)
-    # What a crash after Discord took the results, before the row was marked, leaves.
-    async with db.transaction() as session:
-        await session.execute(
-            text("UPDATE deliveries SET status = 'pending' WHERE kind = 'results'")
-        )
+class Killed(BaseException):
+    """The process dying: nothing after it in the drain runs, as with a SIGKILL."""
 
+
+class DiesAfterDiscordTookTheResults(RecordingNotifier):
+    async def post(
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
+        made = await super().post(community, message, round=round, kind=kind, nonce=nonce)
+        if kind == "results":
+            raise Killed()
+        return made
+
+
+async def test_a_post_sent_again_after_a_crash_before_it_was_marked_appears_once(
+    svc: Services, community: Community, db: Database
+) -> None:
+    dying = DiesAfterDiscordTookTheResults()
+    svc.notifier = dying
+    round_ = await open_survey(svc, community)
+    await rate(svc, round_, MEMBERS[:3], 5)
+    with pytest.raises(Killed):
+        await close_round(svc, community.id, round_.id)
+    assert ("results", "pending", 0) in await rows(db, DELIVERIES, id=round_.id)
+
+    restarted = RecordingNotifier(nonces=dying.nonces)  # Discord remembers the nonces
+    svc.notifier = restarted
     await drain(svc)
 
-    assert len(notifier.of("results")) == 1
-    assert ("results", "sent", 2) in await rows(db, DELIVERIES, id=round_id)
+    assert len([*dying.of("results"), *restarted.of("results")]) == 1
+    assert restarted.of("suggestion")  # what waited behind the results went out after them
+    assert {status for _, status, _ in await rows(db, DELIVERIES, id=round_.id)} == {"sent"}
+    assert await rows(db, "SELECT count(*) FROM deliveries WHERE payload IS NOT NULL") == [(0,)]
 
 
 async def test_a_button_of_a_closed_round_says_where_the_results_are(

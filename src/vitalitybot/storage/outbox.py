@@ -2,9 +2,11 @@
 
 A post is stored ``pending`` by the transaction that decides it, so it is there exactly
 when the decision is; the drain (services/outbox.py) takes a community's pending posts
-oldest first and marks each ``sent`` or ``failed``. The rows are the deliveries log the
-coordinator notes read (deliveries.py): one table says both what is waiting and what
-went wrong.
+oldest first and marks each ``sent`` or ``failed``. The stored message goes when the
+row is done with: a harvest's words live in the harvests table, where ``/me forget``
+reaches them, and nowhere else for longer than it takes to post them. The rows are the
+deliveries log the coordinator notes read (deliveries.py): one table says both what is
+waiting and what went wrong.
 """
 
 from __future__ import annotations
@@ -114,10 +116,12 @@ class OutboxRepository:
         return found is not None
 
     async def mark_sent(self, entry_id: int, *, message_id: int | None) -> None:
-        await self._set(entry_id, status=DeliveryStatus.SENT.value, message_id=message_id)
+        await self._set(
+            entry_id, status=DeliveryStatus.SENT.value, message_id=message_id, payload=None
+        )
 
     async def mark_failed(self, entry_id: int, *, error: str) -> None:
-        await self._set(entry_id, status=DeliveryStatus.FAILED.value, error=error)
+        await self._set(entry_id, status=DeliveryStatus.FAILED.value, error=error, payload=None)
 
     async def retry_at(self, entry_id: int, at: datetime, *, error: str) -> None:
         """Leave it pending, to be tried again at ``at``."""
