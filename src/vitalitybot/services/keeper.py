@@ -23,7 +23,7 @@ next needed, and soon after this process commits to a table it reads:
 3. open rounds whose post never went out are posted; reminders that fell due while it
    was down go out at the first ``due`` run, a moment after the start;
 4. posts left waiting in the outbox (a crash between a decision and its post, an
-   outage) go out at the first ``outbox`` run, at once.
+   outage) go out at the first ``outbox`` run, a moment after the start.
 
 A third step, **outbox**, sends what waits in the outbox (services/outbox.py) of the
 communities this process owns: at start, when this process commits a post (the
@@ -139,8 +139,9 @@ class ScheduleKeeper:
         # moment after the start: a bot stopped right after starting then has no run
         # to cut short.
         self._due.start(now + self._wake_delay)
-        # Posts a crash or an outage left in the outbox go out at once.
-        self._outbox.start(now)
+        # Posts a crash or an outage left in the outbox go out at the first look, a moment
+        # after the start too, for the same reason.
+        self._outbox.start(now + self._wake_delay)
         self.runner.start()
         logger.info(
             "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
