@@ -16,10 +16,22 @@ from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import RoundClosed, Services, answer_form, close_round, skip_round
 from vitalitybot.services.outbox import MAX_ATTEMPTS, RETRY_PAUSES, drain
+from vitalitybot.services.shards import ShardSet, shard_of
 from vitalitybot.storage import Database
 
+from .conftest import Setup
 from .fakes import RecordingNotifier
-from .support import GUILD, MEMBERS, open_survey, rate, rows
+from .support import (
+    GUILD,
+    MEMBERS,
+    OTHER_GUILD,
+    adopt,
+    after_the_wake,
+    open_survey,
+    rate,
+    rows,
+    started,
+)
 
 DELIVERIES = "SELECT kind, status, attempts FROM deliveries WHERE round_id = :id ORDER BY id"
 
@@ -174,3 +186,30 @@ async def test_a_button_of_a_closed_round_says_where_the_results_are(
             await click(svc, GUILD, round_id, MEMBERS[5])  # who never answered
         assert str(refused.value) == (f"This survey has closed; its results are in <#{thread_id}>.")
         assert "not saved" not in str(refused.value)
+
+
+async def test_a_starting_keeper_sends_what_waits_for_its_own_shards_only(
+    svc: Services,
+    setup: Setup,
+    notifier: RecordingNotifier,
+    db: Database,
+    clock: ManualClock,
+) -> None:
+    mine, theirs = await setup(GUILD), await setup(OTHER_GUILD, name="Maintainers")
+    for guild_id in (GUILD, OTHER_GUILD):
+        await adopt(svc, guild_id=guild_id)
+    rounds = [await open_survey(svc, c) for c in (mine, theirs)]
+    notifier.down_guilds.update({GUILD, OTHER_GUILD})  # the close's posts all wait
+    for community, round_ in zip((mine, theirs), rounds, strict=True):
+        await close_round(svc, community.id, round_.id)
+    notifier.down_guilds.clear()
+    clock.advance(RETRY_PAUSES[0])
+    shards = ShardSet(4, frozenset({shard_of(GUILD, 4)}))
+    assert not shards.owns(OTHER_GUILD)
+
+    _, runner = await started(svc, clock, shards)
+    await after_the_wake(runner)
+
+    assert [p.guild_id for p in notifier.posts if p.kind == "results"] == [GUILD]
+    waiting = await rows(db, "SELECT community_id FROM deliveries WHERE status = 'pending'")
+    assert {community_id for (community_id,) in waiting} == {theirs.id}
