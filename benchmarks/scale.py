@@ -402,14 +402,30 @@ class QuietNotifier:
         self.next_id = 10**18
 
     async def open_round(
-        self, community: Community, round: Round, questions: Any, message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Any,
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         self.next_id += 2
         return PostRef(community.channel_id, self.next_id, self.next_id + 1)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
+        self.next_id += 1
+        return self.next_id
+
+    async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
         return None
 
     async def remind(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -138,3 +139,12 @@ async def stop(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         process.kill()
         await process.wait()
+
+
+def sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of a bot's SQLite file, read from outside the bot as an operator would."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()

@@ -10,14 +10,13 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from loopback import Guild, LoopbackDiscord
 
-from .deployment import run_env, start_run, stop, tail, wait_for_line
+from .deployment import run_env, sqlite_rows, start_run, stop, tail, wait_for_line
 from .support import adopt, answer_survey, coordinator_of, custom_id, open_round, reply, set_up
 
 ALIAS_BOMB = Path(__file__).parents[1] / "patterns" / "broken" / "alias-bomb.md"
@@ -32,14 +31,6 @@ SHUTDOWN_STEPS = (
     "shutdown: gateway closed",
     "shutdown: database closed",
 )
-
-
-def sqlite_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 async def test_sigterm_lets_an_answer_in_progress_finish_then_stops_in_order(

@@ -117,7 +117,9 @@ class RestApi(InteractionRoutes):
             forbidden = self.state.forbidden_channels
             if channel_id is not None and channel_id.isdigit() and int(channel_id) in forbidden:
                 raise ApiError(403, "Missing Permissions", MISSING_PERMISSIONS)
+            await self.server.held.hold(f"{request.method} {record.route}", record, before=True)
             response = await handler(request)
+            await self.server.held.hold(f"{request.method} {record.route}", record, before=False)
         except ApiError as error:
             response = json_response(error.body(), error.status)
         response.headers.update(headers)
@@ -270,10 +272,19 @@ class RestApi(InteractionRoutes):
         return json_response([payloads.message(self.state, m) for m in newest_first])
 
     async def post_message(self, request: web.Request) -> web.Response:
+        """Create a message; with ``enforce_nonce``, a nonce the author already used
+        returns that message and creates nothing (Discord checks the last few minutes;
+        the loopback world is short enough to remember them all)."""
         channel = self.state.channel(int_param(request, "channel_id"))
         self.state.check_can_dm(channel)
         body, uploads = await self.body(request)
+        nonce = str(body["nonce"]) if body.get("enforce_nonce") and body.get("nonce") else None
+        earlier = self.state.nonces.get((self.state.bot.id, nonce)) if nonce else None
+        if earlier is not None and earlier in self.state.messages:
+            return json_response(payloads.message(self.state, self.state.messages[earlier]))
         message = self.state.create_message(channel.id, self.state.bot, body, uploads)
+        if nonce:
+            self.state.nonces[(self.state.bot.id, nonce)] = message.id
         return json_response(payloads.message(self.state, message))
 
     def _message(self, request: web.Request) -> MessageRecord:

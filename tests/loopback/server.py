@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .gateway import Gateway
 from .guilds import Guild
+from .holds import Holds
 from .ratelimits import GLOBAL_WINDOW, RateLimits
 from .records import DM, MessageRecord, UserRecord
 from .requests import API_PREFIX, RequestRecord
@@ -56,6 +57,7 @@ class LoopbackDiscord:
         self.unhandled: list[RequestRecord] = []
         self.rate_limited = 0
         self.failures: dict[str, list[int]] = {}
+        self.held = Holds()
         """Statuses the next requests to a route ("POST /channels/{channel_id}/messages") get."""
         self.port = 0
         self._rest = RestApi(self)
@@ -80,6 +82,7 @@ class LoopbackDiscord:
     async def stop(self) -> None:
         if self._runner is None:
             return
+        self.held.release()  # a held request ends with the server, not after it
         await self.gateway.close_all()
         await self._runner.cleanup()
         self._runner = None
@@ -328,6 +331,18 @@ class LoopbackDiscord:
         if route not in known:
             raise ValueError(f"unknown route {route!r}; known: {sorted(known)}")
         self.failures.setdefault(route, []).extend([status] * count)
+
+    def hold_next(self, route: str, *, before: bool = False, channel_id: int | None = None) -> None:
+        """Leave the next request to ``route`` (in ``channel_id``, if given) unanswered until
+        ``release_held``: ``before`` the server acts on it, or after (the post is made, its
+        answer never sent). ``held`` lists the requests caught."""
+        known = {f"{method} {path}" for method, path, _ in self._rest.routes()}
+        if route not in known:
+            raise ValueError(f"unknown route {route!r}; known: {sorted(known)}")
+        self.held.arm(route, before=before, channel_id=channel_id)
+
+    def release_held(self) -> None:
+        self.held.release()
 
     def allow_privileged_intents(self, allowed: bool) -> None:
         """When False, IDENTIFY with members/presences/message_content closes with 4014."""

@@ -65,6 +65,8 @@ class LoopbackState(MessageStore):
     """Uploaded attachments by id, with their channel, for the CDN-like download route."""
     forbidden_channels: set[int] = field(default_factory=set)
     dm_blocked_users: set[int] = field(default_factory=set)
+    nonces: dict[tuple[int, str], int] = field(default_factory=dict)
+    """Message ids by (author id, nonce), for posts sent with ``enforce_nonce``."""
     changed: Signal = field(default_factory=Signal)
     emit: Callable[[Event], None] = lambda event: None
 

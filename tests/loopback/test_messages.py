@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import discord
@@ -219,3 +220,43 @@ async def test_a_forced_server_error_reaches_the_bot_and_the_next_request_succee
         await general.send("after it")
 
     assert [m.content for m in loopback_guild.general.messages] == ["after it"]
+
+
+async def test_a_post_repeating_an_enforced_nonce_returns_the_first_and_makes_none(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    bot = SampleBot(sync=False)
+
+    async with connected_client(loopback_server, bot):
+        general = text_channel(bot, loopback_guild.general.id)
+        first = await general.send("results of the survey", nonce="outbox-row-1")
+        again = await general.send("results of the survey", nonce="outbox-row-1")
+        other = await general.send("a suggestion", nonce="outbox-row-2")
+
+    assert again.id == first.id and other.id != first.id
+    assert [m.content for m in loopback_server.messages_in(general.id)] == [
+        "results of the survey",
+        "a suggestion",
+    ]
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before-acting", "after-acting"])
+async def test_a_held_post_waits_unanswered_until_released(
+    loopback_server: LoopbackDiscord, loopback_guild: Guild, before: bool
+) -> None:
+    bot = SampleBot(sync=False)
+    general_id = loopback_guild.general.id
+    loopback_server.hold_next("POST /channels/{channel_id}/messages", before=before)
+
+    async with connected_client(loopback_server, bot):
+        sending = asyncio.ensure_future(text_channel(bot, general_id).send("held"))
+        await loopback_server.wait_until(
+            lambda: True if loopback_server.held.held else None, "the post to be held"
+        )
+        made = [m.content for m in loopback_server.messages_in(general_id)]
+        assert made == ([] if before else ["held"])
+        assert not sending.done()
+        loopback_server.release_held()
+        sent = await sending
+
+    assert [m.id for m in loopback_server.messages_in(general_id)] == [sent.id]

@@ -28,6 +28,7 @@ from vitalitybot.services import (
     open_round,
     setup_community,
 )
+from vitalitybot.services.outbox import RETRY_PAUSES, drain
 from vitalitybot.storage import Database
 
 GUILD = 4242
@@ -42,16 +43,28 @@ class TaggedNotifier(RecordingNotifier):
         self.tags: list[int | None] = []
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         self.tags.append(current_community())
-        return await super().open_round(community, round, questions, message)
+        return await super().open_round(community, round, questions, message, nonce=nonce)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
         self.tags.append(current_community())
-        await super().post(community, message, round=round, kind=kind)
+        return await super().post(community, message, round=round, kind=kind, nonce=nonce)
 
 
 @pytest.fixture
@@ -137,3 +150,22 @@ async def test_a_failed_post_still_counts_the_round_but_not_the_suggestion(
         )
         == 0.0
     )
+
+
+async def test_a_close_whose_results_wait_out_an_outage_counts_the_round_once(
+    svc: Services, inner: TaggedNotifier, metrics: Metrics
+) -> None:
+    community = await community_id(svc)
+    survey = await open_round(svc, community, "survey", period="2026-01-06")
+    assert survey is not None
+    inner.down_guilds.add(GUILD)  # Discord is down when the round closes
+    await close_round(svc, community, survey.id)
+    assert value(metrics, "rounds_closed_total") == 0.0  # nothing settled yet
+
+    inner.down_guilds.clear()
+    assert isinstance(svc.clock, ManualClock)
+    svc.clock.advance(RETRY_PAUSES[0])
+    await drain(svc)
+
+    assert [p.kind for p in inner.posts] == ["round", "results"]
+    assert value(metrics, "rounds_closed_total") == 1.0

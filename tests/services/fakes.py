@@ -32,32 +32,62 @@ class Post:
 
 @dataclass
 class RecordingNotifier:
+    """Posts are kept in order; a post sent again with a nonce already seen is not posted
+    again (Discord's ``enforce_nonce``). A round post edited at close is kept in ``edits``.
+    ``failing_guilds`` refuse every post (a 403); ``down_guilds`` cannot be reached (an
+    outage, worth trying again)."""
+
     posts: list[Post] = field(default_factory=list)
+    edits: list[Post] = field(default_factory=list)
     failing_guilds: set[int] = field(default_factory=set)
+    down_guilds: set[int] = field(default_factory=set)
+    nonces: set[str] = field(default_factory=set)
     _next_id: int = 5000
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         self._check(community)
-        self.posts.append(
-            Post(community.guild_id, "round", round.id, message, timezone=community.timezone)
-        )
+        if self._first(nonce):
+            self.posts.append(
+                Post(community.guild_id, "round", round.id, message, timezone=community.timezone)
+            )
         self._next_id += 2
         return PostRef(community.channel_id, self._next_id, self._next_id + 1)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
         self._check(community)
-        self.posts.append(
-            Post(
-                community.guild_id,
-                kind,
-                round.id if round else None,
-                message,
-                timezone=community.timezone,
+        if self._first(nonce):
+            self.posts.append(
+                Post(
+                    community.guild_id,
+                    kind,
+                    round.id if round else None,
+                    message,
+                    timezone=community.timezone,
+                )
             )
+        self._next_id += 1
+        return self._next_id
+
+    async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
+        self._check(community)
+        self.edits.append(
+            Post(community.guild_id, "round-closed", round.id, message, timezone=community.timezone)
         )
 
     async def remind(
@@ -75,9 +105,19 @@ class RecordingNotifier:
             )
         )
 
+    def _first(self, nonce: str | None) -> bool:
+        if nonce is None:
+            return True
+        if nonce in self.nonces:
+            return False
+        self.nonces.add(nonce)
+        return True
+
     def _check(self, community: Community) -> None:
         if community.guild_id in self.failing_guilds:
             raise DeliveryError("403 Forbidden: Missing Access")
+        if community.guild_id in self.down_guilds:
+            raise DeliveryError("503 Service Unavailable", transient=True)
 
     def of(self, kind: str, guild_id: int | None = None) -> list[Post]:
         """Posts of one kind ("suggestion" matches every suggestion kind)."""

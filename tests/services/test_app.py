@@ -21,11 +21,17 @@ class BrokenNotifier(RecordingNotifier):
     """An edge with a bug for one guild: it raises something other than DeliveryError."""
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
         if community.guild_id == GUILD:
             raise RuntimeError("the adapter tripped over its own feet")
-        await super().post(community, message, round=round, kind=kind)
+        return await super().post(community, message, round=round, kind=kind, nonce=nonce)
 
 
 async def test_a_failed_post_is_recorded_and_the_next_community_still_gets_its_own(

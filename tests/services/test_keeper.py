@@ -246,7 +246,7 @@ async def test_rounds_leave_no_jobs_of_their_own(
     assert (await status(svc, GUILD)).recent_rounds[0].round.status is RoundStatus.CLOSED
     for jobs in (opened, {job.id for job in runner.jobs()}):
         assert {j for j in jobs if j.startswith("open:")} == schedules
-        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules"}
+        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules", "outbox"}
 
 
 async def test_one_communitys_broken_schedule_never_stops_the_others(
@@ -368,4 +368,4 @@ async def test_another_process_changing_a_schedule_and_closing_a_round_is_acted_
     assert [p.kind for p in notifier.posts if p.round_id == checkin.id] == ["round", "harvest"]
     assert await rows(
         db, "SELECT kind FROM deliveries WHERE round_id = :id ORDER BY id", id=checkin.id
-    ) == [("round",), ("harvest",)]
+    ) == [("round",), ("round-closed",), ("harvest",)]

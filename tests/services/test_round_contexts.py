@@ -88,7 +88,7 @@ async def test_a_round_closed_by_another_process_shows_no_form_and_takes_no_answ
     round_ = await open_survey(svc, community)
     question = (await questions_of(svc, round_))[0]  # kept in memory, as open
     await close_round(make_services(db), community.id, round_.id)
-    with pytest.raises(RoundClosed, match="closed on"):
+    with pytest.raises(RoundClosed, match="has closed; its results are in"):
         await answer_form(svc, GUILD, round_.id, 12345)
     with pytest.raises(RoundClosed, match="closed on"):
         await record_answers(svc, GUILD, round_.id, 12345, [AnswerInput(question.id, 4)])

@@ -40,7 +40,8 @@ async def test_status_shows_where_the_community_stands(
     assert shown.last_scores_round is not None and shown.last_scores_round.id == survey.id
     crossed = [s.sign_id for s in shown.last_scores if s.crossed]
     assert crossed == ["no-feedback"]
-    assert [f.kind for f in shown.failed_deliveries] == ["harvest"]
+    # Newest first: the close's edit of the round post, then its harvest, both refused.
+    assert [f.kind for f in shown.failed_deliveries] == ["harvest", "round-closed"]
     text = to_terminal(status_message(svc, shown), 1000)
     assert "CoP–Commons Alignment" in text
     assert "No feedback: mean 5.0" in text and "over the threshold" in text

@@ -24,7 +24,7 @@ from vitalitybot.storage import (
 from vitalitybot.storage.migrate import MigrationsNotFoundError, migrations_dir
 from vitalitybot.storage.models import Base
 
-HEAD = "0005"
+HEAD = "0006"
 
 TABLES = {
     "communities",

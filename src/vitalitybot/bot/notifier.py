@@ -7,8 +7,8 @@ How a post is made, and what happens when Discord says no:
   suggestions and the harvest go into that thread (or the channel when there is none,
   or the thread has gone). Channels are addressed by id (``PartialMessageable``), so a
   post never waits for, or depends on, discord.py's cache.
-* **Refusals.** 403 and 404 are final: they become ``DeliveryError`` (the services log
-  it in the deliveries table and carry on with the next community), and the coordinator
+* **Refusals.** 403 and 404 are final: they become ``DeliveryError`` (the outbox marks
+  the post failed and carries on with the next community), and the coordinator
   hears of it twice, both read from the deliveries table: in a DM to the server owner
   (unless a failure of that community was logged in the hour before, so a broken
   channel brings one DM, whichever process or restart meets it; a closed DM is
@@ -17,7 +17,11 @@ How a post is made, and what happens when Discord says no:
   back with a ``PostRef.problem``, which the services log the same way.
 * **Rate limits and outages.** discord.py waits out 429s and retries 5xx up to five
   times per request; when it still gives up, the notifier tries again after a pause
-  (``retry_delays``) rather than drop the post. Only then is it a ``DeliveryError``.
+  (``retry_delays``) rather than drop the post. Only then is it a ``DeliveryError``,
+  marked ``transient`` so the outbox tries again later. Every post carries its outbox
+  row's nonce: a post sent again after a crash is refused by Discord as a duplicate.
+* **At close** the round's post is edited: it says it closed and where the results are,
+  and its buttons are removed (``close_round_post``).
 * **Concurrency and pace.** At most ``concurrency`` Discord calls run at once, and they
   start no faster than ``requests_per_second`` (``Pacer``), however many communities are
   due in the same minute: a round's post is two requests (the message and its thread),
@@ -144,7 +148,13 @@ class DiscordNotifier:
     # -- the Notifier protocol -------------------------------------------------------------
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         channel_id = _channel_of(community)
         channel = self._channel(community, channel_id)
@@ -153,7 +163,7 @@ class DiscordNotifier:
             community,
             what,
             channel_id,
-            lambda: channel.send(**send_kwargs(message), view=round_view(round)),
+            lambda: channel.send(**_sent(message, nonce), view=round_view(round)),
         )
         thread_id = await self._open_thread(community, round, sent)
         return PostRef(
@@ -164,21 +174,27 @@ class DiscordNotifier:
         )
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: PostKind
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: PostKind,
+        nonce: str | None = None,
+    ) -> int | None:
         channel_id = _channel_of(community)
         what = post_name(kind)
         if round is not None and round.thread_id is not None:
             thread = self._channel(community, round.thread_id, thread=True)
             try:
-                await self._deliver(
+                made = await self._deliver(
                     community,
                     what,
                     round.thread_id,
-                    lambda: thread.send(**post_kwargs(message)),
+                    lambda: thread.send(**_sent(message, nonce)),
                     report=False,
                 )
-                return
+                return made.id
             except DeliveryError as error:
                 logger.info(
                     "community %s: the round's thread refused the %s (%s); using the channel",
@@ -187,8 +203,31 @@ class DiscordNotifier:
                     error,
                 )
         channel = self._channel(community, channel_id)
+        made = await self._deliver(
+            community,
+            what,
+            channel_id,
+            lambda: channel.send(**_sent(message, nonce)),
+        )
+        return made.id
+
+    async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
+        """Edit the round's post into ``message``; ``view=None`` takes its buttons off."""
+        if round.channel_id is None or round.message_id is None:
+            return
+        post = self._channel(community, round.channel_id).get_partial_message(round.message_id)
+        fitted = send_kwargs(message)
         await self._deliver(
-            community, what, channel_id, lambda: channel.send(**post_kwargs(message))
+            community,
+            f"the closed {kind_name(round.kind)}",
+            round.channel_id,
+            lambda: post.edit(
+                content=fitted.get("content"),
+                embeds=fitted.get("embeds", []),
+                view=None,
+                allowed_mentions=NO_MENTIONS,
+            ),
+            report=False,
         )
 
     async def remind(
@@ -236,10 +275,11 @@ class DiscordNotifier:
             raise DeliveryError(text) from error
         except discord.HTTPException as error:
             text = f"Discord refused {what} in <#{channel_id}> ({error.status}: {error.text})."
-            raise DeliveryError(text) from error
+            outage = error.status == 429 or error.status >= 500
+            raise DeliveryError(text, transient=outage) from error
         except TRANSIENT_ERRORS as error:
             text = f"Discord could not be reached to post {what} ({type(error).__name__})."
-            raise DeliveryError(text) from error
+            raise DeliveryError(text, transient=True) from error
 
     async def _with_retries(
         self, send: Callable[[], Awaitable[T]], what: str, *, cost: int = 1
@@ -356,6 +396,15 @@ def thread_name(community: Community, round: Round) -> str:
     local = round.opened_at.astimezone(ZoneInfo(community.timezone))
     name = f"{kind_name(round.kind).capitalize()} · {local.day} {local:%b %Y}"
     return trim(name, THREAD_NAME_MAX)
+
+
+def _sent(message: Message, nonce: str | None) -> dict[str, Any]:
+    """``send`` arguments for ``message``; with a nonce, Discord refuses a second post
+    carrying it (discord.py sends ``enforce_nonce`` with every nonce)."""
+    kwargs = post_kwargs(message)
+    if nonce is not None:
+        kwargs["nonce"] = nonce
+    return kwargs
 
 
 def _channel_of(community: Community) -> int:

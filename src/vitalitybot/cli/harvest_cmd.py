@@ -107,13 +107,28 @@ class _NoPosts:
     """Exporting posts nothing; a call here would be a bug, and says so."""
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         raise DeliveryError("the harvest export posts nothing")
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
+        raise DeliveryError("the harvest export posts nothing")
+
+    async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
         raise DeliveryError("the harvest export posts nothing")
 
     async def remind(

@@ -21,6 +21,7 @@ class PostKind(StrEnum):
     REMINDER = "reminder"  # the mid-round DMs
     RESULTS = "results"  # a closed survey's scores
     HARVEST = "harvest"  # a closed check-in's digest
+    ROUND_CLOSED = "round-closed"  # the round's opening post, edited at close
     SUGGESTION_REMEDY = "suggestion:remedy"
     SUGGESTION_REPLANT = "suggestion:replant"
     SUGGESTION_PARTICIPATION = "suggestion:participation"

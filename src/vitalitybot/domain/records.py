@@ -66,6 +66,7 @@ class WhoCommits(StrEnum):
 
 
 class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # in the outbox, not sent yet
     SENT = "sent"
     FAILED = "failed"
 

@@ -83,13 +83,13 @@ async def answer_form(svc: Services, guild_id: int, round_id: int, member_id: in
     context = await _context(svc, guild_id, round_id)
     community = context.community
     if context.key is None:  # the round has ended
-        raise await _refusal(svc, guild_id, round_id, svc.now())
+        raise await _refusal(svc, guild_id, round_id, svc.now(), saving=False)
     key = svc.keys.respondent_key(context.key, member_id)
     async with svc.repos() as repos:
         found = await repos.answers.respondent_answers(community.id, round_id, key)
     if found is None:  # the round went (its community was reset) meanwhile
         raise RoundNotFound()
-    await _check_open(svc, guild_id, found.round, community, svc.now())
+    await _check_open(svc, guild_id, found.round, community, svc.now(), saving=False)
     return AnswerForm(
         community=community,
         round=found.round,
@@ -151,7 +151,13 @@ async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionCon
 
 
 async def _check_open(
-    svc: Services, guild_id: int, round_: Round, community: Community, now: datetime
+    svc: Services,
+    guild_id: int,
+    round_: Round,
+    community: Community,
+    now: datetime,
+    *,
+    saving: bool = True,
 ) -> None:
     """``check_open``, explained from the database when the answer is no.
 
@@ -159,18 +165,20 @@ async def _check_open(
     refusal reads them afresh: the community's settings may have changed since.
     """
     try:
-        check_open(round_, community, now)
+        check_open(round_, community, now, saving=saving)
     except RoundClosed:
-        raise await _refusal(svc, guild_id, round_.id, now) from None
+        raise await _refusal(svc, guild_id, round_.id, now, saving=saving) from None
 
 
-async def _refusal(svc: Services, guild_id: int, round_id: int, now: datetime) -> RoundClosed:
+async def _refusal(
+    svc: Services, guild_id: int, round_id: int, now: datetime, *, saving: bool = True
+) -> RoundClosed:
     """Why the round takes no answers, from the database as it is now."""
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         round_ = await round_in(repos, community, round_id)
     try:
-        check_open(round_, community, now)
+        check_open(round_, community, now, saving=saving)
     except RoundClosed as error:
         return error
     return RoundClosed("This round stopped taking answers before yours could be saved.")
@@ -254,7 +262,7 @@ async def skip_round(svc: Services, guild_id: int, round_id: int, member_id: int
     async with svc.repos() as repos:
         community = await community_by_guild(repos, guild_id)
         round_ = await round_in(repos, community, round_id)
-        check_open(round_, community, now)
+        check_open(round_, community, now, saving=False)
         sealed = await repos.rounds.sealed_key(community.id, round_id)
         if sealed is None:  # not open after all: ended since it was read
             raise RoundClosed(f"This {kind_name(round_.kind)} has ended.")

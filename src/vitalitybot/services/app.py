@@ -4,6 +4,8 @@ A use-case does its database work in one short transaction, commits, and only th
 talks to the edges (Discord, the member directory), recording the outcome in a second
 transaction. No session is ever held across an await on the notifier: a slow or failing
 Discord call must not keep a write lock on SQLite, nor roll back answers already given.
+The posts a use-case decides on are stored in its transaction and sent from there
+(services/outbox.py); only the reminder DMs go straight out through ``deliver``.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ async def deliver(
     round_id: int | None = None,
 ) -> tuple[bool, T | None]:
     """Await a notifier call and log its outcome in ``deliveries``; never raises.
+
+    For the reminder DMs only: the outbox would have to store whom to remind, that is
+    who has not answered a round, which the bot never keeps (reminders.py).
 
     A ``DeliveryError`` is an expected failure (a channel the bot lost access to);
     anything else is a bug in the edge, logged with its traceback. Either way the

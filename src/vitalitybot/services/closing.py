@@ -3,10 +3,11 @@
 Decisions worth knowing:
 
 * **Closing is exactly-once.** The close marks the round closed, scores it, records the
-  suggestions (unique per round, sign and kind) and the harvest in one transaction, and
-  posts only after that commits. A second close (a double fire, a retry, a restart)
-  finds the round closed and posts nothing; a crash between commit and post loses the
-  posts rather than repeating them.
+  suggestions (unique per round, sign and kind) and the harvest, and stores its posts
+  in the outbox, all in one transaction; the posts go out after it commits
+  (services/outbox.py). A second close (a double fire, a retry, a restart) finds the
+  round closed and stores nothing; a crash between commit and post leaves the posts in
+  the outbox, sent at the next start.
 * **Persistence of decay** (for replanting) is judged on the rounds in which the sign was
   asked *and* enough people answered. A survey rotates its items, so a round that did
   not ask a sign says nothing about it; a round where it was asked but fewer than the
@@ -47,13 +48,18 @@ from vitalitybot.services.app import (
     Services,
     community_by_guild,
     community_by_id,
-    deliver,
     write_turn,
 )
 from vitalitybot.services.errors import RoundClosed, RoundNotFound
 from vitalitybot.services.follow_up import sign_moves
 from vitalitybot.services.harvest import harvest_message, store_harvest
-from vitalitybot.services.messages import kind_name, results_message, suggestion_message
+from vitalitybot.services.messages import (
+    kind_name,
+    results_message,
+    round_closed_message,
+    suggestion_message,
+)
+from vitalitybot.services.outbox import send_pending, store_post
 from vitalitybot.services.rounds import patterns_of, round_in
 from vitalitybot.services.views import (
     ParticipationView,
@@ -121,11 +127,12 @@ async def close_round(svc: Services, community_id: int, round_id: int) -> CloseR
         assert round_ is not None  # read just above, in this community
         if closed_now:
             settled = await _settle(svc, repos, community, round_)
+            await _store_outcome(svc, repos, community, round_, settled)
         else:
             settled = await _as_settled(svc, repos, community, round_)
     if closed_now:
         logger.info("community %s: closed %s %s", community_id, round_.kind, round_.period)
-        await _post_outcome(svc, community, round_, settled)
+    await send_pending(svc, community_id)
     return CloseResult(
         round=round_,
         closed_now=closed_now,
@@ -339,33 +346,26 @@ async def _participation_suggestion(
     return (suggestion, recorded) if recorded is not None else None
 
 
-async def _post_outcome(
-    svc: Services, community: Community, round_: Round, settled: _Settled
+async def _store_outcome(
+    svc: Services, repos: Repositories, community: Community, round_: Round, settled: _Settled
 ) -> None:
+    """Put the close's posts in the outbox, in the close's transaction: the round post
+    turned closed, the results or harvest, then the suggestions."""
+    posts: list[tuple[PostKind, Message]] = []
+    if round_.message_id is not None:  # else the round was never posted: nothing to edit
+        posts.append((PostKind.ROUND_CLOSED, round_closed_message(svc, community, round_)))
     if round_.kind is RoundKind.SURVEY:
         results = results_message(
             svc, community, round_, settled.scores, settled.participation, settled.moves
         )
-        await _post_about(svc, community, round_, results, PostKind.RESULTS)
+        posts.append((PostKind.RESULTS, results))
     elif settled.harvest is not None:
         digest = replace(harvest_message(settled.harvest, round_), commit=CommitAction(round_.id))
-        await _post_about(svc, community, round_, digest, PostKind.HARVEST)
+        posts.append((PostKind.HARVEST, digest))
     for post in settled.posts:
         message = suggestion_message(
             svc, community, round_, post.suggestions, post.ids, svc.patterns, settled.scores
         )
-        kind = PostKind.of_suggestion(post.suggestions[0].kind)
-        await _post_about(svc, community, round_, message, kind)
-
-
-async def _post_about(
-    svc: Services, community: Community, round_: Round, message: Message, kind: PostKind
-) -> None:
-    """Post one of the close's messages, its delivery logged against the round."""
-    await deliver(
-        svc,
-        community,
-        kind,
-        svc.notifier.post(community, message, round=round_, kind=kind),
-        round_id=round_.id,
-    )
+        posts.append((PostKind.of_suggestion(post.suggestions[0].kind), message))
+    for kind, message in posts:
+        await store_post(repos, community.id, kind, message, at=svc.now(), round_id=round_.id)

@@ -21,7 +21,14 @@ next needed, and soon after this process commits to a table it reads:
    within the grace period and its window is still open; older runs are recorded as
    rounds with status ``missed`` (shown by ``status``), never posted in a burst;
 3. open rounds whose post never went out are posted; reminders that fell due while it
-   was down go out at the first ``due`` run, a moment after the start.
+   was down go out at the first ``due`` run, a moment after the start;
+4. posts left waiting in the outbox (a crash between a decision and its post, an
+   outage) go out at the first ``outbox`` run, a moment after the start.
+
+A third step, **outbox**, sends what waits in the outbox (services/outbox.py) of the
+communities this process owns: at start, when this process commits a post (the
+use-case sends its own posts first; this catches the rest), on its poll, and when the
+next retry after an outage is due.
 
 Every action on one community is guarded: its failure is logged with the community
 and never stops the others. With a ``ShardSet`` the keeper acts only for the guilds
@@ -46,6 +53,7 @@ from vitalitybot.scheduling.step import RepeatedStep
 from vitalitybot.services.app import Services, spec_of
 from vitalitybot.services.closing import close_round
 from vitalitybot.services.due import due_work
+from vitalitybot.services.outbox import drain
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_round, record_missed_round, repost_unposted
 from vitalitybot.services.shards import ShardSet
@@ -62,9 +70,11 @@ POLL = timedelta(seconds=60)
 WAKE_DELAY = timedelta(seconds=1)
 SCHEDULES_STEP = "schedules"
 DUE_STEP = "due"
+OUTBOX_STEP = "outbox"
 # What each step reads: a commit writing one of these tables wakes it.
 _SCHEDULE_TABLES = frozenset({"schedules", "communities"})
 _ROUND_TABLES = frozenset({"rounds", "communities"})
+_OUTBOX_TABLES = frozenset({"deliveries"})
 
 
 @dataclass(slots=True)
@@ -103,6 +113,9 @@ class ScheduleKeeper:
         self._due = RepeatedStep(
             DUE_STEP, self._act_on_due, runner, svc.clock, poll=poll, wake_delay=delay
         )
+        self._outbox = RepeatedStep(
+            OUTBOX_STEP, self._drain, runner, svc.clock, poll=poll, wake_delay=delay
+        )
         # By schedule id: the schedule and zone its open job runs, or that could not be
         # armed (a zone that no longer exists), so a poll retries only what changed.
         self._armed: dict[int, tuple[Schedule, str]] = {}
@@ -126,6 +139,9 @@ class ScheduleKeeper:
         # moment after the start: a bot stopped right after starting then has no run
         # to cut short.
         self._due.start(now + self._wake_delay)
+        # Posts a crash or an outage left in the outbox go out at the first look, a moment
+        # after the start too, for the same reason.
+        self._outbox.start(now + self._wake_delay)
         self.runner.start()
         logger.info(
             "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
@@ -152,6 +168,8 @@ class ScheduleKeeper:
             self._schedules.wake()
         if tables & _ROUND_TABLES:
             self._due.wake()
+        if tables & _OUTBOX_TABLES:
+            self._outbox.wake()
 
     # -- schedules -----------------------------------------------------------------------
 
@@ -316,6 +334,10 @@ class ScheduleKeeper:
                 remind(self.svc, times.community_id, times.round_id),
             )
         return work.following
+
+    async def _drain(self) -> datetime | None:
+        """Send the posts waiting in the outbox; returns when the next retry is due."""
+        return await drain(self.svc, self.owns)
 
     async def _close(self, times: OpenRoundTimes) -> bool:
         return await self._guarded(

@@ -144,6 +144,16 @@ def reminder_message(svc: Services, community: Community, round_: Round) -> Mess
     )
 
 
+def round_closed_message(svc: Services, community: Community, round_: Round) -> Message:
+    """What the round's opening post says once the round has closed."""
+    return render_message(
+        svc.env,
+        "round_closed.md.j2",
+        **_round_context(community, round_),
+        closed=discord_time(round_.closed_at or round_.closes_at),
+    )
+
+
 def results_message(
     svc: Services,
     community: Community,

@@ -20,6 +20,8 @@ async def remind(svc: Services, community_id: int, round_id: int) -> list[int]:
     Left out: members who answered or skipped (each member's respondent key in this
     round is compared with the keys stored, so no member id is ever stored or read),
     paused members and members who turned reminders off. Returns the ids reminded.
+    The DMs go straight out (``deliver``), not through the outbox, which would keep the
+    list of members who have not replied; a reminder lost to a crash is not worth that.
     """
     if not svc.reminders:
         return []

@@ -20,7 +20,6 @@ from vitalitybot.domain.records import (
     ALL_ADOPTED,
     AdoptedPattern,
     Community,
-    DeliveryStatus,
     Question,
     QuestionDraft,
     QuestionKind,
@@ -36,7 +35,6 @@ from vitalitybot.services.app import (
     Services,
     community_by_guild,
     community_by_id,
-    deliver,
     spec_of,
     write_turn,
 )
@@ -50,6 +48,7 @@ from vitalitybot.services.errors import (
 from vitalitybot.services.follow_up import changes_since_last, review_prompts
 from vitalitybot.services.limits import WORDS_MAX, check_text, is_id
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
+from vitalitybot.services.outbox import send_pending, store_post
 from vitalitybot.storage import Repositories
 from vitalitybot.vitality.prompts import checkin_prompts
 from vitalitybot.vitality.survey import plan_survey
@@ -116,64 +115,51 @@ async def open_round(
         if not created:
             return round_
         questions = await repos.rounds.add_questions(community_id, round_.id, drafts)
+        await _store_opening(svc, repos, community, round_, questions, patterns)
     logger.info("community %s: opened %s %s (round %s)", community_id, kind, period, round_.id)
-    return await _post(svc, community, round_, questions, patterns)
+    return await _send_opening(svc, round_)
 
 
 async def repost_unposted(svc: Services, round_: Round) -> Round:
     """Post an open round whose opening post never went out, and remember the post.
 
-    A process can die between storing a round and posting it, and a post can fail (a
-    channel the bot may not write in): the round would stay open with no buttons to
-    answer it. The keeper calls this at start for every open round without a message.
+    A post can fail (a channel the bot may not write in) and a round stored before the
+    outbox existed may never have been posted: the round would stay open with no
+    buttons to answer it. The keeper calls this at start for every open round without a
+    message; a round whose post still waits in the outbox is left to it.
     """
-    async with svc.repos() as repos:
+    async with write_turn(svc), svc.repos() as repos:
         community = await community_by_id(repos, round_.community_id)
-        questions = await repos.rounds.list_questions(community.id, round_.id)
-        adopted = await repos.communities.list_adopted(community.id)
-    patterns = patterns_of(svc, adopted, round_.pattern_slug)
-    logger.info("community %s: posting round %s, which was never posted", community.id, round_.id)
-    return await _post(svc, community, round_, questions, patterns)
+        if not await repos.outbox.has_pending(community.id, round_.id, PostKind.ROUND):
+            questions = await repos.rounds.list_questions(community.id, round_.id)
+            adopted = await repos.communities.list_adopted(community.id)
+            patterns = patterns_of(svc, adopted, round_.pattern_slug)
+            logger.info(
+                "community %s: posting round %s, which was never posted", community.id, round_.id
+            )
+            await _store_opening(svc, repos, community, round_, questions, patterns)
+    return await _send_opening(svc, round_)
 
 
-async def _post(
+async def _store_opening(
     svc: Services,
+    repos: Repositories,
     community: Community,
     round_: Round,
     questions: Sequence[Question],
     patterns: Sequence[Pattern],
-) -> Round:
-    """Post the round's opening message and store where it went."""
-    async with svc.repos() as repos:
-        changes = await changes_since_last(repos, community, round_)
+) -> None:
+    """Put the round's opening post in the outbox, in the transaction that opens it."""
+    changes = await changes_since_last(repos, community, round_)
     message = opening_message(svc, community, round_, questions, patterns, changes)
-    _, ref = await deliver(
-        svc,
-        community,
-        PostKind.ROUND,
-        svc.notifier.open_round(community, round_, questions, message),
-        round_id=round_.id,
-    )
-    if ref is None:
-        return round_
+    await store_post(repos, community.id, PostKind.ROUND, message, at=svc.now(), round_id=round_.id)
+
+
+async def _send_opening(svc: Services, round_: Round) -> Round:
+    """Send what the community's outbox holds; the round as it is after (its post placed)."""
+    await send_pending(svc, round_.community_id)
     async with svc.repos() as repos:
-        if ref.problem is not None:
-            await repos.deliveries.record(
-                community.id,
-                kind=PostKind.THREAD,
-                status=DeliveryStatus.FAILED,
-                at=svc.now(),
-                round_id=round_.id,
-                error=ref.problem,
-            )
-        await repos.rounds.set_message(
-            community.id,
-            round_.id,
-            channel_id=ref.channel_id,
-            message_id=ref.message_id,
-            thread_id=ref.thread_id,
-        )
-        return await repos.rounds.get(community.id, round_.id) or round_
+        return await repos.rounds.get(round_.community_id, round_.id) or round_
 
 
 async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round:
@@ -323,15 +309,31 @@ async def round_in(repos: Repositories, community: Community, round_id: int) -> 
     return round_
 
 
-def check_open(round_: Round, community: Community, now: datetime) -> None:
-    """``RoundClosed`` unless the round takes answers now (open and inside its window)."""
+def check_open(round_: Round, community: Community, now: datetime, *, saving: bool = True) -> None:
+    """``RoundClosed`` unless the round takes answers now (open and inside its window).
+
+    ``saving``: the member sent answers, which are not kept; otherwise they only pressed
+    a button of the round's post (one made before the post was edited shut, or read
+    from a client that has not caught up), and learn where its results are instead.
+    """
     if round_.status is RoundStatus.OPEN and now < round_.closes_at:
         return
     name = kind_name(round_.kind)
     if round_.status is RoundStatus.MISSED:
         raise RoundClosed(f"This {name} never ran, so it takes no answers.")
+    if not saving:
+        raise RoundClosed(f"This {name} has closed; {results_place(round_, community)}")
     when = discord_time(round_.closed_at or round_.closes_at)
     raise RoundClosed(
         f"This {name} closed on {when}, so your answers were not saved. "
         "The next one will be announced in the channel."
     )
+
+
+def results_place(round_: Round, community: Community) -> str:
+    """Where a closed round's results are (or are about to be) posted, as a sentence end."""
+    verb = "are" if round_.status is RoundStatus.CLOSED else "will shortly be"
+    where = round_.thread_id or round_.channel_id or community.channel_id
+    if where is None:
+        return f"its results {verb} posted in the community's channel."
+    return f"its results {verb} in <#{where}>."

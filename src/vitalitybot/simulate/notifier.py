@@ -94,12 +94,19 @@ class ConsoleNotifier:
     posts: list[SimPost] = field(default_factory=list)
     listeners: list[ChannelListener] = field(default_factory=list)
     readers: list[PostReader] = field(default_factory=list)
+    closed_posts: list[int] = field(default_factory=list)  # rounds whose post was edited shut
     _next_id: int = 7_000_000_000_000_000_000
     _seen: set[str] = field(default_factory=set)  # what the story has shown in full
     _followed: set[str] = field(default_factory=set)  # casefolded words the story follows
 
     async def open_round(
-        self, community: Community, round: Round, questions: Sequence[Question], message: Message
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
     ) -> PostRef | None:
         self._show("round", round, message)
         for listener in self.listeners:
@@ -108,11 +115,23 @@ class ConsoleNotifier:
         return PostRef(community.channel_id, self._next_id, self._next_id + 1)
 
     async def post(
-        self, community: Community, message: Message, *, round: Round | None, kind: str
-    ) -> None:
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
         self._show(kind, round, message)
         for reader in self.readers:
             await reader.posted(self.posts[-1])
+        self._next_id += 1
+        return self._next_id
+
+    async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
+        """Kept, not printed: the results that follow say the round closed."""
+        self.closed_posts.append(round.id)
 
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message

@@ -366,8 +366,13 @@ class HarvestRow(Base):
 
 
 class DeliveryRow(Base):
+    """A post: waiting in the outbox (``pending``), then ``sent`` or ``failed``."""
+
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_community_id_created_at", "community_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_community_id_created_at", "community_id", "created_at"),
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = community_fk()
@@ -377,6 +382,11 @@ class DeliveryRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     reported_at: Mapped[datetime | None]  # when the coordinator was told of this failure
+    payload: Mapped[str | None] = mapped_column(Text)  # the message to send, as JSON
+    nonce: Mapped[str | None] = mapped_column(String(25))  # Discord refuses a second copy
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # where Discord put it
 
     def to_record(self) -> r.Delivery:
         return r.Delivery(

@@ -18,6 +18,7 @@ from vitalitybot.storage.commitments import CommitmentRepository
 from vitalitybot.storage.communities import CommunityRepository
 from vitalitybot.storage.deliveries import DeliveryRepository
 from vitalitybot.storage.members import MemberRepository
+from vitalitybot.storage.outbox import OutboxRepository
 from vitalitybot.storage.outcomes import OutcomeRepository
 from vitalitybot.storage.rounds import RoundRepository
 from vitalitybot.storage.schedules import ScheduleRepository
@@ -28,6 +29,7 @@ __all__ = [
     "CommunityRepository",
     "DeliveryRepository",
     "MemberRepository",
+    "OutboxRepository",
     "OutcomeRepository",
     "Repositories",
     "RoundRepository",
@@ -46,3 +48,4 @@ class Repositories:
         self.members = MemberRepository(session)
         self.deliveries = DeliveryRepository(session)
         self.commitments = CommitmentRepository(session)
+        self.outbox = OutboxRepository(session)
