@@ -22,4 +22,5 @@ def test_only_results_and_harvest_close_a_round_and_neither_is_a_suggestion() ->
         PostKind.REMINDER,
         PostKind.RESULTS,
         PostKind.HARVEST,
+        PostKind.ROUND_CLOSED,
     ]
