@@ -209,7 +209,9 @@ def _parse(
         reason = f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)"
         return (*_problem(file, line, reason), findings)
     try:
-        parsed = parse_file(file.path, text, findings, check)
+        # Only a check reports warnings, and they need each body read now: without
+        # one, bodies are read when first used.
+        parsed = parse_file(file.path, text, findings if check is not None else None, check)
     except PatternFileError as error:
         findings.errors = list(error.findings)
         return (*_problem(file, error.line, error.reason), findings)
