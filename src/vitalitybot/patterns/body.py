@@ -38,14 +38,16 @@ class BodyText:
     reads it. Equal texts and settings make equal bodies, read or not."""
 
     source: Path  # the pattern file, named when reading the body fails
-    text: str = field(repr=False)
+    # The text as UTF-8: most bodies have a character beyond Latin-1 (a dash, a curly
+    # quote), which makes a str of them take two bytes a character, UTF-8 about one.
+    utf8: bytes = field(repr=False)
     first_line: int  # file line of the body's first line
     # The block's settings by sign id (as :func:`.signs.sign_id` makes them), in order.
     signs: tuple[tuple[str, BlockSign], ...] = ()
     feedback_steps: tuple[int, ...] | None = None  # as the block states them
 
     def outline(self) -> Outline:
-        return parse_outline(self.text, self.first_line)
+        return parse_outline(self.utf8.decode(), self.first_line)
 
     def read(self, outline: Outline) -> Body:
         """The parts of this body, whose outline is ``outline``."""

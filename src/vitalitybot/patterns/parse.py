@@ -68,7 +68,7 @@ def parse_file(
     block = read_block(header.data.get("vitalitybot"), header.line_of, found)
     settings = {sign_id(key): value for key, value in block.signs.items()}
     unread = BodyText(
-        path, header.body, header.body_line, tuple(settings.items()), block.feedback_steps
+        path, header.body.encode(), header.body_line, tuple(settings.items()), block.feedback_steps
     )
     if findings is None and check is None:
         pattern = _pattern(path, slug, title, header, block, unread)
