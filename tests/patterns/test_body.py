@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vitalitybot.patterns import body, load_library
+from vitalitybot.patterns import body, load_library, parse
 from vitalitybot.patterns.block import BlockSign
 from vitalitybot.patterns.body import BodyText
 from vitalitybot.patterns.errors import Findings
@@ -34,6 +34,7 @@ def bodies_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(outline, settings, feedback)
 
     monkeypatch.setattr(body, "read_body", counting)
+    monkeypatch.setattr(parse, "read_body", counting)
     return read
 
 

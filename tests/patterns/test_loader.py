@@ -189,7 +189,7 @@ def test_an_unexpected_parser_failure_costs_only_that_file(
 
 @pytest.fixture
 def failing_body(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A parser bug that only with-block.md's body runs into."""
+    """A parser bug that only with-block.md's body runs into, read at load or later."""
     real = body.parse_outline
 
     def failing_on_one(text: str, first_line: int = 1) -> Any:
@@ -198,6 +198,7 @@ def failing_body(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(text, first_line)
 
     monkeypatch.setattr(body, "parse_outline", failing_on_one)
+    monkeypatch.setattr(parse, "parse_outline", failing_on_one)
 
 
 @pytest.mark.usefixtures("failing_body")

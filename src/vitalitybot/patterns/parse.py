@@ -20,11 +20,11 @@ from pathlib import Path
 
 from vitalitybot.patterns import fields
 from vitalitybot.patterns.block import BlockSign, BotBlock, LineOf, read_block
-from vitalitybot.patterns.body import BodyText
+from vitalitybot.patterns.body import BodyText, read_body
 from vitalitybot.patterns.errors import Findings, PatternFileError, did_you_mean
 from vitalitybot.patterns.header import Header, read_header
 from vitalitybot.patterns.model import Body, Pattern, SignSource
-from vitalitybot.patterns.sections import Outline
+from vitalitybot.patterns.sections import Outline, parse_outline
 from vitalitybot.patterns.signs import sign_id
 
 KeyPath = tuple[str, ...]
@@ -67,14 +67,12 @@ def parse_file(
     slug, slug_line = fields.slug_of(path, header)
     block = read_block(header.data.get("vitalitybot"), header.line_of, found)
     settings = {sign_id(key): value for key, value in block.signs.items()}
-    unread = BodyText(
-        path, header.body.encode(), header.body_line, tuple(settings.items()), block.feedback_steps
-    )
     if findings is None and check is None:
+        unread = BodyText.keep(path, header.body, header.body_line, settings, block.feedback_steps)
         pattern = _pattern(path, slug, title, header, block, unread)
     else:  # the caller wants every mistake, and some are about the body: read it now
-        outline = unread.outline()
-        body = unread.read(outline)
+        outline = parse_outline(header.body, header.body_line)
+        body = read_body(outline, settings, block.feedback_steps)
         _block_warnings(body, block, settings, header.line_of, found)
         pattern = _pattern(path, slug, title, header, block, body)
         if check is not None:  # before raising: an author fixing errors wants the warnings
