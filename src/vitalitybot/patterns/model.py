@@ -177,7 +177,8 @@ class Pattern:
     slug: str
     title: str
     source: Path
-    # The body's parts, or its text when they are read on first use (.body.BodyText).
+    # The body's parts, or its text when they are read on first use (.body.BodyText);
+    # two patterns holding one each are not equal, whatever they read: compare .parts.
     body: Body | BodyText
     aliases: tuple[str, ...] = ()
     summary: str = ""
