@@ -63,6 +63,9 @@ def test_a_warm_start_parses_nothing_and_gives_equal_patterns(
     warm = load_library(library_dir, cache)
     assert parsed == []
     assert dict(warm.patterns) == dict(cold.patterns)
+    assert {slug: p.parts for slug, p in warm.patterns.items()} == {
+        slug: p.parts for slug, p in cold.patterns.items()
+    }
     assert warm.problems == cold.problems and warm.files == cold.files
     assert isinstance(warm.get("shared-harvest"), Pattern)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vitalitybot.patterns import Library, load_library, parse
+from vitalitybot.patterns import Library, authoring, body, load_library, parse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The fixtures of one folder, without the layout samples kept in a folder of their own.
@@ -171,17 +171,66 @@ def test_the_shipped_patterns_load_without_problems(shipped_patterns_dir: Path) 
 def test_an_unexpected_parser_failure_costs_only_that_file(
     library_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    real = parse.parse_outline
+    real = parse.read_header
 
-    def failing_on_one(body: str, first_line: int = 1) -> Any:
-        if "Place the bench" in body:  # with-block.md
+    def failing_on_one(text: str, wanted: Any = None) -> Any:
+        if "Place the bench" in text:  # with-block.md
             raise IndexError("simulated parser bug")
-        return real(body, first_line)
+        return real(text, wanted)
 
-    monkeypatch.setattr(parse, "parse_outline", failing_on_one)
+    monkeypatch.setattr(parse, "read_header", failing_on_one)
     library = load_library(library_dir)
     assert "listening-bench" not in library.patterns
     assert len(library.patterns) == 3
     line, reason = problems_by_file(library)["with-block.md"]
     assert line is None and "IndexError: simulated parser bug" in reason
     assert "could not parse" in caplog.text
+
+
+@pytest.fixture
+def failing_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parser bug that only with-block.md's body runs into, read at load or later."""
+    real = body.parse_outline
+
+    def failing_on_one(text: str, first_line: int = 1) -> Any:
+        if "Place the bench" in text:
+            raise IndexError("simulated parser bug")
+        return real(text, first_line)
+
+    monkeypatch.setattr(body, "parse_outline", failing_on_one)
+    monkeypatch.setattr(parse, "parse_outline", failing_on_one)
+
+
+@pytest.mark.usefixtures("failing_body")
+def test_a_body_the_parser_fails_on_is_a_problem_for_patterns_check(
+    library_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    library = load_library(library_dir, check=authoring.check)
+    assert "listening-bench" not in library.patterns
+    assert len(library.patterns) == 3
+    line, reason = problems_by_file(library)["with-block.md"]
+    assert line is None and "IndexError: simulated parser bug" in reason
+    assert "could not parse" in caplog.text
+
+
+@pytest.mark.usefixtures("failing_body")
+def test_a_body_the_parser_fails_on_when_first_used_reads_as_empty(
+    library_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bodies are read on first use, when a round or a command is waiting for them: the
+    bug is logged and costs that body alone; the block still gives the decay signs."""
+    library = load_library(library_dir)
+    assert problems_by_file(library).keys() == {
+        "no-frontmatter.md",
+        "broken-yaml.md",
+        "latin1.md",
+        "untitled.md",
+        "second.md",
+    }
+    bench = library.get("listening-bench")
+    assert bench is not None and bench.title == "Listening Bench"
+    assert bench.steps == () and bench.feedback_steps == ()
+    assert [s.id for s in bench.signs_of_decay] == ["bench-stays-empty"]
+    assert "could not read the body of" in caplog.text and "with-block.md" in caplog.text
+    harvest = library.get("shared-harvest")
+    assert harvest is not None and harvest.steps

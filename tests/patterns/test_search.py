@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from vitalitybot.patterns.model import BodyFormat, Pattern
+from vitalitybot.patterns.model import Body, BodyFormat, Pattern
 from vitalitybot.patterns.search import (
     MAX_RESULTS,
     Match,
@@ -23,7 +23,7 @@ def make(slug: str, title: str, *aliases: str) -> Pattern:
         slug=slug,
         title=title,
         source=Path(f"{slug}.md"),
-        body_format=BodyFormat.V71,
+        body=Body(BodyFormat.V71),
         aliases=aliases,
     )
 

@@ -8,6 +8,7 @@ import pytest
 from jinja2 import Environment
 
 from vitalitybot.patterns.model import (
+    Body,
     BodyFormat,
     Cadence,
     Duration,
@@ -34,9 +35,27 @@ def pattern() -> Pattern:
         slug="harvest-what-we-learn",
         title="Harvest What We Learn",
         source=Path("harvest-what-we-learn.md"),
-        body_format=BodyFormat.V71,
+        body=Body(
+            BodyFormat.V71,
+            solution="Name one lesson each month,\nwrite it up together, and ask who used it.",
+            signs_of_life=(Sign("members-offer-drafts", "Members offer drafts", "Unprompted."),),
+            signs_of_life_from=SignSource.VITALITY,
+            signs_of_decay=(
+                Sign("no-feedback", "No feedback", "Nobody hears whether the write-ups helped."),
+                Sign("same-three-voices", "Same three voices", "Only the core writes."),
+            ),
+            signs_of_decay_from=SignSource.ANTI_PATTERNS,
+            replant=Replant(
+                "Start again with a small circle and one question.",
+                (Duration(6, "month"), Duration(1, "year")),
+            ),
+            steps=(
+                Step(1, "Pick one lesson", "Choose together."),
+                Step(2, "Establish a feedback mechanism", "Ask readers."),
+            ),
+            rhythms=(Rhythm(Cadence.MONTHLY, "once a month", "Implementation"),),
+        ),
         summary="Turn the month's conversations into something the wider field can reuse.",
-        solution="Name one lesson each month,\nwrite it up together, and ask who used it.",
         scores=(
             Score("stakeholder_architecture", 4.5),
             Score("resilience", 3.0),
@@ -48,22 +67,6 @@ def pattern() -> Pattern:
             Relationship("requires", "regular-gatherings"),
             Relationship("enables", "peer-mentoring"),
         ),
-        signs_of_life=(Sign("members-offer-drafts", "Members offer drafts", "Unprompted."),),
-        signs_of_life_from=SignSource.VITALITY,
-        signs_of_decay=(
-            Sign("no-feedback", "No feedback", "Nobody hears whether the write-ups helped."),
-            Sign("same-three-voices", "Same three voices", "Only the core writes."),
-        ),
-        signs_of_decay_from=SignSource.ANTI_PATTERNS,
-        replant=Replant(
-            "Start again with a small circle and one question.",
-            (Duration(6, "month"), Duration(1, "year")),
-        ),
-        steps=(
-            Step(1, "Pick one lesson", "Choose together."),
-            Step(2, "Establish a feedback mechanism", "Ask readers."),
-        ),
-        rhythms=(Rhythm(Cadence.MONTHLY, "once a month", "Implementation"),),
         license="CC-BY-SA-4.0",
         attribution="Example Pattern Library",
     )

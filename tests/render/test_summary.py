@@ -9,6 +9,7 @@ import pytest
 from jinja2 import Environment, UndefinedError
 
 from vitalitybot.patterns.model import (
+    Body,
     BodyFormat,
     Cadence,
     Duration,
@@ -81,14 +82,12 @@ def test_older_format_score_reads_as_a_single_figure(env: Environment, pattern: 
 def test_rhythms_are_grouped_by_cadence_most_frequent_first(
     env: Environment, pattern: Pattern
 ) -> None:
-    rhythmic = replace(
-        pattern,
-        rhythms=(
-            Rhythm(Cadence.QUARTERLY, "each quarter", "Implementation"),
-            Rhythm(Cadence.MONTHLY, "monthly", "Implementation"),
-            Rhythm(Cadence.QUARTERLY, "quarterly", "Vitality"),
-        ),
+    rhythms = (
+        Rhythm(Cadence.QUARTERLY, "each quarter", "Implementation"),
+        Rhythm(Cadence.MONTHLY, "monthly", "Implementation"),
+        Rhythm(Cadence.QUARTERLY, "quarterly", "Vitality"),
     )
+    rhythmic = replace(pattern, body=replace(pattern.parts, rhythms=rhythms))
     lines = fields(pattern_summary(env, rhythmic))["Rhythms"].splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("- **monthly**")
@@ -97,7 +96,7 @@ def test_rhythms_are_grouped_by_cadence_most_frequent_first(
 
 
 def test_a_bare_pattern_shows_only_what_it_has(env: Environment) -> None:
-    bare = Pattern(slug="bare", title="Bare", source=Path("bare.md"), body_format=BodyFormat.LEGACY)
+    bare = Pattern(slug="bare", title="Bare", source=Path("bare.md"), body=Body(BodyFormat.LEGACY))
     (embed,) = pattern_summary(env, bare).embeds
     assert embed.title == "Bare"
     assert embed.fields == ()
@@ -106,10 +105,8 @@ def test_a_bare_pattern_shows_only_what_it_has(env: Environment) -> None:
 
 def test_huge_pattern_stays_within_every_discord_limit(env: Environment, pattern: Pattern) -> None:
     words = "lorem ipsum dolor sit amet " * 400
-    huge = replace(
-        pattern,
-        title="A very long title " * 30,
-        summary=words,
+    body = replace(
+        pattern.parts,
         solution=words,
         signs_of_life=tuple(
             Sign(f"life-{n}", f"Sign of life {n} {words[:300]}", "") for n in range(30)
@@ -120,7 +117,9 @@ def test_huge_pattern_stays_within_every_discord_limit(env: Environment, pattern
         signs_of_decay_from=SignSource.COMMON_CHALLENGES,
         replant=Replant(words, (Duration(6, "month"),)),
         steps=tuple(Step(n, f"Step number {n} {words[:200]}", words) for n in range(1, 41)),
-        attribution=words,
+    )
+    huge = replace(
+        pattern, title="A very long title " * 30, summary=words, body=body, attribution=words
     )
     message = pattern_summary(env, huge)
     (embed,) = message.embeds

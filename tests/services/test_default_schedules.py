@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.domain.records import RoundKind
-from vitalitybot.patterns.model import BodyFormat, Cadence, Pattern, Rhythm, Ritual
+from vitalitybot.patterns.model import Body, BodyFormat, Cadence, Pattern, Rhythm, Ritual
 from vitalitybot.scheduling.cadence import next_fire_times
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.spec import ScheduleSpec
@@ -39,8 +39,7 @@ def pattern_stating(**phrases: str) -> Pattern:
         slug="stated",
         title="Stated",
         source=Path("stated.md"),
-        body_format=BodyFormat.V71,
-        rhythms=tuple(rhythms),
+        body=Body(BodyFormat.V71, rhythms=tuple(rhythms)),
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from vitalitybot.domain.records import Question, QuestionKind
 from vitalitybot.patterns import (
+    Body,
     BodyFormat,
     Pattern,
     Remedy,
@@ -48,7 +49,7 @@ def test_every_template_is_listed_with_its_variables_in_the_readme() -> None:
 
 def test_a_long_pattern_prompt_keeps_its_words_and_fits_a_modal_label() -> None:
     pattern = Pattern(
-        slug="p", title="P", source=Path("p.md"), body_format=BodyFormat.V71, prompts=(LONG_PROMPT,)
+        slug="p", title="P", source=Path("p.md"), body=Body(BodyFormat.V71), prompts=(LONG_PROMPT,)
     )
     [prompt] = checkin_prompts([pattern])
     stored = prompt_text(prompt)
@@ -99,10 +100,12 @@ async def test_a_sign_with_no_mapped_steps_invites_a_conversation(
         slug="quiet",
         title="Quiet Rooms",
         source=Path("quiet.md"),
-        body_format=BodyFormat.V71,
-        signs_of_decay=(sign,),
-        signs_of_decay_from=SignSource.VITALITY,
-        steps=(Step(1, "Rotate the host", "Each month someone else opens."),),
+        body=Body(
+            BodyFormat.V71,
+            signs_of_decay=(sign,),
+            signs_of_decay_from=SignSource.VITALITY,
+            steps=(Step(1, "Rotate the host", "Each month someone else opens."),),
+        ),
     )
     community = await setup()
     round_ = await open_round(svc, community.id, "checkin", period="2026-01-06")
@@ -144,13 +147,15 @@ async def test_signs_answered_by_the_same_steps_are_named_in_one_post(
         slug="guides",
         title="Living Guides",
         source=Path("guides.md"),
-        body_format=BodyFormat.V71,
-        signs_of_decay=(stale, unread),
-        signs_of_decay_from=SignSource.VITALITY,
-        steps=(Step(1, "Name a keeper", "One person looks after each guide for a season."),),
-        remedies=(
-            Remedy(stale.id, (1,), RemedySource.EXPLICIT),
-            Remedy(unread.id, (1,), RemedySource.EXPLICIT),
+        body=Body(
+            BodyFormat.V71,
+            signs_of_decay=(stale, unread),
+            signs_of_decay_from=SignSource.VITALITY,
+            steps=(Step(1, "Name a keeper", "One person looks after each guide for a season."),),
+            remedies=(
+                Remedy(stale.id, (1,), RemedySource.EXPLICIT),
+                Remedy(unread.id, (1,), RemedySource.EXPLICIT),
+            ),
         ),
     )
     community = await setup()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vitalitybot.patterns.model import (
+    Body,
     BodyFormat,
     Pattern,
     Remedy,
@@ -48,18 +49,20 @@ def build_pattern(
         slug=slug,
         title=slug.replace("-", " ").title(),
         source=Path(f"{slug}.md"),
-        body_format=BodyFormat.V71,
-        signs_of_life=signs(life),
-        signs_of_life_from=SignSource.VITALITY,
-        signs_of_decay=signs(decay),
-        signs_of_decay_from=SignSource.VITALITY,
-        replant=replant,
-        steps=tuple(Step(i, title, text) for i, (title, text) in enumerate(steps, start=1)),
-        remedies=tuple(
-            Remedy(sid, tuple(numbers), RemedySource.EXPLICIT)
-            for sid, numbers in (remedies or {}).items()
+        body=Body(
+            BodyFormat.V71,
+            signs_of_life=signs(life),
+            signs_of_life_from=SignSource.VITALITY,
+            signs_of_decay=signs(decay),
+            signs_of_decay_from=SignSource.VITALITY,
+            replant=replant,
+            steps=tuple(Step(i, title, text) for i, (title, text) in enumerate(steps, start=1)),
+            remedies=tuple(
+                Remedy(sid, tuple(numbers), RemedySource.EXPLICIT)
+                for sid, numbers in (remedies or {}).items()
+            ),
+            feedback_steps=tuple(feedback_steps),
         ),
-        feedback_steps=tuple(feedback_steps),
         prompts=tuple(prompts),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from vitalitybot.patterns.errors import PatternFileError
 from vitalitybot.patterns.loader import Library, load_library
 from vitalitybot.patterns.model import (
+    Body,
     BodyFormat,
     Cadence,
     Duration,
@@ -23,6 +24,7 @@ from vitalitybot.patterns.model import (
 from vitalitybot.patterns.parse import parse_pattern
 
 __all__ = [
+    "Body",
     "BodyFormat",
     "Cadence",
     "Duration",

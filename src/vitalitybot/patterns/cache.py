@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from vitalitybot.patterns import model
+from vitalitybot.patterns.body import BodyText
 from vitalitybot.patterns.model import Pattern, Problem
 
 logger = logging.getLogger(__name__)
@@ -73,9 +74,12 @@ def _constructor_call(cls: type[Any]) -> Callable[[Any], tuple[Any, ...]] | None
 # Frozen dataclasses pickle through a generic __getstate__/__setstate__ pair that is
 # slow; rebuilding them by calling the class with their fields halves both pickling and
 # unpickling. The table applies to the cache's own pickler only, not to other pickling.
+# A BodyText is stored as its text: the parts read from it are not stored with it.
 _DISPATCH: dict[type[Any], Callable[[Any], Any]] = dict(copyreg.dispatch_table)
 for _cls in (
     model.Pattern,
+    model.Body,
+    BodyText,
     model.Sign,
     model.Step,
     model.Rhythm,

@@ -7,6 +7,9 @@ claiming the same slug wins never depends on the file system. A folder's documen
 (README.md, CHANGELOG.md, CONTRIBUTING.md, LICENSE.md, in any case) is not a pattern
 and is skipped without a word.
 
+A load reads each file's frontmatter; its body is read when first used (:mod:`.body`),
+except under a check, whose warnings are partly about bodies.
+
 With a cache file (:mod:`.cache`), a start re-parses only the files whose size or
 modification time changed, and decodes each cached pattern only when it is first used,
 so a start with an unchanged library reads one file instead of parsing thousands.
@@ -209,7 +212,9 @@ def _parse(
         reason = f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)"
         return (*_problem(file, line, reason), findings)
     try:
-        parsed = parse_file(file.path, text, findings, check)
+        # Only a check reports warnings, and they need each body read now: without
+        # one, bodies are read when first used.
+        parsed = parse_file(file.path, text, findings if check is not None else None, check)
     except PatternFileError as error:
         findings.errors = list(error.findings)
         return (*_problem(file, error.line, error.reason), findings)

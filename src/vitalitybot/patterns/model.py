@@ -3,6 +3,9 @@
 Everything here is built once by the parser and then shared between communities,
 the scheduler and the renderer, so it must be immutable and cheap to pickle (the
 loader's warm-start cache stores these objects as they are).
+
+A pattern's frontmatter is read when its file is loaded; what the bot reads from its
+Markdown body (:class:`Body`) may be read later, on first use (:mod:`.body`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vitalitybot.patterns.body import BodyText
 
 
 class BodyFormat(StrEnum):
@@ -145,16 +152,11 @@ class Remedy:
 
 
 @dataclass(frozen=True, slots=True)
-class Pattern:
-    slug: str
-    title: str
-    source: Path
+class Body:
+    """What the bot reads from a pattern's Markdown body (with the ``vitalitybot`` block's
+    say on signs, remedies and feedback steps, which name parts of the body)."""
+
     body_format: BodyFormat
-    aliases: tuple[str, ...] = ()
-    summary: str = ""
-    scores: tuple[Score, ...] = ()
-    scores_from: str | None = None  # "commons_assessment" or "commons_alignment"
-    relationships: tuple[Relationship, ...] = ()
     signs_of_life: tuple[Sign, ...] = ()
     signs_of_life_from: SignSource | None = None
     signs_of_decay: tuple[Sign, ...] = ()
@@ -163,20 +165,85 @@ class Pattern:
     steps: tuple[Step, ...] = ()
     rhythms: tuple[Rhythm, ...] = ()
     solution: str = ""
-    license: str | None = None
-    attribution: str | None = None
     # The remedies the pattern states (its vitalitybot block), in the order of the signs.
     remedies: tuple[Remedy, ...] = ()
+    # Steps that close the articulation -> translation -> feedback loop; offered
+    # alongside the remedy when a sign is about missing feedback or flow.
+    feedback_steps: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    slug: str
+    title: str
+    source: Path
+    # The body's parts, or its text when they are read on first use (.body.BodyText);
+    # two patterns holding one each are not equal, whatever they read: compare .parts.
+    body: Body | BodyText
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    scores: tuple[Score, ...] = ()
+    scores_from: str | None = None  # "commons_assessment" or "commons_alignment"
+    relationships: tuple[Relationship, ...] = ()
+    license: str | None = None
+    attribution: str | None = None
     # Whether decay signs without a stated remedy are matched to steps by their wording
     # (:mod:`.remedies`) when a remedy is asked for. The parser sets it; the matching
     # runs then rather than at load, because a library has thousands of patterns and a
     # community asks for the remedies of one, a few signs at a time.
     infers_remedies: bool = False
-    # Steps that close the articulation -> translation -> feedback loop; offered
-    # alongside the remedy when a sign is about missing feedback or flow.
-    feedback_steps: tuple[int, ...] = ()
     # Articulation check-in prompts from the vitalitybot block (empty: use defaults).
     prompts: tuple[str, ...] = field(default=())
+
+    @property
+    def parts(self) -> Body:
+        """The body's parts, read from its text the first time they are asked for."""
+        body = self.body
+        return body if isinstance(body, Body) else body.parsed
+
+    @property
+    def body_format(self) -> BodyFormat:
+        return self.parts.body_format
+
+    @property
+    def signs_of_life(self) -> tuple[Sign, ...]:
+        return self.parts.signs_of_life
+
+    @property
+    def signs_of_life_from(self) -> SignSource | None:
+        return self.parts.signs_of_life_from
+
+    @property
+    def signs_of_decay(self) -> tuple[Sign, ...]:
+        return self.parts.signs_of_decay
+
+    @property
+    def signs_of_decay_from(self) -> SignSource | None:
+        return self.parts.signs_of_decay_from
+
+    @property
+    def replant(self) -> Replant | None:
+        return self.parts.replant
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.parts.steps
+
+    @property
+    def rhythms(self) -> tuple[Rhythm, ...]:
+        return self.parts.rhythms
+
+    @property
+    def solution(self) -> str:
+        return self.parts.solution
+
+    @property
+    def remedies(self) -> tuple[Remedy, ...]:
+        return self.parts.remedies
+
+    @property
+    def feedback_steps(self) -> tuple[int, ...]:
+        return self.parts.feedback_steps
 
     def step(self, number: int) -> Step | None:
         return next((s for s in self.steps if s.number == number), None)
