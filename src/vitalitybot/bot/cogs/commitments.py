@@ -25,7 +25,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from vitalitybot.bot import replies
+from vitalitybot.bot import commitment_replies
 from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of, is_coordinator
 from vitalitybot.bot.convert import send_kwargs
 from vitalitybot.bot.replies import with_notes
@@ -73,11 +73,11 @@ class CommitmentCommands(commands.Cog):
         note = ""
         if who is not None:
             changed = await set_who_commits(self.bot.services, community.guild_id, who)
-            note = replies.who_commits_set(changed)
+            note = commitment_replies.who_commits_set(changed)
         found = await overview(self.bot.services, community.guild_id)
         notes = await take_notes(self.bot.services, community.id)
         kwargs: dict[str, Any] = send_kwargs(
-            with_notes(replies.commitments_listed(found, note), notes)
+            with_notes(commitment_replies.commitments_listed(found, note), notes)
         )
         view = commitments_view(found)
         if view is not None:

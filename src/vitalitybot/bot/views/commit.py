@@ -27,7 +27,7 @@ from typing import Any
 
 import discord
 
-from vitalitybot.bot import replies
+from vitalitybot.bot import commitment_replies
 from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import guild_id_of, is_coordinator
 from vitalitybot.bot.convert import NO_MENTIONS
@@ -182,7 +182,7 @@ def owner_role(interaction: discord.Interaction, picked: Any) -> int | None:
     role_id = int(picked[0])
     guild = interaction.guild
     if guild is None or guild.get_role(role_id) is None:
-        raise InvalidSetting(replies.UNKNOWN_ROLE)
+        raise InvalidSetting(commitment_replies.UNKNOWN_ROLE)
     return role_id
 
 
@@ -204,8 +204,8 @@ async def save_commitment(interaction: discord.Interaction, action: CommitAction
 async def announce(interaction: discord.Interaction, view: CommitmentView) -> None:
     """Tell the member it is saved, and everyone in the channel what we will try."""
     await interaction.response.send_message(
-        replies.committed(view), ephemeral=True, allowed_mentions=NO_MENTIONS
+        commitment_replies.committed(view), ephemeral=True, allowed_mentions=NO_MENTIONS
     )
     await interaction.followup.send(
-        replies.we_will_try(view), ephemeral=False, allowed_mentions=NO_MENTIONS
+        commitment_replies.we_will_try(view), ephemeral=False, allowed_mentions=NO_MENTIONS
     )

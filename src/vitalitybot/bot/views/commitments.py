@@ -15,7 +15,7 @@ from typing import Any, Self
 
 import discord
 
-from vitalitybot.bot import replies
+from vitalitybot.bot import commitment_replies
 from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.checks import require_coordinator
 from vitalitybot.bot.convert import send_kwargs
@@ -137,7 +137,9 @@ async def mark(
     changed = await set_status(
         bot_of(interaction).services, community.guild_id, commitment_id, status
     )
-    await repaint(interaction, community, note=replies.marked(changed.text, STATUS_LABELS[status]))
+    await repaint(
+        interaction, community, note=commitment_replies.marked(changed.text, STATUS_LABELS[status])
+    )
 
 
 async def repaint(
@@ -145,6 +147,6 @@ async def repaint(
 ) -> None:
     """Show the list as it is now in place of the one clicked."""
     found = await overview(bot_of(interaction).services, community.guild_id)
-    kwargs = send_kwargs(replies.commitments_listed(found, note))
+    kwargs = send_kwargs(commitment_replies.commitments_listed(found, note))
     kwargs.setdefault("content", None)
     await interaction.response.edit_message(**kwargs, view=commitments_view(found, picked))
