@@ -11,8 +11,10 @@ Decisions worth knowing:
 * **Once, as members see it.** A post is marked sent only after Discord took it, so a
   crash in between sends it again; the row's nonce goes with every try, and Discord
   (``enforce_nonce``) answers a second post with the same nonce with the first
-  message instead of a new one. An edit (the round post at close) is the same however
-  often it is made, and needs none.
+  message instead of a new one. Discord keeps a nonce for a few minutes only: a bot that
+  stays down longer, between Discord taking a post and the row being marked, posts it
+  again on its return. An edit (the round post at close) is the same however often it
+  is made, and needs none.
 * **Order.** A community's posts go out oldest first, one at a time (a lock per
   community in this process; shards keep other processes off its rows): results before
   the suggestions under them. A post waiting for a retry holds back the later ones.
