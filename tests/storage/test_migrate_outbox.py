@@ -34,10 +34,12 @@ async def _at_0005_in_use(db: Database) -> None:
         )
         await connection.execute(
             text(
-                "INSERT INTO deliveries (id, community_id, round_id, kind, status, error,"
+                # No ids given: the rows take theirs from the table's own sequence, as
+                # the bot's rows did, so rows added after the upgrade do not collide.
+                "INSERT INTO deliveries (community_id, round_id, kind, status, error,"
                 " created_at, reported_at) VALUES"
-                " (1, 1, 1, 'round', 'sent', NULL, :at, NULL),"
-                " (2, 1, 1, 'results', 'failed', '403 Missing Permissions', :at, NULL)"
+                " (1, 1, 'round', 'sent', NULL, :at, NULL),"
+                " (1, 1, 'results', 'failed', '403 Missing Permissions', :at, NULL)"
             ),
             {"at": AT},
         )
