@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 from storage_support import NOW, MakeRound
 
-from vitalitybot.domain.records import Commitment, CommitmentStatus, Community, SuggestionKind
+from vitalitybot.domain.records import (
+    Commitment,
+    CommitmentStatus,
+    Community,
+    SuggestionKind,
+    SuggestionRecord,
+)
 from vitalitybot.storage import Database, Repositories
 
 
@@ -17,21 +23,24 @@ async def _add(db: Database, community: Community, **fields: object) -> Commitme
         return await repos.commitments.add(community.id, at=NOW, **fields)  # type: ignore[arg-type]
 
 
+async def _suggested(
+    repos: Repositories, community: Community, round_id: int, kind: SuggestionKind
+) -> SuggestionRecord:
+    """The community's one suggestion, for sign s1 of pattern p, as a close records it."""
+    await repos.outcomes.record_suggestion(
+        community.id, round_id, pattern_slug="p", sign_id="s1", kind=kind, at=NOW
+    )
+    (suggestion,) = await repos.outcomes.list_suggestions(community.id)
+    return suggestion
+
+
 async def test_a_commitment_keeps_what_was_said_and_answers_its_suggestion(
     db: Database, community: Community, make_round: MakeRound
 ) -> None:
     round_, _ = await make_round(community)
     async with db.transaction() as session:
         repos = Repositories(session)
-        await repos.outcomes.record_suggestion(
-            community.id,
-            round_.id,
-            pattern_slug="p",
-            sign_id="s1",
-            kind=SuggestionKind.REMEDY,
-            at=NOW,
-        )
-        (suggestion,) = await repos.outcomes.list_suggestions(community.id)
+        suggestion = await _suggested(repos, community, round_.id, SuggestionKind.REMEDY)
         made = await repos.commitments.add(
             community.id,
             text="  Pin one   guide a month ",
@@ -148,15 +157,7 @@ async def test_acknowledging_a_suggestion_keeps_the_first_time(
     round_, _ = await make_round(community)
     async with db.transaction() as session:
         repos = Repositories(session)
-        await repos.outcomes.record_suggestion(
-            community.id,
-            round_.id,
-            pattern_slug="p",
-            sign_id="s1",
-            kind=SuggestionKind.REPLANT,
-            at=NOW,
-        )
-        (suggestion,) = await repos.outcomes.list_suggestions(community.id)
+        suggestion = await _suggested(repos, community, round_.id, SuggestionKind.REPLANT)
         assert suggestion.acknowledged_at is None
         assert not await repos.outcomes.acknowledge_suggestion(
             other_community.id, suggestion.id, at=NOW
