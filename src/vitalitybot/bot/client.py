@@ -111,7 +111,7 @@ class VitalityBot(VitalityBase):
         self.sync_commands = sync_commands
         self.dev_guild_id = dev_guild_id
         self._keeper_start: asyncio.Task[None] | None = None
-        self.interactions = InteractionWatch(services)
+        self.interactions = InteractionWatch()
         self.interactions.install(self)
         self.metrics.track_gateway_latency(lambda: self.latency)
 
@@ -139,7 +139,6 @@ class VitalityBot(VitalityBase):
         await super().login(token)
 
     async def setup_hook(self) -> None:
-        await self.interactions.preload()
         await self.add_cog(PatternsCog(self))
         vitality = VitalityCog(self)
         HistoryCog(self).attach(vitality)

@@ -24,8 +24,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from vitalitybot.bot.base import bot_of
 from vitalitybot.bot.convert import NO_MENTIONS
+from vitalitybot.observability.logs import current_community
 from vitalitybot.render.environment import md_escape
 from vitalitybot.services import ServiceError
 
@@ -84,7 +84,7 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
 async def handle_error(interaction: discord.Interaction, error: BaseException) -> None:
     text = explain(error)
     if text is None:
-        community = await _community_id(interaction)
+        community = current_community()  # tagged by the check that found it, if any
         logger.error(
             "unexpected error in guild %s (community %s), interaction %s (%s)",
             interaction.guild_id,
@@ -119,15 +119,3 @@ def _what(interaction: discord.Interaction) -> str:
         return f"/{interaction.command.qualified_name}"
     data: dict[str, Any] = dict(interaction.data or {})
     return str(data.get("custom_id", interaction.type.name))
-
-
-async def _community_id(interaction: discord.Interaction) -> int | None:
-    """The community the failure happened in, for the log; None when unknown or unreadable."""
-    if interaction.guild_id is None:
-        return None
-    try:
-        async with bot_of(interaction).services.repos() as repos:
-            community = await repos.communities.get_by_guild(interaction.guild_id)
-    except Exception:  # the database may be what failed
-        return None
-    return community.id if community is not None else None

@@ -2,12 +2,10 @@
 
 * ``InteractionWatch`` sits where discord.py turns an INTERACTION_CREATE into work:
   every command, button, select and form of the bot starts there, in tasks created on
-  the spot. Wrapping that one parser (a) runs it inside ``community_context`` of the
-  guild's community, so every line any handler logs, in any task it starts, carries
-  the community id, and (b) keeps the handler tasks it started, so a stopping bot can
-  let the ones in progress finish their writes (``in_flight``). The community id is
-  looked up once per guild and remembered (a guild's community never changes id);
-  until it is known the interaction waits for that one lookup.
+  the spot. Wrapping that one parser keeps the handler tasks it started, so a stopping
+  bot can let the ones in progress finish their writes (``in_flight``). A server holds
+  several communities, so which one an interaction is about is known only once a
+  check has found it: ``checks.py`` tags the handler's task then (``tag_community``).
 * ``http_errors_trace`` hears every HTTP response discord.py gets (aiohttp's tracing,
   which discord.py accepts as ``http_trace``), and counts the failed ones by status,
   429s and retried 5xx included: each is a request Discord refused.
@@ -26,9 +24,7 @@ import aiohttp
 import discord
 
 from vitalitybot.bot.base import bot_of
-from vitalitybot.observability.logs import community_context
 from vitalitybot.observability.metrics import Metrics
-from vitalitybot.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -37,54 +33,22 @@ INTERACTION_CREATE = "INTERACTION_CREATE"
 
 
 class InteractionWatch:
-    """Tags interaction handlers with their community and keeps track of them."""
+    """Keeps track of the interaction handlers running."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self._communities: dict[int, int] = {}  # guild id -> community id
+    def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def install(self, client: discord.Client) -> None:
         """Wrap the client's INTERACTION_CREATE parser; call before it connects."""
         parsers: dict[str, Parser] = client._connection.parsers
         original = parsers[INTERACTION_CREATE]
-        parsers[INTERACTION_CREATE] = lambda data: self._received(original, data)
-
-    async def preload(self) -> None:
-        """Learn every known guild's community before the first interaction arrives.
-
-        Otherwise the first click in each guild waits for a database lookup before
-        discord.py may even parse it, and a burst of first clicks (a round just posted
-        in many guilds) is acknowledged late. Guilds set up later are looked up once.
-        """
-        async with self.services.repos() as repos:
-            communities = await repos.communities.list_all()
-        self._communities.update((c.guild_id, c.id) for c in communities)
+        parsers[INTERACTION_CREATE] = lambda data: self._parse(original, data)
 
     def in_flight(self) -> set[asyncio.Task[Any]]:
         """The interaction handlers still running."""
         return {task for task in self._tasks if not task.done()}
 
-    def _received(self, parse: Parser, data: Any) -> None:
-        guild_id = _guild_id(data)
-        if guild_id is None or guild_id in self._communities:
-            self._parse(parse, data, self._communities.get(guild_id or 0))
-            return
-        self._keep(asyncio.create_task(self._look_up_then_parse(parse, data, guild_id)))
-
-    async def _look_up_then_parse(self, parse: Parser, data: Any, guild_id: int) -> None:
-        community_id: int | None = None
-        try:
-            async with self.services.repos() as repos:
-                community = await repos.communities.get_by_guild(guild_id)
-        except Exception:  # the handler will meet the same failure and report it
-            logger.debug("could not look up the community of guild %s", guild_id, exc_info=True)
-        else:
-            if community is not None:
-                community_id = self._communities[guild_id] = community.id
-        self._parse(parse, data, community_id)
-
-    def _parse(self, parse: Parser, data: Any, community_id: int | None) -> None:
+    def _parse(self, parse: Parser, data: Any) -> None:
         """Run discord.py's parser, keeping the handler tasks it starts.
 
         The parser runs synchronously, so a task factory set around it sees exactly
@@ -107,8 +71,7 @@ class InteractionWatch:
 
         loop.set_task_factory(keep_started)
         try:
-            with community_context(community_id):
-                parse(data)
+            parse(data)
         finally:
             loop.set_task_factory(previous)
         for task in started:
@@ -117,11 +80,6 @@ class InteractionWatch:
     def _keep(self, task: asyncio.Task[Any]) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-
-def _guild_id(data: Any) -> int | None:
-    raw = data.get("guild_id") if isinstance(data, dict) else None
-    return int(raw) if raw else None
 
 
 def http_errors_trace(metrics: Metrics) -> aiohttp.TraceConfig:

@@ -24,10 +24,13 @@ from vitalitybot.scheduling.clock import SystemClock
 from vitalitybot.services import (
     DeliveryError,
     NotConfigured,
+    Place,
     PostRef,
     RoundNotFound,
     ServiceError,
     Services,
+    WhichCommunity,
+    find_community,
 )
 from vitalitybot.services.harvest import HarvestFile, harvest_file
 from vitalitybot.storage import open_database
@@ -46,6 +49,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "Markdown. Exit 1 when there is none.",
     )
     export.add_argument("--guild", type=int, required=True, metavar="ID", help="Discord guild id")
+    export.add_argument(
+        "--community",
+        metavar="NAME",
+        help="the community's name, when the server holds several",
+    )
     export.add_argument(
         "--round", type=int, metavar="ID", help="a check-in's round id (default: the latest)"
     )
@@ -67,7 +75,7 @@ def run_export(args: argparse.Namespace) -> int:
     if path is not None:
         raise DatabaseError(f"no database file at {path}: nothing to export")
     try:
-        found = asyncio.run(_export(url, args.guild, args.round))
+        found = asyncio.run(_export(url, args.guild, args.community, args.round))
     except NotConfigured:
         raise CliError(
             f"no community for guild {args.guild} in this database: the bot was never set "
@@ -75,6 +83,8 @@ def run_export(args: argparse.Namespace) -> int:
         ) from None
     except RoundNotFound:
         raise CliError(f"guild {args.guild}'s community has no round {args.round}") from None
+    except WhichCommunity as error:
+        raise CliError(f"{error} (with --community NAME)") from None
     except ServiceError as error:
         raise CliError(str(error)) from None
     if args.output is None:
@@ -86,7 +96,9 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _export(url: str, guild_id: int, round_id: int | None) -> HarvestFile:
+async def _export(
+    url: str, guild_id: int, community_name: str | None, round_id: int | None
+) -> HarvestFile:
     db = open_database(url)
     try:
         svc = Services(
@@ -98,7 +110,8 @@ async def _export(url: str, guild_id: int, round_id: int | None) -> HarvestFile:
             env=build_environment(),
             keys=RoundKeys.throwaway(),  # a stored harvest needs no round key
         )
-        return await harvest_file(svc, guild_id, round_id)
+        community = await find_community(svc, Place(guild_id), community_name)
+        return await harvest_file(svc, community.id, round_id)
     finally:
         await db.dispose()
 

@@ -83,13 +83,25 @@ class Community:
     timezone: str
     coordinator_role_id: int | None
     steward_role_id: int | None
-    channel_id: int | None
+    channel_id: int | None  # where its rounds are posted
     threshold: float
     min_respondents: int
     max_items: int
     anonymous: bool
     created_at: datetime
     who_commits: WhoCommits = WhoCommits.COORDINATORS
+    # Commands run anywhere in this category act on this community (None: its channel).
+    category_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A Discord server's own settings, above its communities."""
+
+    guild_id: int
+    sponsor_role_id: int | None = None  # may read /vitality portfolio
+    digest_channel_id: int | None = None  # where the quarterly portfolio digest goes
+    digest_period: str | None = None  # the quarter last digested, e.g. "2026-Q4"
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,12 @@ def community_context(community_id: int | None) -> Iterator[None]:
         _COMMUNITY.reset(token)
 
 
+def tag_community(community_id: int) -> None:
+    """Tag everything logged from here to the end of this task (and tasks it starts) with
+    the id: for an interaction handler, whose own task learns its community part-way."""
+    _COMMUNITY.set(community_id)
+
+
 def current_community() -> int | None:
     return _COMMUNITY.get()
 

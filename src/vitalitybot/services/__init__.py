@@ -26,14 +26,12 @@ from vitalitybot.services.communities import (
     DropResult,
     ScheduleView,
     adopt_pattern,
-    check_coordinator,
     drop_pattern,
     list_adopted,
     resolve_pattern,
     set_options,
     set_schedule,
     set_threshold,
-    setup_community,
 )
 from vitalitybot.services.errors import (
     InvalidAnswer,
@@ -45,7 +43,9 @@ from vitalitybot.services.errors import (
     RoundClosed,
     RoundNotFound,
     ServiceError,
+    UnknownCommunity,
     UnknownPattern,
+    WhichCommunity,
 )
 from vitalitybot.services.harvest import (
     export_harvest_markdown,
@@ -63,6 +63,7 @@ from vitalitybot.services.members import (
     set_reminders,
 )
 from vitalitybot.services.messages import kind_name, prompt_for
+from vitalitybot.services.places import Place, find_community
 from vitalitybot.services.ports import (
     DeliveryError,
     DiscardingNotifier,
@@ -73,6 +74,7 @@ from vitalitybot.services.ports import (
 from vitalitybot.services.privacy import PrivacySettings, privacy_settings, set_privacy
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_now, open_round
+from vitalitybot.services.setup import check_coordinator, setup_community
 from vitalitybot.services.status import CommunityStatus, RoundView, status, status_message
 from vitalitybot.services.views import ParticipationView, SignScoreView
 
@@ -97,6 +99,7 @@ __all__ = [
     "Notifier",
     "ParticipationView",
     "PatternNotAdopted",
+    "Place",
     "PostRef",
     "PrivacySettings",
     "RoundAlreadyOpen",
@@ -109,7 +112,9 @@ __all__ = [
     "Services",
     "SignScoreView",
     "StartReport",
+    "UnknownCommunity",
     "UnknownPattern",
+    "WhichCommunity",
     "adopt_pattern",
     "answer_form",
     "check_coordinator",
@@ -119,6 +124,7 @@ __all__ = [
     "drop_pattern",
     "export_harvest_markdown",
     "export_member",
+    "find_community",
     "forget_member",
     "harvest_message",
     "kind_name",

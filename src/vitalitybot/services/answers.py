@@ -46,7 +46,7 @@ from vitalitybot.domain.records import (
     RoundStatus,
 )
 from vitalitybot.services.answer_writer import write_submission
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_of_round
 from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
 from vitalitybot.services.limits import check_encodable, is_id
 from vitalitybot.services.messages import kind_name
@@ -145,7 +145,7 @@ async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionCon
     context = await svc.rounds_answering.get(svc.db, guild_id, round_id)
     if context is None:  # say which: no community here, or no such round in it
         async with svc.repos() as repos:
-            await round_in(repos, await community_by_guild(repos, guild_id), round_id)
+            await round_in(repos, await community_of_round(repos, guild_id, round_id), round_id)
         raise RoundNotFound()
     return context
 
@@ -175,7 +175,7 @@ async def _refusal(
 ) -> RoundClosed:
     """Why the round takes no answers, from the database as it is now."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_of_round(repos, guild_id, round_id)
         round_ = await round_in(repos, community, round_id)
     try:
         check_open(round_, community, now, saving=saving)
@@ -260,7 +260,7 @@ async def skip_round(svc: Services, guild_id: int, round_id: int, member_id: int
     """Say "not this time": counts as a reply, so no reminder follows."""
     now = svc.now()
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_of_round(repos, guild_id, round_id)
         round_ = await round_in(repos, community, round_id)
         check_open(round_, community, now, saving=False)
         sealed = await repos.rounds.sealed_key(community.id, round_id)
@@ -287,7 +287,7 @@ async def my_answers(svc: Services, guild_id: int, round_id: int, member_id: int
     no longer.
     """
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_of_round(repos, guild_id, round_id)
         await round_in(repos, community, round_id)
         sealed = await repos.rounds.sealed_key(community.id, round_id)
         if sealed is None:
@@ -299,7 +299,7 @@ async def my_answers(svc: Services, guild_id: int, round_id: int, member_id: int
 async def current_scores(svc: Services, guild_id: int, round_id: int) -> list[SignScoreView]:
     """The round's scores so far (or as closed); no figure below the minimum."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_of_round(repos, guild_id, round_id)
         round_ = await round_in(repos, community, round_id)
         threshold = threshold_of(community, round_)
         if round_.status is RoundStatus.CLOSED:

@@ -33,7 +33,7 @@ from vitalitybot.patterns.model import Pattern
 from vitalitybot.patterns.search import PatternIndex
 from vitalitybot.scheduling.clock import Clock
 from vitalitybot.scheduling.spec import ScheduleSpec
-from vitalitybot.services.errors import NotConfigured
+from vitalitybot.services.errors import NotConfigured, RoundNotFound
 from vitalitybot.services.limits import is_id
 from vitalitybot.services.ports import DeliveryError, MemberDirectory, Notifier
 from vitalitybot.services.round_contexts import RoundContexts
@@ -90,13 +90,24 @@ class Services:
         return self._index
 
 
-async def community_by_guild(repos: Repositories, guild_id: int) -> Community:
+async def round_community(svc: Services, guild_id: int, round_id: int) -> Community:
+    """``community_of_round`` in a transaction of its own."""
+    async with svc.repos() as repos:
+        return await community_of_round(repos, guild_id, round_id)
+
+
+async def community_of_round(repos: Repositories, guild_id: int, round_id: int) -> Community:
+    """The community a round of this server belongs to: a button or form names the round,
+    and the server it was clicked in must hold it. ``RoundNotFound`` otherwise, or
+    ``NotConfigured`` for a server with no community at all."""
     if not is_id(guild_id):  # no server has it, and the database could not even look
         raise NotConfigured()
-    community = await repos.communities.get_by_guild(guild_id)
-    if community is None:
+    community = await repos.communities.of_round(guild_id, round_id) if is_id(round_id) else None
+    if community is not None:
+        return community
+    if not await repos.communities.list_for_guild(guild_id):
         raise NotConfigured()
-    return community
+    raise RoundNotFound()
 
 
 async def community_by_id(repos: Repositories, community_id: int) -> Community:

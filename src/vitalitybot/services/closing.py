@@ -46,7 +46,6 @@ from vitalitybot.render.message import CommitAction, Message
 from vitalitybot.services.answers import live_score_views
 from vitalitybot.services.app import (
     Services,
-    community_by_guild,
     community_by_id,
     write_turn,
 )
@@ -143,10 +142,10 @@ async def close_round(svc: Services, community_id: int, round_id: int) -> CloseR
     )
 
 
-async def close_now(svc: Services, guild_id: int, round_id: int) -> CloseResult:
+async def close_now(svc: Services, community_id: int, round_id: int) -> CloseResult:
     """A coordinator's "close this round now"."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         round_ = await round_in(repos, community, round_id)
     if round_.status is not RoundStatus.OPEN:
         raise RoundClosed(f"This {kind_name(round_.kind)} is already {round_.status.value}.")

@@ -31,8 +31,9 @@ from vitalitybot.domain.records import (
     SuggestionRecord,
     WhoCommits,
 )
-from vitalitybot.services.app import Services, community_by_guild, write_turn
+from vitalitybot.services.app import Services, community_by_id, write_turn
 from vitalitybot.services.errors import InvalidSetting, NotAllowed, ServiceError
+from vitalitybot.services.limits import is_id
 from vitalitybot.services.rounds import round_in
 from vitalitybot.storage import Repositories
 
@@ -100,22 +101,36 @@ def may_commit(community: Community, *, coordinator: bool) -> bool:
     return coordinator or community.who_commits is WhoCommits.MEMBERS
 
 
-async def check_may_commit(svc: Services, guild_id: int, *, coordinator: bool) -> Community:
+async def commitment_community(svc: Services, guild_id: int, commitment_id: int) -> Community:
+    """The community of a commitment a button in this server names; a button names no
+    community, and another server's commitment is "not found"."""
+    async with svc.repos() as repos:
+        community = (
+            await repos.communities.of_commitment(guild_id, commitment_id)
+            if is_id(guild_id) and is_id(commitment_id)
+            else None
+        )
+    if community is None:
+        raise CommitmentNotFound()
+    return community
+
+
+async def check_may_commit(svc: Services, community_id: int, *, coordinator: bool) -> Community:
     """The community, if this member may commit in it: asked before a form is shown, so
     no one writes out a commitment only to have it refused."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
     _refuse_unless_allowed(community, coordinator=coordinator)
     return community
 
 
 async def commit(
-    svc: Services, guild_id: int, request: CommitRequest, *, coordinator: bool
+    svc: Services, community_id: int, request: CommitRequest, *, coordinator: bool
 ) -> Commitment:
     """Store a commitment; refuses a member the community has not allowed to commit."""
     now = svc.now()
     async with write_turn(svc), svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         _refuse_unless_allowed(community, coordinator=coordinator)
         review_at = request.review_at or _day_start(request.review_on, community)
         if review_at is not None and review_at <= now:
@@ -148,29 +163,29 @@ async def commit(
 
 
 async def list_commitments(
-    svc: Services, guild_id: int, *, statuses: Sequence[CommitmentStatus] | None = None
+    svc: Services, community_id: int, *, statuses: Sequence[CommitmentStatus] | None = None
 ) -> tuple[Community, list[Commitment]]:
     """The community's latest commitments, newest first."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         found = await repos.commitments.recent(community.id, statuses=statuses, limit=LIST_LIMIT)
     return community, found
 
 
-async def overview(svc: Services, guild_id: int) -> CommitmentsOverview:
+async def overview(svc: Services, community_id: int) -> CommitmentsOverview:
     """Open commitments and those closed in the last ``RECENTLY_CLOSED``, newest first."""
     since = svc.now() - RECENTLY_CLOSED
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         found = await repos.commitments.recent(community.id, limit=None)
     shown = [c for c in found if c.closed_at is None or c.closed_at >= since][:LIST_LIMIT]
     return CommitmentsOverview(community, [describe(svc, community, c) for c in shown])
 
 
-async def described(svc: Services, guild_id: int, commitment: Commitment) -> CommitmentView:
-    """``describe`` for one commitment of the community of ``guild_id``."""
+async def described(svc: Services, community_id: int, commitment: Commitment) -> CommitmentView:
+    """``describe`` for one commitment of the community ``community_id``."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
     return describe(svc, community, commitment)
 
 
@@ -190,10 +205,10 @@ def describe(svc: Services, community: Community, commitment: Commitment) -> Com
     return CommitmentView(commitment, title, signs, review_day)
 
 
-async def sign_choices(svc: Services, guild_id: int) -> list[SignChoice]:
+async def sign_choices(svc: Services, community_id: int) -> list[SignChoice]:
     """Every sign of decay of the patterns the community watches, pattern by pattern."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         adopted = await repos.communities.list_adopted(community.id)
     choices: list[SignChoice] = []
     for item in adopted:
@@ -227,23 +242,23 @@ def parse_review_day(text: str) -> date | None:
         ) from None
 
 
-async def set_who_commits(svc: Services, guild_id: int, who: WhoCommits | str) -> Community:
+async def set_who_commits(svc: Services, community_id: int, who: WhoCommits | str) -> Community:
     """Let coordinators only, or any member, record what the community will try."""
     try:
         chosen = WhoCommits(who)
     except ValueError:
         raise InvalidSetting("Who may commit is either coordinators or members.") from None
     async with write_turn(svc), svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         return await repos.communities.update_settings(community.id, who_commits=chosen)
 
 
 async def set_status(
-    svc: Services, guild_id: int, commitment_id: int, status: CommitmentStatus
+    svc: Services, community_id: int, commitment_id: int, status: CommitmentStatus
 ) -> Commitment:
     """Mark a commitment done, dropped, or open again."""
     async with write_turn(svc), svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         changed = await repos.commitments.set_status(
             community.id, commitment_id, CommitmentStatus(status), at=svc.now()
         )

@@ -1,4 +1,4 @@
-"""Setting a community up, the patterns it watches, its schedules and thresholds.
+"""The patterns a community watches, its schedules and thresholds.
 
 A first adoption gives the community its default check-in and survey schedules
 (``services.default_schedules``); a coordinator changes or pauses them with
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,17 +30,15 @@ from vitalitybot.scheduling.spec import (
     ScheduleError,
     ScheduleSpec,
     describe,
-    zone_or_error,
 )
 from vitalitybot.services.app import (
     Services,
-    community_by_guild,
+    community_by_id,
     spec_of,
 )
 from vitalitybot.services.default_schedules import StatedRhythm, default_specs, stated_rhythms
 from vitalitybot.services.errors import (
     InvalidSetting,
-    NotAllowed,
     PatternNotAdopted,
     UnknownPattern,
 )
@@ -93,73 +90,6 @@ class ScheduleView:
     next_run_text: str  # a Discord timestamp, or "" when disabled
 
 
-# -- set-up ----------------------------------------------------------------------------
-
-
-async def setup_community(
-    svc: Services,
-    guild_id: int,
-    name: str,
-    channel_id: int,
-    timezone: str,
-    coordinator_role_id: int | None = None,
-    steward_role_id: int | None = None,
-) -> Community:
-    """Create the guild's community, or update its settings when run again.
-
-    Roles left as None keep their current value when the community already exists, so
-    running set-up again to change the channel does not lose them.
-    """
-    timezone = check_timezone(timezone)
-    check_text(name, what="The community's name", limit=NAME_MAX)
-    if not name.strip():
-        raise InvalidSetting("The community needs a name.")
-    now = svc.now()
-    async with svc.repos() as repos:
-        community, _ = await repos.communities.get_or_create(
-            guild_id, name.strip(), at=now, timezone=timezone
-        )
-        return await repos.communities.update_settings(
-            community.id,
-            name=name.strip(),
-            timezone=timezone,
-            channel_id=channel_id,
-            coordinator_role_id=UNSET if coordinator_role_id is None else coordinator_role_id,
-            steward_role_id=UNSET if steward_role_id is None else steward_role_id,
-        )
-
-
-def check_timezone(name: str) -> str:
-    check_text(name, what="The time zone", limit=NAME_MAX)
-    try:
-        zone_or_error(name.strip())
-    except ScheduleError as error:
-        raise InvalidSetting(str(error)) from None
-    return name.strip()
-
-
-async def check_coordinator(
-    svc: Services, guild_id: int, role_ids: Collection[int], *, is_admin: bool = False
-) -> Community:
-    """The community, if the member may run coordinator commands; else ``NotAllowed``.
-
-    Server administrators always may; otherwise the member needs the coordinator role,
-    or the steward role when one is set. Without a coordinator role, only administrators.
-    """
-    async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
-    if is_admin:
-        return community
-    allowed = {r for r in (community.coordinator_role_id, community.steward_role_id) if r}
-    if allowed & set(role_ids):
-        return community
-    raise NotAllowed(
-        "Only the community's coordinators can do this."
-        if allowed
-        else "Only server administrators can do this until a coordinator role is set."
-    )
-
-
 # -- patterns --------------------------------------------------------------------------
 
 
@@ -173,7 +103,7 @@ def resolve_pattern(svc: Services, name: str, *, typos: bool = False) -> Pattern
     return resolution.pattern
 
 
-async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
+async def adopt_pattern(svc: Services, community_id: int, name: str) -> AdoptResult:
     """Start watching a pattern (idempotent).
 
     A kind of round the community has no schedule for yet (enabled or not) gets its
@@ -183,7 +113,7 @@ async def adopt_pattern(svc: Services, guild_id: int, name: str) -> AdoptResult:
     pattern = resolve_pattern(svc, name)
     now = svc.now()
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         created = await repos.communities.adopt(community.id, pattern.slug, at=now)
         adopted = next(
             a
@@ -222,11 +152,11 @@ async def _store_spec(
     )
 
 
-async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
+async def drop_pattern(svc: Services, community_id: int, name: str) -> DropResult:
     """Stop watching a pattern; schedules for it alone go too. Answers and scores stay."""
     check_text(name, what="A pattern's name", limit=NAME_MAX)
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
         slug = name.strip()
         if slug not in adopted:
@@ -247,9 +177,9 @@ async def drop_pattern(svc: Services, guild_id: int, name: str) -> DropResult:
     return DropResult(slug, pattern.title if pattern else slug, len(removed))
 
 
-async def list_adopted(svc: Services, guild_id: int) -> list[AdoptedView]:
+async def list_adopted(svc: Services, community_id: int) -> list[AdoptedView]:
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         adopted = await repos.communities.list_adopted(community.id)
     return [adopted_view(svc, a) for a in adopted]
 
@@ -269,7 +199,7 @@ def adopted_view(svc: Services, adopted: AdoptedPattern) -> AdoptedView:
 
 async def set_schedule(
     svc: Services,
-    guild_id: int,
+    community_id: int,
     kind: RoundKind | str,
     cadence: str | None = None,
     day: str | None = None,
@@ -289,7 +219,7 @@ async def set_schedule(
     for what, words in (("The cadence", cadence), ("The day", day), ("The time", time)):
         check_text(words or "", what=what, limit=WORDS_MAX)
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         if pattern_slug != ALL_ADOPTED:
             adopted = {a.pattern_slug for a in await repos.communities.list_adopted(community.id)}
             if pattern_slug not in adopted:
@@ -351,7 +281,7 @@ def schedule_view(svc: Services, schedule: Schedule, community: Community) -> Sc
 
 
 async def set_threshold(
-    svc: Services, guild_id: int, value: float, min_respondents: int | None = None
+    svc: Services, community_id: int, value: float, min_respondents: int | None = None
 ) -> Community:
     """When a sign crosses: the share seeing it often, and the fewest answers that count.
 
@@ -364,7 +294,7 @@ async def set_threshold(
             f"0.5 for half; got {value:g}."
         )
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         if min_respondents is not None:
             check_minimum(community.anonymous, min_respondents)
         return await repos.communities.update_settings(
@@ -376,7 +306,7 @@ async def set_threshold(
 
 async def set_options(
     svc: Services,
-    guild_id: int,
+    community_id: int,
     *,
     anonymous: bool | None = None,
     max_items: int | None = None,
@@ -387,7 +317,7 @@ async def set_options(
     Anonymity and survey length follow the rules of ``privacy.set_privacy``.
     """
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         changed = await apply_privacy(repos, community, anonymous=anonymous, max_items=max_items)
         if channel_id is None:
             return changed.community

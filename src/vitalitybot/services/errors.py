@@ -69,3 +69,11 @@ class InvalidSetting(ServiceError):
 
 class NotAllowed(ServiceError):
     """The member may not do this (a coordinator action, or not at this point)."""
+
+
+class UnknownCommunity(ServiceError):
+    """A community was named that the server does not hold."""
+
+
+class WhichCommunity(ServiceError):
+    """Several communities could be meant, and nothing said which one."""

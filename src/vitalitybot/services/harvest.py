@@ -45,7 +45,7 @@ from vitalitybot.render.message import (
     trim,
 )
 from vitalitybot.render.words import plural
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.errors import RoundNotFound, ServiceError
 from vitalitybot.services.views import ParticipationView
 from vitalitybot.storage import Repositories
@@ -149,9 +149,9 @@ def harvest_filename(round_: Round) -> str:
     return f"harvest-{_UNSAFE_FILENAME.sub('-', round_label(round_)).strip('-')}.md"
 
 
-async def latest_harvest(svc: Services, guild_id: int) -> Harvest | None:
+async def latest_harvest(svc: Services, community_id: int) -> Harvest | None:
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         return await repos.outcomes.latest_harvest(community.id)
 
 
@@ -165,10 +165,12 @@ class HarvestFile:
         return self.file.data.decode("utf-8")
 
 
-async def harvest_file(svc: Services, guild_id: int, round_id: int | None = None) -> HarvestFile:
+async def harvest_file(
+    svc: Services, community_id: int, round_id: int | None = None
+) -> HarvestFile:
     """A harvest's file: the given check-in's, or the latest one (``harvest_document``)."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         if round_id is None:
             latest = await repos.outcomes.latest_harvest(community.id)
             if latest is None:
@@ -183,9 +185,11 @@ async def harvest_file(svc: Services, guild_id: int, round_id: int | None = None
     return HarvestFile(harvest, harvest_attachment(harvest, round_))
 
 
-async def export_harvest_markdown(svc: Services, guild_id: int, round_id: int | None = None) -> str:
+async def export_harvest_markdown(
+    svc: Services, community_id: int, round_id: int | None = None
+) -> str:
     """A harvest's file as text: the given check-in's, or the latest one."""
-    return (await harvest_file(svc, guild_id, round_id)).text
+    return (await harvest_file(svc, community_id, round_id)).text
 
 
 def _fit_reflections(embed: Embed) -> Embed:

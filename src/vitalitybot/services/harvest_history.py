@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from vitalitybot.domain.records import Community, Harvest, Round
 from vitalitybot.render.message import ELLIPSIS, Message
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.errors import ServiceError
 from vitalitybot.services.harvest import harvest_message
 from vitalitybot.storage import Repositories
@@ -40,29 +40,29 @@ class HarvestMatch:
     excerpt: str  # the member's words around the match, as written (not yet escaped)
 
 
-async def harvest_entries(svc: Services, guild_id: int) -> list[HarvestEntry]:
+async def harvest_entries(svc: Services, community_id: int) -> list[HarvestEntry]:
     """The community's harvests, newest first."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         return await _entries(repos, community)
 
 
-async def harvest_post(svc: Services, guild_id: int, name: str | None = None) -> Message:
+async def harvest_post(svc: Services, community_id: int, name: str | None = None) -> Message:
     """The harvest named (the latest when none is) as its digest with its Markdown file."""
-    entries = await harvest_entries(svc, guild_id)
+    entries = await harvest_entries(svc, community_id)
     if not entries:
         raise ServiceError(NO_HARVEST)
     found = entries[0] if name is None or not name.strip() else _find(entries, name)
     return harvest_message(found.harvest, found.round)
 
 
-async def search_harvests(svc: Services, guild_id: int, query: str) -> list[HarvestMatch]:
+async def search_harvests(svc: Services, community_id: int, query: str) -> list[HarvestMatch]:
     """Shared reflections holding every word of ``query`` (any case), newest harvest first."""
     words = query.casefold().split()
     if not words:
         raise ServiceError("Give a word or two to look for in the harvests.")
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         entries = {entry.round.id: entry for entry in await _entries(repos, community)}
         reflections = await repos.answers.shared_reflections(community.id)
     order = {round_id: n for n, round_id in enumerate(entries)}  # newest harvest first

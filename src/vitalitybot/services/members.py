@@ -29,7 +29,7 @@ from vitalitybot.domain.records import (
     MemberPrefs,
     RoundKind,
 )
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.harvest import build_harvest_markdown
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.views import ParticipationView
@@ -51,48 +51,48 @@ class ForgetReport:
         return self.rows.total
 
 
-async def member_prefs(svc: Services, guild_id: int, member_id: int) -> MemberPrefs | None:
+async def member_prefs(svc: Services, community_id: int, member_id: int) -> MemberPrefs | None:
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         return await repos.members.get_prefs(community.id, member_id)
 
 
-async def pause_member(svc: Services, guild_id: int, member_id: int) -> MemberPrefs:
+async def pause_member(svc: Services, community_id: int, member_id: int) -> MemberPrefs:
     """No reminders or pings until resumed; the member may still answer if they choose."""
-    return await _set(svc, guild_id, member_id, paused=True)
+    return await _set(svc, community_id, member_id, paused=True)
 
 
-async def resume_member(svc: Services, guild_id: int, member_id: int) -> MemberPrefs:
-    return await _set(svc, guild_id, member_id, paused=False)
+async def resume_member(svc: Services, community_id: int, member_id: int) -> MemberPrefs:
+    return await _set(svc, community_id, member_id, paused=False)
 
 
-async def set_reminders(svc: Services, guild_id: int, member_id: int, on: bool) -> MemberPrefs:
-    return await _set(svc, guild_id, member_id, reminders_off=not on)
+async def set_reminders(svc: Services, community_id: int, member_id: int, on: bool) -> MemberPrefs:
+    return await _set(svc, community_id, member_id, reminders_off=not on)
 
 
 async def _set(
     svc: Services,
-    guild_id: int,
+    community_id: int,
     member_id: int,
     *,
     paused: bool | None = None,
     reminders_off: bool | None = None,
 ) -> MemberPrefs:
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         return await repos.members.set_prefs(
             community.id, member_id, at=svc.now(), paused=paused, reminders_off=reminders_off
         )
 
 
-async def export_member(svc: Services, guild_id: int, member_id: int) -> dict[str, Any]:
+async def export_member(svc: Services, community_id: int, member_id: int) -> dict[str, Any]:
     """Everything stored about the member in this community, as JSON-ready data.
 
     Discord ids are strings, as in Discord's own API: they exceed the integers a
     JavaScript JSON reader keeps exactly.
     """
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         keys = await _open_round_keys(svc, repos, community.id, member_id)
         exported = await repos.members.export(community.id, member_id, list(keys.values()))
         unreachable = await repos.rounds.count_ended_anonymous(community.id)
@@ -171,7 +171,7 @@ def _export_document(
     }
 
 
-async def forget_member(svc: Services, guild_id: int, member_id: int) -> ForgetReport:
+async def forget_member(svc: Services, community_id: int, member_id: int) -> ForgetReport:
     """Delete every row that can be linked to the member in this community, and their
     words from harvests.
 
@@ -179,7 +179,7 @@ async def forget_member(svc: Services, guild_id: int, member_id: int) -> ForgetR
     no one. Ended anonymous rounds are out of reach (see the module docstring).
     """
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         keys = list((await _open_round_keys(svc, repos, community.id, member_id)).values())
         exported = await repos.members.export(community.id, member_id, keys)
         quoted = {a.round_id for a in exported.answers if a.shared and a.text and a.text.strip()}

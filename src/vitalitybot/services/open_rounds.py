@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from vitalitybot.domain.records import Round, RoundKind
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.errors import ServiceError
 from vitalitybot.services.messages import kind_name
 
 
-async def round_to_close(svc: Services, guild_id: int, kind: RoundKind | str | None) -> Round:
+async def round_to_close(svc: Services, community_id: int, kind: RoundKind | str | None) -> Round:
     """The community's one open round (of ``kind`` when given), or a refusal saying why not."""
     wanted = RoundKind(kind) if kind is not None else None
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         open_rounds = await repos.rounds.list_open(community.id)
     candidates = [r for r in open_rounds if wanted is None or r.kind is wanted]
     if not candidates:

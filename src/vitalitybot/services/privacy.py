@@ -28,7 +28,7 @@ from vitalitybot.domain.privacy import (
     round_minimum,
 )
 from vitalitybot.domain.records import Community
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.errors import InvalidSetting
 from vitalitybot.storage import Repositories
 from vitalitybot.storage.communities import UNSET
@@ -71,15 +71,15 @@ def check_max_items(max_items: int) -> None:
         )
 
 
-async def privacy_settings(svc: Services, guild_id: int) -> PrivacySettings:
+async def privacy_settings(svc: Services, community_id: int) -> PrivacySettings:
     """The settings as they stand, for ``/vitality privacy`` without options."""
     async with svc.repos() as repos:
-        return PrivacySettings(await community_by_guild(repos, guild_id))
+        return PrivacySettings(await community_by_id(repos, community_id))
 
 
 async def set_privacy(
     svc: Services,
-    guild_id: int,
+    community_id: int,
     *,
     anonymous: bool | None = None,
     min_respondents: int | None = None,
@@ -87,7 +87,7 @@ async def set_privacy(
 ) -> PrivacySettings:
     """Change the settings given (None leaves one as it is); they apply to later rounds."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         return await apply_privacy(
             repos,
             community,

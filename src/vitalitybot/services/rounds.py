@@ -33,7 +33,6 @@ from vitalitybot.scheduling.cadence import closes_at as window_end
 from vitalitybot.scheduling.cadence import default_spec_for
 from vitalitybot.services.app import (
     Services,
-    community_by_guild,
     community_by_id,
     spec_of,
     write_turn,
@@ -162,11 +161,11 @@ async def _send_opening(svc: Services, round_: Round) -> Round:
         return await repos.rounds.get(round_.community_id, round_.id) or round_
 
 
-async def open_now(svc: Services, guild_id: int, kind: RoundKind | str) -> Round:
+async def open_now(svc: Services, community_id: int, kind: RoundKind | str) -> Round:
     """A coordinator's "open a round now"; refused while one of that kind is open."""
     kind = round_kind(kind)
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         already = [r for r in await repos.rounds.list_open(community.id) if r.kind is kind]
         if already:
             closes = discord_time(already[0].closes_at)

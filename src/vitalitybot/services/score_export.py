@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from vitalitybot.domain.records import Community, RespondentStatus, Round, RoundKind, ScorePoint
 from vitalitybot.patterns.model import Pattern
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.views import ParticipationView, SignScoreView, history_view
 
 ROUND_COLUMNS = (
@@ -42,10 +42,10 @@ class ScoreExport:
     rounds: int
 
 
-async def export_scores(svc: Services, guild_id: int) -> ScoreExport:
+async def export_scores(svc: Services, community_id: int) -> ScoreExport:
     """Every closed round's participation and sign scores as CSV (UTF-8)."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         rounds = await repos.rounds.list_closed(community.id)
         ids = [r.id for r in rounds]
         answered = await repos.answers.count_respondents_by_round(community.id, ids)

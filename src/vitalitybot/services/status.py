@@ -20,7 +20,7 @@ from vitalitybot.domain.records import (
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
 from vitalitybot.render.timestamps import Timestamp, discord_time
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.communities import AdoptedView, ScheduleView, adopted_view, schedule_view
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.views import (
@@ -53,10 +53,10 @@ class CommunityStatus:
     failed_deliveries: tuple[Delivery, ...]  # newest first
 
 
-async def status(svc: Services, guild_id: int) -> CommunityStatus:
+async def status(svc: Services, community_id: int) -> CommunityStatus:
     """Where the community stands: patterns, schedules, rounds, last scores, failed posts."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         adopted = await repos.communities.list_adopted(community.id)
         schedules = await repos.schedules.list_for(community.id)
         recent = await repos.rounds.list_recent(community.id, limit=RECENT_ROUNDS)

@@ -32,7 +32,7 @@ from vitalitybot.render.chart import (
     time_axis,
 )
 from vitalitybot.render.message import ATTACHMENT_DESCRIPTION_MAX, trim
-from vitalitybot.services.app import Services, community_by_guild
+from vitalitybot.services.app import Services, community_by_id
 from vitalitybot.services.errors import ServiceError
 from vitalitybot.services.views import history_view
 from vitalitybot.storage import Repositories
@@ -85,10 +85,10 @@ def sign_value(pattern_slug: str, sign_id: str) -> str:
     return f"{pattern_slug}{SEPARATOR}{sign_id}"
 
 
-async def sign_choices(svc: Services, guild_id: int) -> list[SignChoice]:
+async def sign_choices(svc: Services, community_id: int) -> list[SignChoice]:
     """The adopted patterns' decay signs that have a score, in the patterns' order."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         adopted = await repos.communities.list_adopted(community.id)
         scored = {
             (p.score.pattern_slug, p.score.sign_id)
@@ -104,10 +104,10 @@ async def sign_choices(svc: Services, guild_id: int) -> list[SignChoice]:
     return choices
 
 
-async def trend(svc: Services, guild_id: int, sign: str | None = None) -> Trend:
+async def trend(svc: Services, community_id: int, sign: str | None = None) -> Trend:
     """One sign's trend, or (``sign`` left out) those of the signs that crossed last."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         wanted = (
             [await _named_sign(svc, repos, community, sign)]
             if sign

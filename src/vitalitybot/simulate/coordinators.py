@@ -43,7 +43,7 @@ from vitalitybot.domain.records import (
 from vitalitybot.patterns.model import Pattern, Step
 from vitalitybot.scheduling.runner import Job, SchedulerRunner
 from vitalitybot.services import ServiceError, Services, current_scores
-from vitalitybot.services.app import community_by_guild
+from vitalitybot.services.app import community_by_id
 from vitalitybot.services.commitments import CommitRequest, commit, set_status
 from vitalitybot.simulate.community import SyntheticCommunity
 from vitalitybot.simulate.notifier import ConsoleNotifier, SimPost
@@ -65,7 +65,8 @@ class Coordinators:
     community: SyntheticCommunity
     runner: SchedulerRunner
     notifier: ConsoleNotifier
-    guild_id: int
+    guild_id: int  # where members click: the answer services check it
+    community_id: int
     refused: int = 0  # acts the services refused (none are expected)
 
     async def posted(self, post: SimPost) -> None:
@@ -84,7 +85,7 @@ class Coordinators:
     async def _weigh(self, round_id: int) -> None:
         """Close, now and then, the open commitments this survey's results speak to."""
         async with self.svc.repos() as repos:
-            community = await community_by_guild(repos, self.guild_id)
+            community = await community_by_id(repos, self.community_id)
             round_ = await repos.rounds.get(community.id, round_id)
             open_ = await repos.commitments.recent(community.id, statuses=[CommitmentStatus.OPEN])
         if round_ is None:
@@ -106,7 +107,7 @@ class Coordinators:
 
     async def _close(self, made: Commitment, status: CommitmentStatus, verb: str) -> None:
         try:
-            await set_status(self.svc, self.guild_id, made.id, status)
+            await set_status(self.svc, self.community_id, made.id, status)
         except ServiceError as error:
             self._refused(error)
             return
@@ -115,7 +116,7 @@ class Coordinators:
     async def _answer(self, round_id: int) -> None:
         """Commit to a step for some of the round's suggestions."""
         async with self.svc.repos() as repos:
-            community = await community_by_guild(repos, self.guild_id)
+            community = await community_by_id(repos, self.community_id)
             suggestions = [
                 s
                 for s in await repos.outcomes.list_suggestions(community.id)
@@ -137,7 +138,7 @@ class Coordinators:
             words = _words(rng.choice(choices))
             request = CommitRequest(words, round_id, tuple(s.id for s in group))
             try:
-                await commit(self.svc, self.guild_id, request, coordinator=True)
+                await commit(self.svc, self.community_id, request, coordinator=True)
             except ServiceError as error:
                 self._refused(error)
                 continue

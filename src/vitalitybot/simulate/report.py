@@ -26,7 +26,7 @@ from vitalitybot.domain.records import (
     SuggestionKind,
 )
 from vitalitybot.services import Services, SignScoreView, current_scores
-from vitalitybot.services.app import community_by_guild
+from vitalitybot.services.app import community_by_id
 from vitalitybot.services.rounds import patterns_of
 
 ALL_ROUNDS = 100_000
@@ -92,10 +92,10 @@ class Report:
         ]
 
 
-async def collect(svc: Services, guild_id: int) -> Report:
-    """Every round of the guild's community, with what the services stored about it."""
+async def collect(svc: Services, guild_id: int, community_id: int) -> Report:
+    """Every round of the community, with what the services stored about it."""
     async with svc.repos() as repos:
-        community = await community_by_guild(repos, guild_id)
+        community = await community_by_id(repos, community_id)
         adopted = patterns_of(svc, await repos.communities.list_adopted(community.id))
         rounds = list(reversed(await repos.rounds.list_recent(community.id, limit=ALL_ROUNDS)))
         ids = [r.id for r in rounds]

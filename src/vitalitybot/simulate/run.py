@@ -228,15 +228,14 @@ async def _run(
     keeper = ScheduleKeeper(svc, runner, poll=SIMULATED_POLL)
     behaviour = MemberBehaviour(svc, community, runner, GUILD_ID)
     notifier.listeners.append(behaviour)
-    coordinators = Coordinators(svc, community, runner, notifier, GUILD_ID)
-    if config.coordinators:
-        notifier.readers.append(coordinators)
-
     community_record = await setup_community(
         svc, GUILD_ID, config.name, CHANNEL_ID, config.timezone
     )
+    coordinators = Coordinators(svc, community, runner, notifier, GUILD_ID, community_record.id)
+    if config.coordinators:
+        notifier.readers.append(coordinators)
     for pattern in patterns:
-        await adopt_pattern(svc, GUILD_ID, pattern.slug)
+        await adopt_pattern(svc, community_record.id, pattern.slug)
     async with svc.repos() as repos:
         schedules = await repos.schedules.list_for(community_record.id)
     print(_intro(config, patterns, schedules, start, end), file=out or sys.stdout)
@@ -246,7 +245,7 @@ async def _run(
         _report_progress(config, month, started)
     keeper.shutdown()
 
-    report = await collect(svc, GUILD_ID)
+    report = await collect(svc, GUILD_ID, community_record.id)
     print(file=out or sys.stdout)
     print(render(report), file=out or sys.stdout, end="")
     title = f"{config.name}: signs of decay per survey"

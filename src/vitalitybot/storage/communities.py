@@ -1,4 +1,5 @@
-"""Communities (one per Discord guild), their settings and adopted patterns."""
+"""Communities (several per Discord server, each known there by its name), their settings
+and adopted patterns."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from vitalitybot.domain.records import AdoptedPattern, Community, WhoCommits
 from vitalitybot.scheduling.spec import zone_or_error
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
-from vitalitybot.storage.models import AdoptedPatternRow, CommunityRow
+from vitalitybot.storage.models import AdoptedPatternRow, CommitmentRow, CommunityRow, RoundRow
 
 DEFAULT_THRESHOLD: Final = 0.5
 DEFAULT_MAX_ITEMS: Final = 8
@@ -42,7 +43,8 @@ class CommunityRepository:
         timezone: str = "UTC",
         anonymous: bool = True,
     ) -> tuple[Community, bool]:
-        """The guild's community, created if new; safe when two events race to create it."""
+        """The server's community of this name, created if new; safe when two set-ups race
+        to create it."""
         _check_timezone(timezone)
         stmt = (
             upsert_insert(self._session, CommunityRow.__table__)
@@ -56,21 +58,47 @@ class CommunityRepository:
                 anonymous=anonymous,
                 created_at=at,
             )
-            .on_conflict_do_nothing(index_elements=["guild_id"])
+            .on_conflict_do_nothing(index_elements=["guild_id", "name"])
             .returning(CommunityRow.__table__.c.id)
         )
         created = (await self._session.execute(stmt)).scalar_one_or_none() is not None
-        community = await self.get_by_guild(guild_id)
-        if community is None:  # pragma: no cover - deleted between the two statements
-            raise NotFoundError(f"community of guild {guild_id} vanished while being created")
-        return community, created
+        row = await self._one((CommunityRow.guild_id == guild_id) & (CommunityRow.name == name))
+        if row is None:  # pragma: no cover - deleted between the two statements
+            raise NotFoundError(f"community {name!r} of guild {guild_id} vanished while created")
+        return row.to_record(), created
 
     async def get(self, community_id: int) -> Community | None:
         row = await self._one(CommunityRow.id == community_id)
         return row.to_record() if row else None
 
-    async def get_by_guild(self, guild_id: int) -> Community | None:
-        row = await self._one(CommunityRow.guild_id == guild_id)
+    async def list_for_guild(self, guild_id: int) -> list[Community]:
+        """The server's communities, by name."""
+        result = await self._session.scalars(
+            select(CommunityRow)
+            .where(CommunityRow.guild_id == guild_id)
+            .order_by(CommunityRow.name, CommunityRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [row.to_record() for row in result]
+
+    async def of_round(self, guild_id: int, round_id: int) -> Community | None:
+        """The community holding the round, when that community is in this server."""
+        return await self._holding(guild_id, RoundRow, round_id)
+
+    async def of_commitment(self, guild_id: int, commitment_id: int) -> Community | None:
+        """The community that made the commitment, when that community is in this server."""
+        return await self._holding(guild_id, CommitmentRow, commitment_id)
+
+    async def _holding(
+        self, guild_id: int, table: type[RoundRow] | type[CommitmentRow], row_id: int
+    ) -> Community | None:
+        result = await self._session.scalars(
+            select(CommunityRow)
+            .join(table, table.community_id == CommunityRow.id)
+            .where(table.id == row_id, CommunityRow.guild_id == guild_id)
+            .execution_options(populate_existing=True)
+        )
+        row = result.one_or_none()
         return row.to_record() if row else None
 
     async def list_all(self) -> list[Community]:
@@ -88,6 +116,7 @@ class CommunityRepository:
         coordinator_role_id: int | _Unset | None = UNSET,
         steward_role_id: int | _Unset | None = UNSET,
         channel_id: int | _Unset | None = UNSET,
+        category_id: int | _Unset | None = UNSET,
         threshold: float | _Unset = UNSET,
         min_respondents: int | _Unset = UNSET,
         max_items: int | _Unset = UNSET,
@@ -103,6 +132,7 @@ class CommunityRepository:
                 "coordinator_role_id": coordinator_role_id,
                 "steward_role_id": steward_role_id,
                 "channel_id": channel_id,
+                "category_id": category_id,
                 "threshold": threshold,
                 "min_respondents": min_respondents,
                 "max_items": max_items,

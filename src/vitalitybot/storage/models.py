@@ -33,18 +33,22 @@ from vitalitybot.storage.model_base import (
     community_fk,
     round_fk,
 )
+from vitalitybot.storage.servers import ServerRow as ServerRow
 
 
 class CommunityRow(Base):
     __tablename__ = "communities"
+    # A server holds several communities; within it, each is known by its name.
+    __table_args__ = (UniqueConstraint("guild_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    guild_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     coordinator_role_id: Mapped[int | None] = mapped_column(BigInteger)
     steward_role_id: Mapped[int | None] = mapped_column(BigInteger)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    category_id: Mapped[int | None] = mapped_column(BigInteger)
     threshold: Mapped[float] = mapped_column(Float, default=0.5)
     min_respondents: Mapped[int] = mapped_column(Integer, default=DEFAULT_MIN_RESPONDENTS)
     max_items: Mapped[int] = mapped_column(Integer, default=8)
@@ -67,6 +71,7 @@ class CommunityRow(Base):
             coordinator_role_id=self.coordinator_role_id,
             steward_role_id=self.steward_role_id,
             channel_id=self.channel_id,
+            category_id=self.category_id,
             threshold=self.threshold,
             min_respondents=self.min_respondents,
             max_items=self.max_items,

@@ -22,6 +22,7 @@ from vitalitybot.storage.outbox import OutboxRepository
 from vitalitybot.storage.outcomes import OutcomeRepository
 from vitalitybot.storage.rounds import RoundRepository
 from vitalitybot.storage.schedules import ScheduleRepository
+from vitalitybot.storage.servers import ServerRepository
 
 __all__ = [
     "AnswerRepository",
@@ -49,3 +50,4 @@ class Repositories:
         self.deliveries = DeliveryRepository(session)
         self.commitments = CommitmentRepository(session)
         self.outbox = OutboxRepository(session)
+        self.servers = ServerRepository(session)

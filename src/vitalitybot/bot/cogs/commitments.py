@@ -26,7 +26,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from vitalitybot.bot import commitment_replies
-from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of, is_coordinator
+from vitalitybot.bot.checks import (
+    any_member,
+    community_here,
+    community_of,
+    coordinator_only,
+    is_coordinator,
+)
 from vitalitybot.bot.convert import send_kwargs
 from vitalitybot.bot.replies import with_notes
 from vitalitybot.bot.views.commit import announce
@@ -68,13 +74,18 @@ class CommitmentCommands(commands.Cog):
         who=[app_commands.Choice(name=w.value, value=w.value) for w in WhoCommits]
     )
     @coordinator_only()
-    async def commitments(self, interaction: discord.Interaction, who: str | None = None) -> None:
+    async def commitments(
+        self,
+        interaction: discord.Interaction,
+        who: str | None = None,
+        community_name: str | None = None,
+    ) -> None:
         community = community_of(interaction)
         note = ""
         if who is not None:
-            changed = await set_who_commits(self.bot.services, community.guild_id, who)
+            changed = await set_who_commits(self.bot.services, community.id, who)
             note = commitment_replies.who_commits_set(changed)
-        found = await overview(self.bot.services, community.guild_id)
+        found = await overview(self.bot.services, community.id)
         notes = await take_notes(self.bot.services, community.id)
         kwargs: dict[str, Any] = send_kwargs(
             with_notes(commitment_replies.commitments_listed(found, note), notes)
@@ -91,6 +102,7 @@ class CommitmentCommands(commands.Cog):
         owner="The role that looks after it (optional; named, not pinged)",
         review="When to look back, YYYY-MM-DD (default: the next survey asking the sign)",
     )
+    @any_member()
     async def commit_one(
         self,
         interaction: discord.Interaction,
@@ -98,8 +110,9 @@ class CommitmentCommands(commands.Cog):
         sign: str | None = None,
         owner: discord.Role | None = None,
         review: str | None = None,
+        community_name: str | None = None,
     ) -> None:
-        guild_id = guild_id_of(interaction)
+        community = community_of(interaction)
         pattern_slug, sign_ids = parse_sign(sign) if sign else ("", ())
         request = CommitRequest(
             what,
@@ -108,19 +121,19 @@ class CommitmentCommands(commands.Cog):
             owner_role_id=owner.id if owner is not None else None,
             review_on=parse_review_day(review or ""),
         )
-        made = await commit(
-            self.bot.services, guild_id, request, coordinator=await is_coordinator(interaction)
-        )
-        await announce(interaction, await described(self.bot.services, guild_id, made))
+        coordinator = is_coordinator(interaction, community)
+        made = await commit(self.bot.services, community.id, request, coordinator=coordinator)
+        await announce(interaction, await described(self.bot.services, community.id, made))
 
     @commit_one.autocomplete("sign")
     async def watched_signs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        here = await community_here(interaction)
+        if here is None:
             return []
         try:
-            found = await sign_choices(self.bot.services, interaction.guild_id)
+            found = await sign_choices(self.bot.services, here.id)
         except ServiceError:
             return []
         wanted = current.strip().casefold()

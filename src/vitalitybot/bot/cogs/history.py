@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from vitalitybot.bot import replies
-from vitalitybot.bot.checks import community_of, coordinator_only
+from vitalitybot.bot.checks import community_here, community_of, coordinator_only
 from vitalitybot.bot.replies import respond, text, with_notes
 from vitalitybot.render.message import Attachment, Message, trim
 from vitalitybot.services import ServiceError
@@ -59,10 +59,15 @@ class HistoryCog(commands.Cog):
     )
     @app_commands.describe(sign="A sign of decay (leave out: the signs that crossed last)")
     @coordinator_only()
-    async def trend(self, interaction: discord.Interaction, sign: str | None = None) -> None:
+    async def trend(
+        self,
+        interaction: discord.Interaction,
+        sign: str | None = None,
+        community_name: str | None = None,
+    ) -> None:
         community = community_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await trend(self.bot.services, community.guild_id, sign)
+        found = await trend(self.bot.services, community.id, sign)
         # Drawing takes long enough to stall every other interaction: a worker thread.
         chart = await asyncio.to_thread(trend_png, found)
         picture = Attachment(TREND_FILENAME, chart, description=found.description)
@@ -74,10 +79,11 @@ class HistoryCog(commands.Cog):
     async def scored_signs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        here = await community_here(interaction)
+        if here is None:
             return []
         try:
-            choices = await sign_choices(self.bot.services, interaction.guild_id)
+            choices = await sign_choices(self.bot.services, here.id)
         except ServiceError:
             return []
         wanted = current.strip().casefold()
@@ -91,10 +97,12 @@ class HistoryCog(commands.Cog):
         name="export", description="Participation and scores per round, as a CSV file"
     )
     @coordinator_only()
-    async def export(self, interaction: discord.Interaction) -> None:
+    async def export(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
         community = community_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await export_scores(self.bot.services, community.guild_id)
+        found = await export_scores(self.bot.services, community.id)
         document = Attachment(found.filename, found.data)
         await self._reply(
             interaction, community.id, text(replies.scores_exported(found.rounds), document)
@@ -103,19 +111,25 @@ class HistoryCog(commands.Cog):
     @app_commands.command(name="harvest", description="A harvest (the latest, or one by its date)")
     @app_commands.describe(date="The check-in's date, e.g. 2026-03-03 (leave out: the latest)")
     @coordinator_only()
-    async def harvest(self, interaction: discord.Interaction, date: str | None = None) -> None:
+    async def harvest(
+        self,
+        interaction: discord.Interaction,
+        date: str | None = None,
+        community_name: str | None = None,
+    ) -> None:
         community = community_of(interaction)
-        post = await harvest_post(self.bot.services, community.guild_id, date)
+        post = await harvest_post(self.bot.services, community.id, date)
         await self._reply(interaction, community.id, post)
 
     @harvest.autocomplete("date")
     async def harvest_dates(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        here = await community_here(interaction)
+        if here is None:
             return []
         try:
-            entries = await harvest_entries(self.bot.services, interaction.guild_id)
+            entries = await harvest_entries(self.bot.services, here.id)
         except ServiceError:
             return []
         wanted = current.strip()
@@ -133,8 +147,11 @@ class HistoryCog(commands.Cog):
     @app_commands.describe(query="Words to look for (all of them, any case)")
     @coordinator_only()
     async def harvests(
-        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 100],
+        community_name: str | None = None,
     ) -> None:
         community = community_of(interaction)
-        found = await search_harvests(self.bot.services, community.guild_id, query)
+        found = await search_harvests(self.bot.services, community.id, query)
         await self._reply(interaction, community.id, text(replies.harvest_matches(query, found)))

@@ -23,7 +23,7 @@ from discord.ext import commands
 
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import bot_of
-from vitalitybot.bot.checks import guild_id_of
+from vitalitybot.bot.checks import guild_id_of, place_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.replies import respond, text
@@ -31,6 +31,7 @@ from vitalitybot.bot.views.common import static_view
 from vitalitybot.render.message import Attachment
 from vitalitybot.services import (
     export_member,
+    find_community,
     forget_member,
     pause_member,
     resume_member,
@@ -52,12 +53,12 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
 
     @app_commands.command(name="pause", description="No reminders or pings until you resume")
     async def pause(self, interaction: discord.Interaction) -> None:
-        await pause_member(self.bot.services, guild_id_of(interaction), interaction.user.id)
+        await pause_member(self.bot.services, await _here(interaction), interaction.user.id)
         await self._say(interaction, replies.PAUSED)
 
     @app_commands.command(name="resume", description="Hear about rounds again")
     async def resume(self, interaction: discord.Interaction) -> None:
-        await resume_member(self.bot.services, guild_id_of(interaction), interaction.user.id)
+        await resume_member(self.bot.services, await _here(interaction), interaction.user.id)
         await self._say(interaction, replies.RESUMED)
 
     @app_commands.command(name="reminders", description="Turn the mid-round reminder on or off")
@@ -66,13 +67,13 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         self, interaction: discord.Interaction, state: Literal["on", "off"]
     ) -> None:
         on = state == "on"
-        await set_reminders(self.bot.services, guild_id_of(interaction), interaction.user.id, on)
+        await set_reminders(self.bot.services, await _here(interaction), interaction.user.id, on)
         await self._say(interaction, replies.REMINDERS_ON if on else replies.REMINDERS_OFF)
 
     @app_commands.command(name="export", description="Everything stored about you, as JSON")
     async def export(self, interaction: discord.Interaction) -> None:
         guild_id = guild_id_of(interaction)
-        data = await export_member(self.bot.services, guild_id, interaction.user.id)
+        data = await export_member(self.bot.services, await _here(interaction), interaction.user.id)
         document = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
         await respond(
             interaction,
@@ -97,6 +98,12 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*FORGET_ITEMS)
+
+
+async def _here(interaction: discord.Interaction) -> int:
+    """The community of the channel the command ran in, or the server's only one."""
+    services = bot_of(interaction).services
+    return (await find_community(services, place_of(interaction))).id
 
 
 def forget_confirmation(member_id: int) -> discord.ui.View:
@@ -157,7 +164,7 @@ FORGET_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ForgetButton, Can
 
 
 async def _forget(interaction: discord.Interaction, member_id: int) -> None:
-    report = await forget_member(bot_of(interaction).services, guild_id_of(interaction), member_id)
+    report = await forget_member(bot_of(interaction).services, await _here(interaction), member_id)
     await interaction.response.edit_message(
         content=replies.forgotten(report.total, report.harvests_rewritten, report.ended_anonymous),
         view=None,

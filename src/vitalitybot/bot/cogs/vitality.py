@@ -20,7 +20,13 @@ from discord.ext import commands
 
 from vitalitybot.bot import replies
 from vitalitybot.bot.chart import status_chart
-from vitalitybot.bot.checks import community_of, coordinator_only, guild_id_of
+from vitalitybot.bot.checks import (
+    community_here,
+    community_of,
+    coordinator_only,
+    guild_id_of,
+    setup_target,
+)
 from vitalitybot.bot.cogs.commitments import CommitmentCommands
 from vitalitybot.bot.cogs.patterns import pattern_choices
 from vitalitybot.bot.invite import missing_in
@@ -45,6 +51,7 @@ from vitalitybot.services import (
 )
 from vitalitybot.services import status as community_status
 from vitalitybot.services.communities import THRESHOLD_MAX, THRESHOLD_MIN
+from vitalitybot.services.limits import NAME_MAX
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
 from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
@@ -90,34 +97,43 @@ class VitalityCog(
 
     # -- set-up ----------------------------------------------------------------------------
 
-    @app_commands.command(name="setup", description="Choose the channel, time zone and roles")
+    @app_commands.command(
+        name="setup", description="Set up a community: its name, channel, time zone and roles"
+    )
     @app_commands.describe(
-        channel="Where rounds are posted (each gets a thread for its discussion)",
+        name="The community's name; a new name sets up another community in this server",
+        channel="Where its rounds are posted (each gets a thread for its discussion)",
         timezone="The community's time zone, e.g. Europe/Berlin",
-        coordinator_role="Members with this role may run these commands",
+        category="Commands run in any channel of this category are about this community",
+        coordinator_role="Members with this role may run these commands for it",
         steward_role="A second role that may run them too",
     )
     @coordinator_only(setting_up=True)
     async def setup(
         self,
         interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, NAME_MAX],
         channel: discord.TextChannel,
         timezone: str,
+        category: discord.CategoryChannel | None = None,
         coordinator_role: discord.Role | None = None,
         steward_role: discord.Role | None = None,
+        community_name: str | None = None,
     ) -> None:
-        guild = interaction.guild
-        community = await setup_community(
+        existing = setup_target(interaction)
+        made = await setup_community(
             self.bot.services,
             guild_id_of(interaction),
-            guild.name if guild is not None else f"Server {interaction.guild_id}",
+            name,
             channel.id,
             timezone,
             coordinator_role.id if coordinator_role else None,
             steward_role.id if steward_role else None,
+            category_id=category.id if category else None,
+            community_id=existing.id if existing is not None else None,
         )
         missing = missing_posting_permissions(channel)
-        await self._reply(interaction, community.id, replies.set_up(community, channel.id, missing))
+        await self._reply(interaction, made.id, replies.set_up(made, channel.id, missing))
 
     @setup.autocomplete("timezone")
     async def timezone_names(
@@ -130,10 +146,12 @@ class VitalityCog(
     @app_commands.command(name="adopt", description="Start watching a pattern's signs")
     @app_commands.describe(pattern="The pattern's name, slug or alias")
     @coordinator_only()
-    async def adopt(self, interaction: discord.Interaction, pattern: str) -> None:
+    async def adopt(
+        self, interaction: discord.Interaction, pattern: str, community_name: str | None = None
+    ) -> None:
         community = community_of(interaction)
-        result = await adopt_pattern(self.bot.services, community.guild_id, pattern)
-        schedules = (await community_status(self.bot.services, community.guild_id)).schedules
+        result = await adopt_pattern(self.bot.services, community.id, pattern)
+        schedules = (await community_status(self.bot.services, community.id)).schedules
         await self._reply(interaction, community.id, replies.adopted(result, schedules))
 
     @adopt.autocomplete("pattern")
@@ -145,19 +163,22 @@ class VitalityCog(
     @app_commands.command(name="drop", description="Stop watching a pattern")
     @app_commands.describe(pattern="One of the patterns this community watches")
     @coordinator_only()
-    async def drop(self, interaction: discord.Interaction, pattern: str) -> None:
+    async def drop(
+        self, interaction: discord.Interaction, pattern: str, community_name: str | None = None
+    ) -> None:
         community = community_of(interaction)
-        result = await drop_pattern(self.bot.services, community.guild_id, pattern)
+        result = await drop_pattern(self.bot.services, community.id, pattern)
         await self._reply(interaction, community.id, replies.dropped(result))
 
     @drop.autocomplete("pattern")
     async def adopted(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        here = await community_here(interaction)
+        if here is None:
             return []
         try:
-            watched = await list_adopted(self.bot.services, interaction.guild_id)
+            watched = await list_adopted(self.bot.services, here.id)
         except ServiceError:
             return []
         wanted = current.strip().casefold()
@@ -190,11 +211,12 @@ class VitalityCog(
         time: str | None = None,
         window_days: app_commands.Range[int, 1, 60] | None = None,
         enabled: bool = True,
+        community_name: str | None = None,
     ) -> None:
         community = community_of(interaction)
         view = await set_schedule(
             self.bot.services,
-            community.guild_id,
+            community.id,
             kind,
             cadence,
             day,
@@ -218,9 +240,10 @@ class VitalityCog(
         # for anonymous rounds; a named community may go lower only through the services.
         min_respondents: app_commands.Range[int, ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS]
         | None = None,
+        community_name: str | None = None,
     ) -> None:
         community = community_of(interaction)
-        changed = await set_threshold(self.bot.services, community.guild_id, value, min_respondents)
+        changed = await set_threshold(self.bot.services, community.id, value, min_respondents)
         await self._reply(interaction, community.id, replies.threshold_set(changed))
 
     @app_commands.command(
@@ -239,15 +262,16 @@ class VitalityCog(
         min_respondents: app_commands.Range[int, ANONYMOUS_FLOOR, MAX_MIN_RESPONDENTS]
         | None = None,
         max_items: app_commands.Range[int, 1, MAX_ITEMS_LIMIT] | None = None,
+        community_name: str | None = None,
     ) -> None:
         community = community_of(interaction)
         if anonymous is None and min_respondents is None and max_items is None:
-            found = await privacy_settings(self.bot.services, community.guild_id)
+            found = await privacy_settings(self.bot.services, community.id)
             await self._reply(interaction, community.id, replies.privacy_shown(found))
             return
         changed = await set_privacy(
             self.bot.services,
-            community.guild_id,
+            community.id,
             anonymous=anonymous,
             min_respondents=min_respondents,
             max_items=max_items,
@@ -258,19 +282,23 @@ class VitalityCog(
 
     @app_commands.command(name="checkin", description="Open an articulation check-in now")
     @coordinator_only()
-    async def checkin(self, interaction: discord.Interaction) -> None:
+    async def checkin(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
         await self._open(interaction, RoundKind.CHECKIN)
 
     @app_commands.command(name="survey", description="Open a decay-signal survey now")
     @coordinator_only()
-    async def survey(self, interaction: discord.Interaction) -> None:
+    async def survey(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
         await self._open(interaction, RoundKind.SURVEY)
 
     async def _open(self, interaction: discord.Interaction, kind: RoundKind) -> None:
         community = community_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        round_ = await open_now(self.bot.services, community.guild_id, kind)
-        await self._reply(interaction, community.id, replies.opened(round_, community.guild_id))
+        round_ = await open_now(self.bot.services, community.id, kind)
+        await self._reply(interaction, community.id, replies.opened(round_, community.id))
 
     @app_commands.command(
         name="close", description="Close the open round now and post what came of it"
@@ -281,19 +309,22 @@ class VitalityCog(
         self,
         interaction: discord.Interaction,
         kind: Literal["checkin", "survey"] | None = None,
+        community_name: str | None = None,
     ) -> None:
         community = community_of(interaction)
-        round_ = await round_to_close(self.bot.services, community.guild_id, kind)
+        round_ = await round_to_close(self.bot.services, community.id, kind)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await close_now(self.bot.services, community.guild_id, round_.id)
+        result = await close_now(self.bot.services, community.id, round_.id)
         await self._reply(interaction, community.id, replies.closed(result))
 
     @app_commands.command(name="status", description="Open rounds, schedules, latest scores")
     @coordinator_only()
-    async def status(self, interaction: discord.Interaction) -> None:
+    async def status(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
         community = community_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await community_status(self.bot.services, community.guild_id)
+        found = await community_status(self.bot.services, community.id)
         chart = await asyncio.to_thread(status_chart, found)
         message = status_message(self.bot.services, found)
         files = (*message.files, Attachment(CHART_FILENAME, chart))

@@ -37,6 +37,7 @@ from vitalitybot.bot.views.common import static_view, submitted_form
 from vitalitybot.bot.views.round_item import RoundItem
 from vitalitybot.render.message import CommitAction
 from vitalitybot.services import InvalidSetting
+from vitalitybot.services.app import round_community
 from vitalitybot.services.commitments import (
     CommitmentView,
     CommitRequest,
@@ -158,10 +159,10 @@ def commit_form(action: CommitAction) -> discord.ui.Modal:
 
 
 async def open_form(interaction: discord.Interaction, action: CommitAction) -> None:
+    services = bot_of(interaction).services
+    community = await round_community(services, guild_id_of(interaction), action.round_id)
     await check_may_commit(
-        bot_of(interaction).services,
-        guild_id_of(interaction),
-        coordinator=await is_coordinator(interaction),
+        services, community.id, coordinator=is_coordinator(interaction, community)
     )
     await interaction.response.send_modal(commit_form(action))
 
@@ -188,7 +189,7 @@ def owner_role(interaction: discord.Interaction, picked: Any) -> int | None:
 
 async def save_commitment(interaction: discord.Interaction, action: CommitAction) -> None:
     services = bot_of(interaction).services
-    guild_id = guild_id_of(interaction)
+    community = await round_community(services, guild_id_of(interaction), action.round_id)
     values = submitted_values(dict(interaction.data or {}))
     request = CommitRequest(
         str(values.get(WHAT) or ""),
@@ -197,8 +198,9 @@ async def save_commitment(interaction: discord.Interaction, action: CommitAction
         owner_role_id=owner_role(interaction, values.get(OWNER)),
         review_on=parse_review_day(str(values.get(REVIEW) or "")),
     )
-    made = await commit(services, guild_id, request, coordinator=await is_coordinator(interaction))
-    await announce(interaction, await described(services, guild_id, made))
+    coordinator = is_coordinator(interaction, community)
+    made = await commit(services, community.id, request, coordinator=coordinator)
+    await announce(interaction, await described(services, community.id, made))
 
 
 async def announce(interaction: discord.Interaction, view: CommitmentView) -> None:

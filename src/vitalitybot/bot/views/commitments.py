@@ -17,13 +17,18 @@ import discord
 
 from vitalitybot.bot import commitment_replies
 from vitalitybot.bot.base import bot_of
-from vitalitybot.bot.checks import require_coordinator
+from vitalitybot.bot.checks import guild_id_of, require_coordinator
 from vitalitybot.bot.convert import send_kwargs
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.views.common import static_view
 from vitalitybot.domain.records import CommitmentStatus, Community
 from vitalitybot.render.message import trim
-from vitalitybot.services.commitments import CommitmentsOverview, overview, set_status
+from vitalitybot.services.commitments import (
+    CommitmentsOverview,
+    commitment_community,
+    overview,
+    set_status,
+)
 
 FEW = 3  # open commitments shown with their own buttons; more are picked from a select
 OPTION_LABEL_MAX = 100
@@ -96,9 +101,11 @@ class CommitmentPick(
         await guarded(interaction, self._picked(interaction))
 
     async def _picked(self, interaction: discord.Interaction) -> None:
-        community = await require_coordinator(interaction)
+        # Every option is a commitment of the listed community: the one picked names it.
         values = self.item.values
-        await repaint(interaction, community, picked=int(values[0]) if values else 0)
+        picked = int(values[0]) if values else 0
+        community = await coordinated(interaction, picked)
+        await repaint(interaction, community, picked=picked)
 
 
 def commitments_view(found: CommitmentsOverview, picked: int = 0) -> discord.ui.View | None:
@@ -133,20 +140,25 @@ def commitments_view(found: CommitmentsOverview, picked: int = 0) -> discord.ui.
 async def mark(
     interaction: discord.Interaction, commitment_id: int, status: CommitmentStatus
 ) -> None:
-    community = await require_coordinator(interaction)
-    changed = await set_status(
-        bot_of(interaction).services, community.guild_id, commitment_id, status
-    )
+    community = await coordinated(interaction, commitment_id)
+    changed = await set_status(bot_of(interaction).services, community.id, commitment_id, status)
     await repaint(
         interaction, community, note=commitment_replies.marked(changed.text, STATUS_LABELS[status])
     )
+
+
+async def coordinated(interaction: discord.Interaction, commitment_id: int) -> Community:
+    """The community of the commitment clicked, if the member coordinates it."""
+    services = bot_of(interaction).services
+    community = await commitment_community(services, guild_id_of(interaction), commitment_id)
+    return require_coordinator(interaction, community)
 
 
 async def repaint(
     interaction: discord.Interaction, community: Community, *, note: str = "", picked: int = 0
 ) -> None:
     """Show the list as it is now in place of the one clicked."""
-    found = await overview(bot_of(interaction).services, community.guild_id)
+    found = await overview(bot_of(interaction).services, community.id)
     kwargs = send_kwargs(commitment_replies.commitments_listed(found, note))
     kwargs.setdefault("content", None)
     await interaction.response.edit_message(**kwargs, view=commitments_view(found, picked))
