@@ -93,7 +93,12 @@ def coordinator_of(guild: Guild) -> Member:
     return guild.add_member("coordinator", permissions=MANAGE_GUILD)
 
 
+COMMUNITY = "Protocol nurses"
+
+
 async def set_up(coordinator: Member, channel: Channel | None = None, **options: Any) -> str:
+    """``/vitality setup``: by default the community called ``COMMUNITY`` in #general."""
+    options.setdefault("name", COMMUNITY)
     handle = await coordinator.invoke(
         "vitality setup", channel=channel or coordinator.guild.general, timezone=TIMEZONE, **options
     )
