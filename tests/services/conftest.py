@@ -80,15 +80,17 @@ Setup = Callable[..., Awaitable[Community]]
 
 @pytest.fixture
 def setup(svc: Services) -> Setup:
-    """Set a guild up; by default the main test guild, channel 42, Europe/Berlin.
+    """Set a community up; by default in the main test guild, channel 42, Europe/Berlin.
 
     Its rounds show figures from 3 answers (the least an anonymous round may promise),
     so a test needs only a handful of members to see scores.
     """
 
-    async def make(guild_id: int = GUILD, *, name: str = "Protocol nurses") -> Community:
-        await setup_community(svc, guild_id, name, 42, TIMEZONE)
-        return await set_threshold(svc, guild_id, 0.5, min_respondents=3)
+    async def make(
+        guild_id: int = GUILD, *, name: str = "Protocol nurses", channel_id: int = 42
+    ) -> Community:
+        made = await setup_community(svc, guild_id, name, channel_id, TIMEZONE)
+        return await set_threshold(svc, made.id, 0.5, min_respondents=3)
 
     return make
 
@@ -97,5 +99,5 @@ def setup(svc: Services) -> Setup:
 async def community(svc: Services, setup: Setup) -> Community:
     """The main test guild, set up, watching CoP–Commons Alignment."""
     made = await setup()
-    await adopt_pattern(svc, GUILD, COP)
+    await adopt_pattern(svc, made.id, COP)
     return made

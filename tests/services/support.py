@@ -12,10 +12,12 @@ from vitalitybot.domain.records import AnswerInput, Community, Question, Questio
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.virtual import SimulatedRunner
 from vitalitybot.services import (
+    Place,
     ScheduleKeeper,
     Services,
     adopt_pattern,
     answer_form,
+    find_community,
     open_round,
     record_answers,
 )
@@ -58,8 +60,14 @@ async def after_the_wake(runner: SimulatedRunner) -> None:
     await runner.run_until(runner.clock.now() + WAKE_DELAY)
 
 
+async def only_community(svc: Services, guild_id: int = GUILD) -> Community:
+    """The guild's community, for tests whose guilds hold one each."""
+    return await find_community(svc, Place(guild_id))
+
+
 async def adopt(svc: Services, slug: str = COP, guild_id: int = GUILD) -> None:
-    await adopt_pattern(svc, guild_id, slug)
+    """Adopt a pattern in the guild's only community."""
+    await adopt_pattern(svc, (await only_community(svc, guild_id)).id, slug)
 
 
 async def questions_of(svc: Services, round_: Round, guild_id: int = GUILD) -> list[Question]:
