@@ -268,7 +268,7 @@ def harvest_matches(query: str, matches: Sequence[HarvestMatch]) -> str:
 # -- /me ---------------------------------------------------------------------------------
 
 
-def where(names: Sequence[str], *, everywhere: bool) -> str:
+def communities_named(names: Sequence[str], *, everywhere: bool) -> str:
     """The communities a ``/me`` command acts on, as its reply names them."""
     listed = ", ".join(f"**{md_escape(name)}**" for name in names)
     if everywhere and len(names) > 1:
@@ -293,8 +293,10 @@ def reminders_set(on: bool, where: str) -> str:
     return f"Reminders off {where}: no more reminder DMs from vitalitybot there."
 
 
-def forget_asked(where: str, *, everywhere: bool) -> str:
-    one = " To forget one community only, use the `community` option." if everywhere else ""
+def forget_asked(where: str, *, several: bool) -> str:
+    """``several``: the member asked about all of the server's communities, and it has
+    more than one."""
+    one = " To forget one community only, use the `community` option." if several else ""
     return (
         f"This deletes your answers in open rounds and in named rounds, your choices and "
         f"your settings {where}, and takes your shared words out of stored harvests. "

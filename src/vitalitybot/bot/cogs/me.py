@@ -127,8 +127,9 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
     ) -> None:
         scope = await _scope(interaction, community_name)
         everywhere = _everywhere(community_name)
+        several = everywhere and len(scope) > 1
         await interaction.response.send_message(
-            replies.forget_asked(_where(scope, community_name), everywhere=everywhere),
+            replies.forget_asked(_where(scope, community_name), several=several),
             view=forget_confirmation(interaction.user.id, ALL if everywhere else scope[0].id),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
@@ -157,7 +158,7 @@ def _everywhere(name: str | None) -> bool:
 
 
 def _where(scope: list[Community], name: str | None) -> str:
-    return replies.where([c.name for c in scope], everywhere=_everywhere(name))
+    return replies.communities_named([c.name for c in scope], everywhere=_everywhere(name))
 
 
 def forget_confirmation(member_id: int, community_id: int) -> discord.ui.View:
@@ -236,7 +237,7 @@ async def _forget(interaction: discord.Interaction, member_id: int, community_id
     chosen = None if community_id == ALL else community_id
     scope = await member_scope(services, guild_id_of(interaction), community_id=chosen)
     report = await forget_member_in(services, _ids(scope), member_id)
-    where = replies.where([c.name for c in scope], everywhere=chosen is None)
+    where = replies.communities_named([c.name for c in scope], everywhere=chosen is None)
     await interaction.response.edit_message(
         content=replies.forgotten(
             report.total, report.harvests_rewritten, report.ended_anonymous, where
