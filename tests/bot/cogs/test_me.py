@@ -172,6 +172,20 @@ async def test_export_in_a_server_with_two_communities_lists_both(
     assert "2 rounds" in exported.content
 
 
+async def test_export_of_a_named_community_holds_that_one_alone(
+    app: App, loopback_guild: Guild
+) -> None:
+    ana, _, others = await answered_in_both(loopback_guild)
+
+    exported = await reply(await ana.invoke("me export", community="Maintainers"))
+
+    (document,) = exported.attachments
+    (section,) = json.loads(document.text)["communities"]
+    assert section["community"]["name"] == "Maintainers"
+    assert [r["round_id"] for r in section["rounds"]] == [others]
+    assert "in **Maintainers**: 1 round." in exported.content
+
+
 async def test_forget_in_one_community_leaves_the_other(app: App, loopback_guild: Guild) -> None:
     ana, nurses, others = await answered_in_both(loopback_guild)
 
@@ -198,6 +212,24 @@ async def test_pause_without_a_community_reaches_every_one_and_names_them(
     for community in await server_communities(app.services, loopback_guild.id):
         prefs = await member_prefs(app.services, community.id, ana.id)
         assert prefs is not None and prefs.paused
+
+
+async def test_reminders_off_in_one_community_leave_the_others_on(
+    app: App, loopback_guild: Guild
+) -> None:
+    await two_communities(loopback_guild)
+    ana = loopback_guild.add_member("ana")
+
+    quiet = await reply(await ana.invoke("me reminders", state="off", community="maintainers"))
+
+    assert quiet.content.startswith("Reminders off in **Maintainers**:")
+    prefs = {
+        c.name: await member_prefs(app.services, c.id, ana.id)
+        for c in await server_communities(app.services, loopback_guild.id)
+    }
+    maintainers = prefs["Maintainers"]
+    assert maintainers is not None and maintainers.reminders_off
+    assert prefs["Protocol nurses"] is None  # never asked: reminders stay on
 
 
 async def test_a_community_the_server_does_not_have_is_refused_and_nothing_changes(
