@@ -64,6 +64,15 @@ from vitalitybot.services.members import (
 )
 from vitalitybot.services.messages import kind_name, prompt_for
 from vitalitybot.services.places import Place, find_community
+from vitalitybot.services.portfolio import (
+    CommunityPortfolio,
+    Portfolio,
+    check_sponsor,
+    may_read_portfolio,
+    portfolio,
+    portfolio_message,
+    set_sponsors,
+)
 from vitalitybot.services.ports import (
     DeliveryError,
     DiscardingNotifier,
@@ -86,6 +95,7 @@ __all__ = [
     "AnswerForm",
     "AnswerReceipt",
     "CloseResult",
+    "CommunityPortfolio",
     "CommunityStatus",
     "DeliveryError",
     "DiscardingNotifier",
@@ -100,6 +110,7 @@ __all__ = [
     "ParticipationView",
     "PatternNotAdopted",
     "Place",
+    "Portfolio",
     "PostRef",
     "PrivacySettings",
     "RoundAlreadyOpen",
@@ -118,6 +129,7 @@ __all__ = [
     "adopt_pattern",
     "answer_form",
     "check_coordinator",
+    "check_sponsor",
     "close_now",
     "close_round",
     "current_scores",
@@ -130,11 +142,14 @@ __all__ = [
     "kind_name",
     "latest_harvest",
     "list_adopted",
+    "may_read_portfolio",
     "member_prefs",
     "my_answers",
     "open_now",
     "open_round",
     "pause_member",
+    "portfolio",
+    "portfolio_message",
     "privacy_settings",
     "prompt_for",
     "record_answers",
@@ -145,6 +160,7 @@ __all__ = [
     "set_privacy",
     "set_reminders",
     "set_schedule",
+    "set_sponsors",
     "set_threshold",
     "setup_community",
     "skip_round",
