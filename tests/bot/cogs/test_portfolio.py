@@ -5,39 +5,27 @@ from __future__ import annotations
 
 from loopback import Guild, Role
 from vitalitybot.bot.runner import App
+from vitalitybot.services.portfolio import sponsor_settings
 
-from ..support import (
-    adopt,
-    answer_survey,
-    coordinator_of,
-    open_round,
-    reply,
-    set_up,
-    text_of,
-)
+from ..support import COMMUNITY, coordinator_of, reply, set_up, text_of
+from .test_history import closed_survey
 
 
-async def two_communities(guild: Guild) -> Role:
-    """Security in #general, with one survey three members answered, closed; Design in
-    #design, coordinated by the returned role, with nothing closed yet."""
-    manager = coordinator_of(guild)
+async def two_communities(app: App, guild: Guild) -> Role:
+    """The community test_history closes a survey in (three members answered), in
+    #general; and Design in #design, coordinated by the returned role, with nothing
+    closed yet."""
+    await closed_survey(app, guild)
     designers = guild.add_role("designers")
-    await set_up(manager, name="Security")
+    manager = guild.member("coordinator")
     await set_up(manager, guild.add_channel("design"), name="Design", coordinator_role=designers)
-    await adopt(manager)
-    await reply(await manager.invoke("vitality threshold", value=0.5, min_respondents=3))
-    post = await open_round(manager, "survey")
-    for name in ("ada", "bea", "cy"):
-        await answer_survey(guild.add_member(name), post, lambda _: 5)
-    closed = await reply(await manager.invoke("vitality close"))
-    assert closed.content.startswith("Closed the survey"), closed.content
     return designers
 
 
 async def test_a_sponsor_reads_every_community_and_others_are_refused(
     app: App, loopback_guild: Guild
 ) -> None:
-    designers = await two_communities(loopback_guild)
+    designers = await two_communities(app, loopback_guild)
     sponsors = loopback_guild.add_role("sponsors")
     manager = loopback_guild.member("coordinator")
     sam = loopback_guild.add_member("sam", roles=[sponsors])
@@ -52,7 +40,7 @@ async def test_a_sponsor_reads_every_community_and_others_are_refused(
     assert shown.ephemeral
     words = text_of(shown)
     assert "**Design**: getting started — no survey or check-in has closed yet" in words
-    assert "**Security**: needs care — participation shown for one round so far" in words
+    assert f"**{COMMUNITY}**: needs care — participation shown for one round so far" in words
     assert "3 members answered" in words
     assert refused.ephemeral and refused.content.startswith("Only this server's sponsors")
 
@@ -64,3 +52,19 @@ async def test_only_a_server_manager_names_the_sponsors(app: App, loopback_guild
     refused = await reply(await sam.invoke("vitality sponsors", role=sponsors))
 
     assert refused.ephemeral and "manage this server" in refused.content
+
+
+async def test_naming_a_digest_channel_says_when_the_first_digest_comes(
+    app: App, loopback_guild: Guild
+) -> None:
+    sponsors = loopback_guild.add_role("sponsors")
+    manager = coordinator_of(loopback_guild)
+    digests = loopback_guild.add_channel("digests")
+
+    named = await reply(
+        await manager.invoke("vitality sponsors", role=sponsors, digest_channel=digests)
+    )
+    settings = await sponsor_settings(app.services, loopback_guild.id)
+
+    assert f"posted in <#{digests.id}> on the first day of each quarter" in named.content
+    assert (settings.sponsor_role_id, settings.digest_channel_id) == (sponsors.id, digests.id)
