@@ -174,3 +174,16 @@ async def test_naming_the_sponsors_keeps_one_row_per_server(svc: Services) -> No
     server = await set_sponsors(svc, GUILD, COORDINATORS, None)
 
     assert (server.sponsor_role_id, server.digest_channel_id) == (COORDINATORS, None)
+
+
+async def test_a_community_name_cannot_ping_or_restructure_the_post(
+    svc: Services, setup: Setup
+) -> None:
+    await setup(name="@everyone\n# Fake heading")
+
+    message = portfolio_message(svc, await portfolio(svc, GUILD))
+
+    (card,) = message.embeds
+    assert card.title == "The communities of this server"
+    assert "@everyone" not in card.description and "@\u200beveryone" in card.description
+    assert [f.name for f in card.fields] == ["@\u200beveryone # Fake heading"]  # one line
