@@ -3,8 +3,9 @@ see them on the loopback Discord server."""
 
 from __future__ import annotations
 
-from loopback import Guild, Role
+from loopback import Guild, LoopbackDiscord, Role
 from vitalitybot.bot.runner import App
+from vitalitybot.services.digest import post_due_digests
 from vitalitybot.services.portfolio import sponsor_settings
 
 from ..support import COMMUNITY, coordinator_of, reply, set_up, text_of
@@ -68,3 +69,27 @@ async def test_naming_a_digest_channel_says_when_the_first_digest_comes(
 
     assert f"posted in <#{digests.id}> on the first day of each quarter" in named.content
     assert (settings.sponsor_role_id, settings.digest_channel_id) == (sponsors.id, digests.id)
+
+
+async def test_a_due_digest_is_posted_in_the_digest_channel(
+    app: App, loopback_server: LoopbackDiscord, loopback_guild: Guild
+) -> None:
+    manager = coordinator_of(loopback_guild)
+    await set_up(manager)
+    digests = loopback_guild.add_channel("digests")
+    await reply(
+        await manager.invoke(
+            "vitality sponsors", role=loopback_guild.add_role("sponsors"), digest_channel=digests
+        )
+    )
+    async with app.services.repos() as repos:  # as if no digest went out for years
+        await repos.servers.update(
+            loopback_guild.id, at=app.services.now(), digest_period="2000-Q1"
+        )
+
+    await post_due_digests(app.services)
+
+    (posted,) = loopback_server.messages_in(digests.id)
+    assert "the portfolio digest of" in posted.content
+    assert f"**{COMMUNITY}**: getting started" in text_of(posted)
+    assert loopback_server.messages_in(loopback_guild.general.id) == []
