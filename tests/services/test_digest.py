@@ -105,3 +105,19 @@ async def test_a_server_without_a_digest_channel_gets_none(
     await post_due_digests(svc)
 
     assert notifier.of("digest") == []
+
+
+async def test_turning_the_digest_back_on_waits_for_the_next_quarter(
+    svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier
+) -> None:
+    await with_digest(svc, setup)
+    await set_sponsors(svc, GUILD, SPONSORS, None)  # off in January ...
+    clock.set(JULY + timedelta(days=10))
+    await set_sponsors(svc, GUILD, SPONSORS, DIGESTS)  # ... on again in July
+
+    await post_due_digests(svc)
+    clock.set(JULY + timedelta(days=92))
+    await post_due_digests(svc)
+
+    (posted,) = notifier.of("digest")  # none for the third quarter, turned on in it
+    assert "the portfolio digest of 2026-Q4" in posted.text

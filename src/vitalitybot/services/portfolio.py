@@ -30,7 +30,7 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.render.compose import render_message
 from vitalitybot.render.message import Message
-from vitalitybot.services.app import Services
+from vitalitybot.services.app import Services, write_turn
 from vitalitybot.services.errors import NotAllowed
 from vitalitybot.services.limits import is_id
 from vitalitybot.services.messages import kind_name
@@ -115,14 +115,14 @@ async def set_sponsors(
 ) -> Server:
     """Name the sponsor role, and the channel of the quarterly digest (None: no digest).
 
-    A digest channel chosen mid-quarter gets its first digest at the next quarter's
-    start: the quarter under way counts as digested (``vitality/quarters.py``), so naming a
-    channel never posts at once, and changing it never posts twice in a quarter.
+    A digest turned on mid-quarter gets its first post at the next quarter's start: the
+    quarter under way counts as digested (``vitality/quarters.py``), so turning it on never
+    posts at once, and moving it to another channel never posts twice in a quarter.
     """
-    async with svc.repos() as repos:
+    async with write_turn(svc), svc.repos() as repos:
         server = await repos.servers.get(guild_id)
         period = server.digest_period
-        if digest_channel_id is not None and period is None:
+        if digest_channel_id is not None and server.digest_channel_id is None:
             period = due_quarter(svc.now())
         return await repos.servers.update(
             guild_id,
