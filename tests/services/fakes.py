@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Question, Round, Server
 from vitalitybot.render.message import Message
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import DeliveryError, PostRef
@@ -105,6 +105,16 @@ class RecordingNotifier:
             )
         )
 
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
+        """Kept as a post of kind "digest" in the server's guild."""
+        self._refuse(server.guild_id)
+        if self._first(nonce):
+            self.posts.append(Post(server.guild_id, "digest", None, message))
+        self._next_id += 1
+        return self._next_id
+
     def _first(self, nonce: str | None) -> bool:
         if nonce is None:
             return True
@@ -114,9 +124,12 @@ class RecordingNotifier:
         return True
 
     def _check(self, community: Community) -> None:
-        if community.guild_id in self.failing_guilds:
+        self._refuse(community.guild_id)
+
+    def _refuse(self, guild_id: int) -> None:
+        if guild_id in self.failing_guilds:
             raise DeliveryError("403 Forbidden: Missing Access")
-        if community.guild_id in self.down_guilds:
+        if guild_id in self.down_guilds:
             raise DeliveryError("503 Service Unavailable", transient=True)
 
     def of(self, kind: str, guild_id: int | None = None) -> list[Post]:

@@ -246,7 +246,7 @@ async def test_rounds_leave_no_jobs_of_their_own(
     assert (await status(svc, GUILD)).recent_rounds[0].round.status is RoundStatus.CLOSED
     for jobs in (opened, {job.id for job in runner.jobs()}):
         assert {j for j in jobs if j.startswith("open:")} == schedules
-        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules", "outbox"}
+        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules", "outbox", "digest"}
 
 
 async def test_one_communitys_broken_schedule_never_stops_the_others(

@@ -69,6 +69,15 @@ from vitalitybot.services.members import (
 )
 from vitalitybot.services.messages import kind_name, prompt_for
 from vitalitybot.services.places import Place, find_community
+from vitalitybot.services.portfolio import (
+    CommunityPortfolio,
+    Portfolio,
+    check_sponsor,
+    may_read_portfolio,
+    portfolio,
+    portfolio_message,
+    set_sponsors,
+)
 from vitalitybot.services.ports import (
     DeliveryError,
     DiscardingNotifier,
@@ -91,6 +100,7 @@ __all__ = [
     "AnswerForm",
     "AnswerReceipt",
     "CloseResult",
+    "CommunityPortfolio",
     "CommunityStatus",
     "DeliveryError",
     "DiscardingNotifier",
@@ -105,6 +115,7 @@ __all__ = [
     "ParticipationView",
     "PatternNotAdopted",
     "Place",
+    "Portfolio",
     "PostRef",
     "PrivacySettings",
     "RoundAlreadyOpen",
@@ -123,6 +134,7 @@ __all__ = [
     "adopt_pattern",
     "answer_form",
     "check_coordinator",
+    "check_sponsor",
     "close_now",
     "close_round",
     "current_scores",
@@ -137,6 +149,7 @@ __all__ = [
     "kind_name",
     "latest_harvest",
     "list_adopted",
+    "may_read_portfolio",
     "member_prefs",
     "member_scope",
     "my_answers",
@@ -144,6 +157,8 @@ __all__ = [
     "open_round",
     "pause_member",
     "pause_member_in",
+    "portfolio",
+    "portfolio_message",
     "privacy_settings",
     "prompt_for",
     "record_answers",
@@ -156,6 +171,7 @@ __all__ = [
     "set_reminders",
     "set_reminders_in",
     "set_schedule",
+    "set_sponsors",
     "set_threshold",
     "setup_community",
     "skip_round",
