@@ -117,6 +117,7 @@ def _signs(pattern: Pattern) -> set[str]:
     return {sign.id for sign in (*pattern.signs_of_life, *pattern.signs_of_decay)}
 
 
+@pytest.mark.slow
 async def test_two_communities_of_one_server_live_a_month_each_on_its_own(
     svc: Services,
     db: Database,
@@ -147,7 +148,7 @@ async def test_two_communities_of_one_server_live_a_month_each_on_its_own(
     ]
     assert {s for *_, s in opened} == {"closed"}
     rounds_of = {c: {r for r, community, *_ in opened if community == c} for c in (a, b)}
-    patterns = {a: library[COP], b: library[ENERGY]}
+    patterns = {s.community.id: library[s.pattern] for s in (nurses, maintainers)}
 
     await _check_questions_and_answers(db, patterns)
     await _check_scores(db, a, b)
