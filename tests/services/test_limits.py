@@ -62,6 +62,10 @@ SETTINGS: dict[str, OnCommunity] = {
     "zone with half an emoji": lambda svc, c: setup_community(
         svc, GUILD, "Nurses", 42, f"Europe/{HALF_AN_EMOJI}"
     ),
+    "community option over 100": lambda svc, c: find_community(svc, Place(GUILD), "x" * 101),
+    "community option with half an emoji": lambda svc, c: find_community(
+        svc, Place(GUILD), f"Nurses {HALF_AN_EMOJI}"
+    ),
     "no such kind of round": lambda svc, c: open_now(svc, c, "poll"),
     "pattern name of 5,000 letters": lambda svc, c: adopt_pattern(svc, c, "x" * 5000),
     "pattern name with half an emoji": lambda svc, c: drop_pattern(svc, c, HALF_AN_EMOJI),
