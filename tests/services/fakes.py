@@ -18,6 +18,7 @@ from vitalitybot.services import DeliveryError, PostRef
 @dataclass(frozen=True)
 class Post:
     guild_id: int
+    community_id: int  # whose channel (or members) it went to
     kind: str  # "round", "reminder", "results", "harvest", "suggestion:remedy", ...
     round_id: int | None
     message: Message
@@ -56,7 +57,14 @@ class RecordingNotifier:
         self._check(community)
         if self._first(nonce):
             self.posts.append(
-                Post(community.guild_id, "round", round.id, message, timezone=community.timezone)
+                Post(
+                    community.guild_id,
+                    community.id,
+                    "round",
+                    round.id,
+                    message,
+                    timezone=community.timezone,
+                )
             )
         self._next_id += 2
         return PostRef(community.channel_id, self._next_id, self._next_id + 1)
@@ -75,6 +83,7 @@ class RecordingNotifier:
             self.posts.append(
                 Post(
                     community.guild_id,
+                    community.id,
                     kind,
                     round.id if round else None,
                     message,
@@ -87,7 +96,14 @@ class RecordingNotifier:
     async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
         self._check(community)
         self.edits.append(
-            Post(community.guild_id, "round-closed", round.id, message, timezone=community.timezone)
+            Post(
+                community.guild_id,
+                community.id,
+                "round-closed",
+                round.id,
+                message,
+                timezone=community.timezone,
+            )
         )
 
     async def remind(
@@ -97,6 +113,7 @@ class RecordingNotifier:
         self.posts.append(
             Post(
                 community.guild_id,
+                community.id,
                 "reminder",
                 round.id,
                 message,
