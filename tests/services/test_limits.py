@@ -109,8 +109,10 @@ async def test_a_round_id_past_64_bits_is_a_round_not_found(
     [
         lambda svc: find_community(svc, Place(HUGE)),
         lambda svc: find_community(svc, Place(HUGE, channel_id=42), "Protocol nurses"),
+        lambda svc: answer_form(svc, HUGE, 1, MEMBERS[0]),
+        lambda svc: record_answers(svc, HUGE, 1, MEMBERS[0], [AnswerInput(1, 3)]),
     ],
-    ids=["place", "named"],
+    ids=["place", "named", "answer form", "answers"],
 )
 async def test_a_guild_id_past_64_bits_is_a_server_not_set_up(
     svc: Services, community: Community, entry: Entry
