@@ -21,8 +21,8 @@ from vitalitybot.services.closing import CloseResult
 from vitalitybot.services.commitments import CommitRequest, commit, set_status
 from vitalitybot.vitality.prompts import MAX_PROMPTS
 
-from .fakes import RecordingNotifier
 from .conftest import Setup
+from .fakes import RecordingNotifier
 from .support import COP, GUILD, MEMBERS, TIMEZONE, questions_of, rate
 
 UNREAD = "writing-nobody-reads"
