@@ -7,14 +7,23 @@ not posted again, as Discord does with ``enforce_nonce``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
-from vitalitybot.domain.records import Community, Round
+from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import RoundClosed, Services, answer_form, close_round, skip_round
+from vitalitybot.services import (
+    PostRef,
+    RoundClosed,
+    Services,
+    adopt_pattern,
+    answer_form,
+    close_round,
+    skip_round,
+)
 from vitalitybot.services.outbox import MAX_ATTEMPTS, RETRY_PAUSES, drain
 from vitalitybot.services.shards import ShardSet, shard_of
 from vitalitybot.storage import Database
@@ -22,6 +31,7 @@ from vitalitybot.storage import Database
 from .conftest import Setup
 from .fakes import RecordingNotifier
 from .support import (
+    COP,
     GUILD,
     MEMBERS,
     OTHER_GUILD,
@@ -186,6 +196,66 @@ async def test_a_button_of_a_closed_round_says_where_the_results_are(
             await click(svc, GUILD, round_id, MEMBERS[5])  # who never answered
         assert str(refused.value) == (f"This survey has closed; its results are in <#{thread_id}>.")
         assert "not saved" not in str(refused.value)
+
+
+class SeesChannels(RecordingNotifier):
+    """Also records, for each post, the channel it went to and the community of its round
+    (whose thread it goes in): what tells two communities of one server apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.placed: list[tuple[int, int | None, str]] = []
+
+    async def open_round(
+        self,
+        community: Community,
+        round: Round,
+        questions: Sequence[Question],
+        message: Message,
+        *,
+        nonce: str | None = None,
+    ) -> PostRef | None:
+        self.placed.append((community.channel_id, round.community_id, "round"))
+        return await super().open_round(community, round, questions, message, nonce=nonce)
+
+    async def post(
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
+        self.placed.append((community.channel_id, round.community_id if round else None, kind))
+        return await super().post(community, message, round=round, kind=kind, nonce=nonce)
+
+
+async def test_what_waited_for_two_communities_of_one_server_goes_to_each_ones_channel(
+    svc: Services, setup: Setup, db: Database, clock: ManualClock
+) -> None:
+    notifier = SeesChannels()
+    svc.notifier = notifier
+    nurses, maintainers = await setup(), await setup(name="Maintainers", channel_id=43)
+    channel_of = {nurses.id: 42, maintainers.id: 43}
+    rounds = []
+    for community in (nurses, maintainers):
+        await adopt_pattern(svc, community.id, COP)
+        rounds.append(await open_survey(svc, community))
+        await rate(svc, rounds[-1], MEMBERS[:3], 5)
+    notifier.down_guilds.add(GUILD)  # both closes' posts wait
+    for community, round_ in zip((nurses, maintainers), rounds, strict=True):
+        await close_round(svc, community.id, round_.id)
+    notifier.down_guilds.clear()
+    clock.advance(RETRY_PAUSES[0])
+
+    await drain(svc)
+
+    for round_ in rounds:
+        assert {status for _, status, _ in await rows(db, DELIVERIES, id=round_.id)} == {"sent"}
+    assert all(channel == channel_of[of] for channel, of, _ in notifier.placed if of is not None)
+    results = [(channel, of) for channel, of, kind in notifier.placed if kind == "results"]
+    assert sorted(results) == [(42, nurses.id), (43, maintainers.id)]
 
 
 async def test_a_starting_keeper_sends_what_waits_for_its_own_shards_only(
