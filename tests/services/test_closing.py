@@ -6,11 +6,16 @@ import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 
+import pytest
+
 from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
+    RoundNotFound,
     Services,
+    adopt_pattern,
+    close_now,
     close_round,
     current_scores,
     open_round,
@@ -18,6 +23,7 @@ from vitalitybot.services import (
 )
 from vitalitybot.storage import Database
 
+from .conftest import Setup
 from .fakes import RecordingNotifier
 from .support import COP, GUILD, MEMBERS, open_survey, questions_of, rate, rows
 
@@ -124,3 +130,19 @@ async def test_a_sharp_fall_in_participation_is_itself_a_signal(
     assert [s.kind.value for s in result.suggestions] == ["participation"]
     [post] = notifier.of("suggestion:participation")
     assert "20%" in post.text and "77%" in post.text
+
+
+async def test_a_neighbour_communitys_round_is_not_closed_through_this_one(
+    svc: Services, community: Community, setup: Setup, notifier: RecordingNotifier
+) -> None:
+    neighbour = await setup(name="Maintainers", channel_id=43)
+    await adopt_pattern(svc, neighbour.id, COP)
+    theirs = await open_survey(svc, neighbour)
+    await rate(svc, theirs, MEMBERS[:3], {"no-feedback": 5})
+
+    for close in (close_now, close_round):
+        with pytest.raises(RoundNotFound):
+            await close(svc, community.id, theirs.id)
+    assert notifier.of("results") == []
+    assert (await close_now(svc, neighbour.id, theirs.id)).closed_now
+    assert len(notifier.of("results")) == 1
