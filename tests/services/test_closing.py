@@ -14,7 +14,6 @@ from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     RoundNotFound,
     Services,
-    adopt_pattern,
     close_now,
     close_round,
     current_scores,
@@ -23,7 +22,6 @@ from vitalitybot.services import (
 )
 from vitalitybot.storage import Database
 
-from .conftest import Setup
 from .fakes import RecordingNotifier
 from .support import COP, GUILD, MEMBERS, open_survey, questions_of, rate, rows
 
@@ -133,10 +131,8 @@ async def test_a_sharp_fall_in_participation_is_itself_a_signal(
 
 
 async def test_a_neighbour_communitys_round_is_not_closed_through_this_one(
-    svc: Services, community: Community, setup: Setup, notifier: RecordingNotifier
+    svc: Services, community: Community, neighbour: Community, notifier: RecordingNotifier
 ) -> None:
-    neighbour = await setup(name="Maintainers", channel_id=43)
-    await adopt_pattern(svc, neighbour.id, COP)
     theirs = await open_survey(svc, neighbour)
     await rate(svc, theirs, MEMBERS[:3], {"no-feedback": 5})
 

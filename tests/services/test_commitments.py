@@ -14,7 +14,7 @@ from vitalitybot.domain.records import (
     WhoCommits,
 )
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import Services, adopt_pattern, open_round
+from vitalitybot.services import Services, open_round
 from vitalitybot.services.commitments import (
     CommitmentNotFound,
     CommitRequest,
@@ -94,25 +94,10 @@ async def test_members_may_commit_only_when_the_community_says_so(
     assert made.text == "Take turns hosting the call"
 
 
-# Another community: on another server, or beside this one on the same server.
-ELSEWHERE = pytest.mark.parametrize(
-    "other_guild", [OTHER_GUILD, GUILD], ids=["server", "neighbour"]
-)
-
-
-async def _other(svc: Services, setup: Setup, guild_id: int) -> Community:
-    """A second community watching the same pattern, in its own channel."""
-    other = await setup(guild_id, name="Maintainers", channel_id=43)
-    await adopt_pattern(svc, other.id, COP)
-    return other
-
-
-@ELSEWHERE
 async def test_a_suggestion_of_another_community_or_round_is_refused(
-    svc: Services, community: Community, setup: Setup, other_guild: int
+    svc: Services, community: Community, elsewhere: Community
 ) -> None:
-    other = await _other(svc, setup, other_guild)
-    round_id, (theirs,) = await _suggested(svc, other, "quiet")
+    round_id, (theirs,) = await _suggested(svc, elsewhere, "quiet")
     mine, _ = await _suggested(svc, community, "unread")
     for round_ in (round_id, mine):
         with pytest.raises(ServiceError, match="does not exist in this community"):
@@ -146,18 +131,16 @@ async def test_marking_done_and_dropped(svc: Services, community: Community) -> 
         await set_status(svc, community.id, made.id + 1000, CommitmentStatus.DROPPED)
 
 
-@ELSEWHERE
 async def test_another_communitys_commitment_is_neither_marked_nor_listed(
-    svc: Services, community: Community, setup: Setup, other_guild: int
+    svc: Services, community: Community, elsewhere: Community
 ) -> None:
-    other = await _other(svc, setup, other_guild)
-    theirs = await commit(svc, other.id, CommitRequest("Their own plan"), coordinator=True)
+    theirs = await commit(svc, elsewhere.id, CommitRequest("Their own plan"), coordinator=True)
 
     with pytest.raises(CommitmentNotFound):
         await set_status(svc, community.id, theirs.id, CommitmentStatus.DONE)
     _, mine = await list_commitments(svc, community.id)
     assert mine == [] and (await overview(svc, community.id)).views == []
-    _, still_theirs = await list_commitments(svc, other.id, statuses=[CommitmentStatus.OPEN])
+    _, still_theirs = await list_commitments(svc, elsewhere.id, statuses=[CommitmentStatus.OPEN])
     assert [c.id for c in still_theirs] == [theirs.id]
 
 
@@ -241,9 +224,8 @@ async def test_the_overview_keeps_open_ones_and_those_closed_lately(
 
 
 async def test_a_buttons_commitment_belongs_to_its_community_on_this_server_only(
-    svc: Services, community: Community, setup: Setup
+    svc: Services, community: Community, neighbour: Community, setup: Setup
 ) -> None:
-    neighbour = await _other(svc, setup, GUILD)
     abroad = await setup(OTHER_GUILD, name="Elsewhere")
     ours = await commit(svc, neighbour.id, CommitRequest("Next door"), coordinator=True)
     theirs = await commit(svc, abroad.id, CommitRequest("Far away"), coordinator=True)

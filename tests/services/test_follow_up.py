@@ -16,14 +16,13 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.render.timestamps import discord_time
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import Services, adopt_pattern, close_round, open_round, record_answers
+from vitalitybot.services import Services, close_round, open_round, record_answers
 from vitalitybot.services.closing import CloseResult
 from vitalitybot.services.commitments import CommitRequest, commit, set_status
 from vitalitybot.vitality.prompts import MAX_PROMPTS
 
-from .conftest import Setup
 from .fakes import RecordingNotifier
-from .support import COP, GUILD, MEMBERS, TIMEZONE, questions_of, rate
+from .support import GUILD, MEMBERS, TIMEZONE, questions_of, rate
 
 UNREAD = "writing-nobody-reads"
 PIN = "Pin one guide a month"
@@ -257,12 +256,10 @@ async def test_a_review_date_makes_a_commitment_due_and_two_are_asked_at_most(
 async def test_a_neighbour_communitys_commitment_is_neither_told_nor_asked_here(
     svc: Services,
     community: Community,
-    setup: Setup,
+    neighbour: Community,
     clock: ManualClock,
     notifier: RecordingNotifier,
 ) -> None:
-    neighbour = await setup(GUILD, name="Maintainers", channel_id=43)
-    await adopt_pattern(svc, neighbour.id, COP)
     await _checkin(svc, community, clock, days=1)
     await commit(svc, neighbour.id, CommitRequest(PIN), coordinator=True)
 

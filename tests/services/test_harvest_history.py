@@ -11,15 +11,13 @@ from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     ServiceError,
     Services,
-    adopt_pattern,
     close_round,
     open_round,
     record_answers,
 )
 from vitalitybot.services.harvest_history import harvest_entries, harvest_post, search_harvests
 
-from .conftest import Setup
-from .support import COP, GUILD, MEMBERS, OTHER_GUILD, questions_of
+from .support import GUILD, MEMBERS, questions_of
 
 
 async def checkin(
@@ -40,16 +38,12 @@ async def checkin(
 Harvests = tuple[Round, Round, Round]
 
 
-@pytest.fixture(params=[OTHER_GUILD, GUILD], ids=["other-server", "neighbour"])
+@pytest.fixture
 async def harvests(
-    svc: Services,
-    community: Community,
-    clock: ManualClock,
-    setup: Setup,
-    request: pytest.FixtureRequest,
+    svc: Services, community: Community, clock: ManualClock, elsewhere: Community
 ) -> Harvests:
     """January's and February's check-ins of ``community``, then the February check-in of
-    another community: on another server, or beside it on the same one."""
+    another community (``elsewhere``)."""
     january = await checkin(
         svc,
         community,
@@ -61,10 +55,9 @@ async def harvests(
     february = await checkin(
         svc, community, GUILD, "2026-02-03", [("Night shifts need a huddle and a checklist", True)]
     )
-    other_guild: int = request.param
-    other = await setup(other_guild, name="Maintainers", channel_id=43)
-    await adopt_pattern(svc, other.id, COP)
-    theirs = await checkin(svc, other, other_guild, "2026-02-03", [("Their own checklist", True)])
+    theirs = await checkin(
+        svc, elsewhere, elsewhere.guild_id, "2026-02-03", [("Their own checklist", True)]
+    )
     return january, february, theirs
 
 

@@ -11,7 +11,7 @@ from vitalitybot.services import Services, open_round
 from vitalitybot.services.notes import failed_within, take_notes
 from vitalitybot.storage import Database
 
-from .conftest import MakeServices, Setup
+from .conftest import MakeServices
 from .fakes import RecordingNotifier
 from .support import GUILD
 
@@ -34,9 +34,8 @@ async def test_a_failure_logged_by_one_services_is_told_once_by_another(
 
 
 async def test_a_failure_is_told_to_its_own_community_not_its_neighbour(
-    svc: Services, community: Community, setup: Setup, notifier: RecordingNotifier
+    svc: Services, community: Community, neighbour: Community, notifier: RecordingNotifier
 ) -> None:
-    neighbour = await setup(name="Maintainers", channel_id=43)
     notifier.failing_guilds.add(GUILD)  # only this community posts anything
 
     await open_round(svc, community.id, RoundKind.SURVEY, period="2026-01")

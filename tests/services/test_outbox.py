@@ -7,19 +7,16 @@ not posted again, as Discord does with ``enforce_nonce``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Round
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
-    PostRef,
     RoundClosed,
     Services,
-    adopt_pattern,
     answer_form,
     close_round,
     skip_round,
@@ -31,7 +28,6 @@ from vitalitybot.storage import Database
 from .conftest import Setup
 from .fakes import RecordingNotifier
 from .support import (
-    COP,
     GUILD,
     MEMBERS,
     OTHER_GUILD,
@@ -199,24 +195,13 @@ async def test_a_button_of_a_closed_round_says_where_the_results_are(
 
 
 class SeesChannels(RecordingNotifier):
-    """Also records, for each post, the channel it went to and the community of its round
-    (whose thread it goes in): what tells two communities of one server apart."""
+    """Also records, for each post after a round's own, the channel it went to and the
+    community of its round (whose thread it goes in): what tells two communities of one
+    server apart."""
 
     def __init__(self) -> None:
         super().__init__()
         self.placed: list[tuple[int, int | None, str]] = []
-
-    async def open_round(
-        self,
-        community: Community,
-        round: Round,
-        questions: Sequence[Question],
-        message: Message,
-        *,
-        nonce: str | None = None,
-    ) -> PostRef | None:
-        self.placed.append((community.channel_id, round.community_id, "round"))
-        return await super().open_round(community, round, questions, message, nonce=nonce)
 
     async def post(
         self,
@@ -232,20 +217,17 @@ class SeesChannels(RecordingNotifier):
 
 
 async def test_what_waited_for_two_communities_of_one_server_goes_to_each_ones_channel(
-    svc: Services, setup: Setup, db: Database, clock: ManualClock
+    svc: Services, community: Community, neighbour: Community, db: Database, clock: ManualClock
 ) -> None:
     notifier = SeesChannels()
     svc.notifier = notifier
-    nurses, maintainers = await setup(), await setup(name="Maintainers", channel_id=43)
-    channel_of = {nurses.id: 42, maintainers.id: 43}
-    rounds = []
-    for community in (nurses, maintainers):
-        await adopt_pattern(svc, community.id, COP)
-        rounds.append(await open_survey(svc, community))
-        await rate(svc, rounds[-1], MEMBERS[:3], 5)
+    both = (community, neighbour)
+    rounds = [await open_survey(svc, each) for each in both]
+    for round_ in rounds:
+        await rate(svc, round_, MEMBERS[:3], 5)
     notifier.down_guilds.add(GUILD)  # both closes' posts wait
-    for community, round_ in zip((nurses, maintainers), rounds, strict=True):
-        await close_round(svc, community.id, round_.id)
+    for each, round_ in zip(both, rounds, strict=True):
+        await close_round(svc, each.id, round_.id)
     notifier.down_guilds.clear()
     clock.advance(RETRY_PAUSES[0])
 
@@ -253,9 +235,10 @@ async def test_what_waited_for_two_communities_of_one_server_goes_to_each_ones_c
 
     for round_ in rounds:
         assert {status for _, status, _ in await rows(db, DELIVERIES, id=round_.id)} == {"sent"}
+    channel_of = {community.id: 42, neighbour.id: 43}
     assert all(channel == channel_of[of] for channel, of, _ in notifier.placed if of is not None)
     results = [(channel, of) for channel, of, kind in notifier.placed if kind == "results"]
-    assert sorted(results) == [(42, nurses.id), (43, maintainers.id)]
+    assert sorted(results) == [(42, community.id), (43, neighbour.id)]
 
 
 async def test_a_starting_keeper_sends_what_waits_for_its_own_shards_only(

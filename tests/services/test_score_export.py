@@ -11,16 +11,14 @@ from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     Services,
-    adopt_pattern,
     close_round,
     open_round,
     record_answers,
 )
 from vitalitybot.services.score_export import NOTE_COLUMN, export_scores
 
-from .conftest import Setup
 from .history_support import MONTH, SIGN, History, three_surveys
-from .support import COP, GUILD, MEMBERS, OTHER_GUILD, open_survey, questions_of, rate
+from .support import COP, GUILD, MEMBERS, open_survey, questions_of, rate
 
 COLUMN = f"{COP}/{SIGN}"
 
@@ -84,16 +82,13 @@ async def test_a_check_in_has_participation_and_no_sign_figures(
     assert last[f"{COLUMN} n"] == "" and last[NOTE_COLUMN] == "a check-in asks about no sign"
 
 
-@pytest.mark.parametrize("other_guild", [OTHER_GUILD, GUILD], ids=["server", "neighbour"])
 async def test_another_communitys_export_holds_only_its_own_rounds(
-    svc: Services, history: History, setup: Setup, other_guild: int
+    svc: Services, history: History, elsewhere: Community
 ) -> None:
-    other = await setup(other_guild, name="Maintainers", channel_id=43)
-    await adopt_pattern(svc, other.id, COP)
-    theirs = await open_survey(svc, other, "2026-04-07")
-    await rate(svc, theirs, MEMBERS[:3], {SIGN: 5}, guild_id=other_guild)
-    await close_round(svc, other.id, theirs.id)
+    theirs = await open_survey(svc, elsewhere, "2026-04-07")
+    await rate(svc, theirs, MEMBERS[:3], {SIGN: 5}, guild_id=elsewhere.guild_id)
+    await close_round(svc, elsewhere.id, theirs.id)
 
-    [row] = await exported_rows(svc, other)
+    [row] = await exported_rows(svc, elsewhere)
     assert (row["round_date"], row["answered"]) == (theirs.opened_at.date().isoformat(), "3")
     assert len(await exported_rows(svc, history.community)) == 3

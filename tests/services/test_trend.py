@@ -6,12 +6,11 @@ import pytest
 
 from vitalitybot.domain.records import Community
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import ServiceError, Services, adopt_pattern
+from vitalitybot.services import ServiceError, Services
 from vitalitybot.services.trend import sign_choices, sign_value, trend, trend_png
 
-from .conftest import Setup
 from .history_support import SIGN, History, three_surveys
-from .support import COP, GUILD, OTHER_GUILD
+from .support import COP
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -81,12 +80,9 @@ async def test_the_choices_are_the_adopted_decay_signs_with_scores(
     assert "CoP–Commons Alignment: Writing nobody reads" in [c.name for c in choices]
 
 
-@pytest.mark.parametrize("other_guild", [OTHER_GUILD, GUILD], ids=["server", "neighbour"])
 async def test_another_community_has_no_trend_yet(
-    svc: Services, history: History, setup: Setup, other_guild: int
+    svc: Services, history: History, elsewhere: Community
 ) -> None:
-    other = await setup(other_guild, name="Maintainers", channel_id=43)
-    await adopt_pattern(svc, other.id, COP)
-    assert await sign_choices(svc, other.id) == []
+    assert await sign_choices(svc, elsewhere.id) == []
     with pytest.raises(ServiceError, match="No survey has closed yet"):
-        await trend(svc, other.id)
+        await trend(svc, elsewhere.id)
