@@ -21,8 +21,15 @@ from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.bot.runner import App, build_app
 from vitalitybot.config import Settings
-from vitalitybot.domain.records import Question, QuestionKind
-from vitalitybot.services import answer_form
+from vitalitybot.domain.records import Community, Question, QuestionKind
+from vitalitybot.services import (
+    CommunityStatus,
+    Place,
+    Services,
+    answer_form,
+    find_community,
+    status,
+)
 
 COP = "cop-commons-alignment"
 TIMEZONE = "Europe/Berlin"
@@ -103,6 +110,16 @@ async def set_up(coordinator: Member, channel: Channel | None = None, **options:
         "vitality setup", channel=channel or coordinator.guild.general, timezone=TIMEZONE, **options
     )
     return text_of(await reply(handle))
+
+
+async def only_community(svc: Services, guild: Guild) -> Community:
+    """The server's community, for tests whose server holds one."""
+    return await find_community(svc, Place(guild.id))
+
+
+async def status_of(svc: Services, guild: Guild) -> CommunityStatus:
+    """``status`` of the server's only community."""
+    return await status(svc, (await only_community(svc, guild)).id)
 
 
 async def adopt(coordinator: Member, pattern: str = COP) -> str:
