@@ -33,6 +33,7 @@ from vitalitybot.services import (
 )
 from vitalitybot.services.default_schedules import StatedRhythm
 from vitalitybot.services.harvest_history import HarvestMatch
+from vitalitybot.services.places import listing
 
 
 def text(content: str, *files: Attachment) -> Message:
@@ -80,15 +81,31 @@ ALL_POSTING_PERMISSIONS = tuple(permission_names(required_permissions()))
 THREAD_PERMISSIONS = frozenset({"Create Public Threads", "Send Messages in Threads"})
 
 
-def set_up(community: Community, channel_id: int, missing: Sequence[str]) -> str:
+def named(community: Community) -> str:
+    """The community as replies name it, so a coordinator of several knows which one."""
+    return f"**{md_escape(community.name)}**"
+
+
+def set_up(
+    community: Community,
+    channel_id: int,
+    missing: Sequence[str],
+    *,
+    created: bool,
+    communities: Sequence[Community],
+) -> str:
+    """``communities``: all of the server's, this one included, as they are now."""
     channel = f"<#{channel_id}>"
+    name = named(community)
+    where = f"its rounds are posted in {channel}, on {md_escape(community.timezone)} time."
     lines = [
-        f"vitalitybot is set up: rounds are posted in {channel}, "
-        f"on {md_escape(community.timezone)} time."
+        f"Set up {name} as a new community: {where}" if created else f"Updated {name}: {where}"
     ]
+    if community.category_id is not None:
+        lines.append(f"Commands run in any channel of <#{community.category_id}> are about it.")
     roles = [f"<@&{r}>" for r in (community.coordinator_role_id, community.steward_role_id) if r]
     if roles:
-        lines.append(f"Besides server managers, {' and '.join(roles)} may coordinate.")
+        lines.append(f"Besides server managers, {' and '.join(roles)} may coordinate it.")
     if missing and set(missing) <= THREAD_PERMISSIONS:
         lines.append(
             f"**Heads up:** I am missing {', '.join(missing)} in {channel}, so rounds are "
@@ -100,17 +117,26 @@ def set_up(community: Community, channel_id: int, missing: Sequence[str]) -> str
             f"**Heads up:** I am missing {', '.join(missing)} in {channel}; "
             "rounds will fail there until a server admin grants them."
         )
-    lines.append("Next: `/vitality adopt` a pattern to watch; it sets up default schedules.")
+    if len(communities) > 1:
+        lines.append(
+            f"This server has {plural(len(communities), 'community', 'communities')}: "
+            f"{md_escape(listing(communities))}. A command acts on the community whose "
+            "channel (or category) it runs in; anywhere else, name it in the `community` "
+            "option."
+        )
+    lines.append(
+        f"Next: `/vitality adopt` a pattern for {name} to watch; it sets up default schedules."
+    )
     return "\n".join(lines)
 
 
-def adopted(result: AdoptResult, schedules: Sequence[ScheduleView]) -> str:
+def adopted(community: Community, result: AdoptResult, schedules: Sequence[ScheduleView]) -> str:
     """``schedules``: the community's schedules, of which those the adoption made are told."""
     title = md_escape(result.pattern.title)
     lines = [
-        f"Now watching **{title}**: its signs join the next surveys."
+        f"Now watching **{title}** for {named(community)}: its signs join its next surveys."
         if result.created
-        else f"This community already watches **{title}**."
+        else f"{named(community)} already watches **{title}**."
     ]
     if result.schedules:
         created = {s.id for s in result.schedules}
@@ -139,31 +165,33 @@ def _stated(rhythm: StatedRhythm) -> str:
     return f"{line}. Also in line with it: {options}."
 
 
-def dropped(result: DropResult) -> str:
+def dropped(community: Community, result: DropResult) -> str:
     extra = (
         f" Its own schedules ({result.schedules_removed}) went with it."
         if result.schedules_removed
         else ""
     )
     return (
-        f"No longer watching **{md_escape(result.title)}**. Earlier answers and scores stay.{extra}"
+        f"No longer watching **{md_escape(result.title)}** for {named(community)}. "
+        f"Earlier answers and scores stay.{extra}"
     )
 
 
-def scheduled(kind: RoundKind | str, view: ScheduleView) -> str:
-    name = kind_name(kind).capitalize()
+def scheduled(community: Community, kind: RoundKind | str, view: ScheduleView) -> str:
+    name = f"{kind_name(kind).capitalize()}s for {named(community)}"
     if not view.schedule.enabled:
         return (
-            f"{name}s are paused: {view.description}. "
+            f"{name} are paused: {view.description}. "
             f"`/vitality schedule kind:{RoundKind(kind).value} enabled:true` resumes them."
         )
     next_run = f" Next: {view.next_run_text}." if view.next_run_text else ""
-    return f"{name}s now run {view.description}.{next_run}"
+    return f"{name} now run {view.description}.{next_run}"
 
 
 def threshold_set(community: Community) -> str:
     return (
-        f"A sign now crosses when at least {round(community.threshold * 100)}% of at least "
+        f"For {named(community)}, a sign now crosses when at least "
+        f"{round(community.threshold * 100)}% of at least "
         f"{plural(community.min_respondents, 'respondent')} see it {scale.high_words()}. "
         f"{LATER_ROUNDS}"
     )
@@ -212,21 +240,22 @@ def _privacy_lines(settings: PrivacySettings) -> list[str]:
     ]
 
 
-def opened(round_: Round, guild_id: int) -> str:
-    name = kind_name(round_.kind)
-    link = jump_url(guild_id, round_.channel_id, round_.message_id)
+def opened(community: Community, round_: Round) -> str:
+    name = f"{kind_name(round_.kind)} for {named(community)}"
+    link = jump_url(community.guild_id, round_.channel_id, round_.message_id)
     if link is None:
         return f"The {name} is open (until {discord_time(round_.closes_at)}), but its post failed."
     return f"Opened the {name}: {link}. It closes {discord_time(round_.closes_at)}."
 
 
-def closed(result: CloseResult) -> str:
+def closed(community: Community, result: CloseResult) -> str:
     posted = ["the results" if result.round.kind is RoundKind.SURVEY else "the harvest"]
     if result.suggestions:
         posted.append(plural(len(result.suggestions), "suggestion", "suggestions"))
     where = "the round's thread" if result.round.thread_id else "the channel"
     return (
-        f"Closed the {kind_name(result.round.kind)}: {result.participation.text}. "
+        f"Closed the {kind_name(result.round.kind)} for {named(community)}: "
+        f"{result.participation.text}. "
         f"Posted {' and '.join(posted)} in {where}."
     )
 

@@ -135,7 +135,10 @@ async def test_schedule_and_threshold_answer_in_the_coordinators_words(
         await manager.invoke("vitality threshold", value=0.4, min_respondents=4)
     )
 
-    assert scheduled.content.startswith("Surveys now run") and "09:30" in scheduled.content
+    assert (
+        scheduled.content.startswith(f"Surveys for **{COMMUNITY}** now run")
+        and "09:30" in scheduled.content
+    )
     assert muddled.ephemeral and "someday" in muddled.content
     assert "40% of at least 4 respondents" in threshold.content
     community = await only_community(app.services, loopback_guild)
@@ -169,7 +172,7 @@ async def test_a_schedule_is_paused_and_resumed_from_discord(
         v.schedule.kind.value: v for v in (await status_of(app.services, loopback_guild)).schedules
     }
 
-    assert paused.ephemeral and paused.content.startswith("Surveys are paused")
+    assert paused.ephemeral and paused.content.startswith(f"Surveys for **{COMMUNITY}** are paused")
     assert "kind:survey enabled:true" in paused.content
     assert "(paused)" in shown and "every quarter" in shown
     assert not views["survey"].schedule.enabled and views["survey"].next_run is None
@@ -182,7 +185,8 @@ async def test_a_schedule_is_paused_and_resumed_from_discord(
 
     # Resuming keeps the timing the pattern gave: the third Tuesday of each quarter.
     assert resumed.content.startswith(
-        "Surveys now run the third Tuesday of every quarter (Jan, Apr, Jul, Oct)"
+        f"Surveys for **{COMMUNITY}** now run "
+        "the third Tuesday of every quarter (Jan, Apr, Jul, Oct)"
     )
     assert views["survey"].schedule.enabled and views["survey"].next_run is not None
 
@@ -198,8 +202,12 @@ async def test_rarer_cadences_can_be_chosen_in_discord(app: App, loopback_guild:
         await manager.invoke("vitality schedule", kind="checkin", cadence="twice-a-year")
     )
 
-    assert yearly.content.startswith("Surveys now run day 15 of every year (Jan)")
-    assert twice.content.startswith("Check-ins now run the first Tuesday of every half year")
+    assert yearly.content.startswith(
+        f"Surveys for **{COMMUNITY}** now run day 15 of every year (Jan)"
+    )
+    assert twice.content.startswith(
+        f"Check-ins for **{COMMUNITY}** now run the first Tuesday of every half year"
+    )
 
 
 async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
@@ -359,4 +367,4 @@ async def test_discord_offers_the_threshold_the_bot_accepts_and_no_lower(
     lowest = await reply(await coordinator.invoke("vitality threshold", value=value["min_value"]))
 
     assert value["min_value"] > 0 and value["max_value"] == 1
-    assert lowest.content.startswith("A sign now crosses when at least 1% of")
+    assert lowest.content.startswith(f"For **{COMMUNITY}**, a sign now crosses when at least 1% of")

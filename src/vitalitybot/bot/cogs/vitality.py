@@ -54,6 +54,7 @@ from vitalitybot.services.communities import THRESHOLD_MAX, THRESHOLD_MIN
 from vitalitybot.services.limits import NAME_MAX
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
+from vitalitybot.services.places import server_communities
 from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ class VitalityCog(
             community_id=existing.id if existing is not None else None,
         )
         missing = missing_posting_permissions(channel)
-        await self._reply(interaction, made.id, replies.set_up(made, channel.id, missing))
+        communities = await server_communities(self.bot.services, made.guild_id)
+        said = replies.set_up(
+            made, channel.id, missing, created=existing is None, communities=communities
+        )
+        await self._reply(interaction, made.id, said)
 
     @setup.autocomplete("timezone")
     async def timezone_names(
@@ -152,7 +157,7 @@ class VitalityCog(
         community = community_of(interaction)
         result = await adopt_pattern(self.bot.services, community.id, pattern)
         schedules = (await community_status(self.bot.services, community.id)).schedules
-        await self._reply(interaction, community.id, replies.adopted(result, schedules))
+        await self._reply(interaction, community.id, replies.adopted(community, result, schedules))
 
     @adopt.autocomplete("pattern")
     async def adoptable(
@@ -168,7 +173,7 @@ class VitalityCog(
     ) -> None:
         community = community_of(interaction)
         result = await drop_pattern(self.bot.services, community.id, pattern)
-        await self._reply(interaction, community.id, replies.dropped(result))
+        await self._reply(interaction, community.id, replies.dropped(community, result))
 
     @drop.autocomplete("pattern")
     async def adopted(
@@ -224,7 +229,7 @@ class VitalityCog(
             window_days,
             enabled=enabled,
         )
-        await self._reply(interaction, community.id, replies.scheduled(kind, view))
+        await self._reply(interaction, community.id, replies.scheduled(community, kind, view))
 
     @app_commands.command(name="threshold", description="When a sign of decay counts as crossed")
     @app_commands.describe(
@@ -298,7 +303,7 @@ class VitalityCog(
         community = community_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         round_ = await open_now(self.bot.services, community.id, kind)
-        await self._reply(interaction, community.id, replies.opened(round_, community.id))
+        await self._reply(interaction, community.id, replies.opened(community, round_))
 
     @app_commands.command(
         name="close", description="Close the open round now and post what came of it"
@@ -315,7 +320,7 @@ class VitalityCog(
         round_ = await round_to_close(self.bot.services, community.id, kind)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await close_now(self.bot.services, community.id, round_.id)
-        await self._reply(interaction, community.id, replies.closed(result))
+        await self._reply(interaction, community.id, replies.closed(community, result))
 
     @app_commands.command(name="status", description="Open rounds, schedules, latest scores")
     @coordinator_only()
