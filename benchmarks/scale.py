@@ -433,6 +433,9 @@ class QuietNotifier:
     ) -> None:
         return None
 
+    async def post_digest(self, server: Any, message: Message, *, nonce: str | None = None) -> None:
+        return None
+
 
 class FewMembers:
     async def eligible_members(self, community: Community) -> list[int]:

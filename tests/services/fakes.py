@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Question, Round, Server
 from vitalitybot.render.message import Message
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.services import DeliveryError, PostRef
@@ -18,6 +18,7 @@ from vitalitybot.services import DeliveryError, PostRef
 @dataclass(frozen=True)
 class Post:
     guild_id: int
+    community_id: int  # whose channel (or members) it went to
     kind: str  # "round", "reminder", "results", "harvest", "suggestion:remedy", ...
     round_id: int | None
     message: Message
@@ -56,7 +57,14 @@ class RecordingNotifier:
         self._check(community)
         if self._first(nonce):
             self.posts.append(
-                Post(community.guild_id, "round", round.id, message, timezone=community.timezone)
+                Post(
+                    community.guild_id,
+                    community.id,
+                    "round",
+                    round.id,
+                    message,
+                    timezone=community.timezone,
+                )
             )
         self._next_id += 2
         return PostRef(community.channel_id, self._next_id, self._next_id + 1)
@@ -75,6 +83,7 @@ class RecordingNotifier:
             self.posts.append(
                 Post(
                     community.guild_id,
+                    community.id,
                     kind,
                     round.id if round else None,
                     message,
@@ -87,7 +96,14 @@ class RecordingNotifier:
     async def close_round_post(self, community: Community, round: Round, message: Message) -> None:
         self._check(community)
         self.edits.append(
-            Post(community.guild_id, "round-closed", round.id, message, timezone=community.timezone)
+            Post(
+                community.guild_id,
+                community.id,
+                "round-closed",
+                round.id,
+                message,
+                timezone=community.timezone,
+            )
         )
 
     async def remind(
@@ -97,6 +113,7 @@ class RecordingNotifier:
         self.posts.append(
             Post(
                 community.guild_id,
+                community.id,
                 "reminder",
                 round.id,
                 message,
@@ -104,6 +121,16 @@ class RecordingNotifier:
                 timezone=community.timezone,
             )
         )
+
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
+        """Kept as a post of kind "digest" in the server's guild."""
+        self._refuse(server.guild_id)
+        if self._first(nonce):
+            self.posts.append(Post(server.guild_id, "digest", None, message))
+        self._next_id += 1
+        return self._next_id
 
     def _first(self, nonce: str | None) -> bool:
         if nonce is None:
@@ -114,9 +141,12 @@ class RecordingNotifier:
         return True
 
     def _check(self, community: Community) -> None:
-        if community.guild_id in self.failing_guilds:
+        self._refuse(community.guild_id)
+
+    def _refuse(self, guild_id: int) -> None:
+        if guild_id in self.failing_guilds:
             raise DeliveryError("403 Forbidden: Missing Access")
-        if community.guild_id in self.down_guilds:
+        if guild_id in self.down_guilds:
             raise DeliveryError("503 Service Unavailable", transient=True)
 
     def of(self, kind: str, guild_id: int | None = None) -> list[Post]:

@@ -148,7 +148,7 @@ async def test_an_anonymous_round_stores_no_member_id(
 async def test_a_community_that_chose_named_rounds_stores_member_ids(
     svc: Services, community: Community, db: Database
 ) -> None:
-    await set_options(svc, GUILD, anonymous=False)
+    await set_options(svc, community.id, anonymous=False)
     round_ = await open_survey(svc, community)
     assert not round_.anonymous
     await rate(svc, round_, MEMBERS[:1], 4)
@@ -156,7 +156,7 @@ async def test_a_community_that_chose_named_rounds_stores_member_ids(
 
 
 async def test_a_paused_member_may_still_answer(svc: Services, community: Community) -> None:
-    await pause_member(svc, GUILD, MEMBERS[0])
+    await pause_member(svc, community.id, MEMBERS[0])
     round_ = await open_survey(svc, community)
     await rate(svc, round_, MEMBERS[:1], 2)
     assert len(await my_answers(svc, GUILD, round_.id, MEMBERS[0])) > 0

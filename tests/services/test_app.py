@@ -70,7 +70,7 @@ async def test_a_failed_post_is_recorded_and_the_next_community_still_gets_its_o
     assert sent == [("sent",)]
     # The round itself went ahead: it opened and closed on time, and the coordinator sees why
     # nobody answered.
-    shown = await status(svc, GUILD)
+    shown = await status(svc, first.id)
     assert [r.round.status.value for r in shown.recent_rounds] == ["closed"]
     assert len(shown.failed_deliveries) == 3
 

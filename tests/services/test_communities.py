@@ -12,16 +12,16 @@ from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.scheduling.runner import open_job_id
 from vitalitybot.services import (
     InvalidSetting,
-    NotAllowed,
     NotConfigured,
     PatternNotAdopted,
+    Place,
     Services,
     UnknownPattern,
     adopt_pattern,
-    check_coordinator,
     close_round,
     current_scores,
     drop_pattern,
+    find_community,
     list_adopted,
     open_round,
     set_schedule,
@@ -37,9 +37,15 @@ from .support import COP, GUILD, MEMBERS, after_the_wake, rate, started
 
 async def test_a_guild_that_is_not_set_up_gets_a_clear_message(svc: Services) -> None:
     with pytest.raises(NotConfigured, match="not set up in this server"):
-        await adopt_pattern(svc, GUILD, COP)
+        await find_community(svc, Place(GUILD, channel_id=42))
+
+
+async def test_a_community_removed_since_is_not_configured(svc: Services, setup: Setup) -> None:
+    gone = (await setup()).id + 1
     with pytest.raises(NotConfigured):
-        await status(svc, GUILD)
+        await adopt_pattern(svc, gone, COP)
+    with pytest.raises(NotConfigured):
+        await status(svc, gone)
 
 
 async def test_setup_refuses_an_unknown_time_zone_and_suggests_the_likely_one(
@@ -71,32 +77,33 @@ async def test_setup_refuses_zone_names_only_this_host_knows(
 
 async def test_running_setup_again_updates_the_community(svc: Services, setup: Setup) -> None:
     first = await setup()
-    again = await setup_community(svc, GUILD, "Nurses (renamed)", 77, "America/New_York", 5)
+    again = await setup_community(svc, GUILD, first.name, 77, "America/New_York", 5)
     assert again.id == first.id
-    assert (again.name, again.channel_id, again.timezone) == (
-        "Nurses (renamed)",
+    assert (again.name, again.channel_id, again.timezone, again.coordinator_role_id) == (
+        first.name,
         77,
         "America/New_York",
+        5,
     )
 
 
 async def test_a_new_time_zone_moves_the_armed_schedules(
     svc: Services, setup: Setup, clock: ManualClock
 ) -> None:
-    await setup()
-    result = await adopt_pattern(svc, GUILD, COP)
+    community = await setup()
+    result = await adopt_pattern(svc, community.id, COP)
     _, runner = await started(svc, clock)
     checkin = next(s for s in result.schedules if s.kind is RoundKind.CHECKIN)
     assert runner.next_run(open_job_id(checkin.id)) == datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
-    await setup_community(svc, GUILD, "Nurses", 42, "America/New_York")
+    await setup_community(svc, GUILD, community.name, 42, "America/New_York")
     await after_the_wake(runner)
     assert runner.next_run(open_job_id(checkin.id)) == datetime(2026, 1, 6, 15, 0, tzinfo=UTC)
 
 
 async def test_an_unknown_pattern_is_refused_with_close_names(svc: Services, setup: Setup) -> None:
-    await setup()
+    community = await setup()
     with pytest.raises(UnknownPattern) as refused:
-        await adopt_pattern(svc, GUILD, "commons alignmnt")
+        await adopt_pattern(svc, community.id, "commons alignmnt")
     assert COP in [slug for slug, _ in refused.value.suggestions]
     assert "Did you mean" in str(refused.value) and "CoP–Commons Alignment" in str(refused.value)
 
@@ -104,8 +111,8 @@ async def test_an_unknown_pattern_is_refused_with_close_names(svc: Services, set
 async def test_adopting_by_title_and_first_adoption_creates_default_schedules(
     svc: Services, setup: Setup
 ) -> None:
-    await setup()
-    first = await adopt_pattern(svc, GUILD, "CoP–Commons Alignment")
+    community = await setup()
+    first = await adopt_pattern(svc, community.id, "CoP–Commons Alignment")
     assert first.pattern.slug == COP and first.created
     by_kind = {s.kind: s for s in first.schedules}
     assert set(by_kind) == {RoundKind.CHECKIN, RoundKind.SURVEY}
@@ -117,57 +124,60 @@ async def test_adopting_by_title_and_first_adoption_creates_default_schedules(
         (RoundKind.CHECKIN, "monthly or quarterly", "quarterly", ("monthly",)),
         (RoundKind.SURVEY, "each quarter", "quarterly", ()),
     ]
-    second = await adopt_pattern(svc, GUILD, "energizing-participation")
+    second = await adopt_pattern(svc, community.id, "energizing-participation")
     assert second.schedules == ()
-    again = await adopt_pattern(svc, GUILD, COP)
+    again = await adopt_pattern(svc, community.id, COP)
     assert not again.created
-    assert [a.slug for a in await list_adopted(svc, GUILD)] == [COP, "energizing-participation"]
+    assert [a.slug for a in await list_adopted(svc, community.id)] == [
+        COP,
+        "energizing-participation",
+    ]
 
 
 async def test_a_quarterly_pattern_gets_a_quarterly_survey(svc: Services, setup: Setup) -> None:
-    await setup()
-    result = await adopt_pattern(svc, GUILD, "community-lifecycle")
+    community = await setup()
+    result = await adopt_pattern(svc, community.id, "community-lifecycle")
     survey = next(s for s in result.schedules if s.kind is RoundKind.SURVEY)
     assert survey.cadence == "quarterly"
 
 
 async def test_dropping_a_pattern_stops_surveying_it(svc: Services, setup: Setup) -> None:
     community = await setup()
-    await adopt_pattern(svc, GUILD, COP)
-    await adopt_pattern(svc, GUILD, "energizing-participation")
-    dropped = await drop_pattern(svc, GUILD, COP)
+    await adopt_pattern(svc, community.id, COP)
+    await adopt_pattern(svc, community.id, "energizing-participation")
+    dropped = await drop_pattern(svc, community.id, COP)
     assert dropped.title == "CoP–Commons Alignment"
     round_ = await open_round(svc, community.id, "survey", period="2026-01-06")
     assert round_ is not None
     form_patterns = {v.pattern_slug for v in await current_scores(svc, GUILD, round_.id)}
     assert form_patterns == {"energizing-participation"}
     with pytest.raises(PatternNotAdopted, match="energizing-participation"):
-        await drop_pattern(svc, GUILD, COP)
+        await drop_pattern(svc, community.id, COP)
 
 
 async def test_pausing_keeps_the_timing_and_needs_no_other_words(
     svc: Services, setup: Setup
 ) -> None:
-    await setup()
+    community = await setup()
     with pytest.raises(InvalidSetting, match="no survey schedule yet: give a cadence"):
-        await set_schedule(svc, GUILD, "survey", enabled=False)
-    await set_schedule(svc, GUILD, "survey", "yearly", "15", None, 20)
-    paused = await set_schedule(svc, GUILD, "survey", enabled=False)
+        await set_schedule(svc, community.id, "survey", enabled=False)
+    await set_schedule(svc, community.id, "survey", "yearly", "15", None, 20)
+    paused = await set_schedule(svc, community.id, "survey", enabled=False)
     assert (
         paused.description
         == "day 15 of every year (Jan) at 10:00 (Europe/Berlin), open for 20 days (paused)"
     )
     assert (paused.next_run, paused.next_run_text) == (None, "")
-    resumed = await set_schedule(svc, GUILD, "survey", window_days=10)
+    resumed = await set_schedule(svc, community.id, "survey", window_days=10)
     assert resumed.schedule.enabled and resumed.schedule.window_days == 10
     assert resumed.next_run == datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
     with pytest.raises(InvalidSetting, match="Give the cadence too"):
-        await set_schedule(svc, GUILD, "survey", day="20")
+        await set_schedule(svc, community.id, "survey", day="20")
 
 
 async def test_a_schedule_in_a_coordinators_words(svc: Services, setup: Setup) -> None:
-    await setup()
-    view = await set_schedule(svc, GUILD, "checkin", "monthly", "last friday", "6:30 pm", 3)
+    community = await setup()
+    view = await set_schedule(svc, community.id, "checkin", "monthly", "last friday", "6:30 pm", 3)
     assert view.description == (
         "the last Friday of every month at 18:30 (Europe/Berlin), open for 3 days"
     )
@@ -177,27 +187,27 @@ async def test_a_schedule_in_a_coordinators_words(svc: Services, setup: Setup) -
         "Fri 30 Jan 2026, 18:30 (Europe/Berlin)"
     )
     with pytest.raises(InvalidSetting, match="can't read the day"):
-        await set_schedule(svc, GUILD, "checkin", "monthly", "someday")
+        await set_schedule(svc, community.id, "checkin", "monthly", "someday")
     with pytest.raises(InvalidSetting, match="at most 6 days"):
-        await set_schedule(svc, GUILD, "survey", "weekly", "monday", None, 9)
+        await set_schedule(svc, community.id, "survey", "weekly", "monday", None, 9)
     with pytest.raises(InvalidSetting, match="checkin or survey"):
-        await set_schedule(svc, GUILD, "poll", "weekly")
+        await set_schedule(svc, community.id, "poll", "weekly")
 
 
 async def test_threshold_settings_are_checked_and_used(
     svc: Services, setup: Setup, notifier: RecordingNotifier
 ) -> None:
     community = await setup()
-    await adopt_pattern(svc, GUILD, COP)
+    await adopt_pattern(svc, community.id, COP)
     with pytest.raises(InvalidSetting, match=r"from 0\.01 to 1"):
-        await set_threshold(svc, GUILD, 50)
+        await set_threshold(svc, community.id, 50)
     with pytest.raises(InvalidSetting, match=r"from 0\.01 to 1"):
-        await set_threshold(svc, GUILD, 0)
+        await set_threshold(svc, community.id, 0)
     with pytest.raises(InvalidSetting):
-        await set_threshold(svc, GUILD, 0.5, 0)
+        await set_threshold(svc, community.id, 0.5, 0)
     with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3"):
-        await set_threshold(svc, GUILD, 0.5, 2)
-    changed = await set_threshold(svc, GUILD, 0.75, 3)
+        await set_threshold(svc, community.id, 0.5, 2)
+    changed = await set_threshold(svc, community.id, 0.75, 3)
     assert (changed.threshold, changed.min_respondents) == (0.75, 3)
     round_ = await open_round(svc, community.id, "survey", period="2026-01-06")
     assert round_ is not None
@@ -210,26 +220,12 @@ async def test_threshold_settings_are_checked_and_used(
     assert all(s.visible for s in result.scores)
 
 
-async def test_only_coordinators_may_run_coordinator_commands(svc: Services, setup: Setup) -> None:
-    await setup_community(svc, GUILD, "Nurses", 42, "UTC", coordinator_role_id=7)
-    assert (await check_coordinator(svc, GUILD, [3, 7])).guild_id == GUILD
-    assert (await check_coordinator(svc, GUILD, [], is_admin=True)).guild_id == GUILD
-    with pytest.raises(NotAllowed, match="coordinators"):
-        await check_coordinator(svc, GUILD, [3])
-
-
-async def test_running_setup_again_without_roles_keeps_them(svc: Services) -> None:
-    await setup_community(svc, GUILD, "Nurses", 42, "UTC", coordinator_role_id=7)
-    again = await setup_community(svc, GUILD, "Nurses", 99, "UTC")
-    assert (again.channel_id, again.coordinator_role_id) == (99, 7)
-
-
 async def test_a_kind_without_a_schedule_gets_its_default_on_adoption(
     svc: Services, setup: Setup
 ) -> None:
-    await setup()
-    mine = await set_schedule(svc, GUILD, "checkin", "monthly", "15", "18:00")
-    result = await adopt_pattern(svc, GUILD, COP)
+    community = await setup()
+    mine = await set_schedule(svc, community.id, "checkin", "monthly", "15", "18:00")
+    result = await adopt_pattern(svc, community.id, COP)
     assert [s.kind for s in result.schedules] == [RoundKind.SURVEY]
-    kept = {v.schedule.kind: v.schedule for v in (await status(svc, GUILD)).schedules}
+    kept = {v.schedule.kind: v.schedule for v in (await status(svc, community.id)).schedules}
     assert kept[RoundKind.CHECKIN] == mine.schedule

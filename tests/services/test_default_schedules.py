@@ -21,7 +21,7 @@ from vitalitybot.services.default_schedules import default_specs, stated_rhythms
 from vitalitybot.storage import Database
 
 from .conftest import Setup
-from .support import GUILD, TIMEZONE, rows, started
+from .support import TIMEZONE, rows, started
 
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
 # Every cadence a pattern can state, and none.
@@ -130,9 +130,9 @@ def test_whatever_a_pattern_states_members_are_asked_at_most_once_a_week(
 async def test_adopting_every_shipped_pattern_asks_once_a_week_at_most_over_a_year(
     svc: Services, db: Database, setup: Setup, clock: ManualClock, library: Mapping[str, Pattern]
 ) -> None:
-    await setup()
+    community = await setup()
     for slug in ["energizing-participation", *sorted(set(library) - {"energizing-participation"})]:
-        await adopt_pattern(svc, GUILD, slug)
+        await adopt_pattern(svc, community.id, slug)
     keeper, runner = await started(svc, clock)
     await runner.run_until(clock.now() + timedelta(days=365))
     keeper.shutdown()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from vitalitybot.domain.records import AnswerInput, Round, RoundKind, RoundStatus
+from vitalitybot.domain.records import AnswerInput, Community, Round, RoundKind, RoundStatus
 from vitalitybot.observability.logs import current_community
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import ManualClock
@@ -44,8 +44,8 @@ JAN_CHECKIN = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 APR_CHECKIN = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)  # 10:00 CEST
 
 
-async def open_of(svc: Services, kind: RoundKind) -> Round:
-    [view] = [v for v in (await status(svc, GUILD)).open_rounds if v.round.kind is kind]
+async def open_of(svc: Services, community: Community, kind: RoundKind) -> Round:
+    [view] = [v for v in (await status(svc, community.id)).open_rounds if v.round.kind is kind]
     return view.round
 
 
@@ -58,11 +58,11 @@ async def test_a_restart_mid_round_loses_no_answer_and_opens_no_second_round(
     notifier: RecordingNotifier,
 ) -> None:
     svc = make_services(db)
-    await setup()
+    community = await setup()
     await adopt(svc)
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
-    checkin = await open_of(svc, RoundKind.CHECKIN)
+    checkin = await open_of(svc, community, RoundKind.CHECKIN)
     prompt = (await questions_of(svc, checkin))[0]
     for member in MEMBERS[:3]:
         await record_answers(
@@ -95,9 +95,9 @@ async def test_a_restart_mid_round_loses_no_answer_and_opens_no_second_round(
 async def test_missed_runs_open_at_most_one_round_and_are_recorded_as_missed(
     svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier, db: Database
 ) -> None:
-    await setup()
+    community = await setup()
     await adopt(svc)
-    await set_schedule(svc, GUILD, "checkin", "monthly")  # the first Tuesday
+    await set_schedule(svc, community.id, "checkin", "monthly")  # the first Tuesday
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))  # January opens and closes
     keeper.shutdown()  # down from mid-January ...
@@ -115,16 +115,16 @@ async def test_missed_runs_open_at_most_one_round_and_are_recorded_as_missed(
     assert [p.round_id for p in notifier.of("round")] == [
         r for (r,) in await rows(db, "SELECT id FROM rounds WHERE status != 'missed'")
     ]
-    shown = to_terminal(status_message(svc, await status(svc, GUILD)), 1000)
+    shown = to_terminal(status_message(svc, await status(svc, community.id)), 1000)
     assert "2026-02-03 · check-in · missed" in shown
 
 
 async def test_a_run_missed_longer_ago_than_the_grace_period_is_not_opened(
     svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier, db: Database
 ) -> None:
-    await setup()
+    community = await setup()
     await adopt(svc)
-    await set_schedule(svc, GUILD, "checkin", "monthly")  # the first Tuesday
+    await set_schedule(svc, community.id, "checkin", "monthly")  # the first Tuesday
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))
     keeper.shutdown()
@@ -145,11 +145,11 @@ async def test_a_run_missed_longer_ago_than_the_grace_period_is_not_opened(
 async def test_a_round_whose_window_ended_while_down_is_closed_at_start(
     svc: Services, setup: Setup, clock: ManualClock, notifier: RecordingNotifier
 ) -> None:
-    await setup()
+    community = await setup()
     await adopt(svc)
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
-    checkin = await open_of(svc, RoundKind.CHECKIN)
+    checkin = await open_of(svc, community, RoundKind.CHECKIN)
     keeper.shutdown()
     clock.set(checkin.closes_at + timedelta(days=1))
 
@@ -157,24 +157,24 @@ async def test_a_round_whose_window_ended_while_down_is_closed_at_start(
 
     assert report.closed == [checkin.id]
     assert len(notifier.of("harvest")) == 1
-    assert (await status(svc, GUILD)).open_rounds == ()
+    assert (await status(svc, community.id)).open_rounds == ()
 
 
 async def test_schedules_are_rebuilt_from_the_tables(
     svc: Services, setup: Setup, clock: ManualClock
 ) -> None:
-    await setup()
+    community = await setup()
     await adopt(svc)
-    view = await set_schedule(svc, GUILD, "survey", "weekly", "thursday", "18:30")
+    view = await set_schedule(svc, community.id, "survey", "weekly", "thursday", "18:30")
     _, runner = await started(svc, clock)
     # Thursday 8 January 2026, 18:30 in Berlin.
     assert runner.next_run(open_job_id(view.schedule.id)) == datetime(
         2026, 1, 8, 17, 30, tzinfo=UTC
     )
-    moved = await set_schedule(svc, GUILD, "survey", "weekly", "friday", "09:00")
+    moved = await set_schedule(svc, community.id, "survey", "weekly", "friday", "09:00")
     await after_the_wake(runner)
     assert runner.next_run(open_job_id(moved.schedule.id)) == datetime(2026, 1, 9, 8, 0, tzinfo=UTC)
-    await set_schedule(svc, GUILD, "survey", "weekly", "friday", "09:00", enabled=False)
+    await set_schedule(svc, community.id, "survey", "weekly", "friday", "09:00", enabled=False)
     await after_the_wake(runner)
     assert runner.next_run(open_job_id(moved.schedule.id)) is None
 
@@ -200,16 +200,16 @@ async def test_replanting_is_suggested_once_decay_has_lasted_and_not_before(
     fourth_month: str,
     expected: list[str | None],
 ) -> None:
-    await setup()
+    community = await setup()
     await adopt(svc)
-    survey = await set_schedule(svc, GUILD, "survey", "monthly", "first tuesday", "10:00")
+    survey = await set_schedule(svc, community.id, "survey", "monthly", "first tuesday", "10:00")
     _, runner = await started(svc, clock)
     seen: list[str | None] = []
     for month in range(1, 9):
         fire = runner.next_run(open_job_id(survey.schedule.id))
         assert fire is not None
         await runner.run_until(fire + timedelta(hours=1))
-        round_ = await open_of(svc, RoundKind.SURVEY)
+        round_ = await open_of(svc, community, RoundKind.SURVEY)
         if month == 4 and fourth_month == "too few":
             await rate(svc, round_, MEMBERS[:2], {"no-feedback": 5})
         elif month == 4 and fourth_month == "healthy":
@@ -235,18 +235,18 @@ async def test_rounds_leave_no_jobs_of_their_own(
     svc: Services, setup: Setup, clock: ManualClock, db: Database
 ) -> None:
     """Closes and reminders are read from the rounds table: no job per round, ever."""
-    await setup()
+    community = await setup()
     await adopt(svc)
     _, runner = await started(svc, clock)
     schedules = {open_job_id(s) for (s,) in await rows(db, "SELECT id FROM schedules")}
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
-    assert (await open_of(svc, RoundKind.CHECKIN)).status is RoundStatus.OPEN
+    assert (await open_of(svc, community, RoundKind.CHECKIN)).status is RoundStatus.OPEN
     opened = {job.id for job in runner.jobs()}
     await runner.run_until(JAN_CHECKIN + timedelta(days=6))
-    assert (await status(svc, GUILD)).recent_rounds[0].round.status is RoundStatus.CLOSED
+    assert (await status(svc, community.id)).recent_rounds[0].round.status is RoundStatus.CLOSED
     for jobs in (opened, {job.id for job in runner.jobs()}):
         assert {j for j in jobs if j.startswith("open:")} == schedules
-        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules", "outbox"}
+        assert {j.split(":")[0] for j in jobs} <= {"open", "due", "schedules", "outbox", "digest"}
 
 
 async def test_one_communitys_broken_schedule_never_stops_the_others(
@@ -283,12 +283,12 @@ async def test_a_round_whose_post_never_went_out_is_posted_at_the_next_start(
     notifier: RecordingNotifier,
     db: Database,
 ) -> None:
-    await setup()
+    community = await setup()
     await adopt(svc)
     notifier.failing_guilds.add(GUILD)  # the channel refused the post (or the process died)
     keeper, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
-    checkin = await open_of(svc, RoundKind.CHECKIN)
+    checkin = await open_of(svc, community, RoundKind.CHECKIN)
     assert checkin.message_id is None
     assert notifier.of("round") == []
     keeper.shutdown()
@@ -299,7 +299,7 @@ async def test_a_round_whose_post_never_went_out_is_posted_at_the_next_start(
 
     [post] = notifier.of("round")
     assert post.round_id == checkin.id
-    reposted = await open_of(svc, RoundKind.CHECKIN)
+    reposted = await open_of(svc, community, RoundKind.CHECKIN)
     assert reposted.message_id is not None
     assert await rows(db, "SELECT COUNT(*) FROM rounds WHERE kind = 'checkin'") == [(1,)]
 
@@ -341,18 +341,18 @@ async def test_another_process_changing_a_schedule_and_closing_a_round_is_acted_
     make_services: MakeServices,
 ) -> None:
     """A second process (its own connections, no keeper) tells this one nothing."""
-    await setup()
+    community = await setup()
     await adopt(svc)
-    await set_schedule(svc, GUILD, "survey", "weekly", "thursday", "18:30")
+    await set_schedule(svc, community.id, "survey", "weekly", "thursday", "18:30")
     _, runner = await started(svc, clock)
     await runner.run_until(JAN_CHECKIN + timedelta(hours=1))
-    checkin = await open_of(svc, RoundKind.CHECKIN)
+    checkin = await open_of(svc, community, RoundKind.CHECKIN)
 
     elsewhere = open_database(db_url)
     try:
         other = make_services(elsewhere)
-        moved = await set_schedule(other, GUILD, "survey", "weekly", "friday", "09:00")
-        await close_now(other, GUILD, checkin.id)
+        moved = await set_schedule(other, community.id, "survey", "weekly", "friday", "09:00")
+        await close_now(other, community.id, checkin.id)
     finally:
         await elsewhere.dispose()
     assert len(notifier.of("harvest")) == 1  # posted by the process that closed it

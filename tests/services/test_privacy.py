@@ -35,7 +35,7 @@ async def five(svc: Services, setup: Setup) -> Community:
     """The main test guild, watching a pattern, its rounds promising five answers."""
     community = await setup()
     await adopt(svc)
-    await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+    await set_threshold(svc, community.id, 0.5, min_respondents=5)
     return community
 
 
@@ -61,7 +61,7 @@ async def test_lowering_the_minimum_shows_nothing_more_of_rounds_already_open_or
     await close_round(svc, community.id, closed.id)
     still_open = await _survey_answered_by_three(svc, community, clock, "2026-01-19")
 
-    await set_threshold(svc, GUILD, 0.5, min_respondents=3)
+    await set_threshold(svc, community.id, 0.5, min_respondents=3)
     await close_round(svc, community.id, still_open.id)
     later = await _survey_answered_by_three(svc, community, clock, "2026-01-26")
     await close_round(svc, community.id, later.id)
@@ -73,7 +73,7 @@ async def test_lowering_the_minimum_shows_nothing_more_of_rounds_already_open_or
     # ... while the round opened after the change shows its figures from three.
     assert "No feedback: mean 5.0" in _results_of(notifier, later)
     # The simulation's table (the run's export) hides the earlier rounds' figures too.
-    table = render(await collect(svc, GUILD)).splitlines()
+    table = render(await collect(svc, GUILD, community.id)).splitlines()
     for round_ in (closed, still_open):
         line = next(li for li in table if li.startswith(round_.period))
         assert HIDDEN in line and line.count("%") == 1  # the participation, no score
@@ -86,8 +86,8 @@ async def test_status_and_its_chart_input_follow_the_latest_surveys_own_minimum(
     survey = await _survey_answered_by_three(svc, community, clock, "2026-01-13")
     await close_round(svc, community.id, survey.id)
 
-    await set_threshold(svc, GUILD, 0.5, min_respondents=3)
-    shown = await status(svc, GUILD)
+    await set_threshold(svc, community.id, 0.5, min_respondents=3)
+    shown = await status(svc, community.id)
 
     assert shown.last_scores and not any(s.visible for s in shown.last_scores)
     text = to_terminal(status_message(svc, shown), 1000)
@@ -103,7 +103,7 @@ async def test_raising_the_minimum_leaves_a_round_already_open_at_its_own(
     await adopt(svc)
     open_before = await _survey_answered_by_three(svc, community, clock, "2026-01-13")
 
-    await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+    await set_threshold(svc, community.id, 0.5, min_respondents=5)
     await close_round(svc, community.id, open_before.id)
     later = await _survey_answered_by_three(svc, community, clock, "2026-01-20")
     await close_round(svc, community.id, later.id)
@@ -116,16 +116,16 @@ async def test_raising_the_minimum_leaves_a_round_already_open_at_its_own(
 async def test_an_anonymous_community_cannot_choose_fewer_than_three(
     svc: Services, setup: Setup, minimum: int
 ) -> None:
-    await setup()
+    community = await setup()
 
     with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3 answers"):
-        await set_privacy(svc, GUILD, min_respondents=minimum)
+        await set_privacy(svc, community.id, min_respondents=minimum)
     with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3 answers"):
-        await set_threshold(svc, GUILD, 0.5, min_respondents=minimum)
+        await set_threshold(svc, community.id, 0.5, min_respondents=minimum)
     with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3 answers"):
-        await set_privacy(svc, GUILD, anonymous=True, min_respondents=minimum)
+        await set_privacy(svc, community.id, anonymous=True, min_respondents=minimum)
 
-    assert (await privacy_settings(svc, GUILD)).community.min_respondents == 3
+    assert (await privacy_settings(svc, community.id)).community.min_respondents == 3
 
 
 async def test_a_named_community_may_go_lower_and_turning_anonymous_raises_it(
@@ -134,29 +134,29 @@ async def test_a_named_community_may_go_lower_and_turning_anonymous_raises_it(
     community = await setup()
     await adopt(svc)
 
-    named = await set_privacy(svc, GUILD, anonymous=False, min_respondents=2)
+    named = await set_privacy(svc, community.id, anonymous=False, min_respondents=2)
     named_round = await open_survey(svc, community, "2026-01-13")
     with pytest.raises(InvalidSetting, match="Anonymous rounds need at least 3"):
-        await set_privacy(svc, GUILD, anonymous=True, min_respondents=2)
-    turned = await set_privacy(svc, GUILD, anonymous=True)
+        await set_privacy(svc, community.id, anonymous=True, min_respondents=2)
+    turned = await set_privacy(svc, community.id, anonymous=True)
 
     assert (named.community.anonymous, named.next_minimum) == (False, 2)
     assert (named_round.anonymous, named_round.min_respondents) == (False, 2)
     assert (turned.community.anonymous, turned.community.min_respondents) == (True, 3)
     assert turned.raised_from == 2
     # The older Python API follows the same rule.
-    await set_privacy(svc, GUILD, anonymous=False, min_respondents=1)
-    assert (await set_options(svc, GUILD, anonymous=True)).min_respondents == 3
+    await set_privacy(svc, community.id, anonymous=False, min_respondents=1)
+    assert (await set_options(svc, community.id, anonymous=True)).min_respondents == 3
 
 
 async def test_out_of_range_settings_are_refused_in_a_sentence(svc: Services, setup: Setup) -> None:
-    await setup()
+    community = await setup()
 
     with pytest.raises(InvalidSetting, match="between 3 and 100; got 101"):
-        await set_privacy(svc, GUILD, min_respondents=101)
+        await set_privacy(svc, community.id, min_respondents=101)
     with pytest.raises(InvalidSetting, match="between 1 and 25 questions"):
-        await set_privacy(svc, GUILD, max_items=0)
-    changed = await set_privacy(svc, GUILD, max_items=4)
+        await set_privacy(svc, community.id, max_items=0)
+    changed = await set_privacy(svc, community.id, max_items=4)
 
     assert changed.community.max_items == 4 and changed.raised_from is None
 
@@ -166,13 +166,13 @@ async def test_round_posts_carry_a_receipt_with_the_rounds_own_minimum(
 ) -> None:
     community = await setup()
     await adopt(svc)
-    await set_threshold(svc, GUILD, 0.5, min_respondents=4)
+    await set_threshold(svc, community.id, 0.5, min_respondents=4)
     survey = await open_survey(svc, community, "2026-01-06")
     checkin = await open_round(svc, community.id, "checkin", period="2026-01-06")
     assert checkin is not None
     other = await setup(OTHER_GUILD)
     await adopt(svc, guild_id=OTHER_GUILD)
-    await set_privacy(svc, OTHER_GUILD, anonymous=False, min_respondents=2)
+    await set_privacy(svc, other.id, anonymous=False, min_respondents=2)
     named = await open_survey(svc, other, "2026-01-06")
 
     posts = {p.round_id: p for p in notifier.of("round")}
@@ -200,7 +200,7 @@ async def test_decay_that_lasted_is_judged_by_each_rounds_own_minimum(
     kinds = []
     for month in range(1, 8):
         if month == 7:
-            await set_threshold(svc, GUILD, 0.5, min_respondents=5)
+            await set_threshold(svc, community.id, 0.5, min_respondents=5)
         clock.advance(timedelta(days=31))
         round_ = await open_survey(svc, community, f"2026-{month:02}")
         await rate(svc, round_, MEMBERS[: 3 if month < 7 else 5], {"no-feedback": 5})

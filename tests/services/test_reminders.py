@@ -22,8 +22,8 @@ async def test_reminders_go_once_and_only_to_members_who_want_them(
     round_ = await open_survey(svc, community)
     await rate(svc, round_, MEMBERS[:1], 3)
     await skip_round(svc, GUILD, round_.id, MEMBERS[1])
-    await pause_member(svc, GUILD, MEMBERS[2])
-    await set_reminders(svc, GUILD, MEMBERS[3], on=False)
+    await pause_member(svc, community.id, MEMBERS[2])
+    await set_reminders(svc, community.id, MEMBERS[3], on=False)
     reminded = await remind(svc, community.id, round_.id)
     assert reminded == MEMBERS[4:]
     assert await remind(svc, community.id, round_.id) == []

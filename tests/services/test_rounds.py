@@ -21,7 +21,7 @@ from vitalitybot.services import (
 from vitalitybot.storage import Database
 
 from .fakes import RecordingNotifier
-from .support import COP, GUILD, open_survey, questions_of, rows
+from .support import COP, open_survey, questions_of, rows
 
 
 async def test_opening_the_same_period_twice_gives_one_round(
@@ -59,7 +59,7 @@ async def test_opening_post_lists_the_items_and_the_scale(
 async def test_a_survey_rotates_its_items_when_there_are_more_than_it_asks(
     svc: Services, community: Community
 ) -> None:
-    await set_options(svc, GUILD, max_items=3)
+    await set_options(svc, community.id, max_items=3)
     first = await questions_of(svc, await open_survey(svc, community, "2026-01-06"))
     await close_round(svc, community.id, first[0].round_id)
     second = await questions_of(svc, await open_survey(svc, community, "2026-02-03"))
@@ -70,22 +70,22 @@ async def test_a_survey_rotates_its_items_when_there_are_more_than_it_asks(
 async def test_open_now_refuses_while_one_of_that_kind_is_open(
     svc: Services, community: Community
 ) -> None:
-    round_ = await open_now(svc, GUILD, "checkin")
+    round_ = await open_now(svc, community.id, "checkin")
     assert round_.status is RoundStatus.OPEN
     with pytest.raises(RoundAlreadyOpen, match="already open"):
-        await open_now(svc, GUILD, "checkin")
-    assert (await open_now(svc, GUILD, "survey")).kind == "survey"
+        await open_now(svc, community.id, "checkin")
+    assert (await open_now(svc, community.id, "survey")).kind == "survey"
 
 
 async def test_closing_and_reopening_within_the_minute_opens_a_new_round(
     svc: Services, community: Community, notifier: RecordingNotifier
 ) -> None:
-    first = await open_now(svc, GUILD, "survey")
-    await close_now(svc, GUILD, first.id)
-    second = await open_now(svc, GUILD, "survey")  # the clock has not moved
+    first = await open_now(svc, community.id, "survey")
+    await close_now(svc, community.id, first.id)
+    second = await open_now(svc, community.id, "survey")  # the clock has not moved
     assert second.id != first.id and second.status is RoundStatus.OPEN
-    await close_now(svc, GUILD, second.id)
-    third = await open_now(svc, GUILD, "survey")
+    await close_now(svc, community.id, second.id)
+    third = await open_now(svc, community.id, "survey")
     assert len({first.id, second.id, third.id}) == 3 and third.status is RoundStatus.OPEN
     assert len(notifier.of("round")) == 3  # each one posted, so members can answer it
 
@@ -93,10 +93,10 @@ async def test_closing_and_reopening_within_the_minute_opens_a_new_round(
 async def test_rounds_opened_by_hand_are_named_by_their_date_and_time_never_their_key(
     svc: Services, community: Community, notifier: RecordingNotifier
 ) -> None:
-    first = await open_now(svc, GUILD, "survey")
-    await close_now(svc, GUILD, first.id)
-    second = await open_now(svc, GUILD, "survey")  # the same minute: a key of its own
-    await close_now(svc, GUILD, second.id)
+    first = await open_now(svc, community.id, "survey")
+    await close_now(svc, community.id, first.id)
+    second = await open_now(svc, community.id, "survey")  # the same minute: a key of its own
+    await close_now(svc, community.id, second.id)
 
     texts = [post.text for post in notifier.posts]
     assert not any("manual" in text for text in texts)

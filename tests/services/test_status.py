@@ -22,7 +22,7 @@ async def test_status_shows_where_the_community_stands(
     svc: Services, setup: Setup, notifier: RecordingNotifier
 ) -> None:
     community = await setup()
-    await adopt_pattern(svc, GUILD, COP)
+    await adopt_pattern(svc, community.id, COP)
     survey = await open_round(svc, community.id, "survey", period="2026-01-06")
     assert survey is not None
     await rate(svc, survey, MEMBERS[:3], {"no-feedback": 5})
@@ -32,7 +32,7 @@ async def test_status_shows_where_the_community_stands(
     notifier.failing_guilds.add(GUILD)
     await close_round(svc, community.id, checkin.id)
 
-    shown = await status(svc, GUILD)
+    shown = await status(svc, community.id)
 
     assert [a.slug for a in shown.adopted] == [COP]
     assert {v.schedule.kind for v in shown.schedules} == {RoundKind.CHECKIN, RoundKind.SURVEY}

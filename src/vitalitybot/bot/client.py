@@ -51,6 +51,7 @@ from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.cogs.history import HistoryCog
 from vitalitybot.bot.cogs.me import MeCog
 from vitalitybot.bot.cogs.patterns import PatternsCog
+from vitalitybot.bot.cogs.portfolio import PortfolioCog
 from vitalitybot.bot.cogs.vitality import VitalityCog
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
@@ -142,6 +143,7 @@ class VitalityBot(VitalityBase):
         await self.add_cog(PatternsCog(self))
         vitality = VitalityCog(self)
         HistoryCog(self).attach(vitality)
+        PortfolioCog(self).attach(vitality)
         await self.add_cog(vitality)
         await self.add_cog(MeCog(self))
         self.add_dynamic_items(*DYNAMIC_ITEMS, CommitButton, StatusButton, CommitmentPick)

@@ -57,7 +57,7 @@ from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
 from vitalitybot.domain.posts import PostKind
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Question, Round, Server
 from vitalitybot.render.message import Message, trim
 from vitalitybot.services import DeliveryError, PostRef, kind_name
 from vitalitybot.services.notes import failed_within
@@ -208,6 +208,29 @@ class DiscordNotifier:
         failed = sum(1 for f in failures if f)
         if failed:
             raise DeliveryError(f"{failed} of {len(member_ids)} reminders could not be sent")
+
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
+        """The portfolio digest, in the server's digest channel; a server-wide post, so a
+        refusal is only logged by the digest step, never reported as one community's."""
+        channel_id = server.digest_channel_id
+        if channel_id is None:
+            raise DeliveryError("no digest channel is set: run /vitality sponsors")
+        channel = self.client.get_partial_messageable(
+            channel_id, guild_id=server.guild_id, type=discord.ChannelType.text
+        )
+        what = f"server {server.guild_id}: the portfolio digest"
+        try:
+            made = await self._with_retries(lambda: channel.send(**_sent(message, nonce)), what)
+        except discord.HTTPException as error:
+            outage = error.status == 429 or error.status >= 500
+            text = f"Discord refused the portfolio digest in <#{channel_id}> ({error.status})."
+            raise DeliveryError(text, transient=outage) from error
+        except TRANSIENT_ERRORS as error:
+            text = f"Discord could not be reached for the digest ({type(error).__name__})."
+            raise DeliveryError(text, transient=True) from error
+        return made.id
 
     # -- posting ---------------------------------------------------------------------------
 

@@ -296,20 +296,45 @@ def harvest_matches(query: str, matches: Sequence[HarvestMatch]) -> str:
 
 # -- /me ---------------------------------------------------------------------------------
 
-PAUSED = (
-    "Paused: vitalitybot will not remind or ping you in this server until you run "
-    "`/me resume`. You can still answer any round whenever you like."
-)
-RESUMED = "Welcome back: you will hear about rounds again."
-REMINDERS_ON = "Reminders on: one DM mid-round if you have not answered or skipped."
-REMINDERS_OFF = "Reminders off: no more reminder DMs from vitalitybot in this server."
-FORGET_ASKED = (
-    "This deletes your answers in open rounds and in named rounds, your choices and "
-    "your settings in this server, and takes your shared words out of stored harvests. "
-    "Answers in anonymous rounds that have ended are not linked to you any more, so "
-    "they cannot be found to delete. Totals already computed stay (they name no one). "
-    "It cannot be undone."
-)
+
+def communities_named(names: Sequence[str], *, everywhere: bool) -> str:
+    """The communities a ``/me`` command acts on, as its reply names them."""
+    listed = ", ".join(f"**{md_escape(name)}**" for name in names)
+    if everywhere and len(names) > 1:
+        return f"in all {len(names)} of this server's communities ({listed})"
+    return f"in {listed}"
+
+
+def paused(where: str) -> str:
+    return (
+        f"Paused {where}: vitalitybot will not remind or ping you there until you run "
+        "`/me resume`. You can still answer any round whenever you like."
+    )
+
+
+def resumed(where: str) -> str:
+    return f"Welcome back {where}: you will hear about rounds again."
+
+
+def reminders_set(on: bool, where: str) -> str:
+    if on:
+        return f"Reminders on {where}: one DM mid-round if you have not answered or skipped."
+    return f"Reminders off {where}: no more reminder DMs from vitalitybot there."
+
+
+def forget_asked(where: str, *, several: bool) -> str:
+    """``several``: the member asked about all of the server's communities, and it has
+    more than one."""
+    one = " To forget one community only, use the `community` option." if several else ""
+    return (
+        f"This deletes your answers in open rounds and in named rounds, your choices and "
+        f"your settings {where}, and takes your shared words out of stored harvests. "
+        "Answers in anonymous rounds that have ended are not linked to you any more, so "
+        "they cannot be found to delete. Totals already computed stay (they name no one). "
+        f"It cannot be undone.{one}"
+    )
+
+
 ENDED_ANONYMOUS = (
     "Anonymous rounds that have ended are not included: their keys were destroyed when "
     "they closed, so nothing links your answers there to you, not even for the bot."
@@ -317,10 +342,10 @@ ENDED_ANONYMOUS = (
 FORGET_CANCELLED = "Nothing was deleted."
 
 
-def exported(rounds: int, ended_anonymous: int) -> str:
+def exported(rounds: int, ended_anonymous: int, where: str = "in this server") -> str:
     ended = f" {ENDED_ANONYMOUS}" if ended_anonymous else ""
     return (
-        f"Everything vitalitybot can link to you in this server: "
+        f"Everything vitalitybot can link to you {where}: "
         f"{plural(rounds, 'round', 'rounds')}. Your answers in an open anonymous round are "
         f"found through a key that exists only until the round closes.{ended}"
     )
@@ -330,7 +355,9 @@ def export_filename(guild_id: int) -> str:
     return f"vitalitybot-export-{guild_id}.json"
 
 
-def forgotten(records: int, harvests_rewritten: int, ended_anonymous: int) -> str:
+def forgotten(
+    records: int, harvests_rewritten: int, ended_anonymous: int, where: str = "in this server"
+) -> str:
     rewritten = (
         f" Your words were taken out of {plural(harvests_rewritten, 'stored harvest')}."
         if harvests_rewritten
@@ -339,8 +366,9 @@ def forgotten(records: int, harvests_rewritten: int, ended_anonymous: int) -> st
     ended = f" {ENDED_ANONYMOUS}" if ended_anonymous else ""
     deleted = "was" if records == 1 else "were"
     return (
-        f"Done: {plural(records, 'record')} about you {deleted} deleted.{rewritten}{ended} "
-        "Posts already made in Discord stay where they are; you can delete your own messages."
+        f"Done: {plural(records, 'record')} about you {deleted} deleted {where}.{rewritten}"
+        f"{ended} Posts already made in Discord stay where they are; you can delete your "
+        "own messages."
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vitalitybot.cli.database_url import add_url_option, missing_sqlite_file, usable_url
 from vitalitybot.cli.errors import CliError, DatabaseError
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Question, Round, Server
 from vitalitybot.render.environment import build_environment
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import SystemClock
@@ -147,6 +147,11 @@ class _NoPosts:
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message
     ) -> None:
+        raise DeliveryError("the harvest export posts nothing")
+
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
         raise DeliveryError("the harvest export posts nothing")
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from vitalitybot.domain.posts import PostKind
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Question, Round, Server
 from vitalitybot.observability.logs import community_context
 from vitalitybot.observability.metrics import Metrics
 from vitalitybot.render.message import Message
@@ -73,6 +73,11 @@ class MeteredNotifier:
     ) -> None:
         with community_context(community.id):
             await self.inner.remind(community, round, member_ids, message)
+
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
+        return await self.inner.post_digest(server, message, nonce=nonce)
 
 
 @contextmanager

@@ -47,7 +47,13 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.services.answer_writer import write_submission
 from vitalitybot.services.app import Services, community_of_round
-from vitalitybot.services.errors import InvalidAnswer, NotAllowed, RoundClosed, RoundNotFound
+from vitalitybot.services.errors import (
+    InvalidAnswer,
+    NotAllowed,
+    NotConfigured,
+    RoundClosed,
+    RoundNotFound,
+)
 from vitalitybot.services.limits import check_encodable, is_id
 from vitalitybot.services.messages import kind_name
 from vitalitybot.services.rounds import check_open, round_in
@@ -142,6 +148,8 @@ async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionCon
     """The round members answer, from memory when it is there; a clear error when not."""
     if not is_id(round_id):
         raise RoundNotFound()
+    if not is_id(guild_id):  # no server has it, and the database could not even look
+        raise NotConfigured()
     context = await svc.rounds_answering.get(svc.db, guild_id, round_id)
     if context is None:  # say which: no community here, or no such round in it
         async with svc.repos() as repos:

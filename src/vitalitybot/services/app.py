@@ -111,9 +111,10 @@ async def community_of_round(repos: Repositories, guild_id: int, round_id: int) 
 
 
 async def community_by_id(repos: Repositories, community_id: int) -> Community:
-    community = await repos.communities.get(community_id)
+    # An id no row can have is refused before the database is asked (it may not fit).
+    community = await repos.communities.get(community_id) if is_id(community_id) else None
     if community is None:
-        raise NotConfigured(f"Community {community_id} no longer exists.")
+        raise NotConfigured("That community is no longer set up in this server.")
     return community
 
 

@@ -30,6 +30,9 @@ communities this process owns: at start, when this process commits a post (the
 use-case sends its own posts first; this catches the rest), on its poll, and when the
 next retry after an outage is due.
 
+A fourth step, **digest**, posts the quarterly portfolio digest of the servers that
+chose a channel for it (services/digest.py), on its poll and at each quarter's start.
+
 Every action on one community is guarded: its failure is logged with the community
 and never stops the others. With a ``ShardSet`` the keeper acts only for the guilds
 its shards own; the other processes of the deployment keep the rest.
@@ -52,6 +55,7 @@ from vitalitybot.scheduling.spec import ScheduleSpec
 from vitalitybot.scheduling.step import RepeatedStep
 from vitalitybot.services.app import Services, spec_of
 from vitalitybot.services.closing import close_round
+from vitalitybot.services.digest import post_due_digests
 from vitalitybot.services.due import due_work
 from vitalitybot.services.outbox import drain
 from vitalitybot.services.reminders import remind
@@ -71,6 +75,7 @@ WAKE_DELAY = timedelta(seconds=1)
 SCHEDULES_STEP = "schedules"
 DUE_STEP = "due"
 OUTBOX_STEP = "outbox"
+DIGEST_STEP = "digest"
 # What each step reads: a commit writing one of these tables wakes it.
 _SCHEDULE_TABLES = frozenset({"schedules", "communities"})
 _ROUND_TABLES = frozenset({"rounds", "communities"})
@@ -116,6 +121,9 @@ class ScheduleKeeper:
         self._outbox = RepeatedStep(
             OUTBOX_STEP, self._drain, runner, svc.clock, poll=poll, wake_delay=delay
         )
+        self._digest = RepeatedStep(
+            DIGEST_STEP, self._post_digests, runner, svc.clock, poll=poll, wake_delay=delay
+        )
         # By schedule id: the schedule and zone its open job runs, or that could not be
         # armed (a zone that no longer exists), so a poll retries only what changed.
         self._armed: dict[int, tuple[Schedule, str]] = {}
@@ -142,6 +150,8 @@ class ScheduleKeeper:
         # Posts a crash or an outage left in the outbox go out at the first look, a moment
         # after the start too, for the same reason.
         self._outbox.start(now + self._wake_delay)
+        # A quarter's digest missed while the bot was away goes out at the first look.
+        self._digest.start(now + self._wake_delay)
         self.runner.start()
         logger.info(
             "scheduler started (%s): %d schedules, %d rounds closed late, %d opened late, "
@@ -338,6 +348,10 @@ class ScheduleKeeper:
     async def _drain(self) -> datetime | None:
         """Send the posts waiting in the outbox; returns when the next retry is due."""
         return await drain(self.svc, self.owns)
+
+    async def _post_digests(self) -> datetime | None:
+        """Post the quarterly digests due; returns when the next quarter's are."""
+        return await post_due_digests(self.svc, self.owns)
 
     async def _close(self, times: OpenRoundTimes) -> bool:
         return await self._guarded(

@@ -1,5 +1,8 @@
 """A member's own controls: pause, reminders, and their data (export, forget).
 
+A member's commands act on one community of the server, or on all of them at once
+(``member_scope``). Export builds its document in services/member_export.py.
+
 What export and forget can reach is exactly what can still be linked to the member:
 
 * named rounds, open or ended: their answers carry the member id;
@@ -18,37 +21,60 @@ but the bot cannot un-send what a channel has already read.)
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from vitalitybot.domain import scale
-from vitalitybot.domain.records import (
-    Community,
-    ForgetResult,
-    MemberExport,
-    MemberPrefs,
-    RoundKind,
-)
+from vitalitybot.domain.records import Community, ForgetResult, MemberPrefs, RoundKind
 from vitalitybot.services.app import Services, community_by_id
+from vitalitybot.services.errors import NotConfigured, UnknownCommunity
 from vitalitybot.services.harvest import build_harvest_markdown
-from vitalitybot.services.messages import kind_name
+from vitalitybot.services.places import Place, choose, server_communities
 from vitalitybot.services.views import ParticipationView
 from vitalitybot.storage import Repositories
 
 logger = logging.getLogger(__name__)
 
-EXPORT_FORMAT = "vitalitybot-member-export/1"
+COMMUNITY_GONE = (
+    "That community is no longer set up in this server, so nothing was changed. "
+    "Run the command again to choose among the communities it has now."
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ForgetReport:
     rows: ForgetResult  # rows deleted, per table
     harvests_rewritten: int  # stored harvests their shared words were taken out of
-    ended_anonymous: int  # rounds out of reach: ended anonymous rounds of the community
+    ended_anonymous: int  # rounds out of reach: ended anonymous rounds of the communities
 
     @property
     def total(self) -> int:
         return self.rows.total
+
+
+async def member_scope(
+    svc: Services, guild_id: int, name: str | None = None, *, community_id: int | None = None
+) -> list[Community]:
+    """The communities of the server a member's command acts on: the one named (by
+    ``name`` as the member typed it, or by ``community_id`` as a button carries it),
+    else every one of the server's communities.
+
+    Every one, rather than those where something of the member is stored: the bot
+    cannot tell where a member took part (their answers in an ended anonymous round
+    carry nothing of them), and a member who pauses expects silence from the whole
+    server, including a community whose first round has not opened yet. An export
+    lists each community and says where nothing is stored.
+    """
+    communities = await server_communities(svc, guild_id)
+    if community_id is not None:
+        found = [c for c in communities if c.id == community_id]
+        if not found:
+            raise UnknownCommunity(COMMUNITY_GONE)
+        return found
+    if name is not None and name.strip():
+        return [choose(communities, Place(guild_id), name)]
+    if not communities:
+        raise NotConfigured()
+    return communities
 
 
 async def member_prefs(svc: Services, community_id: int, member_id: int) -> MemberPrefs | None:
@@ -59,47 +85,62 @@ async def member_prefs(svc: Services, community_id: int, member_id: int) -> Memb
 
 async def pause_member(svc: Services, community_id: int, member_id: int) -> MemberPrefs:
     """No reminders or pings until resumed; the member may still answer if they choose."""
-    return await _set(svc, community_id, member_id, paused=True)
+    return (await pause_member_in(svc, [community_id], member_id))[0]
 
 
 async def resume_member(svc: Services, community_id: int, member_id: int) -> MemberPrefs:
-    return await _set(svc, community_id, member_id, paused=False)
+    return (await resume_member_in(svc, [community_id], member_id))[0]
 
 
 async def set_reminders(svc: Services, community_id: int, member_id: int, on: bool) -> MemberPrefs:
-    return await _set(svc, community_id, member_id, reminders_off=not on)
+    return (await set_reminders_in(svc, [community_id], member_id, on))[0]
+
+
+async def pause_member_in(
+    svc: Services, community_ids: Sequence[int], member_id: int
+) -> list[MemberPrefs]:
+    """``pause_member`` in each of the communities, all or none."""
+    return await _set(svc, community_ids, member_id, paused=True)
+
+
+async def resume_member_in(
+    svc: Services, community_ids: Sequence[int], member_id: int
+) -> list[MemberPrefs]:
+    return await _set(svc, community_ids, member_id, paused=False)
+
+
+async def set_reminders_in(
+    svc: Services, community_ids: Sequence[int], member_id: int, on: bool
+) -> list[MemberPrefs]:
+    return await _set(svc, community_ids, member_id, reminders_off=not on)
 
 
 async def _set(
     svc: Services,
-    community_id: int,
+    community_ids: Sequence[int],
     member_id: int,
     *,
     paused: bool | None = None,
     reminders_off: bool | None = None,
-) -> MemberPrefs:
+) -> list[MemberPrefs]:
+    """Change the preferences in one transaction, so a failure changes none of them."""
+    changed: list[MemberPrefs] = []
     async with svc.repos() as repos:
-        community = await community_by_id(repos, community_id)
-        return await repos.members.set_prefs(
-            community.id, member_id, at=svc.now(), paused=paused, reminders_off=reminders_off
-        )
+        for community_id in community_ids:
+            community = await community_by_id(repos, community_id)
+            changed.append(
+                await repos.members.set_prefs(
+                    community.id,
+                    member_id,
+                    at=svc.now(),
+                    paused=paused,
+                    reminders_off=reminders_off,
+                )
+            )
+    return changed
 
 
-async def export_member(svc: Services, community_id: int, member_id: int) -> dict[str, Any]:
-    """Everything stored about the member in this community, as JSON-ready data.
-
-    Discord ids are strings, as in Discord's own API: they exceed the integers a
-    JavaScript JSON reader keeps exactly.
-    """
-    async with svc.repos() as repos:
-        community = await community_by_id(repos, community_id)
-        keys = await _open_round_keys(svc, repos, community.id, member_id)
-        exported = await repos.members.export(community.id, member_id, list(keys.values()))
-        unreachable = await repos.rounds.count_ended_anonymous(community.id)
-    return _export_document(svc, community, keys, exported, unreachable)
-
-
-async def _open_round_keys(
+async def open_round_keys(
     svc: Services, repos: Repositories, community_id: int, member_id: int
 ) -> dict[int, str]:
     """The member's respondent key in each open round of the community, by round id."""
@@ -109,85 +150,47 @@ async def _open_round_keys(
     }
 
 
-def _export_document(
-    svc: Services,
-    community: Community,
-    keys: dict[int, str],
-    exported: MemberExport,
-    unreachable: int,
-) -> dict[str, Any]:
-    questions = {q.id: q for q in exported.questions}
-    status = {r.round_id: r for r in exported.respondents}
-    rounds: list[dict[str, Any]] = []
-    for round_ in exported.rounds:
-        respondent = status.get(round_.id)
-        answers = [a for a in exported.answers if a.round_id == round_.id]
-        rounds.append(
-            {
-                "round_id": round_.id,
-                "kind": kind_name(round_.kind),
-                "period": round_.period,
-                "status": round_.status.value,
-                "anonymous": round_.anonymous,
-                "respondent_key": keys.get(round_.id),
-                "opened_at": round_.opened_at.isoformat(),
-                "closes_at": round_.closes_at.isoformat(),
-                "response": respondent.status.value if respondent else None,
-                "responded_at": respondent.updated_at.isoformat() if respondent else None,
-                "answers": [
-                    {
-                        "question": questions[a.question_id].position
-                        if a.question_id in questions
-                        else None,
-                        "question_text": questions[a.question_id].text
-                        if a.question_id in questions
-                        else None,
-                        "rating": a.value,
-                        "rating_word": scale.word(a.value) if a.value is not None else None,
-                        "text": a.text,
-                        "shared_in_harvest": a.shared,
-                        "stored_with_member_id": a.member_id is not None,
-                        "answered_at": a.answered_at.isoformat(),
-                    }
-                    for a in answers
-                ],
-            }
-        )
-    prefs = exported.prefs
-    return {
-        "format": EXPORT_FORMAT,
-        "exported_at": svc.now().isoformat(),
-        "community": {"guild_id": str(community.guild_id), "name": community.name},
-        "member_id": str(exported.member_id),
-        "ended_anonymous_rounds_not_linkable": unreachable,
-        "preferences": None
-        if prefs is None
-        else {
-            "paused": prefs.paused,
-            "reminders_off": prefs.reminders_off,
-            "updated_at": prefs.updated_at.isoformat(),
-        },
-        "rounds": rounds,
-    }
-
-
 async def forget_member(svc: Services, community_id: int, member_id: int) -> ForgetReport:
-    """Delete every row that can be linked to the member in this community, and their
-    words from harvests.
+    """Forget the member in one community (``forget_member_in``)."""
+    return await forget_member_in(svc, [community_id], member_id)
+
+
+async def forget_member_in(
+    svc: Services, community_ids: Sequence[int], member_id: int
+) -> ForgetReport:
+    """Delete every row that can be linked to the member in these communities, and their
+    words from harvests; one transaction, so a failure deletes nothing.
 
     Scores and participation counts already computed stay: they are aggregates and name
     no one. Ended anonymous rounds are out of reach (see the module docstring).
     """
+    reports: list[ForgetReport] = []
     async with svc.repos() as repos:
-        community = await community_by_id(repos, community_id)
-        keys = list((await _open_round_keys(svc, repos, community.id, member_id)).values())
-        exported = await repos.members.export(community.id, member_id, keys)
-        quoted = {a.round_id for a in exported.answers if a.shared and a.text and a.text.strip()}
-        result = await repos.members.forget(community.id, member_id, keys)
-        rewritten = 0
-        for round_id in sorted(quoted):
-            rewritten += await _rewrite_harvest(svc, repos, community, round_id)
-        unreachable = await repos.rounds.count_ended_anonymous(community.id)
+        for community_id in community_ids:
+            community = await community_by_id(repos, community_id)
+            reports.append(await _forget(svc, repos, community, member_id))
+    return ForgetReport(
+        ForgetResult(
+            answers=sum(r.rows.answers for r in reports),
+            respondents=sum(r.rows.respondents for r in reports),
+            member_prefs=sum(r.rows.member_prefs for r in reports),
+        ),
+        harvests_rewritten=sum(r.harvests_rewritten for r in reports),
+        ended_anonymous=sum(r.ended_anonymous for r in reports),
+    )
+
+
+async def _forget(
+    svc: Services, repos: Repositories, community: Community, member_id: int
+) -> ForgetReport:
+    keys = list((await open_round_keys(svc, repos, community.id, member_id)).values())
+    exported = await repos.members.export(community.id, member_id, keys)
+    quoted = {a.round_id for a in exported.answers if a.shared and a.text and a.text.strip()}
+    result = await repos.members.forget(community.id, member_id, keys)
+    rewritten = 0
+    for round_id in sorted(quoted):
+        rewritten += await _rewrite_harvest(svc, repos, community, round_id)
+    unreachable = await repos.rounds.count_ended_anonymous(community.id)
     logger.info(
         "community %s: forgot a member (%d rows, %d harvests rewritten)",
         community.id,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from vitalitybot.domain.posts import PostKind
-from vitalitybot.domain.records import Community, Question, Round
+from vitalitybot.domain.records import Community, Question, Round, Server
 from vitalitybot.render.message import Message
 
 
@@ -85,6 +85,12 @@ class Notifier(Protocol):
         """Remind these members, and only these, that the round is open."""
         ...
 
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
+        """Post a server's portfolio digest in its digest channel; ``nonce`` as above."""
+        ...
+
 
 class DiscardingNotifier:
     """A ``Notifier`` whose posts go nowhere: for runs that time or check the services
@@ -118,6 +124,11 @@ class DiscardingNotifier:
     async def remind(
         self, community: Community, round: Round, member_ids: Sequence[int], message: Message
     ) -> None:
+        return None
+
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
         return None
 
 

@@ -35,7 +35,7 @@ from enum import Enum
 from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
-from vitalitybot.domain.records import Community, Question, Round, RoundKind
+from vitalitybot.domain.records import Community, Question, Round, RoundKind, Server
 from vitalitybot.render.message import Message
 from vitalitybot.render.terminal import to_terminal
 from vitalitybot.scheduling.clock import Clock
@@ -139,6 +139,13 @@ class ConsoleNotifier:
         self._show("reminder", round, message, tuple(member_ids))
         for listener in self.listeners:
             await listener.reminded(round, member_ids)
+
+    async def post_digest(
+        self, server: Server, message: Message, *, nonce: str | None = None
+    ) -> int | None:
+        self._show("digest", None, message)
+        self._next_id += 1
+        return self._next_id
 
     def tell(self, line: str) -> None:
         """Tell something that happened in the community, under the simulated date."""

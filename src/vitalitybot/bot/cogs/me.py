@@ -1,21 +1,28 @@
 """``/me ...``: what a member controls about themselves. Every reply is ephemeral.
 
 Pause and reminders change only what the bot sends the member; answering stays their
-choice at any time. Export hands over everything that can be linked to them in this
-server as JSON; forget deletes it (after a confirmation, because it cannot be undone).
-Both say that ended anonymous rounds are out of reach (services/members.py).
+choice at any time. Export hands over everything that can be linked to them as JSON;
+forget deletes it (after a confirmation, because it cannot be undone). Both say that
+ended anonymous rounds are out of reach (services/members.py).
+
+Every command acts on the community its ``community`` option names, or on all of the
+server's communities when it is left out (``services.member_scope``), wherever it runs:
+a member's settings and data are theirs across the server, not a channel's, and the
+reply names the communities it acted on.
 
 The confirmation's buttons are dynamic items whose custom id names the member who
-asked, registered when the cog loads: a member who reads it, and clicks after the bot
-restarted, still gets their answer. Only that member can click them (the message is
-theirs alone, and the button checks).
+asked and the community to forget (0: all of the server's), registered when the cog
+loads: a member who reads it, and clicks after the bot restarted, still gets their
+answer. A confirmation shown by an earlier version has no community in its id; it was
+asked when a server held one community, so it means all of them. Only that member can
+click them (the message is theirs alone, and the button checks).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import discord
 from discord import app_commands
@@ -23,23 +30,39 @@ from discord.ext import commands
 
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import bot_of
-from vitalitybot.bot.checks import guild_id_of, place_of
+from vitalitybot.bot.checks import OPTION, community_names, guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.replies import respond, text
 from vitalitybot.bot.views.common import static_view
+from vitalitybot.domain.records import Community
 from vitalitybot.render.message import Attachment
 from vitalitybot.services import (
-    export_member,
-    find_community,
-    forget_member,
-    pause_member,
-    resume_member,
-    set_reminders,
+    export_member_in,
+    forget_member_in,
+    member_scope,
+    pause_member_in,
+    resume_member_in,
+    set_reminders_in,
 )
+from vitalitybot.services.member_export import ended_anonymous_exported, rounds_exported
 
 if TYPE_CHECKING:
     from vitalitybot.bot.client import VitalityBot
+
+T = TypeVar("T")
+
+ALL = 0  # the community id a forget button carries to mean all of the server's
+SCOPE_DESCRIPTION = "Which community (default: all of this server's communities)"
+
+
+def community_option(command: T) -> T:
+    """The optional ``community`` option of every ``/me`` command, autocompleted with
+    the server's communities (the handler takes ``community_name: str | None = None``)."""
+    renamed: T = app_commands.rename(community_name=OPTION)(command)
+    described: T = app_commands.describe(community_name=SCOPE_DESCRIPTION)(renamed)
+    completed: T = app_commands.autocomplete(community_name=community_names)(described)
+    return completed
 
 
 @app_commands.guild_only()
@@ -52,43 +75,62 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await respond(interaction, text(content), ephemeral=True)
 
     @app_commands.command(name="pause", description="No reminders or pings until you resume")
-    async def pause(self, interaction: discord.Interaction) -> None:
-        await pause_member(self.bot.services, await _here(interaction), interaction.user.id)
-        await self._say(interaction, replies.PAUSED)
+    @community_option
+    async def pause(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
+        scope = await _scope(interaction, community_name)
+        await pause_member_in(self.bot.services, _ids(scope), interaction.user.id)
+        await self._say(interaction, replies.paused(_where(scope, community_name)))
 
     @app_commands.command(name="resume", description="Hear about rounds again")
-    async def resume(self, interaction: discord.Interaction) -> None:
-        await resume_member(self.bot.services, await _here(interaction), interaction.user.id)
-        await self._say(interaction, replies.RESUMED)
+    @community_option
+    async def resume(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
+        scope = await _scope(interaction, community_name)
+        await resume_member_in(self.bot.services, _ids(scope), interaction.user.id)
+        await self._say(interaction, replies.resumed(_where(scope, community_name)))
 
     @app_commands.command(name="reminders", description="Turn the mid-round reminder on or off")
     @app_commands.describe(state="on: one DM while a round you have not answered is open")
+    @community_option
     async def reminders(
-        self, interaction: discord.Interaction, state: Literal["on", "off"]
+        self,
+        interaction: discord.Interaction,
+        state: Literal["on", "off"],
+        community_name: str | None = None,
     ) -> None:
         on = state == "on"
-        await set_reminders(self.bot.services, await _here(interaction), interaction.user.id, on)
-        await self._say(interaction, replies.REMINDERS_ON if on else replies.REMINDERS_OFF)
+        scope = await _scope(interaction, community_name)
+        await set_reminders_in(self.bot.services, _ids(scope), interaction.user.id, on)
+        await self._say(interaction, replies.reminders_set(on, _where(scope, community_name)))
 
     @app_commands.command(name="export", description="Everything stored about you, as JSON")
-    async def export(self, interaction: discord.Interaction) -> None:
-        guild_id = guild_id_of(interaction)
-        data = await export_member(self.bot.services, await _here(interaction), interaction.user.id)
+    @community_option
+    async def export(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
+        scope = await _scope(interaction, community_name)
+        data = await export_member_in(self.bot.services, _ids(scope), interaction.user.id)
         document = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-        await respond(
-            interaction,
-            text(
-                replies.exported(len(data["rounds"]), data["ended_anonymous_rounds_not_linkable"]),
-                Attachment(replies.export_filename(guild_id), document),
-            ),
-            ephemeral=True,
+        content = replies.exported(
+            rounds_exported(data), ended_anonymous_exported(data), _where(scope, community_name)
         )
+        filename = replies.export_filename(guild_id_of(interaction))
+        await respond(interaction, text(content, Attachment(filename, document)), ephemeral=True)
 
-    @app_commands.command(name="forget", description="Delete everything stored about you here")
-    async def forget(self, interaction: discord.Interaction) -> None:
+    @app_commands.command(name="forget", description="Delete everything stored about you")
+    @community_option
+    async def forget(
+        self, interaction: discord.Interaction, community_name: str | None = None
+    ) -> None:
+        scope = await _scope(interaction, community_name)
+        everywhere = _everywhere(community_name)
+        several = everywhere and len(scope) > 1
         await interaction.response.send_message(
-            replies.FORGET_ASKED,
-            view=forget_confirmation(interaction.user.id),
+            replies.forget_asked(_where(scope, community_name), several=several),
+            view=forget_confirmation(interaction.user.id, ALL if everywhere else scope[0].id),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
@@ -100,15 +142,28 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         self.bot.remove_dynamic_items(*FORGET_ITEMS)
 
 
-async def _here(interaction: discord.Interaction) -> int:
-    """The community of the channel the command ran in, or the server's only one."""
+async def _scope(interaction: discord.Interaction, name: str | None) -> list[Community]:
+    """The communities the command acts on (module docstring)."""
     services = bot_of(interaction).services
-    return (await find_community(services, place_of(interaction))).id
+    return await member_scope(services, guild_id_of(interaction), name)
 
 
-def forget_confirmation(member_id: int) -> discord.ui.View:
+def _ids(scope: list[Community]) -> list[int]:
+    return [community.id for community in scope]
+
+
+def _everywhere(name: str | None) -> bool:
+    """Whether a command's ``community`` option was left out (``member_scope``: all)."""
+    return name is None or not name.strip()
+
+
+def _where(scope: list[Community], name: str | None) -> str:
+    return replies.communities_named([c.name for c in scope], everywhere=_everywhere(name))
+
+
+def forget_confirmation(member_id: int, community_id: int) -> discord.ui.View:
     """ "Forget me" and "Cancel", for the member who asked (module docstring)."""
-    return static_view(ForgetButton(member_id), CancelForgetButton(member_id))
+    return static_view(ForgetButton(member_id, community_id), CancelForgetButton(member_id))
 
 
 class _MembersButton:
@@ -117,18 +172,14 @@ class _MembersButton:
 
     member_id: int
 
-    def __init__(self, member_id: int, label: str, style: discord.ButtonStyle, prefix: str) -> None:
+    def __init__(
+        self, member_id: int, label: str, style: discord.ButtonStyle, custom_id: str
+    ) -> None:
         button: discord.ui.Button[Any] = discord.ui.Button(
-            label=label, style=style, custom_id=f"{prefix}:{member_id}"
+            label=label, style=style, custom_id=custom_id
         )
         super().__init__(button)  # type: ignore[call-arg]
         self.member_id = member_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        return cls(int(match["member_id"]))  # type: ignore[call-arg]
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.member_id
@@ -137,13 +188,22 @@ class _MembersButton:
 class ForgetButton(
     _MembersButton,
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"vb:forget:(?P<member_id>[0-9]+)",
+    # The community part is missing on confirmations shown by earlier versions.
+    template=r"vb:forget:(?P<member_id>[0-9]+)(?::(?P<community_id>[0-9]+))?",
 ):
-    def __init__(self, member_id: int) -> None:
-        super().__init__(member_id, "Forget me", discord.ButtonStyle.danger, "vb:forget")
+    def __init__(self, member_id: int, community_id: int) -> None:
+        custom_id = f"vb:forget:{member_id}:{community_id}"
+        super().__init__(member_id, "Forget me", discord.ButtonStyle.danger, custom_id)
+        self.community_id = community_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["member_id"]), int(match["community_id"] or ALL))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, _forget(interaction, self.member_id))
+        await guarded(interaction, _forget(interaction, self.member_id, self.community_id))
 
 
 class CancelForgetButton(
@@ -152,7 +212,14 @@ class CancelForgetButton(
     template=r"vb:forget-cancel:(?P<member_id>[0-9]+)",
 ):
     def __init__(self, member_id: int) -> None:
-        super().__init__(member_id, "Cancel", discord.ButtonStyle.secondary, "vb:forget-cancel")
+        custom_id = f"vb:forget-cancel:{member_id}"
+        super().__init__(member_id, "Cancel", discord.ButtonStyle.secondary, custom_id)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(int(match["member_id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await interaction.response.edit_message(
@@ -163,10 +230,18 @@ class CancelForgetButton(
 FORGET_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ForgetButton, CancelForgetButton)
 
 
-async def _forget(interaction: discord.Interaction, member_id: int) -> None:
-    report = await forget_member(bot_of(interaction).services, await _here(interaction), member_id)
+async def _forget(interaction: discord.Interaction, member_id: int, community_id: int) -> None:
+    """Forget the member in the community the button names, or in all of the server's
+    communities as they are at the click."""
+    services = bot_of(interaction).services
+    chosen = None if community_id == ALL else community_id
+    scope = await member_scope(services, guild_id_of(interaction), community_id=chosen)
+    report = await forget_member_in(services, _ids(scope), member_id)
+    where = replies.communities_named([c.name for c in scope], everywhere=chosen is None)
     await interaction.response.edit_message(
-        content=replies.forgotten(report.total, report.harvests_rewritten, report.ended_anonymous),
+        content=replies.forgotten(
+            report.total, report.harvests_rewritten, report.ended_anonymous, where
+        ),
         view=None,
         allowed_mentions=NO_MENTIONS,
     )
