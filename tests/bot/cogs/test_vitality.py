@@ -45,6 +45,7 @@ async def test_the_commands_are_registered_for_server_managers_in_servers_only(
         "setup", "adopt", "drop", "schedule", "threshold", "privacy",
         "checkin", "survey", "close", "status",
         "trend", "export", "harvest", "harvests", "commitments", "commit",
+        "sponsors", "portfolio",
     }  # fmt: skip
 
 
