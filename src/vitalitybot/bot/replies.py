@@ -106,28 +106,38 @@ def set_up(
     roles = [f"<@&{r}>" for r in (community.coordinator_role_id, community.steward_role_id) if r]
     if roles:
         lines.append(f"Besides server managers, {' and '.join(roles)} may coordinate it.")
-    if missing and set(missing) <= THREAD_PERMISSIONS:
-        lines.append(
-            f"**Heads up:** I am missing {', '.join(missing)} in {channel}, so rounds are "
-            "posted without a discussion thread: their results and suggestions go to the "
-            "channel instead. A server admin can grant it to give each round its thread."
-        )
-    elif missing:
-        lines.append(
-            f"**Heads up:** I am missing {', '.join(missing)} in {channel}; "
-            "rounds will fail there until a server admin grants them."
-        )
-    if len(communities) > 1:
-        lines.append(
-            f"This server has {plural(len(communities), 'community', 'communities')}: "
-            f"{md_escape(listing(communities))}. A command acts on the community whose "
-            "channel (or category) it runs in; anywhere else, name it in the `community` "
-            "option."
-        )
+    lines += [line for line in (_heads_up(missing, channel), _finding(communities)) if line]
     lines.append(
         f"Next: `/vitality adopt` a pattern for {name} to watch; it sets up default schedules."
     )
     return "\n".join(lines)
+
+
+def _heads_up(missing: Sequence[str], channel: str) -> str | None:
+    """What the bot lacks to post in the community's channel, and what follows from it."""
+    if not missing:
+        return None
+    if set(missing) <= THREAD_PERMISSIONS:
+        return (
+            f"**Heads up:** I am missing {', '.join(missing)} in {channel}, so rounds are "
+            "posted without a discussion thread: their results and suggestions go to the "
+            "channel instead. A server admin can grant it to give each round its thread."
+        )
+    return (
+        f"**Heads up:** I am missing {', '.join(missing)} in {channel}; "
+        "rounds will fail there until a server admin grants them."
+    )
+
+
+def _finding(communities: Sequence[Community]) -> str | None:
+    """How a command finds its community, once there are several to tell apart."""
+    if len(communities) < 2:
+        return None
+    return (
+        f"This server has {plural(len(communities), 'community', 'communities')}: "
+        f"{md_escape(listing(communities))}. A command acts on the community whose "
+        "channel (or category) it runs in; anywhere else, name it in the `community` option."
+    )
 
 
 def adopted(community: Community, result: AdoptResult, schedules: Sequence[ScheduleView]) -> str:
