@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,22 @@ def coordinator_of(guild: Guild) -> Member:
 
 
 COMMUNITY = "Protocol nurses"
+
+# A community as the replies get it, for testing their copy without a bot.
+COMMUNITY_RECORD = Community(
+    id=1,
+    guild_id=111,
+    name=COMMUNITY,
+    timezone="Europe/Berlin",
+    coordinator_role_id=None,
+    steward_role_id=None,
+    channel_id=42,
+    threshold=0.5,
+    min_respondents=1,
+    max_items=1,
+    anonymous=False,
+    created_at=datetime(2026, 1, 5, tzinfo=UTC),
+)
 
 
 async def set_up(coordinator: Member, channel: Channel | None = None, **options: Any) -> str:
