@@ -231,3 +231,17 @@ async def test_the_community_option_offers_the_server_s_communities_by_name(
     assert typed == [{"name": DESIGN, "value": DESIGN}]
     assert [c["value"] for c in named_patterns] == [COP]
     assert [c["value"] for c in here_patterns] == [ENERGIZING]
+
+
+async def test_a_coordinator_may_rename_their_community_but_not_set_up_or_change_another(
+    app: App, two: TwoCommunities
+) -> None:
+    renamed = await set_up(two.sam, two.security, name="Security team", community=SECURITY)
+    other = await set_up(two.sam, two.design, name=DESIGN)
+    new = await set_up(two.sam, two.guild.add_channel("ops"), name="Ops")
+
+    assert renamed.startswith("Updated **Security team**: its rounds are posted in")
+    assert other == f"Only {DESIGN}'s coordinators can do this."
+    assert new.startswith("Only members who can manage this server can set up a new community")
+    names = [c.name for c in await server_communities(app.services, two.guild.id)]
+    assert names == [DESIGN, "Security team"]
