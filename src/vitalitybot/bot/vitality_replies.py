@@ -159,7 +159,7 @@ LATER_ROUNDS = "Rounds already open keep the minimum they promised; new ones use
 def privacy_shown(settings: PrivacySettings) -> str:
     return "\n".join(
         [
-            "**Privacy of the next rounds**",
+            _privacy_heading(settings),
             *_privacy_lines(settings),
             "Change them with `/vitality privacy`, giving any of `anonymous`, "
             "`min_respondents` and `max_items`.",
@@ -168,7 +168,7 @@ def privacy_shown(settings: PrivacySettings) -> str:
 
 
 def privacy_changed(settings: PrivacySettings) -> str:
-    lines = ["Saved. **Privacy of the next rounds**", *_privacy_lines(settings)]
+    lines = [f"Saved. {_privacy_heading(settings)}", *_privacy_lines(settings)]
     if settings.raised_from is not None:
         lines.append(
             f"The minimum was {settings.raised_from}; anonymous rounds need at least "
@@ -176,6 +176,10 @@ def privacy_changed(settings: PrivacySettings) -> str:
         )
     lines.append(LATER_ROUNDS)
     return "\n".join(lines)
+
+
+def _privacy_heading(settings: PrivacySettings) -> str:
+    return f"**Privacy of the next rounds** of {named(settings.community)}"
 
 
 def _privacy_lines(settings: PrivacySettings) -> list[str]:

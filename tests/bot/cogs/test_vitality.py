@@ -229,6 +229,7 @@ async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
     raised = await reply(await manager.invoke("vitality privacy", min_respondents=6))
     turned = await reply(await manager.invoke("vitality privacy", anonymous=True))
 
+    assert shown.content.startswith(f"**Privacy of the next rounds** of **{COMMUNITY}**")
     assert shown.ephemeral and "**Anonymous**" in shown.content
     assert "until at least 5 members have answered" in shown.content
     assert named.ephemeral and "**Named**" in named.content
