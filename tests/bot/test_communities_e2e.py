@@ -158,7 +158,9 @@ async def test_a_coordinator_of_one_community_is_refused_on_the_other_privately(
     own = await reply(await sam.at(two.security).invoke("vitality threshold", value=0.2))
 
     for refused, name in ((by_name, DESIGN), (in_its_channel, DESIGN), (other_way, SECURITY)):
-        assert refused.ephemeral and refused.content == f"Only {name}'s coordinators can do this."
+        assert (
+            refused.ephemeral and refused.content == f"Only the coordinators of {name} can do this."
+        )
     assert own.ephemeral and own.content.startswith(f"For **{SECURITY}**, a sign now crosses")
     assert await community_named(app, two.guild, DESIGN) == before
     assert (await community_named(app, two.guild, SECURITY)).threshold == 0.2
@@ -181,7 +183,7 @@ async def test_set_up_tells_a_second_community_apart_and_elsewhere_a_command_ask
     assert "`community` option" in second
     assert asked.ephemeral and asked.content == (
         f"This server has 2 communities: {DESIGN}, {SECURITY}. Name one with the community "
-        "option, or run the command in its channel."
+        "option, or run the command in its channel or category."
     )
     assert renamed.startswith(f"Updated **{DESIGN}**")
 
@@ -241,7 +243,7 @@ async def test_a_coordinator_may_rename_their_community_but_not_set_up_or_change
     new = await set_up(two.sam, two.guild.add_channel("ops"), name="Ops")
 
     assert renamed.startswith("Updated **Security team**: its rounds are posted in")
-    assert other == f"Only {DESIGN}'s coordinators can do this."
+    assert other == f"Only the coordinators of {DESIGN} can do this."
     assert new.startswith("Only members who can manage this server can set up a new community")
     names = [c.name for c in await server_communities(app.services, two.guild.id)]
     assert names == [DESIGN, "Security team"]

@@ -62,7 +62,10 @@ async def test_a_member_without_the_coordinator_role_is_refused_privately(
     refused = await reply(await bob.invoke("vitality survey"))
     allowed = await reply(await cora.invoke("vitality survey"))
 
-    assert refused.ephemeral and refused.content == f"Only {COMMUNITY}'s coordinators can do this."
+    assert (
+        refused.ephemeral
+        and refused.content == f"Only the coordinators of {COMMUNITY} can do this."
+    )
     assert allowed.ephemeral and allowed.content.startswith("Opened the survey")
     posts = [m for m in loopback_server.messages_in(loopback_guild.general.id) if m.components]
     assert len(posts) == 1
@@ -252,7 +255,7 @@ async def test_status_attaches_a_png_chart(app: App, loopback_guild: Guild) -> N
 
     answer = await reply(await manager.invoke("vitality status"))
 
-    assert answer.ephemeral and "Vitality at a glance" in text_of(answer)
+    assert answer.ephemeral and f"{COMMUNITY}: vitality at a glance" in text_of(answer)
     (chart,) = answer.attachments
     assert chart.filename.endswith(".png") and chart.data.startswith(PNG_SIGNATURE)
 
