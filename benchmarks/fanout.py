@@ -234,15 +234,17 @@ async def seed(url: str, guilds: Sequence[Guild], lead: float) -> datetime:
     least ``lead`` seconds after seeding; that minute."""
     async with fresh_database(url) as db:
         svc = services_on(db, SystemClock())
+        community_ids = []
         for guild in guilds:
-            await setup_community(svc, guild.id, guild.name, guild.general.id, "UTC")
-            await adopt_pattern(svc, guild.id, PATTERN)
-            await set_schedule(svc, guild.id, "checkin", "monthly", enabled=False)
+            made = await setup_community(svc, guild.id, guild.name, guild.general.id, "UTC")
+            await adopt_pattern(svc, made.id, PATTERN)
+            await set_schedule(svc, made.id, "checkin", "monthly", enabled=False)
+            community_ids.append(made.id)
         ahead = datetime.now(UTC) + timedelta(seconds=lead)
         due = ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
-        for guild in guilds:
+        for community_id in community_ids:
             day, at = f"{due:%A}".lower(), f"{due:%H:%M}"
-            await set_schedule(svc, guild.id, "survey", "weekly", day, at, window_days=5)
+            await set_schedule(svc, community_id, "survey", "weekly", day, at, window_days=5)
     return due
 
 

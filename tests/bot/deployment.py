@@ -17,6 +17,7 @@ from key_support import TEST_BOT_KEY, TEST_KEYS
 from loopback import Guild, LoopbackDiscord
 from vitalitybot.bot.directory import DiscordMemberDirectory
 from vitalitybot.bot.notifier import DiscordNotifier
+from vitalitybot.domain.records import Community
 from vitalitybot.patterns import load_library
 from vitalitybot.render.environment import build_environment
 from vitalitybot.scheduling.clock import Clock
@@ -66,12 +67,16 @@ async def offline_services(
 
 async def set_up_communities(
     svc: Services, guilds: Iterable[Guild], pattern: str, timezone: str = "UTC"
-) -> None:
-    """Each guild a community watching ``pattern``, showing figures from 3 answers."""
+) -> list[Community]:
+    """Each guild a community watching ``pattern``, showing figures from 3 answers; the
+    communities in the order of ``guilds``."""
+    made = []
     for guild in guilds:
-        await setup_community(svc, guild.id, guild.name, guild.general.id, timezone)
-        await set_threshold(svc, guild.id, 0.5, min_respondents=3)
-        await adopt_pattern(svc, guild.id, pattern)
+        community = await setup_community(svc, guild.id, guild.name, guild.general.id, timezone)
+        await set_threshold(svc, community.id, 0.5, min_respondents=3)
+        await adopt_pattern(svc, community.id, pattern)
+        made.append(community)
+    return made
 
 
 def run_env(server: LoopbackDiscord, database_url: str, patterns_dir: Path) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,15 @@ from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.bot.runner import App, build_app
 from vitalitybot.config import Settings
-from vitalitybot.domain.records import Question, QuestionKind
-from vitalitybot.services import answer_form
+from vitalitybot.domain.records import Community, Question, QuestionKind
+from vitalitybot.services import (
+    CommunityStatus,
+    Place,
+    Services,
+    answer_form,
+    find_community,
+    status,
+)
 
 COP = "cop-commons-alignment"
 TIMEZONE = "Europe/Berlin"
@@ -95,6 +103,22 @@ def coordinator_of(guild: Guild) -> Member:
 
 COMMUNITY = "Protocol nurses"
 
+# A community as the replies get it, for testing their copy without a bot.
+COMMUNITY_RECORD = Community(
+    id=1,
+    guild_id=111,
+    name=COMMUNITY,
+    timezone="Europe/Berlin",
+    coordinator_role_id=None,
+    steward_role_id=None,
+    channel_id=42,
+    threshold=0.5,
+    min_respondents=1,
+    max_items=1,
+    anonymous=False,
+    created_at=datetime(2026, 1, 5, tzinfo=UTC),
+)
+
 
 async def set_up(coordinator: Member, channel: Channel | None = None, **options: Any) -> str:
     """``/vitality setup``: by default the community called ``COMMUNITY`` in #general."""
@@ -103,6 +127,16 @@ async def set_up(coordinator: Member, channel: Channel | None = None, **options:
         "vitality setup", channel=channel or coordinator.guild.general, timezone=TIMEZONE, **options
     )
     return text_of(await reply(handle))
+
+
+async def only_community(svc: Services, guild: Guild) -> Community:
+    """The server's community, for tests whose server holds one."""
+    return await find_community(svc, Place(guild.id))
+
+
+async def status_of(svc: Services, guild: Guild) -> CommunityStatus:
+    """``status`` of the server's only community."""
+    return await status(svc, (await only_community(svc, guild)).id)
 
 
 async def adopt(coordinator: Member, pattern: str = COP) -> str:

@@ -9,6 +9,7 @@ from vitalitybot.domain.records import QuestionKind
 from vitalitybot.render.environment import oneline
 
 from .support import (
+    COMMUNITY,
     COP,
     adopt,
     answer_survey,
@@ -28,7 +29,7 @@ async def test_five_answers_over_the_threshold_bring_the_patterns_remedy_into_th
 ) -> None:
     coordinator = coordinator_of(loopback_guild)
     members = [loopback_guild.add_member(name) for name in ("ana", "ben", "cai", "dee", "eli")]
-    assert "set up" in await set_up(coordinator)
+    assert f"Set up **{COMMUNITY}** as a new community" in await set_up(coordinator)
     assert "Now watching" in await adopt(coordinator)
     post = await open_round(coordinator, "survey")
     round_id = round_id_of(post)

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from loopback import Guild
 from vitalitybot.bot.errors import APOLOGY
 from vitalitybot.bot.runner import App
-from vitalitybot.services import status
+from vitalitybot.services.places import server_communities
 
 from .support import coordinator_of, reply, set_up
 
@@ -30,14 +30,17 @@ async def test_a_broken_database_gets_an_apology_and_a_log_line_naming_the_commu
     app: App, loopback_guild: Guild, caplog: pytest.LogCaptureFixture
 ) -> None:
     coordinator = coordinator_of(loopback_guild)
-    ana = loopback_guild.add_member("ana")
+    design = loopback_guild.add_channel("cop-design")
     await set_up(coordinator)
-    community = (await status(app.services, loopback_guild.id)).community
+    await set_up(coordinator, design, name="Design")
+    (community,) = [
+        c for c in await server_communities(app.services, loopback_guild.id) if c.name == "Design"
+    ]
     async with app.db.transaction() as session:
-        await session.execute(text("DROP TABLE member_prefs"))
+        await session.execute(text("DROP TABLE adopted_patterns"))
 
     with caplog.at_level(logging.ERROR, logger="vitalitybot.bot.errors"):
-        answer = await reply(await ana.invoke("me pause"))
+        answer = await reply(await coordinator.at(design).invoke("vitality status"))
 
     assert answer.ephemeral and answer.content == APOLOGY
     (logged,) = [r for r in caplog.records if r.name == "vitalitybot.bot.errors"]

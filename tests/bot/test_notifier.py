@@ -10,19 +10,22 @@ from loopback import Guild, LoopbackDiscord
 from vitalitybot.bot.notifier import DiscordNotifier
 from vitalitybot.bot.runner import App
 from vitalitybot.domain.records import Community, DeliveryStatus
-from vitalitybot.services import adopt_pattern, open_round, remind, setup_community, status
+from vitalitybot.services import adopt_pattern, open_round, remind, setup_community
 
 from .conftest import MakeSettings
 from .support import (
+    COMMUNITY,
     COP,
     FAST_RETRIES,
     TIMEZONE,
     adopt,
     answer_survey,
     coordinator_of,
+    only_community,
     reply,
     running_bot,
     set_up,
+    status_of,
     text_of,
 )
 from .support import open_round as open_round_now
@@ -30,16 +33,12 @@ from .support import open_round as open_round_now
 MESSAGES = "/channels/{channel_id}/messages"
 
 
-async def community_of(app: App, guild: Guild) -> Community:
-    return (await status(app.services, guild.id)).community
-
-
 async def set_up_quietly(app: App, guild: Guild) -> Community:
     """A community set up through the services, as many as a test needs, without commands."""
     community = await setup_community(
         app.services, guild.id, guild.name, guild.general.id, TIMEZONE
     )
-    await adopt_pattern(app.services, guild.id, COP)
+    await adopt_pattern(app.services, community.id, COP)
     return community
 
 
@@ -52,7 +51,10 @@ async def test_a_forbidden_channel_is_reported_and_the_next_community_still_gets
         await set_up(coordinator)
         await adopt(coordinator)
     loopback_server.forbid_channel(loopback_guild.general.id)
-    broken, working = await community_of(app, loopback_guild), await community_of(app, other)
+    broken, working = (
+        await only_community(app.services, loopback_guild),
+        await only_community(app.services, other),
+    )
 
     # The scheduler opens both in the same minute.
     await asyncio.gather(
@@ -67,11 +69,11 @@ async def test_a_forbidden_channel_is_reported_and_the_next_community_still_gets
     # What to do, in Discord's words, rather than Discord's raw refusal.
     assert "give me Send Messages" in owner_dm.content
     assert "403" not in owner_dm.content and "Missing Permissions" not in owner_dm.content
-    failed = (await status(app.services, loopback_guild.id)).failed_deliveries
+    failed = (await status_of(app.services, loopback_guild)).failed_deliveries
     assert [(d.kind, d.status) for d in failed] == [("round", DeliveryStatus.FAILED)]
     told = await reply(await first_coordinator.invoke("vitality status"))
     assert "could not post the survey" in text_of(told)
-    assert (await status(app.services, other.id)).failed_deliveries == ()
+    assert (await status_of(app.services, other)).failed_deliveries == ()
 
 
 async def test_a_post_refused_with_429_more_often_than_discord_py_retries_still_arrives_once(
@@ -170,19 +172,19 @@ async def test_with_the_members_intent_reminders_reach_only_who_has_not_answered
         post = await open_round_now(coordinator, "survey")
         await answer_survey(ana, post, lambda _: 2)
         await reply(await cai.invoke("me pause"))
-        community = await community_of(app, loopback_guild)
-        round_ = (await status(app.services, loopback_guild.id)).open_rounds[0]
+        community = await only_community(app.services, loopback_guild)
+        round_ = (await status_of(app.services, loopback_guild)).open_rounds[0]
 
         reminded = await remind(app.services, community.id, round_.round.id)
 
-        failed = (await status(app.services, loopback_guild.id)).failed_deliveries
+        failed = (await status_of(app.services, loopback_guild)).failed_deliveries
     humans = {loopback_guild.owner.id, coordinator.id, ana.id, ben.id, cai.id, dee.id}
     assert round_.participation.eligible == len(humans)
     assert set(reminded) == humans - {ana.id, cai.id}
     (dm,) = dee.dms
     assert "still open" in text_of(dm)
     # A DM has no server around it: it names the community, and shows the close live.
-    assert f"of **{loopback_guild.name}** closes <t:" in text_of(dm)
+    assert f"of **{COMMUNITY}** closes <t:" in text_of(dm)
     (link,) = [c for c in dm.iter_components() if c.get("url")]
     assert link["url"].endswith(f"/{loopback_guild.general.id}/{post.id}")
     assert ana.dms == [] and ben.dms == [] and cai.dms == []
@@ -205,9 +207,9 @@ async def test_a_round_posted_without_its_thread_is_told_to_the_coordinator_once
     assert opened.content.startswith("Opened the survey")
     assert "could not start a thread" in opened.content
     assert "could not start a thread" not in later.content
-    failed = (await status(app.services, loopback_guild.id)).failed_deliveries
+    failed = (await status_of(app.services, loopback_guild)).failed_deliveries
     assert [(d.kind, d.status) for d in failed] == [("thread", DeliveryStatus.FAILED)]
-    round_ = (await status(app.services, loopback_guild.id)).open_rounds[0].round
+    round_ = (await status_of(app.services, loopback_guild)).open_rounds[0].round
     assert round_.message_id is not None and round_.thread_id is None
 
 
@@ -218,13 +220,13 @@ async def test_the_owner_hears_of_a_broken_channel_once_across_failures_and_a_re
     async with running_bot(loopback_server, make_settings()) as first:
         await set_up(coordinator)
         await adopt(coordinator)
-        community = await community_of(first, loopback_guild)
+        community = await only_community(first.services, loopback_guild)
         loopback_server.forbid_channel(loopback_guild.general.id)
         await open_round(first.services, community.id, "survey", period="2026-12")
         await open_round(first.services, community.id, "checkin", period="2026-12")
     async with running_bot(loopback_server, make_settings()) as second:
         await open_round(second.services, community.id, "survey", period="2027-01")
-        failed = (await status(second.services, loopback_guild.id)).failed_deliveries
+        failed = (await status_of(second.services, loopback_guild)).failed_deliveries
 
     assert len(failed) >= 3  # every refusal is logged ...
     (note,) = loopback_guild.owner.dms  # ... and the owner heard of the first one only

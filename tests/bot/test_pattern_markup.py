@@ -18,7 +18,6 @@ import pytest
 from loopback import Guild, LoopbackDiscord, MessageRecord
 from vitalitybot.bot.runner import App
 from vitalitybot.render.timestamps import discord_time
-from vitalitybot.services import status
 
 from .support import (
     adopt,
@@ -31,6 +30,7 @@ from .support import (
     round_id_of,
     running_bot,
     set_up,
+    status_of,
     survey_questions,
     text_of,
 )
@@ -119,7 +119,7 @@ async def test_survey_results_and_remedy_keep_their_layout(
         "Open until",
     ]
     assert fields(post)[0]["value"].splitlines()[0] == f"1. {TARGET_QUESTION}"
-    (opened,) = (await status(app.services, loopback_guild.id)).open_rounds
+    (opened,) = (await status_of(app.services, loopback_guild)).open_rounds
     assert_no_mention_parses(post, ours=[discord_time(opened.round.closes_at)])
 
     questions = await survey_questions(app, loopback_guild, round_id_of(post))

@@ -2,38 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import discord
 
-from vitalitybot.bot import replies
-from vitalitybot.domain.records import Community
+from vitalitybot.bot import replies, vitality_replies
 
-COMMUNITY = Community(
-    id=1,
-    guild_id=111,
-    name="Protocol nurses",
-    timezone="Europe/Berlin",
-    coordinator_role_id=None,
-    steward_role_id=None,
-    channel_id=42,
-    threshold=0.5,
-    min_respondents=1,
-    max_items=1,
-    anonymous=False,
-    created_at=datetime(2026, 1, 5, tzinfo=UTC),
-)
-
-
-def test_setup_without_thread_permissions_says_rounds_still_post() -> None:
-    said = replies.set_up(COMMUNITY, 42, ["Create Public Threads", "Send Messages in Threads"])
-    assert "will fail" not in said
-    assert "results and suggestions go to the channel" in said
-
-
-def test_setup_without_send_messages_says_rounds_will_fail() -> None:
-    said = replies.set_up(COMMUNITY, 42, ["Send Messages", "Create Public Threads"])
-    assert "rounds will fail there" in said
+from .support import COMMUNITY_RECORD
 
 
 def test_permissions_are_named_as_discord_shows_them() -> None:
@@ -51,6 +24,6 @@ def test_a_refused_post_says_what_to_grant_and_never_the_raw_error() -> None:
 
 
 def test_the_privacy_lines_and_threshold_count_one_member_in_the_singular() -> None:
-    assert "at least 1 respondent see" in replies.threshold_set(COMMUNITY)
+    assert "at least 1 respondent see" in vitality_replies.threshold_set(COMMUNITY_RECORD)
     assert "1 record about you was deleted" in replies.forgotten(1, 0, 0)
     assert "1 round." in replies.exported(1, 0)

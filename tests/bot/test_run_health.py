@@ -69,9 +69,9 @@ async def test_health_metrics_and_tagged_logs_of_a_rehearsed_scheduled_round(
     database = tmp_path / "vitalitybot.sqlite3"
     url = f"sqlite+aiosqlite:///{database}"
     async with offline_services(url, shipped_patterns_dir, ManualClock(START)) as svc:
-        await set_up_communities(svc, [loopback_guild], COP)
-        await set_schedule(svc, loopback_guild.id, "survey", "monthly", "2", "06:00", 3)
-        await set_schedule(svc, loopback_guild.id, "checkin", "monthly", "20", "10:00", 3)
+        (community,) = await set_up_communities(svc, [loopback_guild], COP)
+        await set_schedule(svc, community.id, "survey", "monthly", "2", "06:00", 3)
+        await set_schedule(svc, community.id, "checkin", "monthly", "20", "10:00", 3)
     remedied = {r.sign_id for r in load_library(shipped_patterns_dir).patterns[COP].remedies}
     coordinator = coordinator_of(loopback_guild)
     members = [loopback_guild.add_member(name) for name in ("ana", "ben", "cai")]

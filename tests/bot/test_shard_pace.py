@@ -57,11 +57,10 @@ async def server() -> AsyncIterator[LoopbackDiscord]:
 async def set_up_shard(database_url: str, patterns_dir: Path, guilds: list[Guild]) -> None:
     """Communities whose weekly survey falls due at ``DUE``, as earlier runs would have left."""
     async with offline_services(database_url, patterns_dir, ManualClock(DUE)) as svc:
-        await set_up_communities(svc, guilds, COP)
-        for guild in guilds:
-            await set_schedule(svc, guild.id, "checkin", "monthly", enabled=False)
+        for community in await set_up_communities(svc, guilds, COP):
+            await set_schedule(svc, community.id, "checkin", "monthly", enabled=False)
             await set_schedule(
-                svc, guild.id, "survey", "weekly", f"{DUE:%A}".lower(), f"{DUE:%H:%M}", 1
+                svc, community.id, "survey", "weekly", f"{DUE:%A}".lower(), f"{DUE:%H:%M}", 1
             )
 
 

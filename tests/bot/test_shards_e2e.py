@@ -135,12 +135,13 @@ async def test_two_shard_processes_run_a_month_once_each_and_a_killed_one_loses_
     assert min(shards.values()) >= GUILDS // 4, f"guilds spread over both shards: {shards}"
     target = next(g for g in guilds if shard_of(g.id, 2) == 1)
     async with offline_services(database_url, shipped_patterns_dir, ManualClock(day(0))) as svc:
-        await set_up_communities(svc, guilds, COP, timezone="UTC")
-        for number, guild in enumerate(guilds):  # spread over the days and the hours
+        communities = await set_up_communities(svc, guilds, COP, timezone="UTC")
+        for number, (guild, community) in enumerate(zip(guilds, communities, strict=True)):
+            # spread over the days and the hours
             at = f"{(6 + number * 7) % 24:02d}:{(number * 13) % 60:02d}"
             survey = ("2", "06:00", 27) if guild is target else (str(1 + number % 9), at, 1)
-            await set_schedule(svc, guild.id, "survey", "monthly", *survey)
-            await set_schedule(svc, guild.id, "checkin", "monthly", str(21 + number % 8), at, 1)
+            await set_schedule(svc, community.id, "survey", "monthly", *survey)
+            await set_schedule(svc, community.id, "checkin", "monthly", str(21 + number % 8), at, 1)
 
     env = run_env(server, database_url, shipped_patterns_dir)
     epoch = time.time() + STARTUP_MARGIN

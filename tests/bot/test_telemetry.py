@@ -23,6 +23,7 @@ from .support import (
     adopt,
     answer_survey,
     coordinator_of,
+    only_community,
     open_round,
     reply,
     round_id_of,
@@ -54,19 +55,12 @@ def json_log() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
-async def community_id_of(app: App, guild: Guild) -> int:
-    async with app.services.repos() as repos:
-        community = await repos.communities.get_by_guild(guild.id)
-    assert community is not None
-    return community.id
-
-
 async def test_lines_logged_while_handling_an_interaction_carry_its_community(
     app: App, loopback_guild: Guild, json_log: io.StringIO
 ) -> None:
     coordinator = coordinator_of(loopback_guild)
     await set_up(coordinator)
-    community_id = await community_id_of(app, loopback_guild)
+    community_id = (await only_community(app.services, loopback_guild)).id
 
     handle = await coordinator.invoke("vitality status")
     await reply(handle)

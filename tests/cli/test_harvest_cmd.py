@@ -32,6 +32,9 @@ MEMBERS = [900 + i for i in range(4)]
 START = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 SHARED = "Handover cards on the door saved us ten minutes a shift."
 PRIVATE = "I was too tired to care this month."
+NEIGHBOURS = "Pairing new volunteers with a regular for their first month."
+TIMEZONE = "Europe/Berlin"
+COP = "cop-commons-alignment"
 
 
 class Members:
@@ -39,8 +42,12 @@ class Members:
         return MEMBERS
 
 
-async def build(url: str, patterns_dir: Path, *, check_in: bool) -> int | None:
-    """A community (and another without any check-in); returns the closed check-in's id."""
+async def build(
+    url: str, patterns_dir: Path, *, check_in: bool, neighbour: bool = False
+) -> int | None:
+    """A community (and another without any check-in, on another server); returns the
+    closed check-in's id. ``neighbour`` adds a second community to the same server, with
+    a check-in of its own."""
     db = open_database(url)
     clock = ManualClock(START)
     try:
@@ -54,26 +61,36 @@ async def build(url: str, patterns_dir: Path, *, check_in: bool) -> int | None:
             env=build_environment(),
             keys=TEST_KEYS,
         )
-        community = await setup_community(svc, GUILD, "Riverside", 1, "Europe/Berlin")
-        await adopt_pattern(svc, GUILD, "cop-commons-alignment")
-        await setup_community(svc, OTHER_GUILD, "Hillside", 2, "Europe/Berlin")
-        if not check_in:
-            return None
-        round_ = await open_round(svc, community.id, "checkin", period="2026-03-03")
-        assert round_ is not None
-        prompt = (await answer_form(svc, GUILD, round_.id, MEMBERS[0])).questions[0]
-        await record_answers(
-            svc, GUILD, round_.id, MEMBERS[0], [AnswerInput(prompt.id, None, SHARED, shared=True)]
-        )
-        await record_answers(
-            svc, GUILD, round_.id, MEMBERS[1], [AnswerInput(prompt.id, None, PRIVATE)]
-        )
-        clock.advance(timedelta(days=6))
-        result = await close_round(svc, community.id, round_.id)
-        assert result.harvest is not None
-        return round_.id
+        community = await setup_community(svc, GUILD, "Riverside", 1, TIMEZONE)
+        await adopt_pattern(svc, community.id, COP)
+        await setup_community(svc, OTHER_GUILD, "Hillside", 2, TIMEZONE)
+        round_id = await closed_check_in(svc, clock, community, SHARED) if check_in else None
+        if neighbour:
+            lakeside = await setup_community(svc, GUILD, "Lakeside", 3, TIMEZONE)
+            await adopt_pattern(svc, lakeside.id, COP)
+            await closed_check_in(svc, clock, lakeside, NEIGHBOURS)
+        return round_id
     finally:
         await db.dispose()
+
+
+async def closed_check_in(
+    svc: Services, clock: ManualClock, community: Community, shared: str
+) -> int:
+    """A check-in where one member shares ``shared`` and another keeps PRIVATE to
+    themselves, closed six days on; its round id."""
+    round_ = await open_round(svc, community.id, "checkin", period="2026-03-03")
+    assert round_ is not None
+    guild = community.guild_id
+    prompt = (await answer_form(svc, guild, round_.id, MEMBERS[0])).questions[0]
+    await record_answers(
+        svc, guild, round_.id, MEMBERS[0], [AnswerInput(prompt.id, None, shared, shared=True)]
+    )
+    await record_answers(svc, guild, round_.id, MEMBERS[1], [AnswerInput(prompt.id, None, PRIVATE)])
+    clock.advance(timedelta(days=6))
+    result = await close_round(svc, community.id, round_.id)
+    assert result.harvest is not None
+    return round_.id
 
 
 @pytest.fixture
@@ -151,3 +168,37 @@ def test_export_into_a_folder_uses_the_name_discord_attaches_the_file_with(
     (written,) = tmp_path.glob("harvest-*.md")
     assert written.name == "harvest-2026-03-03.md"
     assert SHARED in written.read_text(encoding="utf-8")
+
+
+def test_two_communities_in_the_guild_and_no_community_named_is_one_line_naming_both(
+    url: str, shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(build(url, shipped_patterns_dir, check_in=True, neighbour=True))
+    assert main(["harvest", "export", "--guild", str(GUILD), "--url", url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert "Lakeside" in line and "Riverside" in line and "--community" in line
+
+
+def test_the_community_option_exports_that_communitys_harvest_only(
+    url: str, shipped_patterns_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    riverside_round = asyncio.run(build(url, shipped_patterns_dir, check_in=True, neighbour=True))
+    args = ["harvest", "export", "--guild", str(GUILD), "--url", url]
+
+    assert main([*args, "--community", "Lakeside"]) == 0
+    lakeside = capsys.readouterr().out
+    assert NEIGHBOURS in lakeside and SHARED not in lakeside and PRIVATE not in lakeside
+    assert main([*args, "--community", "riverside"]) == 0  # as members type it
+    riverside = capsys.readouterr().out
+    assert SHARED in riverside and NEIGHBOURS not in riverside
+
+    assert main([*args, "--community", "Lakeside", "--round", str(riverside_round)]) == 1
+    captured = capsys.readouterr()
+    assert f"'Lakeside' of guild {GUILD} has no round {riverside_round}" in captured.err
+    assert SHARED not in captured.out + captured.err
+    assert main([*args, "--community", "Hillside"]) == 1  # another server's
+    [line] = capsys.readouterr().err.splitlines()
+    assert "no community called 'Hillside'" in line
+    assert "Lakeside" in line and "Riverside" in line

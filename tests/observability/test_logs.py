@@ -21,6 +21,7 @@ from vitalitybot.observability.logs import (
     community_context,
     configure_logging,
     looks_like_a_discord_token,
+    tag_community,
 )
 
 log = logging.getLogger("vitalitybot.tests.logs")
@@ -190,6 +191,36 @@ async def test_tasks_started_inside_a_community_context_keep_it(output: io.Strin
         log.info("in another community")
     lines = [json.loads(line) for line in output.getvalue().splitlines()]
     assert [line["community_id"] for line in lines] == [5, 6]
+
+
+async def test_handlers_tagging_their_community_part_way_each_keep_their_own(
+    output: io.StringIO,
+) -> None:
+    """Two commands of one server handled at once, each about another community."""
+    configure_logging(logging.INFO, json=True, stream=output)
+    both_tagged = asyncio.Event()
+
+    async def handler(community_id: int) -> None:
+        log.info("before the check")
+        tag_community(community_id)
+        if community_id == 8:
+            both_tagged.set()
+        else:
+            await both_tagged.wait()
+        log.info("after the check")
+
+    await asyncio.gather(asyncio.create_task(handler(7)), asyncio.create_task(handler(8)))
+    log.info("back in the caller")
+
+    lines = [json.loads(line) for line in output.getvalue().splitlines()]
+    tagged = {(line["message"], line.get("community_id")) for line in lines}
+    assert tagged == {
+        ("before the check", None),
+        ("after the check", 7),
+        ("after the check", 8),
+        ("back in the caller", None),
+    }
+    assert len(lines) == 5
 
 
 def test_an_explicit_community_id_wins_over_the_context(output: io.StringIO) -> None:

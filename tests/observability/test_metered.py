@@ -11,7 +11,7 @@ import pytest
 
 from key_support import TEST_KEYS
 from services.fakes import FixedDirectory, RecordingNotifier
-from services.support import MEMBERS, rate
+from services.support import MEMBERS, only_community, rate
 from vitalitybot.domain.records import Community, Question, Round
 from vitalitybot.observability.logs import current_community
 from vitalitybot.observability.metered import MeteredNotifier
@@ -90,16 +90,13 @@ async def svc(
         env=build_environment(),
         keys=TEST_KEYS,
     )
-    await setup_community(services, GUILD, "Protocol nurses", 42, "Europe/Berlin")
-    await adopt_pattern(services, GUILD, COP)
+    made = await setup_community(services, GUILD, "Protocol nurses", 42, "Europe/Berlin")
+    await adopt_pattern(services, made.id, COP)
     return services
 
 
 async def community_id(svc: Services) -> int:
-    async with svc.repos() as repos:
-        found = await repos.communities.get_by_guild(GUILD)
-    assert found is not None
-    return found.id
+    return (await only_community(svc, GUILD)).id
 
 
 def value(metrics: Metrics, name: str, **labels: str) -> float:

@@ -18,7 +18,7 @@ from vitalitybot.services import Services, adopt_pattern, set_threshold, setup_c
 from vitalitybot.storage import Database
 
 from .fakes import FixedDirectory, RecordingNotifier
-from .support import COP, GUILD, MEMBERS, START, TIMEZONE
+from .support import COP, GUILD, MEMBERS, OTHER_GUILD, START, TIMEZONE
 
 
 @pytest.fixture(scope="session")
@@ -99,5 +99,25 @@ def setup(svc: Services) -> Setup:
 async def community(svc: Services, setup: Setup) -> Community:
     """The main test guild, set up, watching CoP–Commons Alignment."""
     made = await setup()
+    await adopt_pattern(svc, made.id, COP)
+    return made
+
+
+@pytest.fixture
+async def neighbour(svc: Services, setup: Setup) -> Community:
+    """A second community of the main test guild, in channel 43, watching the same pattern."""
+    return await _second(svc, setup, GUILD)
+
+
+@pytest.fixture(params=[OTHER_GUILD, GUILD], ids=["other-server", "same-server"])
+async def elsewhere(svc: Services, setup: Setup, request: pytest.FixtureRequest) -> Community:
+    """Another community watching the same pattern: on another server, then beside
+    ``community`` on the main test guild (each test using it runs once for each)."""
+    guild_id: int = request.param
+    return await _second(svc, setup, guild_id)
+
+
+async def _second(svc: Services, setup: Setup, guild_id: int) -> Community:
+    made = await setup(guild_id, name="Maintainers", channel_id=43)
     await adopt_pattern(svc, made.id, COP)
     return made

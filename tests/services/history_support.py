@@ -25,6 +25,7 @@ MONTH = timedelta(days=30)
 
 @dataclass(frozen=True, slots=True)
 class History:
+    community: Community
     january: Round
     february: Round
     march: Round
@@ -44,13 +45,13 @@ async def three_surveys(svc: Services, community: Community, clock: ManualClock)
     await skip_round(svc, GUILD, january.id, MEMBERS[9])
     await close_round(svc, community.id, january.id)
     clock.advance(MONTH)
-    await set_privacy(svc, GUILD, min_respondents=5)
+    await set_privacy(svc, community.id, min_respondents=5)
     february = await _survey(svc, community, "2026-02-03", often=4)
-    await set_privacy(svc, GUILD, min_respondents=3)
+    await set_privacy(svc, community.id, min_respondents=3)
     await close_round(svc, community.id, february.id)
     made = await commit(
         svc,
-        GUILD,
+        community.id,
         CommitRequest("Pin one guide a month", pattern_slug=COP, sign_ids=(SIGN,)),
         coordinator=True,
     )
@@ -58,5 +59,5 @@ async def three_surveys(svc: Services, community: Community, clock: ManualClock)
     march = await _survey(svc, community, "2026-03-03", often=1)
     await close_round(svc, community.id, march.id)
     clock.advance(timedelta(days=2))
-    await set_status(svc, GUILD, made.id, CommitmentStatus.DONE)
-    return History(january, february, march)
+    await set_status(svc, community.id, made.id, CommitmentStatus.DONE)
+    return History(community, january, february, march)

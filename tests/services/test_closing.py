@@ -6,11 +6,15 @@ import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 
+import pytest
+
 from vitalitybot.domain.records import AnswerInput, Community
 from vitalitybot.patterns import Pattern
 from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
+    RoundNotFound,
     Services,
+    close_now,
     close_round,
     current_scores,
     open_round,
@@ -124,3 +128,17 @@ async def test_a_sharp_fall_in_participation_is_itself_a_signal(
     assert [s.kind.value for s in result.suggestions] == ["participation"]
     [post] = notifier.of("suggestion:participation")
     assert "20%" in post.text and "77%" in post.text
+
+
+async def test_a_neighbour_communitys_round_is_not_closed_through_this_one(
+    svc: Services, community: Community, neighbour: Community, notifier: RecordingNotifier
+) -> None:
+    theirs = await open_survey(svc, neighbour)
+    await rate(svc, theirs, MEMBERS[:3], {"no-feedback": 5})
+
+    for close in (close_now, close_round):
+        with pytest.raises(RoundNotFound):
+            await close(svc, community.id, theirs.id)
+    assert notifier.of("results") == []
+    assert (await close_now(svc, neighbour.id, theirs.id)).closed_now
+    assert len(notifier.of("results")) == 1

@@ -93,7 +93,7 @@ class Months:
             suggestion_ids=action.suggestion_ids,
             review_at=review_at,
         )
-        return await commit(self.svc, GUILD, request, coordinator=True)
+        return await commit(self.svc, self.community.id, request, coordinator=True)
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def about(posts: list[Post], title: str) -> Post:
 
 
 async def commitment(svc: Services, made: Commitment) -> Commitment:
-    _, found = await list_commitments(svc, GUILD)
+    _, found = await list_commitments(svc, made.community_id)
     [now] = [c for c in found if c.id == made.id]
     return now
 
@@ -153,7 +153,7 @@ async def test_after_its_review_by_the_next_survey_the_suggestion_may_come_again
     clock.advance(timedelta(hours=1))
     late = await commit(
         svc,
-        GUILD,
+        months.community.id,
         CommitRequest("Ask two readers what they used", pattern_slug=COP, sign_ids=(WRITING,)),
         coordinator=True,
     )

@@ -69,7 +69,7 @@ async def _commit_to(svc: Services, closed: CloseResult, text: str = PIN) -> Non
         if s.round_id == closed.round.id and s.sign_id == UNREAD and s.kind is SuggestionKind.REMEDY
     ]
     request = CommitRequest(text, round_id=closed.round.id, suggestion_ids=(suggestion.id,))
-    await commit(svc, GUILD, request, coordinator=True)
+    await commit(svc, closed.round.community_id, request, coordinator=True)
 
 
 def _sign_line(results: str, closed: CloseResult, sign_id: str) -> str:
@@ -90,8 +90,10 @@ async def test_an_opening_begins_with_what_changed_since_the_last_round(
 ) -> None:
     await _checkin(svc, community, clock, days=1)
     clock.advance(timedelta(days=2))
-    made = await commit(svc, GUILD, CommitRequest(PIN), coordinator=True)
-    await commit(svc, GUILD, CommitRequest("@everyone Stop the Friday call"), coordinator=True)
+    made = await commit(svc, community.id, CommitRequest(PIN), coordinator=True)
+    await commit(
+        svc, community.id, CommitRequest("@everyone Stop the Friday call"), coordinator=True
+    )
 
     await _checkin(svc, community, clock, days=7)
     opening = notifier.of("round")[-1].text
@@ -103,7 +105,7 @@ async def test_an_opening_begins_with_what_changed_since_the_last_round(
     assert "@\u200beveryone" in said and "@everyone" not in said  # quoted inert: no ping
     assert discord_time(made.created_at, "D") in said  # each reader sees the day in their zone
 
-    await set_status(svc, GUILD, made.id, CommitmentStatus.DONE)
+    await set_status(svc, community.id, made.id, CommitmentStatus.DONE)
     await _survey(svc, community, clock, "2026-01-20", high=3)
     opening = notifier.of("round")[-1].text
     assert f"Since last time: we did “{PIN}”" in opening
@@ -114,7 +116,7 @@ async def test_an_opening_with_no_change_says_nothing_about_changes(
     svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
 ) -> None:
     await _checkin(svc, community, clock, days=1)
-    await commit(svc, GUILD, CommitRequest(PIN), coordinator=True)
+    await commit(svc, community.id, CommitRequest(PIN), coordinator=True)
     await _checkin(svc, community, clock, days=7)
     assert "Since last time" in notifier.of("round")[-1].text
     await _checkin(svc, community, clock, days=7)
@@ -148,7 +150,7 @@ async def test_no_before_and_after_when_either_side_had_too_few_answers(
     thin = await _survey(svc, community, clock, "2026-01-13", high=2)  # below 3: no figure
     await commit(
         svc,
-        GUILD,
+        community.id,
         CommitRequest(PIN, pattern_slug=thin.scores[0].pattern_slug, sign_ids=(UNREAD,)),
         coordinator=True,
     )
@@ -159,7 +161,7 @@ async def test_no_before_and_after_when_either_side_had_too_few_answers(
 
     await commit(
         svc,
-        GUILD,
+        community.id,
         CommitRequest(
             "Read one guide aloud", pattern_slug=full.scores[0].pattern_slug, sign_ids=(UNREAD,)
         ),
@@ -205,7 +207,7 @@ async def _prompts(svc: Services, round_: Round) -> list[str]:
 async def test_a_checkin_asks_what_came_of_a_commitment_once_it_is_due(
     svc: Services, community: Community, clock: ManualClock, notifier: RecordingNotifier
 ) -> None:
-    await commit(svc, GUILD, CommitRequest(PIN), coordinator=True)
+    await commit(svc, community.id, CommitRequest(PIN), coordinator=True)
     early = await _checkin(svc, community, clock, days=14)
     assert _review_questions(await _prompts(svc, early)) == []
 
@@ -232,11 +234,11 @@ async def test_a_review_date_makes_a_commitment_due_and_two_are_asked_at_most(
 ) -> None:
     week = clock.now() + timedelta(days=7)
     for text in ("Rotate the host", "Answer every question within a week", "Pin the FAQ"):
-        await commit(svc, GUILD, CommitRequest(text, review_at=week), coordinator=True)
+        await commit(svc, community.id, CommitRequest(text, review_at=week), coordinator=True)
     dropped = await commit(
-        svc, GUILD, CommitRequest("Weekly digest", review_at=week), coordinator=True
+        svc, community.id, CommitRequest("Weekly digest", review_at=week), coordinator=True
     )
-    await set_status(svc, GUILD, dropped.id, CommitmentStatus.DROPPED)
+    await set_status(svc, community.id, dropped.id, CommitmentStatus.DROPPED)
 
     before = await _checkin(svc, community, clock, days=6)
     assert _review_questions(await _prompts(svc, before)) == []
@@ -249,3 +251,21 @@ async def test_a_review_date_makes_a_commitment_due_and_two_are_asked_at_most(
     assert len(asked) == MAX_PROMPTS
     later = await _checkin(svc, community, clock, days=7)
     assert _review_questions(await _prompts(svc, later)) == ["What came of “Pin the FAQ”?"]
+
+
+async def test_a_neighbour_communitys_commitment_is_neither_told_nor_asked_here(
+    svc: Services,
+    community: Community,
+    neighbour: Community,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
+) -> None:
+    await _checkin(svc, community, clock, days=1)
+    await commit(svc, neighbour.id, CommitRequest(PIN), coordinator=True)
+
+    here = await _checkin(svc, community, clock, days=31)
+    assert _review_questions(await _prompts(svc, here)) == []
+    assert PIN not in notifier.of("round")[-1].text
+    there = await _checkin(svc, neighbour, clock, days=0)
+    assert _review_questions(await _prompts(svc, there)) == [f"What came of “{PIN}”?"]
+    assert notifier.of("round")[-1].round_id == there.id

@@ -94,17 +94,17 @@ async def test_latest_harvest_and_its_export(
     svc: Services, checkin: tuple[Community, Round, list[Question]]
 ) -> None:
     community, round_, prompts = checkin
-    assert await latest_harvest(svc, GUILD) is None
+    assert await latest_harvest(svc, community.id) is None
     with pytest.raises(ServiceError, match="no harvest yet"):
-        await export_harvest_markdown(svc, GUILD)
+        await export_harvest_markdown(svc, community.id)
     await record_answers(
         svc, GUILD, round_.id, MEMBERS[0], [AnswerInput(prompts[0].id, None, "a lesson", True)]
     )
     await close_round(svc, community.id, round_.id)
-    harvest = await latest_harvest(svc, GUILD)
+    harvest = await latest_harvest(svc, community.id)
     assert harvest is not None and harvest.round_id == round_.id and harvest.participants == 1
-    assert await export_harvest_markdown(svc, GUILD) == harvest.markdown
-    assert await export_harvest_markdown(svc, GUILD, round_.id) == harvest.markdown
+    assert await export_harvest_markdown(svc, community.id) == harvest.markdown
+    assert await export_harvest_markdown(svc, community.id, round_.id) == harvest.markdown
     assert harvest.markdown.startswith("# Harvest of the check-in 2026-01-06\n")
 
 

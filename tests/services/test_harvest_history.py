@@ -11,15 +11,13 @@ from vitalitybot.scheduling.clock import ManualClock
 from vitalitybot.services import (
     ServiceError,
     Services,
-    adopt_pattern,
     close_round,
     open_round,
     record_answers,
 )
 from vitalitybot.services.harvest_history import harvest_entries, harvest_post, search_harvests
 
-from .conftest import Setup
-from .support import COP, GUILD, MEMBERS, OTHER_GUILD, questions_of
+from .support import GUILD, MEMBERS, questions_of
 
 
 async def checkin(
@@ -37,10 +35,15 @@ async def checkin(
     return round_
 
 
+Harvests = tuple[Round, Round, Round]
+
+
 @pytest.fixture
 async def harvests(
-    svc: Services, community: Community, clock: ManualClock, setup: Setup
-) -> tuple[Round, Round]:
+    svc: Services, community: Community, clock: ManualClock, elsewhere: Community
+) -> Harvests:
+    """January's and February's check-ins of ``community``, then the February check-in of
+    another community (``elsewhere``)."""
     january = await checkin(
         svc,
         community,
@@ -52,58 +55,62 @@ async def harvests(
     february = await checkin(
         svc, community, GUILD, "2026-02-03", [("Night shifts need a huddle and a checklist", True)]
     )
-    other = await setup(OTHER_GUILD, name="Maintainers")
-    await adopt_pattern(svc, OTHER_GUILD, COP)
-    await checkin(svc, other, OTHER_GUILD, "2026-02-03", [("Their own checklist", True)])
-    return january, february
+    theirs = await checkin(
+        svc, elsewhere, elsewhere.guild_id, "2026-02-03", [("Their own checklist", True)]
+    )
+    return january, february, theirs
 
 
 async def test_any_past_harvest_is_reachable_by_its_date(
-    svc: Services, harvests: tuple[Round, Round]
+    svc: Services, community: Community, harvests: Harvests
 ) -> None:
-    names = [entry.name for entry in await harvest_entries(svc, GUILD)]
+    names = [entry.name for entry in await harvest_entries(svc, community.id)]
     assert names == ["2026-02-04", "2026-01-05"]
-    post = await harvest_post(svc, GUILD, "2026-01-05")
+    post = await harvest_post(svc, community.id, "2026-01-05")
     text = "\n".join(e.description + "".join(f.value for f in e.fields) for e in post.embeds)
     assert "Handover checklists" in text and "Night shifts" not in text
     [document] = post.files
     assert document.filename.endswith(".md") and b"Handover checklists" in document.data
-    latest = await harvest_post(svc, GUILD)
+    latest = await harvest_post(svc, community.id)
     assert b"Night shifts" in latest.files[0].data
 
 
 async def test_an_unknown_or_malformed_date_is_one_clear_line(
-    svc: Services, harvests: tuple[Round, Round]
+    svc: Services, community: Community, harvests: Harvests
 ) -> None:
     with pytest.raises(ServiceError, match="no harvest of a check-in opened on 2025-12-01"):
-        await harvest_post(svc, GUILD, "2025-12-01")
+        await harvest_post(svc, community.id, "2025-12-01")
     with pytest.raises(ServiceError, match=r"e\.g\. 2026-03-03"):
-        await harvest_post(svc, GUILD, "last week")
+        await harvest_post(svc, community.id, "last week")
 
 
 async def test_the_search_finds_only_shared_words_of_this_community(
-    svc: Services, harvests: tuple[Round, Round]
+    svc: Services, community: Community, harvests: Harvests
 ) -> None:
-    found = await search_harvests(svc, GUILD, "CHECKLIST")
-    # Newest harvest first; the private answer and the other server's harvest never show.
+    found = await search_harvests(svc, community.id, "CHECKLIST")
+    # Newest harvest first; the private answer and the other community's harvest never show.
     assert [(m.name, m.excerpt) for m in found] == [
         ("2026-02-04", "Night shifts need a huddle and a checklist"),
         ("2026-01-05", "Handover checklists @everyone"),
     ]
-    assert await search_harvests(svc, GUILD, "private") == []
-    assert await search_harvests(svc, GUILD, "checklist huddle") == [found[0]]
+    assert await search_harvests(svc, community.id, "private") == []
+    assert await search_harvests(svc, community.id, "checklist huddle") == [found[0]]
+    theirs = harvests[2].community_id
+    found = await search_harvests(svc, theirs, "checklist")
+    assert [m.excerpt for m in found] == ["Their own checklist"]
+    assert [entry.name for entry in await harvest_entries(svc, theirs)] == ["2026-02-04"]
 
 
 async def test_the_prompts_wording_is_not_searched(
-    svc: Services, harvests: tuple[Round, Round]
+    svc: Services, community: Community, harvests: Harvests
 ) -> None:
     february = harvests[1]
     async with svc.repos() as repos:
         prompt = (await repos.rounds.list_questions(february.community_id, february.id))[0]
     prompt_word = max(prompt.text.strip("?.").split(), key=len)
-    [entry, _] = await harvest_entries(svc, GUILD)
+    [entry, _] = await harvest_entries(svc, community.id)
     assert prompt.text in entry.harvest.markdown  # the harvest quotes the prompt...
-    assert await search_harvests(svc, GUILD, prompt_word) == []  # ...but it is not searched
+    assert await search_harvests(svc, community.id, prompt_word) == []  # ...but it is not searched
 
 
 async def test_a_long_reflection_is_cut_around_the_word(
@@ -111,11 +118,11 @@ async def test_a_long_reflection_is_cut_around_the_word(
 ) -> None:
     words = "word " * 40 + "needle " + "word " * 40
     await checkin(svc, community, GUILD, "2026-01-06", [(words, True)])
-    [match] = await search_harvests(svc, GUILD, "needle")
+    [match] = await search_harvests(svc, community.id, "needle")
     assert match.excerpt.startswith("…") and match.excerpt.endswith("…")
     assert "needle" in match.excerpt and len(match.excerpt) <= 125
 
 
 async def test_an_empty_query_is_one_clear_line(svc: Services, community: Community) -> None:
     with pytest.raises(ServiceError, match="a word or two"):
-        await search_harvests(svc, GUILD, "   ")
+        await search_harvests(svc, community.id, "   ")

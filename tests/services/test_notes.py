@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from vitalitybot.domain.records import Community, RoundKind
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import open_round
+from vitalitybot.services import Services, open_round
 from vitalitybot.services.notes import failed_within, take_notes
 from vitalitybot.storage import Database
 
@@ -31,6 +31,19 @@ async def test_a_failure_logged_by_one_services_is_told_once_by_another(
     assert "403 Forbidden" in note
     assert await take_notes(answering, community.id) == []
     assert await take_notes(posting, community.id) == []
+
+
+async def test_a_failure_is_told_to_its_own_community_not_its_neighbour(
+    svc: Services, community: Community, neighbour: Community, notifier: RecordingNotifier
+) -> None:
+    notifier.failing_guilds.add(GUILD)  # only this community posts anything
+
+    await open_round(svc, community.id, RoundKind.SURVEY, period="2026-01")
+
+    assert await take_notes(svc, neighbour.id) == []
+    assert not await failed_within(svc, neighbour.id, timedelta(hours=1))
+    (note,) = await take_notes(svc, community.id)
+    assert "403 Forbidden" in note
 
 
 async def test_a_failure_counts_as_recent_for_an_hour(

@@ -14,7 +14,13 @@ import pytest
 from vitalitybot.domain.records import Community, Round
 from vitalitybot.render.message import Message
 from vitalitybot.scheduling.clock import ManualClock
-from vitalitybot.services import RoundClosed, Services, answer_form, close_round, skip_round
+from vitalitybot.services import (
+    RoundClosed,
+    Services,
+    answer_form,
+    close_round,
+    skip_round,
+)
 from vitalitybot.services.outbox import MAX_ATTEMPTS, RETRY_PAUSES, drain
 from vitalitybot.services.shards import ShardSet, shard_of
 from vitalitybot.storage import Database
@@ -186,6 +192,53 @@ async def test_a_button_of_a_closed_round_says_where_the_results_are(
             await click(svc, GUILD, round_id, MEMBERS[5])  # who never answered
         assert str(refused.value) == (f"This survey has closed; its results are in <#{thread_id}>.")
         assert "not saved" not in str(refused.value)
+
+
+class SeesChannels(RecordingNotifier):
+    """Also records, for each post after a round's own, the channel it went to and the
+    community of its round (whose thread it goes in): what tells two communities of one
+    server apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.placed: list[tuple[int, int | None, str]] = []
+
+    async def post(
+        self,
+        community: Community,
+        message: Message,
+        *,
+        round: Round | None,
+        kind: str,
+        nonce: str | None = None,
+    ) -> int | None:
+        self.placed.append((community.channel_id, round.community_id if round else None, kind))
+        return await super().post(community, message, round=round, kind=kind, nonce=nonce)
+
+
+async def test_what_waited_for_two_communities_of_one_server_goes_to_each_ones_channel(
+    svc: Services, community: Community, neighbour: Community, db: Database, clock: ManualClock
+) -> None:
+    notifier = SeesChannels()
+    svc.notifier = notifier
+    both = (community, neighbour)
+    rounds = [await open_survey(svc, each) for each in both]
+    for round_ in rounds:
+        await rate(svc, round_, MEMBERS[:3], 5)
+    notifier.down_guilds.add(GUILD)  # both closes' posts wait
+    for each, round_ in zip(both, rounds, strict=True):
+        await close_round(svc, each.id, round_.id)
+    notifier.down_guilds.clear()
+    clock.advance(RETRY_PAUSES[0])
+
+    await drain(svc)
+
+    for round_ in rounds:
+        assert {status for _, status, _ in await rows(db, DELIVERIES, id=round_.id)} == {"sent"}
+    channel_of = {community.id: 42, neighbour.id: 43}
+    assert all(channel == channel_of[of] for channel, of, _ in notifier.placed if of is not None)
+    results = [(channel, of) for channel, of, kind in notifier.placed if kind == "results"]
+    assert sorted(results) == [(42, community.id), (43, neighbour.id)]
 
 
 async def test_a_starting_keeper_sends_what_waits_for_its_own_shards_only(

@@ -95,11 +95,11 @@ async def test_another_servers_community_cannot_be_renamed_from_here(
 async def test_a_channel_or_category_another_community_holds_is_refused(
     svc: Services, nurses: Community, night: Community
 ) -> None:
-    with pytest.raises(InvalidSetting, match="already Protocol nurses's channel"):
+    with pytest.raises(InvalidSetting, match="already the channel of Protocol nurses"):
         await setup_community(svc, GUILD, "Night shift", 42, TIMEZONE)
     with pytest.raises(InvalidSetting, match="category already belongs to Protocol nurses"):
         await setup_community(svc, GUILD, "Night shift", 43, TIMEZONE, category_id=500)
-    with pytest.raises(InvalidSetting, match="already Night shift's channel"):
+    with pytest.raises(InvalidSetting, match="already the channel of Night shift"):
         await setup_community(svc, GUILD, "Day shift", 43, TIMEZONE)
     assert await _server(svc) == [("Night shift", 43, None), ("Protocol nurses", 42, 500)]
 
@@ -116,7 +116,7 @@ async def test_only_coordinators_may_run_coordinator_commands(svc: Services) -> 
     community = await setup_community(svc, GUILD, "Nurses", 42, "UTC", coordinator_role_id=7)
     assert check_coordinator(community, [3, 7]) == community
     assert check_coordinator(community, [], is_admin=True) == community
-    with pytest.raises(NotAllowed, match="Only Nurses's coordinators"):
+    with pytest.raises(NotAllowed, match="Only the coordinators of Nurses"):
         check_coordinator(community, [3])
 
 

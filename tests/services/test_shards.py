@@ -140,19 +140,26 @@ class Process:
         return {post.guild_id for post in self.notifier.of(kind)}
 
 
+# The first two guilds (one on each of two shards) hold a second community each.
+SHARED_GUILDS = GUILDS[:2]
+COMMUNITIES = len(GUILDS) + len(SHARED_GUILDS)
+
+
 async def set_up_guilds(svc: Services) -> dict[int, int]:
-    """Every guild in GUILDS set up, watching one pattern; community id by guild id."""
-    ids = {}
+    """Every guild in GUILDS set up, watching one pattern, and a second community in each
+    of SHARED_GUILDS; the guild id by community id."""
+    guild_of = {}
     for n, guild_id in enumerate(GUILDS):
-        community = await setup_community(svc, guild_id, f"CoP {n}", 42, "Europe/Berlin")
-        await adopt_pattern(svc, guild_id, COP)
-        ids[guild_id] = community.id
-    return ids
+        names = [f"CoP {n}", f"CoP {n} bis"] if guild_id in SHARED_GUILDS else [f"CoP {n}"]
+        for channel_id, name in enumerate(names, start=42):
+            community = await setup_community(svc, guild_id, name, channel_id, "Europe/Berlin")
+            await adopt_pattern(svc, community.id, COP)
+            guild_of[community.id] = guild_id
+    return guild_of
 
 
-async def open_jobs_by_guild(db: Database, communities: dict[int, int]) -> dict[int, set[str]]:
+async def open_jobs_by_guild(db: Database, guild_of: dict[int, int]) -> dict[int, set[str]]:
     """The open job each stored schedule should have, by the guild it belongs to."""
-    guild_of = {community_id: guild_id for guild_id, community_id in communities.items()}
     found: dict[int, set[str]] = {}
     for schedule_id, community_id in await rows(db, "SELECT id, community_id FROM schedules"):
         found.setdefault(guild_of[community_id], set()).add(f"open:{schedule_id}")
@@ -166,8 +173,7 @@ async def test_two_processes_with_complementary_shards_split_every_guild_between
     library: Mapping[str, Pattern],
     clock: ManualClock,
 ) -> None:
-    communities = await set_up_guilds(svc)
-    expected = await open_jobs_by_guild(db, communities)
+    expected = await open_jobs_by_guild(db, await set_up_guilds(svc))
     first = Process(db_url, library, clock.now(), ShardSet(2, frozenset({0})))
     second = Process(db_url, library, clock.now(), ShardSet(2, frozenset({1})))
     try:
@@ -179,9 +185,11 @@ async def test_two_processes_with_complementary_shards_split_every_guild_between
         for guild_id, jobs in expected.items():
             owner = first if shard_of(guild_id, 2) == 0 else second
             assert jobs <= owner.armed("open")
-        assert len(first.armed("open")) == len(second.armed("open")) == 8  # 4 guilds each
+        # 4 guilds each, one of them with two communities: 2 schedules per community.
+        assert len(first.armed("open")) == len(second.armed("open")) == 10
 
-        # Each process opens, reminds and closes the rounds of its own guilds only.
+        # Each process opens, reminds and closes the rounds of its own guilds only, every
+        # community of a guild with it.
         await asyncio.gather(
             first.runner.run_until(JAN_CHECKIN + timedelta(days=6)),
             second.runner.run_until(JAN_CHECKIN + timedelta(days=6)),
@@ -191,7 +199,12 @@ async def test_two_processes_with_complementary_shards_split_every_guild_between
         assert second.guilds_posted("round") == set(GUILDS) - shard0
         assert first.guilds_posted("harvest") == shard0
         assert second.guilds_posted("harvest") == set(GUILDS) - shard0
-        assert await rows(db, "SELECT COUNT(*) FROM rounds WHERE status = 'closed'") == [(8,)]
+        for process in (first, second):
+            rounds = [p.round_id for p in process.notifier.of("round")]
+            assert len(rounds) == len(set(rounds)) == COMMUNITIES // 2
+        assert await rows(db, "SELECT COUNT(*) FROM rounds WHERE status = 'closed'") == [
+            (COMMUNITIES,)
+        ]
     finally:
         await first.db.dispose()
         await second.db.dispose()
@@ -210,7 +223,7 @@ async def test_after_a_restart_each_process_catches_up_only_its_own_guilds(
         await everyone.keeper.start()
         await everyone.runner.run_until(JAN_CHECKIN + timedelta(hours=1))
         everyone.keeper.shutdown()
-        assert len(everyone.notifier.of("round")) == 8
+        assert len(everyone.notifier.of("round")) == COMMUNITIES
     finally:
         await everyone.db.dispose()
     # Every process stops; they come back once every check-in's window has ended.
@@ -219,11 +232,11 @@ async def test_after_a_restart_each_process_catches_up_only_its_own_guilds(
     try:
         report = await second.keeper.start()
         shard1 = {g for g in GUILDS if shard_of(g, 2) == 1}
-        assert len(report.closed) == 4
+        assert len(report.closed) == COMMUNITIES // 2  # 4 guilds, one with two communities
         assert second.guilds_posted("harvest") == shard1
         assert sorted(await rows(db, "SELECT status, COUNT(*) FROM rounds GROUP BY status")) == [
-            ("closed", 4),
-            ("open", 4),  # shard 0's, waiting for the process that owns them
+            ("closed", COMMUNITIES // 2),
+            ("open", COMMUNITIES // 2),  # shard 0's, waiting for the process that owns them
         ]
     finally:
         await second.db.dispose()
@@ -238,8 +251,8 @@ async def test_two_processes_owning_the_same_guild_still_open_one_round(
 ) -> None:
     """A misconfiguration (both told they own shard 0) wastes work but posts nothing twice."""
     lone = GUILDS[0]
-    await setup_community(svc, lone, "Protocol nurses", 42, "Europe/Berlin")
-    await adopt_pattern(svc, lone, COP)
+    made = await setup_community(svc, lone, "Protocol nurses", 42, "Europe/Berlin")
+    await adopt_pattern(svc, made.id, COP)
     owner = ShardSet(2, frozenset({shard_of(lone, 2)}))
     first = Process(db_url, library, clock.now(), owner)
     second = Process(db_url, library, clock.now(), owner)

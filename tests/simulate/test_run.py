@@ -153,7 +153,7 @@ async def test_the_schedules_are_the_ones_adoption_creates(
     )
     created = await setup_community(svc, GUILD_ID, config.name, CHANNEL_ID, config.timezone)
     for slug in config.patterns:
-        await adopt_pattern(svc, GUILD_ID, slug)
+        await adopt_pattern(svc, created.id, slug)
     async with svc.repos() as repos:
         adopted = await repos.schedules.list_for(created.id)
     await db.dispose()

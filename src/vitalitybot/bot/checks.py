@@ -44,7 +44,9 @@ SETUP_REFUSED = (
 )
 COMMUNITY = "vitalitybot.community"  # the interaction's ``extras`` key the check fills
 OPTION = "community"  # the option every /vitality command takes to name its community
-OPTION_DESCRIPTION = "Which community (default: this channel's, or the server's only one)"
+OPTION_DESCRIPTION = (
+    "Which community (default: this channel's or category's, or the server's only one)"
+)
 SETUP_OPTION_DESCRIPTION = "The community to change, renaming it to the name given"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from vitalitybot.bot.replies import text
+from vitalitybot.bot.replies import named, text
 from vitalitybot.domain.records import CommitmentStatus, Community, WhoCommits
 from vitalitybot.render.environment import md_escape
 from vitalitybot.render.message import Embed, EmbedField, Message
@@ -70,9 +70,8 @@ def committed(view: CommitmentView) -> str:
 
 
 def who_commits_set(community: Community) -> str:
-    if community.who_commits is WhoCommits.MEMBERS:
-        return "Any member may now record what the community will try."
-    return "Only coordinators may now record what the community will try."
+    who = "Any member" if community.who_commits is WhoCommits.MEMBERS else "Only coordinators"
+    return f"{who} may now record what {named(community)} will try."
 
 
 def _who_commits(community: Community) -> str:

@@ -3,8 +3,10 @@
 Posts to the community are templates (``templates/``, rendered by the services); the
 short replies to a member's own command live here, one function each (and the note the
 notifier DMs a server's owner), so their wording is found and changed in one place and
-the cogs only choose which to send. Every reply
-is a ``Message`` and goes out through ``respond``, whether or not it was deferred.
+the cogs only choose which to send (``/vitality``'s set-up, pattern, schedule, privacy
+and round replies are in vitality_replies.py, commitments' in commitment_replies.py,
+the portfolio's in portfolio_replies.py). Every reply is a ``Message`` and goes out
+through ``respond``, whether or not it was deferred.
 """
 
 from __future__ import annotations
@@ -16,22 +18,10 @@ import discord
 
 from vitalitybot.bot.convert import send_kwargs
 from vitalitybot.bot.invite import required_permissions
-from vitalitybot.bot.views.common import jump_url
-from vitalitybot.domain import scale
-from vitalitybot.domain.records import Community, Round, RoundKind
+from vitalitybot.domain.records import Community
 from vitalitybot.render.environment import md_escape
 from vitalitybot.render.message import Attachment, Message
-from vitalitybot.render.timestamps import discord_time
 from vitalitybot.render.words import plural
-from vitalitybot.services import (
-    AdoptResult,
-    CloseResult,
-    DropResult,
-    PrivacySettings,
-    ScheduleView,
-    kind_name,
-)
-from vitalitybot.services.default_schedules import StatedRhythm
 from vitalitybot.services.harvest_history import HarvestMatch
 
 
@@ -73,162 +63,12 @@ def permission_names(lacking: discord.Permissions) -> list[str]:
 ALL_POSTING_PERMISSIONS = tuple(permission_names(required_permissions()))
 
 
-# -- /vitality ---------------------------------------------------------------------------
+# -- naming a community -------------------------------------------------------------------
 
 
-# Without these a round still posts; only its discussion thread is missing.
-THREAD_PERMISSIONS = frozenset({"Create Public Threads", "Send Messages in Threads"})
-
-
-def set_up(community: Community, channel_id: int, missing: Sequence[str]) -> str:
-    channel = f"<#{channel_id}>"
-    lines = [
-        f"vitalitybot is set up: rounds are posted in {channel}, "
-        f"on {md_escape(community.timezone)} time."
-    ]
-    roles = [f"<@&{r}>" for r in (community.coordinator_role_id, community.steward_role_id) if r]
-    if roles:
-        lines.append(f"Besides server managers, {' and '.join(roles)} may coordinate.")
-    if missing and set(missing) <= THREAD_PERMISSIONS:
-        lines.append(
-            f"**Heads up:** I am missing {', '.join(missing)} in {channel}, so rounds are "
-            "posted without a discussion thread: their results and suggestions go to the "
-            "channel instead. A server admin can grant it to give each round its thread."
-        )
-    elif missing:
-        lines.append(
-            f"**Heads up:** I am missing {', '.join(missing)} in {channel}; "
-            "rounds will fail there until a server admin grants them."
-        )
-    lines.append("Next: `/vitality adopt` a pattern to watch; it sets up default schedules.")
-    return "\n".join(lines)
-
-
-def adopted(result: AdoptResult, schedules: Sequence[ScheduleView]) -> str:
-    """``schedules``: the community's schedules, of which those the adoption made are told."""
-    title = md_escape(result.pattern.title)
-    lines = [
-        f"Now watching **{title}**: its signs join the next surveys."
-        if result.created
-        else f"This community already watches **{title}**."
-    ]
-    if result.schedules:
-        created = {s.id for s in result.schedules}
-        lines.append("Default schedules, to adjust with `/vitality schedule`:")
-        lines += [
-            f"- {kind_name(view.schedule.kind).capitalize()}: {view.description}"
-            + (f". Next: {view.next_run_text}" if view.next_run_text else "")
-            for view in schedules
-            if view.schedule.id in created
-        ]
-        lines += [_stated(rhythm) for rhythm in result.rhythms]
-    lines.append("To ask now, run `/vitality survey` or `/vitality checkin`.")
-    return "\n".join(lines)
-
-
-def _stated(rhythm: StatedRhythm) -> str:
-    """One ritual's rhythm in the pattern's words, and how to follow it more closely."""
-    kind = RoundKind(rhythm.kind).value
-    line = (
-        f"The pattern's {kind_name(kind)} rhythm: \u201c{md_escape(rhythm.phrase)}\u201d; "
-        f"scheduled {rhythm.scheduled}"
-    )
-    if not rhythm.others:
-        return line + "."
-    options = " or ".join(f"`/vitality schedule kind:{kind} cadence:{c}`" for c in rhythm.others)
-    return f"{line}. Also in line with it: {options}."
-
-
-def dropped(result: DropResult) -> str:
-    extra = (
-        f" Its own schedules ({result.schedules_removed}) went with it."
-        if result.schedules_removed
-        else ""
-    )
-    return (
-        f"No longer watching **{md_escape(result.title)}**. Earlier answers and scores stay.{extra}"
-    )
-
-
-def scheduled(kind: RoundKind | str, view: ScheduleView) -> str:
-    name = kind_name(kind).capitalize()
-    if not view.schedule.enabled:
-        return (
-            f"{name}s are paused: {view.description}. "
-            f"`/vitality schedule kind:{RoundKind(kind).value} enabled:true` resumes them."
-        )
-    next_run = f" Next: {view.next_run_text}." if view.next_run_text else ""
-    return f"{name}s now run {view.description}.{next_run}"
-
-
-def threshold_set(community: Community) -> str:
-    return (
-        f"A sign now crosses when at least {round(community.threshold * 100)}% of at least "
-        f"{plural(community.min_respondents, 'respondent')} see it {scale.high_words()}. "
-        f"{LATER_ROUNDS}"
-    )
-
-
-LATER_ROUNDS = "Rounds already open keep the minimum they promised; new ones use this."
-
-
-def privacy_shown(settings: PrivacySettings) -> str:
-    return "\n".join(
-        [
-            "**Privacy of the next rounds**",
-            *_privacy_lines(settings),
-            "Change them with `/vitality privacy`, giving any of `anonymous`, "
-            "`min_respondents` and `max_items`.",
-        ]
-    )
-
-
-def privacy_changed(settings: PrivacySettings) -> str:
-    lines = ["Saved. **Privacy of the next rounds**", *_privacy_lines(settings)]
-    if settings.raised_from is not None:
-        lines.append(
-            f"The minimum was {settings.raised_from}; anonymous rounds need at least "
-            f"{settings.next_minimum}, so it is {settings.next_minimum} now."
-        )
-    lines.append(LATER_ROUNDS)
-    return "\n".join(lines)
-
-
-def _privacy_lines(settings: PrivacySettings) -> list[str]:
-    community = settings.community
-    stored = (
-        "- **Anonymous**: answers are kept under a key made for each round and destroyed "
-        "when it closes; after that nothing ties them to a member."
-        if community.anonymous
-        else "- **Named**: answers are kept with members' Discord ids; whoever runs the bot "
-        "can read who answered what."
-    )
-    return [
-        stored,
-        f"- No figure is shown until at least {plural(settings.next_minimum, 'member')} "
-        f"{'has' if settings.next_minimum == 1 else 'have'} answered a round; coordinators "
-        "see the same totals as members.",
-        f"- A survey asks at most {plural(community.max_items, 'question', 'questions')}.",
-    ]
-
-
-def opened(round_: Round, guild_id: int) -> str:
-    name = kind_name(round_.kind)
-    link = jump_url(guild_id, round_.channel_id, round_.message_id)
-    if link is None:
-        return f"The {name} is open (until {discord_time(round_.closes_at)}), but its post failed."
-    return f"Opened the {name}: {link}. It closes {discord_time(round_.closes_at)}."
-
-
-def closed(result: CloseResult) -> str:
-    posted = ["the results" if result.round.kind is RoundKind.SURVEY else "the harvest"]
-    if result.suggestions:
-        posted.append(plural(len(result.suggestions), "suggestion", "suggestions"))
-    where = "the round's thread" if result.round.thread_id else "the channel"
-    return (
-        f"Closed the {kind_name(result.round.kind)}: {result.participation.text}. "
-        f"Posted {' and '.join(posted)} in {where}."
-    )
+def named(community: Community) -> str:
+    """The community as replies name it, so a coordinator of several knows which one."""
+    return f"**{md_escape(community.name)}**"
 
 
 # -- /vitality trend, export, harvests (cogs/history.py) -------------------------------

@@ -29,10 +29,11 @@ from vitalitybot.services import (
     RoundNotFound,
     ServiceError,
     Services,
+    UnknownCommunity,
     WhichCommunity,
-    find_community,
 )
 from vitalitybot.services.harvest import HarvestFile, harvest_file
+from vitalitybot.services.places import choose, listing, server_communities
 from vitalitybot.storage import open_database
 from vitalitybot.vitality.anonymity import RoundKeys
 
@@ -81,10 +82,6 @@ def run_export(args: argparse.Namespace) -> int:
             f"no community for guild {args.guild} in this database: the bot was never set "
             "up in that server, or the id is another server's"
         ) from None
-    except RoundNotFound:
-        raise CliError(f"guild {args.guild}'s community has no round {args.round}") from None
-    except WhichCommunity as error:
-        raise CliError(f"{error} (with --community NAME)") from None
     except ServiceError as error:
         raise CliError(str(error)) from None
     if args.output is None:
@@ -110,10 +107,31 @@ async def _export(
             env=build_environment(),
             keys=RoundKeys.throwaway(),  # a stored harvest needs no round key
         )
-        community = await find_community(svc, Place(guild_id), community_name)
-        return await harvest_file(svc, community.id, round_id)
+        community = _chosen(await server_communities(svc, guild_id), guild_id, community_name)
+        try:
+            return await harvest_file(svc, community.id, round_id)
+        except RoundNotFound:
+            raise CliError(
+                f"the community {community.name!r} of guild {guild_id} has no round {round_id}"
+            ) from None
     finally:
         await db.dispose()
+
+
+def _chosen(communities: Sequence[Community], guild_id: int, name: str | None) -> Community:
+    """The community ``--community`` names, or the guild's only one (``places.choose``
+    with no channel: a terminal is in none), its refusals said in the options' terms."""
+    try:
+        return choose(communities, Place(guild_id), name)
+    except WhichCommunity:
+        raise CliError(
+            f"guild {guild_id} has {len(communities)} communities: {listing(communities)}; "
+            "name one with --community NAME"
+        ) from None
+    except UnknownCommunity:
+        raise CliError(
+            f"guild {guild_id} has no community called {name!r}: it has {listing(communities)}"
+        ) from None
 
 
 class _NoPosts:

@@ -71,7 +71,7 @@ def choose(communities: Sequence[Community], place: Place, name: str | None) -> 
     raise WhichCommunity(
         f"This server has {plural(len(communities), 'community', 'communities')}: "
         f"{listing(communities)}. Name one with the community option, or run the command "
-        "in its channel."
+        "in its channel or category."
     )
 
 

@@ -78,7 +78,7 @@ def _check_place_free(others: list[Community], channel_id: int, category_id: int
     for other in others:
         if other.channel_id == channel_id:
             raise InvalidSetting(
-                f"<#{channel_id}> is already {other.name}'s channel: each community needs "
+                f"<#{channel_id}> is already the channel of {other.name}: each community needs "
                 "its own, so a command run there is known to be about it."
             )
         if category_id is not None and other.category_id == category_id:
@@ -119,7 +119,7 @@ def check_coordinator(
         return community
     roles = community.coordinator_role_id or community.steward_role_id
     raise NotAllowed(
-        f"Only {community.name}'s coordinators can do this."
+        f"Only the coordinators of {community.name} can do this."
         if roles
         else f"Only server administrators can do this for {community.name} until it has a "
         "coordinator role."

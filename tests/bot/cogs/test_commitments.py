@@ -15,6 +15,7 @@ from ..support import (
     adopt,
     coordinator_of,
     custom_id,
+    only_community,
     reply,
     running_bot,
     set_up,
@@ -32,7 +33,7 @@ async def coordinator(app: App, loopback_guild: Guild) -> Member:
 
 
 async def stored(app: App, guild: Guild) -> list[Commitment]:
-    _, found = await list_commitments(app.services, guild.id)
+    _, found = await list_commitments(app.services, (await only_community(app.services, guild)).id)
     return found
 
 
@@ -106,9 +107,10 @@ async def test_a_coordinator_marks_a_commitment_done_from_the_list(
 async def test_with_many_open_commitments_a_select_picks_the_one_to_drop(
     app: App, loopback_guild: Guild, coordinator: Member
 ) -> None:
+    community = await only_community(app.services, loopback_guild)
     for number in range(5):
         request = CommitRequest(f"Experiment {number}")
-        await commit(app.services, loopback_guild.id, request, coordinator=True)
+        await commit(app.services, community.id, request, coordinator=True)
     third = next(c for c in await stored(app, loopback_guild) if c.text == "Experiment 2")
 
     shown = await listed(coordinator)

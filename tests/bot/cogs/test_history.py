@@ -8,7 +8,7 @@ import io
 from loopback import Guild, LoopbackDiscord
 from vitalitybot.bot.runner import App
 from vitalitybot.domain.records import AnswerInput
-from vitalitybot.services import record_answers, status
+from vitalitybot.services import record_answers
 from vitalitybot.services.commitments import CommitRequest, commit
 
 from ..support import (
@@ -16,6 +16,7 @@ from ..support import (
     adopt,
     answer_survey,
     coordinator_of,
+    only_community,
     open_round,
     reply,
     round_id_of,
@@ -47,7 +48,7 @@ async def test_trend_sends_the_chart_with_its_words_as_alt_text(
     manager = loopback_guild.member("coordinator")
     await commit(
         app.services,
-        loopback_guild.id,
+        (await only_community(app.services, loopback_guild)).id,
         CommitRequest(
             "Pin one guide a month", pattern_slug=COP, sign_ids=("writing-nobody-reads",)
         ),
@@ -88,7 +89,7 @@ async def test_a_harvest_by_its_date_and_a_search_of_shared_words(
     none_yet = await reply(await manager.invoke("vitality harvest"))
     round_id = round_id_of(await open_round(manager, "checkin"))
     ada = loopback_guild.add_member("ada")
-    community = (await status(app.services, loopback_guild.id)).community
+    community = await only_community(app.services, loopback_guild)
     async with app.services.repos() as repos:
         prompt = (await repos.rounds.list_questions(community.id, round_id))[0]
     await record_answers(

@@ -7,21 +7,24 @@ import pytest
 from loopback import Guild, LoopbackDiscord
 from loopback.permissions import MANAGE_GUILD
 from vitalitybot.bot.runner import App
-from vitalitybot.services import NotConfigured, my_answers, status
+from vitalitybot.services import NotConfigured, my_answers
 from vitalitybot.services import open_round as open_round_for
 
 from ..conftest import MakeSettings
 from ..support import (
+    COMMUNITY,
     COP,
     TIMEZONE,
     adopt,
     answer_survey,
     coordinator_of,
+    only_community,
     open_round,
     reply,
     round_id_of,
     running_bot,
     set_up,
+    status_of,
     text_of,
 )
 
@@ -42,6 +45,7 @@ async def test_the_commands_are_registered_for_server_managers_in_servers_only(
         "setup", "adopt", "drop", "schedule", "threshold", "privacy",
         "checkin", "survey", "close", "status",
         "trend", "export", "harvest", "harvests", "commitments", "commit",
+        "sponsors", "portfolio",
     }  # fmt: skip
 
 
@@ -58,7 +62,10 @@ async def test_a_member_without_the_coordinator_role_is_refused_privately(
     refused = await reply(await bob.invoke("vitality survey"))
     allowed = await reply(await cora.invoke("vitality survey"))
 
-    assert refused.ephemeral and refused.content == "Only the community's coordinators can do this."
+    assert (
+        refused.ephemeral
+        and refused.content == f"Only the coordinators of {COMMUNITY} can do this."
+    )
     assert allowed.ephemeral and allowed.content.startswith("Opened the survey")
     posts = [m for m in loopback_server.messages_in(loopback_guild.general.id) if m.components]
     assert len(posts) == 1
@@ -68,12 +75,14 @@ async def test_setting_up_needs_manage_server(app: App, loopback_guild: Guild) -
     bob = loopback_guild.add_member("bob")
 
     refused = await reply(
-        await bob.invoke("vitality setup", channel=loopback_guild.general, timezone=TIMEZONE)
+        await bob.invoke(
+            "vitality setup", name=COMMUNITY, channel=loopback_guild.general, timezone=TIMEZONE
+        )
     )
 
     assert refused.ephemeral and "manage this server" in refused.content
     with pytest.raises(NotConfigured):
-        await status(app.services, loopback_guild.id)
+        await only_community(app.services, loopback_guild)
 
 
 async def test_an_unknown_time_zone_is_explained_privately_and_nothing_is_saved(
@@ -84,14 +93,17 @@ async def test_an_unknown_time_zone_is_explained_privately_and_nothing_is_saved(
     zones = await manager.autocomplete("vitality setup", "timezone", "berl")
     answer = await reply(
         await manager.invoke(
-            "vitality setup", channel=loopback_guild.general, timezone="Mars/Olympus"
+            "vitality setup",
+            name=COMMUNITY,
+            channel=loopback_guild.general,
+            timezone="Mars/Olympus",
         )
     )
 
     assert {"name": "Europe/Berlin", "value": "Europe/Berlin"} in zones
     assert answer.ephemeral and "Mars/Olympus" in answer.content
     with pytest.raises(NotConfigured):
-        await status(app.services, loopback_guild.id)
+        await only_community(app.services, loopback_guild)
 
 
 async def test_setup_warns_when_the_bot_cannot_post_in_the_chosen_channel(
@@ -127,10 +139,13 @@ async def test_schedule_and_threshold_answer_in_the_coordinators_words(
         await manager.invoke("vitality threshold", value=0.4, min_respondents=4)
     )
 
-    assert scheduled.content.startswith("Surveys now run") and "09:30" in scheduled.content
+    assert (
+        scheduled.content.startswith(f"Surveys for **{COMMUNITY}** now run")
+        and "09:30" in scheduled.content
+    )
     assert muddled.ephemeral and "someday" in muddled.content
     assert "40% of at least 4 respondents" in threshold.content
-    community = (await status(app.services, loopback_guild.id)).community
+    community = await only_community(app.services, loopback_guild)
     assert (community.threshold, community.min_respondents) == (0.4, 4)
 
 
@@ -158,10 +173,10 @@ async def test_a_schedule_is_paused_and_resumed_from_discord(
     paused = await reply(await manager.invoke("vitality schedule", kind="survey", enabled=False))
     shown = text_of(await reply(await manager.invoke("vitality status")))
     views = {
-        v.schedule.kind.value: v for v in (await status(app.services, loopback_guild.id)).schedules
+        v.schedule.kind.value: v for v in (await status_of(app.services, loopback_guild)).schedules
     }
 
-    assert paused.ephemeral and paused.content.startswith("Surveys are paused")
+    assert paused.ephemeral and paused.content.startswith(f"Surveys for **{COMMUNITY}** are paused")
     assert "kind:survey enabled:true" in paused.content
     assert "(paused)" in shown and "every quarter" in shown
     assert not views["survey"].schedule.enabled and views["survey"].next_run is None
@@ -169,12 +184,13 @@ async def test_a_schedule_is_paused_and_resumed_from_discord(
 
     resumed = await reply(await manager.invoke("vitality schedule", kind="survey", enabled=True))
     views = {
-        v.schedule.kind.value: v for v in (await status(app.services, loopback_guild.id)).schedules
+        v.schedule.kind.value: v for v in (await status_of(app.services, loopback_guild)).schedules
     }
 
     # Resuming keeps the timing the pattern gave: the third Tuesday of each quarter.
     assert resumed.content.startswith(
-        "Surveys now run the third Tuesday of every quarter (Jan, Apr, Jul, Oct)"
+        f"Surveys for **{COMMUNITY}** now run "
+        "the third Tuesday of every quarter (Jan, Apr, Jul, Oct)"
     )
     assert views["survey"].schedule.enabled and views["survey"].next_run is not None
 
@@ -190,8 +206,12 @@ async def test_rarer_cadences_can_be_chosen_in_discord(app: App, loopback_guild:
         await manager.invoke("vitality schedule", kind="checkin", cadence="twice-a-year")
     )
 
-    assert yearly.content.startswith("Surveys now run day 15 of every year (Jan)")
-    assert twice.content.startswith("Check-ins now run the first Tuesday of every half year")
+    assert yearly.content.startswith(
+        f"Surveys for **{COMMUNITY}** now run day 15 of every year (Jan)"
+    )
+    assert twice.content.startswith(
+        f"Check-ins for **{COMMUNITY}** now run the first Tuesday of every half year"
+    )
 
 
 async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
@@ -212,6 +232,7 @@ async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
     raised = await reply(await manager.invoke("vitality privacy", min_respondents=6))
     turned = await reply(await manager.invoke("vitality privacy", anonymous=True))
 
+    assert shown.content.startswith(f"**Privacy of the next rounds** of **{COMMUNITY}**")
     assert shown.ephemeral and "**Anonymous**" in shown.content
     assert "until at least 5 members have answered" in shown.content
     assert named.ephemeral and "**Named**" in named.content
@@ -222,7 +243,7 @@ async def test_privacy_shows_and_changes_the_settings_of_the_next_rounds(
     assert "Who sees what" in receipt and "until at least 4 people have answered" in receipt
     assert "next to your Discord id" in receipt
     assert "**Anonymous**" in turned.content
-    community = (await status(app.services, loopback_guild.id)).community
+    community = await only_community(app.services, loopback_guild)
     assert (community.anonymous, community.min_respondents, community.max_items) == (True, 6, 4)
 
 
@@ -234,7 +255,7 @@ async def test_status_attaches_a_png_chart(app: App, loopback_guild: Guild) -> N
 
     answer = await reply(await manager.invoke("vitality status"))
 
-    assert answer.ephemeral and "Vitality at a glance" in text_of(answer)
+    assert answer.ephemeral and f"{COMMUNITY}: vitality at a glance" in text_of(answer)
     (chart,) = answer.attachments
     assert chart.filename.endswith(".png") and chart.data.startswith(PNG_SIGNATURE)
 
@@ -280,7 +301,7 @@ async def test_every_coordinator_command_refuses_a_member_privately_and_changes_
     bob = loopback_guild.add_member("bob")
     await set_up(manager)
     await adopt(manager)
-    before = await status(app.services, loopback_guild.id)
+    before = await status_of(app.services, loopback_guild)
     commands = {
         "vitality adopt": {"pattern": COP},
         "vitality drop": {"pattern": COP},
@@ -303,9 +324,9 @@ async def test_every_coordinator_command_refuses_a_member_privately_and_changes_
 
     assert all(r.ephemeral for r in refusals)
     assert {r.content for r in refusals} == {
-        "Only server administrators can do this until a coordinator role is set."
+        f"Only server administrators can do this for {COMMUNITY} until it has a coordinator role."
     }
-    after = await status(app.services, loopback_guild.id)
+    after = await status_of(app.services, loopback_guild)
     assert (after.community, after.adopted, after.schedules) == (
         before.community,
         before.adopted,
@@ -321,7 +342,7 @@ async def test_a_failed_post_is_told_once_by_the_next_process_to_answer_a_coordi
     async with running_bot(loopback_server, make_settings()) as first:
         await set_up(manager)
         await adopt(manager)
-        community = (await status(first.services, loopback_guild.id)).community
+        community = await only_community(first.services, loopback_guild)
         loopback_server.forbid_channel(loopback_guild.general.id)
         # The scheduler's opening, which no coordinator command answers.
         await open_round_for(first.services, community.id, "survey", period="2026-12")
@@ -331,7 +352,7 @@ async def test_a_failed_post_is_told_once_by_the_next_process_to_answer_a_coordi
         told = await reply(await manager.invoke("vitality threshold", value=0.5))
         again = await reply(await manager.invoke("vitality threshold", value=0.5))
         listed = await reply(await manager.invoke("vitality status"))
-        failed = (await status(second.services, loopback_guild.id)).failed_deliveries
+        failed = (await status_of(second.services, loopback_guild)).failed_deliveries
 
     assert "some posts failed" in told.content and "could not post the survey" in told.content
     assert "some posts failed" not in again.content
@@ -351,4 +372,4 @@ async def test_discord_offers_the_threshold_the_bot_accepts_and_no_lower(
     lowest = await reply(await coordinator.invoke("vitality threshold", value=value["min_value"]))
 
     assert value["min_value"] > 0 and value["max_value"] == 1
-    assert lowest.content.startswith("A sign now crosses when at least 1% of")
+    assert lowest.content.startswith(f"For **{COMMUNITY}**, a sign now crosses when at least 1% of")

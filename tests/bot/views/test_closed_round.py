@@ -11,6 +11,7 @@ from ..support import (
     answer_survey,
     coordinator_of,
     custom_id,
+    only_community,
     open_round,
     reply,
     round_id_of,
@@ -29,9 +30,8 @@ async def test_closing_edits_the_round_post_shut_and_an_old_button_says_where_re
     post = await open_round(manager, "survey")
     answer_button = custom_id(post, "vb:answer:")
     await answer_survey(ana, post, lambda _: 4)
+    community = await only_community(app.services, loopback_guild)
     async with app.services.repos() as repos:
-        community = await repos.communities.get_by_guild(loopback_guild.id)
-        assert community is not None
         round_ = await repos.rounds.get(community.id, round_id_of(post))
     assert round_ is not None and round_.thread_id is not None
 

@@ -23,6 +23,7 @@ from ..support import (
     adopt,
     coordinator_of,
     custom_id,
+    only_community,
     open_round,
     reply,
     round_id_of,
@@ -45,9 +46,8 @@ async def suggestion_post(
     button, posted by the bot's own notifier as the close posts one."""
     post = await open_round(coordinator, "survey")
     round_id = round_id_of(post)
+    community = await only_community(app.services, guild)
     async with app.services.repos() as repos:
-        community = await repos.communities.get_by_guild(guild.id)
-        assert community is not None
         signs = [s.id for s in app.services.patterns[COP].signs_of_decay[:2]]
         for sign in signs:
             await repos.outcomes.record_suggestion(
@@ -91,7 +91,7 @@ async def posted(app: App, loopback_server: LoopbackDiscord, loopback_guild: Gui
 
 
 async def stored(app: App, guild: Guild) -> list[Commitment]:
-    _, found = await list_commitments(app.services, guild.id)
+    _, found = await list_commitments(app.services, (await only_community(app.services, guild)).id)
     return found
 
 

@@ -2,7 +2,7 @@
 
 Registered with ``default_member_permissions`` = Manage Server and guild-only; every
 command is behind ``checks.coordinator_only``, which also hands the handler its
-community. A handler calls one service and sends one reply (the copy is in replies.py).
+community. A handler calls one service and sends one reply (the copy is in vitality_replies.py).
 Replies end with any failed posts the coordinator has not heard about yet (read from the
 deliveries table, services/notes.py), so a failure never stays silent.
 """
@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from vitalitybot.bot import replies
+from vitalitybot.bot import replies, vitality_replies
 from vitalitybot.bot.chart import status_chart
 from vitalitybot.bot.checks import (
     community_here,
@@ -54,6 +54,7 @@ from vitalitybot.services.communities import THRESHOLD_MAX, THRESHOLD_MIN
 from vitalitybot.services.limits import NAME_MAX
 from vitalitybot.services.notes import take_notes
 from vitalitybot.services.open_rounds import round_to_close
+from vitalitybot.services.places import server_communities
 from vitalitybot.services.privacy import MAX_ITEMS_LIMIT
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ class VitalityCog(
             community_id=existing.id if existing is not None else None,
         )
         missing = missing_posting_permissions(channel)
-        await self._reply(interaction, made.id, replies.set_up(made, channel.id, missing))
+        communities = await server_communities(self.bot.services, made.guild_id)
+        said = vitality_replies.set_up(
+            made, channel.id, missing, created=existing is None, communities=communities
+        )
+        await self._reply(interaction, made.id, said)
 
     @setup.autocomplete("timezone")
     async def timezone_names(
@@ -152,7 +157,9 @@ class VitalityCog(
         community = community_of(interaction)
         result = await adopt_pattern(self.bot.services, community.id, pattern)
         schedules = (await community_status(self.bot.services, community.id)).schedules
-        await self._reply(interaction, community.id, replies.adopted(result, schedules))
+        await self._reply(
+            interaction, community.id, vitality_replies.adopted(community, result, schedules)
+        )
 
     @adopt.autocomplete("pattern")
     async def adoptable(
@@ -168,7 +175,7 @@ class VitalityCog(
     ) -> None:
         community = community_of(interaction)
         result = await drop_pattern(self.bot.services, community.id, pattern)
-        await self._reply(interaction, community.id, replies.dropped(result))
+        await self._reply(interaction, community.id, vitality_replies.dropped(community, result))
 
     @drop.autocomplete("pattern")
     async def adopted(
@@ -224,7 +231,9 @@ class VitalityCog(
             window_days,
             enabled=enabled,
         )
-        await self._reply(interaction, community.id, replies.scheduled(kind, view))
+        await self._reply(
+            interaction, community.id, vitality_replies.scheduled(community, kind, view)
+        )
 
     @app_commands.command(name="threshold", description="When a sign of decay counts as crossed")
     @app_commands.describe(
@@ -244,7 +253,7 @@ class VitalityCog(
     ) -> None:
         community = community_of(interaction)
         changed = await set_threshold(self.bot.services, community.id, value, min_respondents)
-        await self._reply(interaction, community.id, replies.threshold_set(changed))
+        await self._reply(interaction, community.id, vitality_replies.threshold_set(changed))
 
     @app_commands.command(
         name="privacy", description="Show or change anonymity and who sees what in new rounds"
@@ -267,7 +276,7 @@ class VitalityCog(
         community = community_of(interaction)
         if anonymous is None and min_respondents is None and max_items is None:
             found = await privacy_settings(self.bot.services, community.id)
-            await self._reply(interaction, community.id, replies.privacy_shown(found))
+            await self._reply(interaction, community.id, vitality_replies.privacy_shown(found))
             return
         changed = await set_privacy(
             self.bot.services,
@@ -276,7 +285,7 @@ class VitalityCog(
             min_respondents=min_respondents,
             max_items=max_items,
         )
-        await self._reply(interaction, community.id, replies.privacy_changed(changed))
+        await self._reply(interaction, community.id, vitality_replies.privacy_changed(changed))
 
     # -- rounds ----------------------------------------------------------------------------
 
@@ -298,7 +307,7 @@ class VitalityCog(
         community = community_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         round_ = await open_now(self.bot.services, community.id, kind)
-        await self._reply(interaction, community.id, replies.opened(round_, community.id))
+        await self._reply(interaction, community.id, vitality_replies.opened(community, round_))
 
     @app_commands.command(
         name="close", description="Close the open round now and post what came of it"
@@ -315,7 +324,7 @@ class VitalityCog(
         round_ = await round_to_close(self.bot.services, community.id, kind)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await close_now(self.bot.services, community.id, round_.id)
-        await self._reply(interaction, community.id, replies.closed(result))
+        await self._reply(interaction, community.id, vitality_replies.closed(community, result))
 
     @app_commands.command(name="status", description="Open rounds, schedules, latest scores")
     @coordinator_only()
