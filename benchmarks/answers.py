@@ -219,7 +219,7 @@ async def run(folder: Path, args: argparse.Namespace) -> dict[str, float]:
         svc = services_on(db, clock, members=members)
         community = await setup_community(svc, GUILD, "Bench CoP", 1, "Europe/Berlin")
         for slug in PATTERNS:
-            await adopt_pattern(svc, GUILD, slug)
+            await adopt_pattern(svc, community.id, slug)
         survey = await open_round(svc, community.id, RoundKind.SURVEY, period="bench-load")
         assert survey is not None
 

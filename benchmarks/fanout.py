@@ -234,15 +234,17 @@ async def seed(url: str, guilds: Sequence[Guild], lead: float) -> datetime:
     least ``lead`` seconds after seeding; that minute."""
     async with fresh_database(url) as db:
         svc = services_on(db, SystemClock())
+        communities = []
         for guild in guilds:
-            await setup_community(svc, guild.id, guild.name, guild.general.id, "UTC")
-            await adopt_pattern(svc, guild.id, PATTERN)
-            await set_schedule(svc, guild.id, "checkin", "monthly", enabled=False)
+            community = await setup_community(svc, guild.id, guild.name, guild.general.id, "UTC")
+            await adopt_pattern(svc, community.id, PATTERN)
+            await set_schedule(svc, community.id, "checkin", "monthly", enabled=False)
+            communities.append(community)
         ahead = datetime.now(UTC) + timedelta(seconds=lead)
         due = ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
-        for guild in guilds:
+        for community in communities:
             day, at = f"{due:%A}".lower(), f"{due:%H:%M}"
-            await set_schedule(svc, guild.id, "survey", "weekly", day, at, window_days=5)
+            await set_schedule(svc, community.id, "survey", "weekly", day, at, window_days=5)
     return due
 
 
