@@ -1,9 +1,12 @@
-"""Starting the scheduler over 10,000 communities, then running them for a month.
+"""Starting the scheduler over 10,000 Discord servers of three communities each, then
+running them for a month.
 
 On SQLite (a file in a temporary folder) and, when a server is given, on PostgreSQL (a
 database created for the run and dropped after it):
 
-1. **Seed** (not measured): ``--communities`` communities in a dozen time zones, each
+1. **Seed** (not measured): ``--servers`` Discord servers, each holding three
+   communities of practice with their own names and channels, as an organisation runs
+   one per topic; the communities are spread over a dozen time zones, each
    watching one to three shipped patterns, with the schedules a first adoption creates
    and a year of history: a round for every run of each schedule since a year ago,
    closed, except those whose window is still open at the start (open, with their
@@ -23,14 +26,17 @@ database created for the run and dropped after it):
    services, with a notifier that posts nowhere and five members per community. Nobody
    answers: closes score empty rounds. ``tick_p99_ms`` is over all due jobs. The wall
    time of the month is mostly the simulator's own scan for the next job, not the bot's.
+   ``--start-only`` leaves the month out: at full size it takes hours, and the floors
+   are about the start.
 
 The keeper's catch-up sees the seeded start instant, while APScheduler computes next run
 times from the wall clock (the seeded dates lie ahead, so nothing fires while measuring).
 
 Last line (SQLite, or PostgreSQL when ``--postgres-url`` names a server):
-``communities=N rounds=R start_s=S rss_mb=M tick_p99_ms=T``; floors in benchmarks/README.md.
+``servers=S communities=N start_s=S rss_mb=M rounds=R tick_p99_ms=T`` (the last two are
+the month's, left out with ``--start-only``); floors in benchmarks/README.md.
 
-    .venv/bin/python benchmarks/scale.py [--communities 10000] [--postgres-url URL]
+    .venv/bin/python benchmarks/scale.py [--servers 10000] [--start-only] [--postgres-url URL]
 
 Without ``--postgres-url``, ``VITALITYBOT_TEST_POSTGRES_URL`` (which ``.ci/postgres.sh``
 sets) is used when present; the role needs CREATEDB.
@@ -92,6 +98,8 @@ ZONES = (
     "UTC",
 )
 MEMBERS_PER_COMMUNITY = 5
+# The communities of each server: one per topic, each in its own channel.
+TOPICS = ("Security", "Design", "Onboarding")
 FIRST_GUILD_MS = 150_000_000_000  # guilds made in 2019, a few seconds apart
 FLOORS = (Floor("start_s", "<", 10), Floor("rss_mb", "<", 400))
 REPEATS = 2
@@ -100,8 +108,14 @@ REPEATS = 2
 # -- 1. seeding ------------------------------------------------------------------------
 
 
-async def seed(url: str, communities: int) -> dict[str, int]:
-    """Fill an empty database (migrated here) with the communities and their history."""
+def guild_id_of(server: int) -> int:
+    """A snowflake of a guild made in 2019, a few seconds after the one before."""
+    return ((FIRST_GUILD_MS + server * 7_919) << 22) | (server & 0xFFF)
+
+
+async def seed(url: str, servers: int) -> dict[str, int]:
+    """Fill an empty database (migrated here) with the servers' communities and their
+    history."""
     from sqlalchemy import insert, select
 
     from vitalitybot.config import load_settings
@@ -138,8 +152,8 @@ async def seed(url: str, communities: int) -> dict[str, int]:
     async with fresh_database(url) as db:
         community_rows: list[dict[str, Any]] = [
             {
-                "guild_id": ((FIRST_GUILD_MS + n * 7_919) << 22) | (n & 0xFFF),
-                "name": f"CoP {n}",
+                "guild_id": guild_id_of(n // len(TOPICS)),
+                "name": f"CoP {TOPICS[n % len(TOPICS)]}",
                 "timezone": ZONES[n % len(ZONES)],
                 "channel_id": 900_000_000_000_000_000 + n,
                 "coordinator_role_id": 800_000_000_000_000_000 + n,
@@ -149,19 +163,21 @@ async def seed(url: str, communities: int) -> dict[str, int]:
                 "anonymous": True,
                 "created_at": created,
             }
-            for n in range(communities)
+            for n in range(servers * len(TOPICS))
         ]
         async with db.transaction() as session:
             await session.execute(insert(CommunityRow), community_rows)
-            found = await session.execute(select(CommunityRow.guild_id, CommunityRow.id))
-            ids: dict[int, int] = {row.guild_id: row.id for row in found}
+            found = await session.execute(
+                select(CommunityRow.guild_id, CommunityRow.name, CommunityRow.id)
+            )
+            ids: dict[tuple[int, str], int] = {(row.guild_id, row.name): row.id for row in found}
 
         adopted_rows: list[dict[str, Any]] = []
         schedule_rows: list[dict[str, Any]] = []
         round_rows: list[dict[str, Any]] = []
         watched: dict[int, list[str]] = {}
         for n, row in enumerate(community_rows):
-            community_id = ids[row["guild_id"]]
+            community_id = ids[row["guild_id"], row["name"]]
             first = n % len(slugs)
             chosen = [slugs[(first + k) % len(slugs)] for k in range(1 + n % 3)]
             watched[community_id] = chosen
@@ -255,6 +271,7 @@ async def seed(url: str, communities: int) -> dict[str, int]:
             await session.execute(insert(QuestionRow), question_rows)
     open_rounds = sum(1 for r in round_rows if r["status"] == "open")
     return {
+        "servers": servers,
         "communities": len(community_rows),
         "adopted": len(adopted_rows),
         "schedules": len(schedule_rows),
@@ -489,14 +506,21 @@ def child(kind: str, url: str) -> dict[str, Any]:
     return spawn(SCRIPT, "--child", kind, url, "--spawned", repr(time.time()))
 
 
-def run_backend(backend: str, url: str, communities: int) -> dict[str, float]:
+def run_backend(backend: str, url: str, servers: int, *, month: bool) -> dict[str, float]:
     print(f"\n== {backend} ==")
     timer = Timer()
-    seeded = asyncio.run(seed(url, communities))
+    seeded = asyncio.run(seed(url, servers))
     print(
         f"seeded in {timer.seconds:.1f} s: "
         + ", ".join(f"{value:,} {name}" for name, value in seeded.items())
     )
+    sizes = {"servers": float(servers), "communities": float(seeded["communities"])}
+    started = run_starts(url, seeded)
+    return sizes | started | (run_month(url) if month else {})
+
+
+def run_starts(url: str, seeded: dict[str, int]) -> dict[str, float]:
+    """Baseline and start, alternating; the best of each."""
     baselines, starts = [], []
     for _ in range(REPEATS):
         baselines.append(child("baseline", url))
@@ -514,7 +538,10 @@ def run_backend(backend: str, url: str, communities: int) -> dict[str, float]:
     phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in best["phases"].items())
     print(f"start (every job armed): {best['total_s']:.2f} s ({phases}); {best['jobs']}")
     print(f"  start_vs_select={best['total_s'] / base['total_s']:.2f}")
+    return {"start_s": best["total_s"], "rss_mb": best["rss_mb"]}
 
+
+def run_month(url: str) -> dict[str, float]:
     month = child("month", url)
     print(
         f"month {START:%Y-%m-%d} .. {END:%Y-%m-%d}: {month['runs']:,} due jobs in "
@@ -526,13 +553,7 @@ def run_backend(backend: str, url: str, communities: int) -> dict[str, float]:
     for kind, values in month["by_kind"].items():
         if values:
             print(f"  {kind:<8} n={len(values):<7,} p99 {percentile(values, 99):.1f} ms")
-    return {
-        "communities": float(seeded["communities"]),
-        "rounds": float(month["rounds_opened"]),
-        "start_s": best["total_s"],
-        "rss_mb": best["rss_mb"],
-        "tick_p99_ms": month["p99_ms"],
-    }
+    return {"rounds": float(month["rounds_opened"]), "tick_p99_ms": month["p99_ms"]}
 
 
 @contextmanager
@@ -565,7 +586,10 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--communities", type=int, default=10_000)
+    parser.add_argument("--servers", type=int, default=10_000)
+    parser.add_argument(
+        "--start-only", action="store_true", help="measure the start, not the month"
+    )
     parser.add_argument(
         "--postgres-url",
         help=f"also run on this PostgreSQL server (CREATEDB); default ${POSTGRES_URL_ENV}",
@@ -586,10 +610,12 @@ def main() -> None:
 
     postgres_url = args.postgres_url or os.environ.get(POSTGRES_URL_ENV)
     with tempfile.TemporaryDirectory() as folder:
-        figures = run_backend("sqlite", sqlite_url(Path(folder), "scale"), args.communities)
+        figures = run_backend(
+            "sqlite", sqlite_url(Path(folder), "scale"), args.servers, month=not args.start_only
+        )
     if postgres_url:
         with postgres_database(postgres_url) as url:
-            on_postgres = run_backend("postgresql", url, args.communities)
+            on_postgres = run_backend("postgresql", url, args.servers, month=not args.start_only)
         print("sqlite: " + " ".join(f"{k}={v:g}" for k, v in figures.items()))
         if args.postgres_url:  # the run asked for by name
             figures = on_postgres

@@ -98,3 +98,24 @@ def test_a_year_of_weekly_runs_through_both_changes_is_one_per_week() -> None:
     assert len(set(keys)) == len(keys) == 60
     assert all(b > a for a, b in itertools.pairwise(runs))
     assert all(r.astimezone(NEW_YORK).weekday() == 6 for r in runs)
+
+
+def test_a_trigger_shared_by_many_schedules_answers_each_as_a_fresh_one_would() -> None:
+    # build_trigger hands every schedule with this spec the same trigger. Asked again (at
+    # the same moment, later, past its last answer, or earlier), it answers for the
+    # moment asked, never with an earlier answer that no longer holds.
+    spec = parse_when("weekly", "sunday", "2:30", timezone="America/New_York")
+    shared = build_trigger(spec)
+    moments = [
+        utc(2026, 3, 1),
+        utc(2026, 3, 1),
+        utc(2026, 3, 8, 7, 10),
+        utc(2026, 3, 8, 7, 30),
+        utc(2026, 3, 8, 7, 31),
+        utc(2026, 3, 2),
+        utc(2026, 3, 20),
+    ]
+    answers = [shared.get_next_fire_time(None, now) for now in moments]
+    fresh = [build_trigger.__wrapped__(spec).get_next_fire_time(None, now) for now in moments]
+    assert answers == fresh
+    assert answers[3:5] == [utc(2026, 3, 8, 7, 30), utc(2026, 3, 15, 6, 30)]

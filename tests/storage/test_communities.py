@@ -1,4 +1,5 @@
-"""Communities: one per guild, created once, settings changed one at a time, patterns adopted."""
+"""Communities: several per server, each created once under its name, settings changed one at
+a time, patterns adopted, and a round or commitment found only from its own server."""
 
 from __future__ import annotations
 
@@ -11,18 +12,70 @@ from vitalitybot.domain.records import AnswerInput, Community, WhoCommits
 from vitalitybot.storage import Database, NotFoundError, Repositories
 
 
-async def test_get_or_create_creates_once(db: Database) -> None:
+async def test_get_or_create_creates_a_name_once_per_server(db: Database) -> None:
     async with db.transaction() as session:
         first, created_first = await Repositories(session).communities.get_or_create(
             42, "Maintainers", at=NOW
         )
     async with db.transaction() as session:
-        second, created_second = await Repositories(session).communities.get_or_create(
-            42, "Renamed meanwhile", at=NOW
+        again, created_again = await Repositories(session).communities.get_or_create(
+            42, "Maintainers", at=NOW, timezone="Asia/Tokyo"
         )
-    assert (created_first, created_second) == (True, False)
-    assert second == first
-    assert first.name == "Maintainers"
+    assert (created_first, created_again) == (True, False)
+    assert again == first  # the existing one, its settings untouched
+    assert (first.guild_id, first.name, first.timezone) == (42, "Maintainers", "UTC")
+
+
+async def test_another_name_in_the_same_server_is_a_second_community(db: Database) -> None:
+    async with db.transaction() as session:
+        repo = Repositories(session).communities
+        security, _ = await repo.get_or_create(42, "CoP security", at=NOW)
+        design, created = await repo.get_or_create(42, "CoP design", at=NOW)
+        elsewhere, created_elsewhere = await repo.get_or_create(43, "CoP security", at=NOW)
+    assert created and created_elsewhere  # a name is only unique within its server
+    assert len({security.id, design.id, elsewhere.id}) == 3
+    assert (design.guild_id, elsewhere.guild_id) == (42, 43)
+
+
+async def test_a_server_lists_its_own_communities_by_name(db: Database) -> None:
+    async with db.transaction() as session:
+        repo = Repositories(session).communities
+        for guild, name in [(42, "Security"), (42, "Design"), (43, "Beekeepers"), (42, "Ops")]:
+            await repo.get_or_create(guild, name, at=NOW)
+    async with db.session() as session:
+        repo = Repositories(session).communities
+        listed = [c.name for c in await repo.list_for_guild(42)]
+        assert await repo.list_for_guild(44) == []
+    assert listed == ["Design", "Ops", "Security"]
+
+
+async def test_a_round_is_found_only_from_the_server_holding_it(
+    db: Database, community: Community, other_community: Community, make_round: MakeRound
+) -> None:
+    round_, _ = await make_round(community)
+    async with db.transaction() as session:  # a second community of the same server
+        await Repositories(session).communities.get_or_create(
+            community.guild_id, "Neighbours", at=NOW
+        )
+    async with db.session() as session:
+        repo = Repositories(session).communities
+        assert await repo.of_round(community.guild_id, round_.id) == community
+        assert await repo.of_round(other_community.guild_id, round_.id) is None
+        assert await repo.of_round(community.guild_id, round_.id + 1000) is None
+
+
+async def test_a_commitment_is_found_only_from_the_server_that_made_it(
+    db: Database, community: Community, other_community: Community
+) -> None:
+    async with db.transaction() as session:
+        made = await Repositories(session).commitments.add(
+            community.id, text="Pin one guide a month", at=NOW
+        )
+    async with db.session() as session:
+        repo = Repositories(session).communities
+        assert await repo.of_commitment(community.guild_id, made.id) == community
+        assert await repo.of_commitment(other_community.guild_id, made.id) is None
+        assert await repo.of_commitment(community.guild_id, made.id + 1000) is None
 
 
 async def test_defaults_of_a_new_community(community: Community) -> None:
@@ -35,7 +88,7 @@ async def test_defaults_of_a_new_community(community: Community) -> None:
     assert community.coordinator_role_id is None and community.steward_role_id is None
 
 
-async def test_concurrent_creation_of_the_same_guild_gives_one_community(db: Database) -> None:
+async def test_concurrent_creation_of_the_same_name_gives_one_community(db: Database) -> None:
     async def create() -> tuple[Community, bool]:
         async with db.transaction() as session:
             return await Repositories(session).communities.get_or_create(77, "Race", at=NOW)

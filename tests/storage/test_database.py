@@ -68,7 +68,7 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
             await Repositories(session).communities.get_or_create(5, "Doomed", at=NOW)
             raise RuntimeError("the use-case failed half-way")
     async with db.session() as session:
-        assert await Repositories(session).communities.get_by_guild(5) is None
+        assert await Repositories(session).communities.list_for_guild(5) == []
 
 
 async def test_a_restart_keeps_everything(
@@ -90,7 +90,7 @@ async def test_a_restart_keeps_everything(
         assert await upgrade(reopened) == head_revision()  # start-up migration is a no-op
         async with reopened.session() as session:
             repos = Repositories(session)
-            again = await repos.communities.get_by_guild(community.guild_id)
+            again = await repos.communities.get(community.id)
             assert again == replace(community, threshold=0.7)
             assert [a.pattern_slug for a in await repos.communities.list_adopted(community.id)] == [
                 "p"
@@ -159,6 +159,8 @@ async def test_a_failing_listener_neither_fails_the_commit_nor_silences_the_othe
     async with db.transaction() as session:
         await Repositories(session).communities.get_or_create(7, "Kept", at=NOW)
     async with db.session() as session:
-        assert await Repositories(session).communities.get_by_guild(7) is not None
+        assert [c.name for c in await Repositories(session).communities.list_for_guild(7)] == [
+            "Kept"
+        ]
     assert told == [frozenset({"communities"})]
     assert "a commit listener failed" in caplog.text

@@ -24,7 +24,7 @@ from vitalitybot.storage import (
 from vitalitybot.storage.migrate import MigrationsNotFoundError, migrations_dir
 from vitalitybot.storage.models import Base
 
-HEAD = "0006"
+HEAD = "0007"
 
 TABLES = {
     "communities",
@@ -41,6 +41,7 @@ TABLES = {
     "deliveries",
     "commitments",
     "commitment_signs",
+    "servers",
 }
 
 

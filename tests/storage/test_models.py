@@ -21,8 +21,7 @@ async def test_aware_datetimes_round_trip_as_utc(db: Database) -> None:
         await Repositories(session).communities.get_or_create(7, "Farmers", at=created_at)
     await db.engine.dispose()  # read back on a fresh connection, not from any cache
     async with db.session() as session:
-        community = await Repositories(session).communities.get_by_guild(7)
-    assert community is not None
+        [community] = await Repositories(session).communities.list_for_guild(7)
     assert community.created_at.tzinfo is UTC
     assert community.created_at == created_at  # the same instant
     assert community.created_at.hour == 9 and community.created_at.microsecond == 123456

@@ -156,6 +156,24 @@ async def test_message_ids_are_kept(db: Database, community: Community) -> None:
     assert stored.eligible_members == 25
 
 
+async def test_the_open_rounds_never_posted_of_every_community(
+    db: Database, community: Community, other_community: Community
+) -> None:
+    posted, _ = await _open(db, community)
+    unposted, _ = await _open(db, community, "2026-11-10")
+    theirs, _ = await _open(db, other_community)
+    ended, _ = await _open(db, other_community, "2026-10-01")
+    async with db.transaction() as session:
+        rounds = Repositories(session).rounds
+        await rounds.set_message(
+            community.id, posted.id, channel_id=11, message_id=12, thread_id=None
+        )
+        await rounds.close(other_community.id, ended.id, at=NOW)
+        listed = await rounds.list_unposted()
+    # What a restart posts late: never a posted round again, nor one already over.
+    assert {r.id for r in listed} == {unposted.id, theirs.id}
+
+
 async def test_open_rounds_per_community_all_and_their_times(
     db: Database, community: Community, other_community: Community
 ) -> None:

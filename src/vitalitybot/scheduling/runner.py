@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any, Protocol
 
 from apscheduler.events import (
@@ -110,6 +110,11 @@ async def _deliver(fn: JobFn, fire_time: datetime | None = None) -> None:
     if fire_time is None:
         raise RuntimeError("scheduler jobs must run on the fire-time executor")
     await fn(fire_time)
+
+
+# APScheduler reads the signature of every job's function as the job is added; read once,
+# it is not worked out again for each of the thousands of jobs a start arms.
+_deliver.__signature__ = inspect.signature(_deliver)  # type: ignore[attr-defined]
 
 
 class _FireTimeExecutor(AsyncIOExecutor):  # type: ignore[misc]
@@ -207,8 +212,11 @@ class AsyncIORunner:
         return bool(self._scheduler.running) and not self._stopped
 
     def add(self, job: Job) -> None:
+        # The function as an argument rather than a partial, whose signature APScheduler
+        # would work out anew for each job.
         self._scheduler.add_job(
-            partial(_deliver, job.fn),
+            _deliver,
+            args=(job.fn,),
             trigger=job.trigger,
             id=job.id,
             name=job.id,

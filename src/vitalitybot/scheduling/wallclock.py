@@ -60,23 +60,33 @@ class WallClockTrigger(BaseTrigger):  # type: ignore[misc]
     an OrTrigger of them), at most once a day.
     """
 
-    __slots__ = ("inner", "timezone")
+    __slots__ = ("_first", "inner", "timezone")
 
     def __init__(self, inner: BaseTrigger, timezone: tzinfo) -> None:
         self.inner = inner
         self.timezone = timezone
+        # The last first fire time worked out: (asked at, answer). build_trigger shares
+        # one trigger among every schedule with the same spec, and arming their jobs at
+        # a start asks each the same question within moments.
+        self._first: tuple[datetime, datetime] | None = None
 
     def get_next_fire_time(
         self, previous_fire_time: datetime | None, now: datetime
     ) -> datetime | None:
         if previous_fire_time is not None:
             return self._next(previous_fire_time, now)
+        # The first fire time at or after ``asked`` is also the first at or after any
+        # moment up to it: no fire time lies in between.
+        if self._first is not None and self._first[0] <= now <= self._first[1]:
+            return self._first[1]
         # Without a previous fire time the inner trigger starts at ``now``'s wall time
         # and would miss a skipped time that was moved past it (asked at 03:10 on
         # spring-forward day, 02:30 -> 03:30 is still ahead). Start earlier and walk on.
         candidate = self._next(None, now - _LOOKBACK)
         while candidate is not None and candidate < now:
             candidate = self._next(candidate, candidate)
+        if candidate is not None:
+            self._first = (now, candidate)
         return candidate
 
     def _next(self, previous: datetime | None, now: datetime) -> datetime | None:
@@ -111,6 +121,7 @@ class WallClockTrigger(BaseTrigger):  # type: ignore[misc]
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.inner = state["inner"]
         self.timezone = state["timezone"]
+        self._first = None
 
     def __str__(self) -> str:
         return f"wallclock[{self.inner}]"

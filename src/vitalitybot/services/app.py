@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from jinja2 import Environment
@@ -158,14 +159,39 @@ async def deliver(
 
 def spec_of(schedule: Schedule, timezone: str) -> ScheduleSpec:
     """A stored schedule as the scheduler reads it, in its community's time zone."""
+    return _spec(
+        schedule.kind,
+        schedule.cadence,
+        schedule.weekday,
+        schedule.day_of_month,
+        schedule.nth,
+        schedule.time_of_day,
+        schedule.window_days,
+        timezone,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _spec(
+    kind: str,
+    cadence: str,
+    weekday: int | None,
+    day_of_month: int | None,
+    nth: int | None,
+    time_of_day: str,
+    window_days: int,
+    timezone: str,
+) -> ScheduleSpec:
+    """Shared by every schedule with the same settings and zone: a start reads each of
+    thousands of schedules twice, and most of them keep the default ones."""
     return ScheduleSpec(
-        kind=RoundKind(schedule.kind).value,
-        cadence=ScheduleCadence(schedule.cadence).value,
-        weekday=schedule.weekday,
-        day_of_month=schedule.day_of_month,
-        nth=schedule.nth,
-        time_of_day=schedule.time_of_day,
-        window_days=schedule.window_days,
+        kind=RoundKind(kind).value,
+        cadence=ScheduleCadence(cadence).value,
+        weekday=weekday,
+        day_of_month=day_of_month,
+        nth=nth,
+        time_of_day=time_of_day,
+        window_days=window_days,
         timezone=timezone,
     )
 

@@ -45,7 +45,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from vitalitybot.domain.records import Community, RoundKind, Schedule
+from vitalitybot.domain.records import RoundKind, Schedule
 from vitalitybot.observability.logs import community_context
 from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key
 from vitalitybot.scheduling.catchup import CatchUp, plan_catch_up
@@ -312,13 +312,12 @@ class ScheduleKeeper:
     async def _post_unposted(self) -> None:
         """Post the open rounds that were stored but whose post never went out."""
         async with self.svc.repos() as repos:
-            communities = {c.id: c for c in await repos.communities.list_all()}
-            open_rounds = await repos.rounds.list_all_open()
-        for round_ in open_rounds:
-            community: Community | None = communities.get(round_.community_id)
-            if round_.message_id is not None or community is None:
-                continue
-            if self.owns(community.guild_id):
+            unposted = [
+                (round_, await repos.communities.get(round_.community_id))
+                for round_ in await repos.rounds.list_unposted()
+            ]
+        for round_, community in unposted:
+            if community is not None and self.owns(community.guild_id):
                 await self._guarded(
                     round_.community_id,
                     f"posting round {round_.id}",

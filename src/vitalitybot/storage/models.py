@@ -8,6 +8,7 @@ exactly these tables (a test compares them), so a change here needs a new revisi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Row,
     String,
     Text,
     UniqueConstraint,
@@ -118,19 +120,26 @@ class ScheduleRow(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def to_record(self) -> r.Schedule:
-        return r.Schedule(
-            id=self.id,
-            community_id=self.community_id,
-            kind=r.RoundKind(self.kind),
-            pattern_slug=self.pattern_slug,
-            cadence=r.ScheduleCadence(self.cadence),
-            weekday=self.weekday,
-            day_of_month=self.day_of_month,
-            nth=self.nth,
-            time_of_day=self.time_of_day,
-            window_days=self.window_days,
-            enabled=self.enabled,
-        )
+        return schedule_record(self)
+
+
+def schedule_record(row: ScheduleRow | Row[Any]) -> r.Schedule:
+    """A schedule from its ORM row, or from a plain row of the table's columns (what the
+    scheduler reads for every schedule at each look, where ORM rows cost more than the
+    query)."""
+    return r.Schedule(
+        id=row.id,
+        community_id=row.community_id,
+        kind=r.RoundKind(row.kind),
+        pattern_slug=row.pattern_slug,
+        cadence=r.ScheduleCadence(row.cadence),
+        weekday=row.weekday,
+        day_of_month=row.day_of_month,
+        nth=row.nth,
+        time_of_day=row.time_of_day,
+        window_days=row.window_days,
+        enabled=row.enabled,
+    )
 
 
 class RoundRow(Base):

@@ -168,6 +168,15 @@ class RoundRepository:
             .order_by(RoundRow.closes_at, RoundRow.id)
         )
 
+    async def list_unposted(self) -> list[Round]:
+        """Open rounds whose post never went out, of every community: a restart posts
+        them. Only these: a start over thousands of communities reads no other round."""
+        return await self._all(
+            select(RoundRow)
+            .where(RoundRow.status == _OPEN, RoundRow.message_id.is_(None))
+            .order_by(RoundRow.closes_at, RoundRow.id)
+        )
+
     async def list_open_times(self) -> list[OpenRoundTimes]:
         """The times of every open round, for the scheduler's due work.
 

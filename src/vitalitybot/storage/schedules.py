@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.records import ALL_ADOPTED, RoundKind, Schedule, ScheduleCadence
 from vitalitybot.storage._sql import rowcount, upsert_insert
-from vitalitybot.storage.models import CommunityRow, ScheduleRow
+from vitalitybot.storage.models import CommunityRow, ScheduleRow, schedule_record
 
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -108,15 +108,19 @@ class ScheduleRepository:
         return [row.to_record() for row in result]
 
     async def list_enabled_placed(self) -> list[PlacedSchedule]:
-        """``list_enabled`` with each community's time zone and guild, in one query."""
+        """``list_enabled`` with each community's time zone and guild, in one query.
+
+        Plain columns, not ORM rows: the scheduler reads every schedule of every
+        community at start and at each poll.
+        """
+        schedules = ScheduleRow.__table__
         result = await self._session.execute(
-            select(ScheduleRow, CommunityRow.timezone, CommunityRow.guild_id)
-            .join(CommunityRow, CommunityRow.id == ScheduleRow.community_id)
-            .where(ScheduleRow.enabled.is_(True))
-            .order_by(ScheduleRow.community_id, ScheduleRow.id)
-            .execution_options(populate_existing=True)
+            select(schedules, CommunityRow.timezone, CommunityRow.guild_id)
+            .join(CommunityRow, CommunityRow.id == schedules.c.community_id)
+            .where(schedules.c.enabled.is_(True))
+            .order_by(schedules.c.community_id, schedules.c.id)
         )
-        return [PlacedSchedule(row.to_record(), zone, guild) for row, zone, guild in result]
+        return [PlacedSchedule(schedule_record(row), row.timezone, row.guild_id) for row in result]
 
     async def delete(
         self, community_id: int, kind: RoundKind, pattern_slug: str = ALL_ADOPTED
