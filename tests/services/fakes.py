@@ -18,7 +18,7 @@ from vitalitybot.services import DeliveryError, PostRef
 @dataclass(frozen=True)
 class Post:
     guild_id: int
-    community_id: int  # whose channel (or members) it went to
+    community_id: int | None  # whose channel (or members) it went to; None: the server's
     kind: str  # "round", "reminder", "results", "harvest", "suggestion:remedy", ...
     round_id: int | None
     message: Message
@@ -128,7 +128,7 @@ class RecordingNotifier:
         """Kept as a post of kind "digest" in the server's guild."""
         self._refuse(server.guild_id)
         if self._first(nonce):
-            self.posts.append(Post(server.guild_id, "digest", None, message))
+            self.posts.append(Post(server.guild_id, None, "digest", None, message))
         self._next_id += 1
         return self._next_id
 

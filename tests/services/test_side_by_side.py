@@ -240,6 +240,7 @@ def _check_posts(
     the other's reflections or pattern."""
     assert notifier.posts
     for post in notifier.posts:
+        assert post.community_id is not None, post
         assert post.round_id in rounds_of[post.community_id], post
     for side, other in (sides, sides[::-1]):
         mine = [p for p in notifier.posts if p.community_id == side.community.id]
