@@ -8,7 +8,6 @@ exactly these tables (a test compares them), so a change here needs a new revisi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -18,7 +17,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Row,
     String,
     Text,
     UniqueConstraint,
@@ -35,6 +33,8 @@ from vitalitybot.storage.model_base import (
     community_fk,
     round_fk,
 )
+from vitalitybot.storage.schedule_row import ScheduleRow as ScheduleRow
+from vitalitybot.storage.schedule_row import schedule_record as schedule_record
 from vitalitybot.storage.servers import ServerRow as ServerRow
 
 
@@ -98,48 +98,6 @@ class AdoptedPatternRow(Base):
             pattern_slug=self.pattern_slug,
             adopted_at=self.adopted_at,
         )
-
-
-class ScheduleRow(Base):
-    __tablename__ = "schedules"
-    __table_args__ = (
-        UniqueConstraint("community_id", "kind", "pattern_slug"),
-        Index("ix_schedules_enabled", "enabled"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    community_id: Mapped[int] = community_fk()
-    kind: Mapped[str] = mapped_column(String(KIND))
-    pattern_slug: Mapped[str] = mapped_column(String(SLUG), default="")
-    cadence: Mapped[str] = mapped_column(String(KIND))
-    weekday: Mapped[int | None] = mapped_column(Integer)
-    day_of_month: Mapped[int | None] = mapped_column(Integer)
-    nth: Mapped[int | None] = mapped_column(Integer)
-    time_of_day: Mapped[str] = mapped_column(String(5), default="10:00")
-    window_days: Mapped[int] = mapped_column(Integer, default=5)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    def to_record(self) -> r.Schedule:
-        return schedule_record(self)
-
-
-def schedule_record(row: ScheduleRow | Row[Any]) -> r.Schedule:
-    """A schedule from its ORM row, or from a plain row of the table's columns (what the
-    scheduler reads for every schedule at each look, where ORM rows cost more than the
-    query)."""
-    return r.Schedule(
-        id=row.id,
-        community_id=row.community_id,
-        kind=r.RoundKind(row.kind),
-        pattern_slug=row.pattern_slug,
-        cadence=r.ScheduleCadence(row.cadence),
-        weekday=row.weekday,
-        day_of_month=row.day_of_month,
-        nth=row.nth,
-        time_of_day=row.time_of_day,
-        window_days=row.window_days,
-        enabled=row.enabled,
-    )
 
 
 class RoundRow(Base):
