@@ -3,11 +3,13 @@ handlers still running, refused requests by status, and the figures of the vital
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
 import math
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -23,6 +25,7 @@ from .support import (
     adopt,
     answer_survey,
     coordinator_of,
+    custom_id,
     only_community,
     open_round,
     reply,
@@ -55,6 +58,22 @@ def json_log() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
+async def lines_about(json_log: io.StringIO, interaction_id: int) -> list[dict[str, Any]]:
+    """The lines about handling the interaction, once discord.py has logged its reply
+    (it logs the response's status after the loopback server has recorded the reply)."""
+    for _ in range(100):
+        lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
+        handling = [
+            line
+            for line in lines
+            if str(interaction_id) in line["message"] and line["logger"] != "discord.gateway"
+        ]
+        if handling:
+            return handling
+        await asyncio.sleep(0.05)
+    return []
+
+
 async def test_lines_logged_while_handling_an_interaction_carry_its_community(
     app: App, loopback_guild: Guild, json_log: io.StringIO
 ) -> None:
@@ -65,12 +84,27 @@ async def test_lines_logged_while_handling_an_interaction_carry_its_community(
     handle = await coordinator.invoke("vitality status")
     await reply(handle)
 
-    lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
-    handling = [  # the gateway's own line about receiving it comes before any handling
-        line
-        for line in lines
-        if str(handle.id) in line["message"] and line["logger"] != "discord.gateway"
-    ]
+    # The gateway's own line about receiving it comes before any handling.
+    handling = await lines_about(json_log, handle.id)
+    assert handling, "discord.py logs the reply to the interaction at debug level"
+    assert all(line.get("community_id") == community_id for line in handling), handling
+
+
+async def test_lines_logged_after_a_round_s_button_found_its_round_carry_its_community(
+    app: App, loopback_guild: Guild, json_log: io.StringIO
+) -> None:
+    coordinator = coordinator_of(loopback_guild)
+    await set_up(coordinator)
+    await adopt(coordinator)
+    community_id = (await only_community(app.services, loopback_guild)).id
+    post = await open_round(coordinator, "survey")
+    member = loopback_guild.add_member("ana")
+
+    # Skip replies once the services have found the round, and so its community.
+    handle = await member.click(post, custom_id(post, "vb:skip:"))
+    await reply(handle)
+
+    handling = await lines_about(json_log, handle.id)
     assert handling, "discord.py logs the reply to the interaction at debug level"
     assert all(line.get("community_id") == community_id for line in handling), handling
 

@@ -5,7 +5,8 @@
   the spot. Wrapping that one parser keeps the handler tasks it started, so a stopping
   bot can let the ones in progress finish their writes (``in_flight``). A server holds
   several communities, so which one an interaction is about is known only once a
-  check has found it: ``checks.py`` tags the handler's task then (``tag_community``).
+  check has found it (``checks.py``), or a round's button has led the answer services
+  to its round: the handler's task is tagged then (``tag_community``).
 * ``http_errors_trace`` hears every HTTP response discord.py gets (aiohttp's tracing,
   which discord.py accepts as ``http_trace``), and counts the failed ones by status,
   429s and retried 5xx included: each is a request Discord refused.

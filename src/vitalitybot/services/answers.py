@@ -45,6 +45,7 @@ from vitalitybot.domain.records import (
     Round,
     RoundStatus,
 )
+from vitalitybot.observability.logs import tag_community
 from vitalitybot.services.answer_writer import write_submission
 from vitalitybot.services.app import Services, community_of_round
 from vitalitybot.services.errors import (
@@ -155,6 +156,8 @@ async def _context(svc: Services, guild_id: int, round_id: int) -> SubmissionCon
         async with svc.repos() as repos:
             await round_in(repos, await community_of_round(repos, guild_id, round_id), round_id)
         raise RoundNotFound()
+    # A click names a round, not a community: the caller's log lines learn it here.
+    tag_community(context.community.id)
     return context
 
 

@@ -30,6 +30,7 @@ from vitalitybot.domain.records import (
     Schedule,
     ScheduleCadence,
 )
+from vitalitybot.observability.logs import tag_community
 from vitalitybot.patterns.model import Pattern
 from vitalitybot.patterns.search import PatternIndex
 from vitalitybot.scheduling.clock import Clock
@@ -105,6 +106,8 @@ async def community_of_round(repos: Repositories, guild_id: int, round_id: int) 
         raise NotConfigured()
     community = await repos.communities.of_round(guild_id, round_id) if is_id(round_id) else None
     if community is not None:
+        # A click names a round, not a community: the caller's log lines learn it here.
+        tag_community(community.id)
         return community
     if not await repos.communities.list_for_guild(guild_id):
         raise NotConfigured()
