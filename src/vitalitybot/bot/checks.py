@@ -155,11 +155,22 @@ def _with_community(
         return True
 
     def decorate(command: T) -> T:
+        checked: T = app_commands.check(predicate)(community_option(description)(command))
+        return checked
+
+    return decorate
+
+
+def community_option(description: str) -> Callable[[T], T]:
+    """The ``community`` option: the handler's ``community_name: str | None = None``
+    (a Python name that does not hide the ``Community`` it works on), shown to members as
+    ``community``, described, and autocompleted with the server's communities."""
+
+    def decorate(command: T) -> T:
         renamed: T = app_commands.rename(community_name=OPTION)(command)
         described: T = app_commands.describe(community_name=description)(renamed)
         completed: T = app_commands.autocomplete(community_name=community_names)(described)
-        checked: T = app_commands.check(predicate)(completed)
-        return checked
+        return completed
 
     return decorate
 

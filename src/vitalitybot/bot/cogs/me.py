@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 import discord
 from discord import app_commands
@@ -30,7 +30,7 @@ from discord.ext import commands
 
 from vitalitybot.bot import replies
 from vitalitybot.bot.base import bot_of
-from vitalitybot.bot.checks import OPTION, community_names, guild_id_of
+from vitalitybot.bot.checks import community_option, guild_id_of
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import guarded
 from vitalitybot.bot.replies import respond, text
@@ -50,19 +50,9 @@ from vitalitybot.services.member_export import ended_anonymous_exported, rounds_
 if TYPE_CHECKING:
     from vitalitybot.bot.client import VitalityBot
 
-T = TypeVar("T")
 
 ALL = 0  # the community id a forget button carries to mean all of the server's
 SCOPE_DESCRIPTION = "Which community (default: all of this server's communities)"
-
-
-def community_option(command: T) -> T:
-    """The optional ``community`` option of every ``/me`` command, autocompleted with
-    the server's communities (the handler takes ``community_name: str | None = None``)."""
-    renamed: T = app_commands.rename(community_name=OPTION)(command)
-    described: T = app_commands.describe(community_name=SCOPE_DESCRIPTION)(renamed)
-    completed: T = app_commands.autocomplete(community_name=community_names)(described)
-    return completed
 
 
 @app_commands.guild_only()
@@ -75,7 +65,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await respond(interaction, text(content), ephemeral=True)
 
     @app_commands.command(name="pause", description="No reminders or pings until you resume")
-    @community_option
+    @community_option(SCOPE_DESCRIPTION)
     async def pause(
         self, interaction: discord.Interaction, community_name: str | None = None
     ) -> None:
@@ -84,7 +74,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await self._say(interaction, replies.paused(_where(scope, community_name)))
 
     @app_commands.command(name="resume", description="Hear about rounds again")
-    @community_option
+    @community_option(SCOPE_DESCRIPTION)
     async def resume(
         self, interaction: discord.Interaction, community_name: str | None = None
     ) -> None:
@@ -94,7 +84,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
 
     @app_commands.command(name="reminders", description="Turn the mid-round reminder on or off")
     @app_commands.describe(state="on: one DM while a round you have not answered is open")
-    @community_option
+    @community_option(SCOPE_DESCRIPTION)
     async def reminders(
         self,
         interaction: discord.Interaction,
@@ -107,7 +97,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await self._say(interaction, replies.reminders_set(on, _where(scope, community_name)))
 
     @app_commands.command(name="export", description="Everything stored about you, as JSON")
-    @community_option
+    @community_option(SCOPE_DESCRIPTION)
     async def export(
         self, interaction: discord.Interaction, community_name: str | None = None
     ) -> None:
@@ -121,7 +111,7 @@ class MeCog(commands.GroupCog, group_name="me", group_description="Your own sett
         await respond(interaction, text(content, Attachment(filename, document)), ephemeral=True)
 
     @app_commands.command(name="forget", description="Delete everything stored about you")
-    @community_option
+    @community_option(SCOPE_DESCRIPTION)
     async def forget(
         self, interaction: discord.Interaction, community_name: str | None = None
     ) -> None:
