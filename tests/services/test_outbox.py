@@ -194,33 +194,14 @@ async def test_a_button_of_a_closed_round_says_where_the_results_are(
         assert "not saved" not in str(refused.value)
 
 
-class SeesChannels(RecordingNotifier):
-    """Also records, for each post after a round's own, the channel it went to and the
-    community of its round (whose thread it goes in): what tells two communities of one
-    server apart."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.placed: list[tuple[int, int | None, str]] = []
-
-    async def post(
-        self,
-        community: Community,
-        message: Message,
-        *,
-        round: Round | None,
-        kind: str,
-        nonce: str | None = None,
-    ) -> int | None:
-        self.placed.append((community.channel_id, round.community_id if round else None, kind))
-        return await super().post(community, message, round=round, kind=kind, nonce=nonce)
-
-
 async def test_what_waited_for_two_communities_of_one_server_goes_to_each_ones_channel(
-    svc: Services, community: Community, neighbour: Community, db: Database, clock: ManualClock
+    svc: Services,
+    community: Community,
+    neighbour: Community,
+    db: Database,
+    clock: ManualClock,
+    notifier: RecordingNotifier,
 ) -> None:
-    notifier = SeesChannels()
-    svc.notifier = notifier
     both = (community, neighbour)
     rounds = [await open_survey(svc, each) for each in both]
     for round_ in rounds:
@@ -230,15 +211,23 @@ async def test_what_waited_for_two_communities_of_one_server_goes_to_each_ones_c
         await close_round(svc, each.id, round_.id)
     notifier.down_guilds.clear()
     clock.advance(RETRY_PAUSES[0])
+    sent_before = len(notifier.posts)
 
     await drain(svc)
 
     for round_ in rounds:
         assert {status for _, status, _ in await rows(db, DELIVERIES, id=round_.id)} == {"sent"}
-    channel_of = {community.id: 42, neighbour.id: 43}
-    assert all(channel == channel_of[of] for channel, of, _ in notifier.placed if of is not None)
-    results = [(channel, of) for channel, of, kind in notifier.placed if kind == "results"]
-    assert sorted(results) == [(42, community.id), (43, neighbour.id)]
+    # Each post went to the community (so the channel, 42 or 43) whose round it is about.
+    owner = {round_.id: round_.community_id for round_ in rounds}
+    waited = notifier.posts[sent_before:]
+    assert waited and all(p.community_id == owner[p.round_id] for p in waited if p.round_id)
+    channel_of = {c.id: c.channel_id for c in both}
+    results = sorted(
+        (channel_of[p.community_id], owner[p.round_id])
+        for p in waited
+        if p.kind == "results" and p.community_id is not None and p.round_id is not None
+    )
+    assert results == [(42, community.id), (43, neighbour.id)]
 
 
 async def test_a_starting_keeper_sends_what_waits_for_its_own_shards_only(
