@@ -41,8 +41,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any, Literal, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Literal, TypeVar
 
 import aiohttp
 import discord
@@ -52,13 +51,13 @@ from vitalitybot.bot.base import VitalityBase
 from vitalitybot.bot.convert import NO_MENTIONS, send_kwargs
 from vitalitybot.bot.invite import missing_in
 from vitalitybot.bot.pacer import Pacer
-from vitalitybot.bot.views.commit import commit_view
+from vitalitybot.bot.post_args import sent_kwargs, thread_name
 from vitalitybot.bot.views.common import jump_url
 from vitalitybot.bot.views.rounds import round_view
 from vitalitybot.config import DEFAULT_DISCORD_REQUESTS_PER_SECOND
 from vitalitybot.domain.posts import PostKind
 from vitalitybot.domain.records import Community, Question, Round, Server
-from vitalitybot.render.message import Message, trim
+from vitalitybot.render.message import Message
 from vitalitybot.services import DeliveryError, PostRef, kind_name
 from vitalitybot.services.notes import failed_within
 
@@ -71,7 +70,6 @@ DEFAULT_REQUESTS_PER_SECOND = DEFAULT_DISCORD_REQUESTS_PER_SECOND  # Discord all
 DEFAULT_RETRY_DELAYS = (2.0, 10.0, 30.0)
 RETRY_JITTER = 0.25  # spread retries so posts refused together are not retried together
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: longer than a round's window
-THREAD_NAME_MAX = 100
 CLOSED_DMS = 50007
 OWNER_DM_QUIET = timedelta(hours=1)  # no failure logged this long: the owner hears again
 TRANSIENT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
@@ -131,7 +129,7 @@ class DiscordNotifier:
             community,
             what,
             channel_id,
-            lambda: channel.send(**_sent(message, nonce), view=round_view(round)),
+            lambda: channel.send(**sent_kwargs(message, nonce), view=round_view(round)),
         )
         thread_id = await self._open_thread(community, round, sent)
         return PostRef(
@@ -159,7 +157,7 @@ class DiscordNotifier:
                     community,
                     what,
                     round.thread_id,
-                    lambda: thread.send(**_sent(message, nonce)),
+                    lambda: thread.send(**sent_kwargs(message, nonce)),
                     report=False,
                 )
                 return made.id
@@ -175,7 +173,7 @@ class DiscordNotifier:
             community,
             what,
             channel_id,
-            lambda: channel.send(**_sent(message, nonce)),
+            lambda: channel.send(**sent_kwargs(message, nonce)),
         )
         return made.id
 
@@ -222,7 +220,9 @@ class DiscordNotifier:
         )
         what = f"server {server.guild_id}: the portfolio digest"
         try:
-            made = await self._with_retries(lambda: channel.send(**_sent(message, nonce)), what)
+            made = await self._with_retries(
+                lambda: channel.send(**sent_kwargs(message, nonce)), what
+            )
         except discord.HTTPException as error:
             outage = error.status == 429 or error.status >= 500
             text = f"Discord refused the portfolio digest in <#{channel_id}> ({error.status})."
@@ -371,31 +371,6 @@ class DiscordNotifier:
                 await dm.send(note, allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, *TRANSIENT_ERRORS) as error:
             logger.info("community %s: could not DM the owner about it: %s", community.id, error)
-
-
-def post_kwargs(message: Message) -> dict[str, Any]:
-    """``send_kwargs``, with the "We'll try this" button when the post asks for it."""
-    kwargs = send_kwargs(message)
-    view = commit_view(message.commit)
-    if view is not None:
-        kwargs["view"] = view
-    return kwargs
-
-
-def thread_name(community: Community, round: Round) -> str:
-    """ "Survey · 3 Nov 2026": the round's kind and the day it opened, where members live."""
-    local = round.opened_at.astimezone(ZoneInfo(community.timezone))
-    name = f"{kind_name(round.kind).capitalize()} · {local.day} {local:%b %Y}"
-    return trim(name, THREAD_NAME_MAX)
-
-
-def _sent(message: Message, nonce: str | None) -> dict[str, Any]:
-    """``send`` arguments for ``message``; with a nonce, Discord refuses a second post
-    carrying it (discord.py sends ``enforce_nonce`` with every nonce)."""
-    kwargs = post_kwargs(message)
-    if nonce is not None:
-        kwargs["nonce"] = nonce
-    return kwargs
 
 
 def _channel_of(community: Community) -> int:
