@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from vitalitybot.domain.records import OpenRoundTimes
 from vitalitybot.services.due import due_work
-from vitalitybot.storage.rounds import OpenRoundTimes
 
 OPENED = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(days=6)

@@ -348,3 +348,15 @@ class ForgetResult:
     @property
     def total(self) -> int:
         return self.answers + self.respondents + self.member_prefs
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRoundTimes:
+    """What decides when an open round is closed or reminded, and whose guild it is in."""
+
+    round_id: int
+    community_id: int
+    guild_id: int
+    opened_at: datetime
+    closes_at: datetime
+    reminded_at: datetime | None

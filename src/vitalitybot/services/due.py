@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from vitalitybot.domain.records import OpenRoundTimes
 from vitalitybot.scheduling.cadence import reminder_at
-from vitalitybot.storage.rounds import OpenRoundTimes
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from vitalitybot.domain.records import RoundKind, Schedule
+from vitalitybot.domain.records import OpenRoundTimes, RoundKind, Schedule
 from vitalitybot.observability.logs import community_context
 from vitalitybot.scheduling.cadence import build_trigger, closes_at, period_key
 from vitalitybot.scheduling.catchup import CatchUp, plan_catch_up
@@ -61,7 +61,6 @@ from vitalitybot.services.outbox import drain
 from vitalitybot.services.reminders import remind
 from vitalitybot.services.rounds import open_round, record_missed_round, repost_unposted
 from vitalitybot.services.shards import ShardSet
-from vitalitybot.storage.rounds import OpenRoundTimes
 from vitalitybot.storage.schedules import PlacedSchedule
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ round id: a round id from one guild must never reach another guild's data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.records import (
     ALL_ADOPTED,
+    OpenRoundTimes,
     Question,
     QuestionDraft,
     QuestionKind,
@@ -29,18 +29,6 @@ from vitalitybot.storage.models import CommunityRow, QuestionRow, RoundRow
 from vitalitybot.storage.round_end import unlink_ended_round
 
 _OPEN = RoundStatus.OPEN.value
-
-
-@dataclass(frozen=True, slots=True)
-class OpenRoundTimes:
-    """What decides when an open round is closed or reminded, and whose guild it is in."""
-
-    round_id: int
-    community_id: int
-    guild_id: int
-    opened_at: datetime
-    closes_at: datetime
-    reminded_at: datetime | None
 
 
 class RoundRepository:
