@@ -130,7 +130,9 @@ async def test_harvests_kept_are_counted(svc: Services, setup: Setup) -> None:
 
     (found,) = (await portfolio(svc, GUILD)).communities
 
-    assert found.harvests == 1 and found.latest_harvest is not None
+    async with svc.repos() as repos:
+        (harvest,) = await repos.outcomes.list_harvests(community.id)
+    assert found.harvests == 1 and found.latest_harvest == harvest.created_at
 
 
 async def test_another_servers_communities_never_appear(svc: Services, setup: Setup) -> None:

@@ -161,7 +161,7 @@ async def _community_portfolio(
         None,
     )
     crossing = await _crossing(svc, repos, community, survey) if survey is not None else None
-    harvests = await repos.outcomes.list_harvests(community.id)
+    harvests, latest_harvest = await repos.outcomes.count_harvests(community.id)
     latest_kind = kind_name(rounds[-1].kind) if rounds else "round"
     return CommunityPortfolio(
         community=community,
@@ -170,8 +170,8 @@ async def _community_portfolio(
         latest_survey=survey,
         crossing=crossing,
         commitments=_counted(await repos.commitments.recent(community.id), now),
-        harvests=len(harvests),
-        latest_harvest=harvests[0].created_at if harvests else None,
+        harvests=harvests,
+        latest_harvest=latest_harvest,
     )
 
 

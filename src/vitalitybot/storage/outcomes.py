@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from vitalitybot.domain.records import (
@@ -233,6 +233,18 @@ class OutcomeRepository:
         )
         row = result.one_or_none()
         return row.to_record() if row else None
+
+    async def count_harvests(self, community_id: int) -> tuple[int, datetime | None]:
+        """How many harvests the community keeps, and when the latest was made: without
+        reading their text."""
+        count, latest = (
+            await self._session.execute(
+                select(func.count(HarvestRow.id), func.max(HarvestRow.created_at)).where(
+                    HarvestRow.community_id == community_id
+                )
+            )
+        ).one()
+        return int(count), latest
 
     async def list_harvests(self, community_id: int) -> list[Harvest]:
         """Every stored harvest of the community, newest first."""
