@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
 from vitalitybot.domain.records import Community, QuestionKind, RoundStatus
 from vitalitybot.patterns import Pattern
 from vitalitybot.services import (
+    PostRef,
     RoundAlreadyOpen,
     Services,
+    adopt_pattern,
     close_now,
     close_round,
     open_now,
@@ -20,8 +23,9 @@ from vitalitybot.services import (
 )
 from vitalitybot.storage import Database
 
-from .fakes import RecordingNotifier
-from .support import COP, open_survey, questions_of, rows
+from .conftest import Setup
+from .fakes import FixedDirectory, RecordingNotifier
+from .support import COP, GUILD, open_survey, questions_of, rows
 
 
 async def test_opening_the_same_period_twice_gives_one_round(
@@ -104,3 +108,40 @@ async def test_rounds_opened_by_hand_are_named_by_their_date_and_time_never_thei
     assert "Survey 2026-01-05 09:00 · items from" in notifier.of("round")[0].text
     assert "Survey 2026-01-05 09:00 (2) · items from" in notifier.of("round")[1].text
     assert notifier.of("results")[1].text.startswith("Results of the survey 2026-01-05 09:00 (2)")
+
+
+async def test_a_crowded_minute_posts_its_first_round_before_reading_for_the_rest(
+    svc: Services,
+    setup: Setup,
+    notifier: RecordingNotifier,
+    directory: FixedDirectory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Forty communities due in the same minute: posting starts while later rounds are
+    still being opened, instead of once every round has been read for (the members
+    each opening counts are the last thing it reads before storing its round)."""
+    communities = [await setup(GUILD + n, channel_id=100 + n) for n in range(40)]
+    for made in communities:
+        await adopt_pattern(svc, made.id, COP)
+    read_for: list[int] = []
+    read_at_first_post: list[int] = []
+    members_of = directory.eligible_members
+    post_round = notifier.open_round
+
+    async def counting_reads(community: Community) -> list[int]:
+        read_for.append(community.id)
+        return await members_of(community)
+
+    async def counting_posts(*args: Any, **kwargs: Any) -> PostRef | None:
+        if not read_at_first_post:
+            read_at_first_post.append(len(read_for))
+        return await post_round(*args, **kwargs)
+
+    monkeypatch.setattr(directory, "eligible_members", counting_reads)
+    monkeypatch.setattr(notifier, "open_round", counting_posts)
+    opened = await asyncio.gather(
+        *(open_round(svc, made.id, "survey", period="2026-01-06") for made in communities)
+    )
+    assert all(round_ is not None and round_.message_id is not None for round_ in opened)
+    assert {post.community_id for post in notifier.of("round")} == {c.id for c in communities}
+    assert read_at_first_post[0] < len(communities) // 4

@@ -9,6 +9,7 @@ one round to the next; a check-in asks the adopted patterns' prompts, or the def
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -32,6 +33,7 @@ from vitalitybot.render.timestamps import discord_time
 from vitalitybot.scheduling.cadence import closes_at as window_end
 from vitalitybot.scheduling.cadence import default_spec_for
 from vitalitybot.services.app import (
+    PerDatabase,
     Services,
     community_by_id,
     spec_of,
@@ -54,6 +56,14 @@ from vitalitybot.vitality.survey import plan_survey
 
 logger = logging.getLogger(__name__)
 
+# Rounds being read for and stored at once in this process. A minute in which a thousand
+# schedules fall due starts a thousand openings together; unbounded, all their reads join
+# the connection pool's queue first, so the first round is stored, and posted, only after
+# every round has been read for (and a member's click waits behind them all). A few at a
+# time keep the database busy while posting starts at once and keeps pace.
+OPENING_AT_ONCE = 4
+_OPENING: PerDatabase[asyncio.Semaphore] = PerDatabase(lambda: asyncio.Semaphore(OPENING_AT_ONCE))
+
 
 async def open_round(
     svc: Services,
@@ -73,6 +83,26 @@ async def open_round(
     signs) or the window has already passed.
     """
     kind = RoundKind(kind)
+    async with _OPENING.of(svc.db):
+        round_, created = await _store_round(
+            svc, community_id, kind, period, pattern_slug, fire_time
+        )
+    if round_ is None or not created:
+        return round_
+    logger.info("community %s: opened %s %s (round %s)", community_id, kind, period, round_.id)
+    return await _send_opening(svc, round_)
+
+
+async def _store_round(
+    svc: Services,
+    community_id: int,
+    kind: RoundKind,
+    period: str,
+    pattern_slug: str,
+    fire_time: datetime | None,
+) -> tuple[Round | None, bool]:
+    """The round of ``period``, stored with its questions and its post in the outbox when
+    new; whether this call made it (None: nothing to ask, or the window has passed)."""
     now = svc.now()
     opened_at = min(fire_time, now) if fire_time is not None else now
     async with svc.repos() as repos:
@@ -80,7 +110,7 @@ async def open_round(
         existing = await repos.rounds.find(community_id, kind, period, pattern_slug)
         schedule = await repos.schedules.find(community_id, kind, pattern_slug)
     if existing is not None:
-        return existing
+        return existing, False
     spec = (
         spec_of(schedule, community.timezone)
         if schedule is not None
@@ -89,7 +119,7 @@ async def open_round(
     closes = window_end(spec, opened_at)
     if closes <= now:
         logger.info("community %s: %s %s closed before it could open", community_id, kind, period)
-        return None
+        return None, False
     eligible = await eligible_members(svc, community)
     async with write_turn(svc), svc.repos() as repos:
         patterns = patterns_of(
@@ -98,7 +128,7 @@ async def open_round(
         drafts = await _questions(repos, community, kind, pattern_slug, patterns, opened_at)
         if not drafts:
             logger.info("community %s: nothing to ask in the %s %s", community_id, kind, period)
-            return None
+            return None, False
         round_, created = await repos.rounds.open_round(
             community_id,
             kind=kind,
@@ -112,11 +142,10 @@ async def open_round(
             key=svc.keys.new_round_key(),
         )
         if not created:
-            return round_
+            return round_, False
         questions = await repos.rounds.add_questions(community_id, round_.id, drafts)
         await _store_opening(svc, repos, community, round_, questions, patterns)
-    logger.info("community %s: opened %s %s (round %s)", community_id, kind, period, round_.id)
-    return await _send_opening(svc, round_)
+    return round_, True
 
 
 async def repost_unposted(svc: Services, round_: Round) -> Round:
