@@ -26,7 +26,6 @@ from vitalitybot.config import Settings
 from vitalitybot.scheduling.clock import AcceleratedClock, Clock, SystemClock
 
 SCRIPT = Path(__file__).resolve()
-KINDS = ("bot", "sample")
 CHILD_READY_TIMEOUT = 180.0
 
 
@@ -151,7 +150,7 @@ class Child:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("kind", choices=KINDS)
+    parser.add_argument("kind", choices=("bot", "sample"))
     parser.add_argument("config", help="the run's settings, as JSON")
     args = parser.parse_args()
     child_main(args.kind, args.config)
