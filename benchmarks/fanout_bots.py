@@ -1,9 +1,10 @@
-"""The bots fanout.py measures, each in a child process of its own: vitalitybot as
-``vitalitybot run`` builds it, and the loopback sample bot whose buttons answer at once.
+"""The bots fanout.py measures, each in a child process of its own.
 
-Discord is not on a bot's machine, so the loopback server stays in fanout.py's process
-and each bot runs here, started by ``Child`` as ``python benchmarks/fanout_bots.py KIND
-CONFIG``. A bot says it is ready in one JSON line on stdout and stops on SIGTERM.
+vitalitybot runs as ``vitalitybot run`` builds it; the loopback sample bot's buttons
+answer at once. Discord is not on a bot's machine, so the loopback server stays in
+fanout.py's process and each bot runs here, started by ``Child`` as ``python
+benchmarks/fanout_bots.py KIND CONFIG``. A bot says it is ready in one JSON line on
+stdout and stops on SIGTERM.
 """
 
 from __future__ import annotations

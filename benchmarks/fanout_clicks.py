@@ -3,7 +3,8 @@ timed to the bot's acknowledgement and to the page the member came for.
 
 The same waves go to vitalitybot ("Answer" on a round's post, ``survey_page``) and to
 the loopback sample bot ("Yes" on a post of its own, ``vote_counted``), so the two
-acknowledgement times are taken alike.
+acknowledgement times are taken alike. ``poll`` is how fanout.py waits on the server
+too, for the fan-out to settle.
 """
 
 from __future__ import annotations
