@@ -3,10 +3,11 @@ members clicking at once: the real bot against the loopback Discord, in two proc
 
 The loopback Discord server of the test suite (tests/loopback) runs in this process and
 enforces Discord's global limit of 50 requests a second with real 429 answers
-(interaction replies are exempt, as on Discord). The bot runs in a child process as
-``vitalitybot run`` builds it (``build_app``: library, migrations, services, the Discord
-notifier, the ``ScheduleKeeper``, ``VitalityBot``), on the loop ``run`` serves on;
-Discord is not on the bot's machine, so the server's own work is kept out of its process.
+(interaction replies are exempt, as on Discord). The bot runs in a child process
+(fanout_bots.py) as ``vitalitybot run`` builds it (``build_app``: library, migrations,
+services, the Discord notifier, the ``ScheduleKeeper``, ``VitalityBot``), on the loop
+``run`` serves on; Discord is not on the bot's machine, so the server's own work is kept
+out of its process.
 
 1. **Setup** (not measured): ``--communities`` guilds, ``--members`` members spread over
    the first of them; on a fresh SQLite file each guild becomes a community through the
@@ -18,11 +19,11 @@ Discord is not on the bot's machine, so the server's own work is kept out of its
    requests the bot needed (429 answers not counted) over 50 a second, the time the
    limit itself imposes; ``ratio`` = seconds / floor_seconds. ``posted`` counts distinct
    rounds whose post arrived, ``duplicates`` the rounds posted more than once.
-3. **Acknowledgements**: ``--waves`` times, every member clicks "Answer" on their
-   round's post at once. Each acknowledgement is timed on the server, from queueing
-   INTERACTION_CREATE to receiving the bot's callback, and each member must then see
-   the survey page. The same waves then go to the loopback sample bot, whose button
-   answers at once without any work: ``ack_p99_ratio`` is the bot's p99 over that
+3. **Acknowledgements** (fanout_clicks.py): ``--waves`` times, every member clicks
+   "Answer" on their round's post at once. Each acknowledgement is timed on the server,
+   from queueing INTERACTION_CREATE to receiving the bot's callback, and each member must
+   then see the survey page. The same waves then go to the loopback sample bot, whose
+   button answers at once without any work: ``ack_p99_ratio`` is the bot's p99 over that
    trivial discord.py handler's, measured in the same run on the same server.
 
 ``--rehearse`` starts the fan-out a few seconds after the bot is up, on a rehearsal
@@ -40,47 +41,35 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
-import logging
 import math
-import signal
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fanout_bots import Child
+from fanout_clicks import click_waves, poll, survey_page, vote_counted, vote_posts
 from support import (
     Floor,
     Timer,
     finish,
     fresh_database,
     percentile,
-    say,
     services_on,
     spread,
     sqlite_url,
 )
-from tests.loopback import (
-    FAST_GUILD_READY,
-    Guild,
-    InteractionHandle,
-    LoopbackDiscord,
-    Member,
-    MessageRecord,
-    SampleBot,
-)
+from tests.loopback import Guild, LoopbackDiscord, Member, MessageRecord
 
 from vitalitybot.bot.event_loop import run_on
 from vitalitybot.config import Settings
-from vitalitybot.scheduling.clock import AcceleratedClock, Clock, SystemClock
+from vitalitybot.scheduling.clock import SystemClock
 from vitalitybot.services import adopt_pattern, set_schedule, setup_community
 
-SCRIPT = Path(__file__).resolve()
 GLOBAL_LIMIT = 50  # requests a second: Discord's global limit for a bot
 FLOORS = (
     Floor("missing", "<=", 0),
@@ -95,135 +84,8 @@ ROUTES = {
     "POST /channels/{channel_id}/messages",
     "POST /channels/{channel_id}/messages/{message_id}/threads",
 }
-CHILD_READY_TIMEOUT = 180.0
 REHEARSAL_LEAD = 10.0  # seconds from starting the bot to the fan-out, with --rehearse
 QUIET = 2.0  # seconds without a request from the bot that end the fan-out
-WAVE_PAUSE = 1.0
-WAVE_TIMEOUT = 60.0
-POLL = 0.1  # polling, not the server's wait_until: its probes would scan on every change
-DEFERRED, MESSAGE, UPDATE = 5, 4, 7  # interaction callback types
-
-
-# -- the bots (child processes) --------------------------------------------------------
-
-
-def child_main(kind: str, config_path: str) -> None:
-    config = json.loads(Path(config_path).read_text())
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        token=config["token"],
-        database_url=config["database_url"],
-        discord_api_url=config["api_url"],
-        discord_gateway_url=config["gateway_url"],
-        state_dir=Path(config_path).parent,  # the key file goes with the run's database
-    )
-    if kind == "sample":
-        run_on(settings.event_loop, run_sample_bot(settings))
-    else:
-        run_on(settings.event_loop, run_vitalitybot(settings, config))
-
-
-async def serve_until_stopped(running: asyncio.Task[None]) -> None:
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    if running.done():
-        running.result()
-
-
-async def run_vitalitybot(settings: Settings, config: dict[str, Any]) -> None:
-    """The bot as ``vitalitybot run`` builds it."""
-    from vitalitybot.bot.endpoints import point_discord_at
-    from vitalitybot.bot.runner import build_app
-
-    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
-    clock: Clock = SystemClock()
-    if "rehearse_from" in config:
-        start = datetime.fromisoformat(config["rehearse_from"])
-        clock = AcceleratedClock(start, speed=1.0, epoch=config["epoch"])
-    app = await build_app(settings, clock=clock)
-    assert settings.token is not None
-    try:
-        async with app.bot:
-            running = asyncio.create_task(app.bot.start(settings.token.get_secret_value()))
-            while not app.runner.running:  # the keeper has armed every schedule
-                if running.done():
-                    running.result()
-                    return
-                await asyncio.sleep(0.05)
-            say({"jobs": len(app.runner.jobs())})
-            await serve_until_stopped(running)
-    finally:
-        await app.aclose()
-
-
-async def run_sample_bot(settings: Settings) -> None:
-    """The loopback sample bot, whose buttons answer without doing anything."""
-    from vitalitybot.bot.client import bot_intents
-    from vitalitybot.bot.endpoints import point_discord_at
-
-    point_discord_at(settings.discord_api_url, settings.discord_gateway_url)
-    bot = SampleBot(intents=bot_intents(), sync=False)  # the intents vitalitybot asks for
-    bot._connection.guild_ready_timeout = FAST_GUILD_READY
-    assert settings.token is not None
-    async with bot:
-        running = asyncio.create_task(bot.start(settings.token.get_secret_value()))
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
-        if running.done():
-            running.result()
-            return
-        say({"guilds": len(bot.guilds)})
-        await serve_until_stopped(running)
-
-
-class Child:
-    """A bot in a child process: started, awaited until ready, stopped with SIGTERM."""
-
-    def __init__(self, kind: str, config: dict[str, Any], folder: Path) -> None:
-        self.kind = kind
-        self.config_path = folder / f"{kind}.json"
-        self.config_path.write_text(json.dumps(config))
-        self.log_path = folder / f"{kind}.log"
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> dict[str, Any]:
-        with self.log_path.open("w") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                *(str(SCRIPT), "--child", self.kind, str(self.config_path)),
-                stdout=asyncio.subprocess.PIPE,
-                stderr=log,
-                cwd=self.config_path.parent,
-            )
-        assert self.process.stdout is not None
-        try:
-            line = await asyncio.wait_for(self.process.stdout.readline(), CHILD_READY_TIMEOUT)
-        except TimeoutError:
-            line = b""
-        if not line:
-            await self.stop()
-            raise RuntimeError(f"the {self.kind} process did not get ready:\n{self.log_tail()}")
-        found: dict[str, Any] = json.loads(line)
-        return found
-
-    async def stop(self) -> None:
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.process.wait(), 30)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
-        warned = [line for line in self.log_path.read_text().splitlines() if line[:1].isupper()]
-        if warned:
-            print(f"  {self.kind} process: {len(warned)} log lines, first: {warned[0][:200]}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log_path.read_text().splitlines()[-lines:])
 
 
 # -- setup (this process, through the services) ----------------------------------------
@@ -246,16 +108,6 @@ async def seed(url: str, guilds: Sequence[Guild], lead: float) -> datetime:
             day, at = f"{due:%A}".lower(), f"{due:%H:%M}"
             await set_schedule(svc, community_id, "survey", "weekly", day, at, window_days=5)
     return due
-
-
-async def poll(condition: Callable[[], bool], within: float) -> bool:
-    """Whether ``condition()`` came true within ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(POLL)
-    return True
 
 
 # -- the fan-out -----------------------------------------------------------------------
@@ -315,88 +167,6 @@ async def fan_out(server: LoopbackDiscord, guilds: Sequence[Guild], due: datetim
         refused=len(spent) - len(served),
         by_route=Counter(f"{r.method} {r.route} {r.status}" for r in served),
     )
-
-
-# -- acknowledgements ------------------------------------------------------------------
-
-
-@dataclass
-class Acks:
-    """Per click, in ms: to the acknowledgement, and to the page the member came for."""
-
-    ack_ms: list[float] = field(default_factory=list)
-    page_ms: list[float] = field(default_factory=list)
-    failures: int = 0
-
-
-def survey_page(server: LoopbackDiscord, click: InteractionHandle) -> float | None:
-    """When the member saw the survey page (nan: something else); None while waiting.
-
-    The bot may answer with the page, or acknowledge first and send it as a follow-up.
-    """
-    if not click.callbacks:
-        return None
-    first = click.callbacks[0]
-    if first.type == DEFERRED:
-        page = server.message(click.record.followup_ids[0]) if click.record.followup_ids else None
-        if page is None:
-            return None
-        embeds = page.embeds
-        at = datetime.fromisoformat(page.edited_timestamp or page.timestamp).timestamp()
-    elif first.type == MESSAGE:
-        embeds, at = first.data.get("embeds") or [], first.received_at
-    else:
-        return math.nan
-    shown = bool(embeds) and str(embeds[0].get("title", "")).startswith("Survey")
-    return at if shown else math.nan
-
-
-def vote_counted(server: LoopbackDiscord, click: InteractionHandle) -> float | None:
-    """The sample bot updates the clicked message at once."""
-    if not click.callbacks:
-        return None
-    first = click.callbacks[0]
-    return first.received_at if first.type == UPDATE else math.nan
-
-
-async def click_waves(
-    server: LoopbackDiscord,
-    targets: Sequence[tuple[Member, MessageRecord, str]],
-    waves: int,
-    page_shown: Callable[[LoopbackDiscord, InteractionHandle], float | None],
-) -> Acks:
-    """``waves`` times, every member clicks at once; waits until each sees the page."""
-    acks = Acks()
-    for _ in range(waves):
-        clicks = await asyncio.gather(*(m.click(post, custom) for m, post, custom in targets))
-
-        def answered(clicks: list[InteractionHandle] = clicks) -> bool:
-            return all(page_shown(server, click) is not None for click in clicks)
-
-        if not await poll(answered, WAVE_TIMEOUT):
-            raise RuntimeError(f"clicks still unanswered after {WAVE_TIMEOUT:g} s")
-        for click in clicks:
-            acked, shown = click.record.ack_seconds, page_shown(server, click)
-            assert acked is not None and shown is not None
-            acks.ack_ms.append(acked * 1000)
-            if math.isnan(shown):
-                acks.failures += 1
-            else:
-                acks.page_ms.append((shown - click.record.dispatched_at) * 1000)
-        await asyncio.sleep(WAVE_PAUSE)
-    return acks
-
-
-def vote_posts(server: LoopbackDiscord, members: Sequence[Member]) -> list[MessageRecord]:
-    """A post with the sample bot's persistent "Yes" button before each member."""
-    button = {"type": 2, "style": 3, "label": "Yes", "custom_id": "vote:yes"}
-    body = {"content": "Vote!", "components": [{"type": 1, "components": [button]}]}
-    posts: dict[int, MessageRecord] = {}
-    for member in members:
-        channel = member.guild.general.id
-        if channel not in posts:
-            posts[channel] = server.post_as_bot(channel, body)
-    return [posts[m.guild.general.id] for m in members]
 
 
 # -- the run ---------------------------------------------------------------------------
@@ -499,12 +269,7 @@ def main() -> None:
     parser.add_argument(
         "--rehearse", action="store_true", help="fan out soon, on a rehearsal clock"
     )
-    parser.add_argument("--child", choices=("bot", "sample"), help=argparse.SUPPRESS)
-    parser.add_argument("config", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child_main(args.child, args.config)
-        return
     if min(args.communities, args.members, args.waves) < 1:
         parser.error("--communities, --members and --waves must be at least 1")
     with tempfile.TemporaryDirectory() as folder:
