@@ -103,6 +103,10 @@ def run_starts(url: str, seeded: dict[str, int]) -> dict[str, float]:
     phases = ", ".join(f"{name} {seconds:.2f}" for name, seconds in best["phases"].items())
     print(f"start (every job armed): {best['total_s']:.2f} s ({phases}); {best['jobs']}")
     print(f"  start_vs_select={best['total_s'] / base['total_s']:.2f}")
+    print(
+        f"a full garbage collection after the start: {best['collection_ms']:.0f} ms; "
+        f"after settling the heap: {best['settled_collection_ms']:.1f} ms"
+    )
     return {"start_s": best["total_s"], "rss_mb": best["rss_mb"]}
 
 

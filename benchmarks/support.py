@@ -11,6 +11,7 @@ floors to mean anything.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import statistics
@@ -79,6 +80,13 @@ class Timer:
     @property
     def ms(self) -> float:
         return self.seconds * 1000
+
+
+def full_collection_ms() -> float:
+    """How long one full cyclic garbage collection stops the process as its heap is now."""
+    timer = Timer()
+    gc.collect()
+    return timer.ms
 
 
 @contextmanager

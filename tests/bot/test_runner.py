@@ -91,6 +91,12 @@ async def test_a_restarted_process_handles_the_buttons_of_a_round_posted_before(
     async with bot_process(loopback_server, env, second_log, identifies=2) as second:
         done = await answer_survey(ana, post, lambda _: 4)
         status = await reply(await coordinator.invoke("vitality status"))
+        # A process that runs one bot for its life takes its start-up out of the
+        # collector's walks once its schedules are armed (bot/heap.py).
+        await loopback_server.wait_until(
+            lambda: True if "frozen out of garbage collection" in second_log.read_text() else None,
+            "the start-up to settle the heap",
+        )
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), STARTUP_TIMEOUT) == 0
 

@@ -20,6 +20,10 @@ it again (convert.py): nothing the bot posts can ping anyone.
 filled, so rounds opened late after a restart reach a bot that knows its guilds; it
 stops when the client closes.
 
+**The heap.** With ``freeze_heap=True`` (``vitalitybot run`` sets it), once the
+schedules are armed, ``heap.settle_heap`` takes what start-up built out of the garbage
+collector's full walks (heap.py says why).
+
 **Shards.** ``ShardedVitalityBot`` is the same bot on discord.py's ``AutoShardedBot``,
 for ``vitalitybot run --shard-count N --shard-ids a,b``: it connects the given shards
 only, and Discord sends it the events of their guilds only.
@@ -55,6 +59,7 @@ from vitalitybot.bot.cogs.portfolio import PortfolioCog
 from vitalitybot.bot.cogs.vitality import VitalityCog
 from vitalitybot.bot.convert import NO_MENTIONS
 from vitalitybot.bot.errors import VitalityTree
+from vitalitybot.bot.heap import settle_heap
 from vitalitybot.bot.telemetry import InteractionWatch, http_errors_trace
 from vitalitybot.bot.views.checkin import on_reflections_submitted
 from vitalitybot.bot.views.commit import CommitButton, on_commit_submitted
@@ -91,6 +96,7 @@ class VitalityBot(VitalityBase):
         sync_commands: bool = True,
         dev_guild_id: int | None = None,
         metrics: Metrics | None = None,
+        freeze_heap: bool = False,
         **options: Any,
     ) -> None:
         # The bot never joins voice: spare the operator discord.py's warnings about it.
@@ -111,6 +117,7 @@ class VitalityBot(VitalityBase):
         self.keeper = keeper
         self.sync_commands = sync_commands
         self.dev_guild_id = dev_guild_id
+        self.freeze_heap = freeze_heap
         self._keeper_start: asyncio.Task[None] | None = None
         self.interactions = InteractionWatch()
         self.interactions.install(self)
@@ -188,6 +195,8 @@ class VitalityBot(VitalityBase):
             len(report.opened),
             len(report.missed),
         )
+        if self.freeze_heap:
+            settle_heap()
 
     async def stop_scheduler(self, grace: float = KEEPER_START_GRACE) -> None:
         """Let a catch-up in progress finish (up to ``grace`` seconds), stop the scheduler."""

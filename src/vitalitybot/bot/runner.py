@@ -190,9 +190,11 @@ async def build_app(
     metrics: Metrics | None = None,
     keys: RoundKeys | None = None,
     library: Library | None = None,
+    freeze_heap: bool = False,
 ) -> App:
     """Load, migrate and wire everything; nothing connects to Discord yet.
 
+    ``freeze_heap``: for a process that runs one bot for its whole life (client.py).
     ``keys``: the bot key (None: loaded from the settings, keyfile.py).
     ``library``: the patterns already loaded by the start-up checks (None: loaded here).
     ``shards``: connect and schedule only these (None: one unsharded process for all).
@@ -238,6 +240,7 @@ async def build_app(
             members_intent=members_intent,
             dev_guild_id=dev_guild_id,
             metrics=metrics,
+            freeze_heap=freeze_heap,
             **options,
         )
         notifier.bind(bot)
@@ -308,6 +311,7 @@ async def run_bot(
         clock=clock,
         keys=keys,
         library=library,
+        freeze_heap=True,
     )
     stop = _stop_on_signals()
     try:
