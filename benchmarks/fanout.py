@@ -146,12 +146,17 @@ async def fan_out(server: LoopbackDiscord, guilds: Sequence[Guild], due: datetim
     since = due.timestamp()
 
     def settled() -> bool:
-        """Every round posted with its thread, and no request from the bot for a while."""
-        posts = round_posts(server, guilds)
-        if len(posts) < len(guilds) or any(ms[0].thread_id is None for ms in posts.values()):
-            return False
+        """No request from the bot for a while, and every round posted with its thread.
+
+        The posts are looked for only once the bot is quiet: finding them reads every
+        channel's messages, which in the server's own process would hold up the requests
+        being measured if it ran on every poll.
+        """
         last = max((r.received_at for r in server.requests if r.counts_globally), default=0)
-        return time.time() - last >= QUIET
+        if time.time() - last < QUIET:
+            return False
+        posts = round_posts(server, guilds)
+        return len(posts) == len(guilds) and all(ms[0].thread_id for ms in posts.values())
 
     await asyncio.sleep(max(0.0, since - time.time()))
     await poll(settled, max(120.0, 8 * len(guilds) / GLOBAL_LIMIT))  # else: what did arrive
