@@ -114,3 +114,42 @@ async def test_the_context_is_read_only_through_the_guild_that_owns_the_round(
         answers = Repositories(session).answers
         assert await answers.submission_context(other_community.guild_id, round_.id) is None
         assert await answers.submission_context(community.guild_id, round_.id + 999) is None
+
+
+async def test_a_later_submission_in_a_batch_wins_even_between_submissions_of_other_sizes(
+    db: Database, community: Community, make_round: MakeRound
+) -> None:
+    round_, (q1, q2, q3) = await make_round(community)
+    context = await _context(db, community, round_.id)
+    every = [AnswerInput(q1.id, 1), AnswerInput(q2.id, 1), AnswerInput(q3.id, 1)]
+    batch = [
+        (prepare(context, "x", every), NOW),
+        (prepare(context, "a", [AnswerInput(q2.id, 3)]), NOW),
+        (prepare(context, "y", every), NOW),
+        # a again, answering as many questions as x and y did: still written after a's first.
+        (
+            prepare(
+                context, "a", [AnswerInput(q1.id, 5), AnswerInput(q2.id, 4), AnswerInput(q3.id, 2)]
+            ),
+            LATER,
+        ),
+    ]
+    async with db.transaction() as session:
+        await Repositories(session).answers.write_batch(batch)
+    async with db.session() as session:
+        stored = await Repositories(session).answers.list_answers(community.id, round_.id)
+    assert sorted((a.question_id, a.value) for a in stored if a.respondent_key == "a") == [
+        (q1.id, 5),
+        (q2.id, 4),
+        (q3.id, 2),
+    ]
+    assert len(stored) == 9
+
+
+async def test_a_submission_answering_a_question_twice_is_refused(
+    db: Database, community: Community, make_round: MakeRound
+) -> None:
+    round_, (q1, _, _) = await make_round(community)
+    context = await _context(db, community, round_.id)
+    with pytest.raises(ValueError, match="at most once"):
+        prepare(context, "a", [AnswerInput(q1.id, 2), AnswerInput(q1.id, 3)])

@@ -28,6 +28,7 @@ from vitalitybot.domain.records import (
     SealedKey,
 )
 from vitalitybot.storage._sql import rowcount
+from vitalitybot.storage.answer_upsert import answer_params, runs_of_equal_size, upsert_answers
 from vitalitybot.storage.errors import NotFoundError, StorageError
 from vitalitybot.storage.models import AnswerRow, CommunityRow, QuestionRow, RespondentRow, RoundRow
 
@@ -102,7 +103,10 @@ def _checked(
             raise ValueError(f"ratings are 1..5, not {answer.value}")
     if anonymous and member_id is not None:
         raise ValueError("an anonymous round never stores member ids")
-    missing = {answer.question_id for answer in answers} - question_ids
+    asked = [answer.question_id for answer in answers]
+    if len(set(asked)) != len(asked):
+        raise ValueError("a submission answers each question at most once")
+    missing = set(asked) - question_ids
     if missing:
         raise NotFoundError(f"questions {sorted(missing)} are not in round {round_id}")
     return CheckedSubmission(
@@ -195,7 +199,9 @@ class SubmissionWrites:
     ) -> list[RespondentStatus | None]:
         """Store submissions (each with its own time) in three statements, whatever their number.
 
-        Reads each respondent's earlier status, writes every status, then every answer;
+        Reads each respondent's earlier status, writes every status, then every answer
+        (one row of the answers upsert per submission; submissions of another size start
+        another statement);
         a later submission in the batch replaces an earlier one's answers, as if they
         came one after the other. Returns the earlier statuses in the batch's order.
         ``while_open``: each status is written only if its round is open and inside
@@ -220,22 +226,11 @@ class SubmissionWrites:
             await self._session.execute(_UPSERT_STATUS, statuses)
         elif await self._written(_UPSERT_STATUS_WHILE_OPEN, statuses) != len(statuses):
             raise RoundNotOpenError("a round in this batch no longer takes answers")
-        answers = [
-            {
-                "round_id": submission.round_id,
-                "question_id": answer.question_id,
-                "respondent_key": submission.respondent_key,
-                "member_id": submission.member_id,
-                "value": answer.value,
-                "text": answer.text,
-                "shared": answer.shared,
-                "answered_at": submission.answered_at or at,
-            }
-            for submission, at in batch
-            for answer in submission.answers
-        ]
-        if answers:
-            await self._session.execute(_UPSERT_ANSWER, answers)
+        for count, run in runs_of_equal_size(batch):
+            if count:
+                await self._session.execute(
+                    upsert_answers(count), [answer_params(s, at) for s, at in run]
+                )
         return [earlier.get((s.round_id, s.respondent_key)) for s, _ in batch]
 
     async def set_status(
@@ -331,20 +326,6 @@ _STATUSES = select(
     tuple_(_respondents.c.round_id, _respondents.c.respondent_key).in_(
         bindparam("keys", expanding=True)
     )
-)
-_UPSERT_ANSWER = _upsert(
-    _answers,
-    ("round_id", "question_id", "respondent_key"),
-    (
-        "round_id",
-        "question_id",
-        "respondent_key",
-        "member_id",
-        "value",
-        "text",
-        "shared",
-        "answered_at",
-    ),
 )
 _UPSERT_STATUS = _upsert(
     _respondents,
