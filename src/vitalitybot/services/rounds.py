@@ -102,33 +102,39 @@ async def _store_round(
     fire_time: datetime | None,
 ) -> tuple[Round | None, bool]:
     """The round of ``period``, stored with its questions and its post in the outbox when
-    new; whether this call made it (None: nothing to ask, or the window has passed)."""
+    new; whether this call made it (None: nothing to ask, or the window has passed).
+
+    What the round asks is read before the write turn, which then holds only the writes
+    (and the reads the new round's own post needs): many openings at once queue on it.
+    """
     now = svc.now()
     opened_at = min(fire_time, now) if fire_time is not None else now
     async with svc.repos() as repos:
         community = await community_by_id(repos, community_id)
         existing = await repos.rounds.find(community_id, kind, period, pattern_slug)
+        if existing is not None:
+            return existing, False
         schedule = await repos.schedules.find(community_id, kind, pattern_slug)
-    if existing is not None:
-        return existing, False
-    spec = (
-        spec_of(schedule, community.timezone)
-        if schedule is not None
-        else default_spec_for(None, kind.value, community.timezone)
-    )
-    closes = window_end(spec, opened_at)
-    if closes <= now:
-        logger.info("community %s: %s %s closed before it could open", community_id, kind, period)
-        return None, False
-    eligible = await eligible_members(svc, community)
-    async with write_turn(svc), svc.repos() as repos:
+        spec = (
+            spec_of(schedule, community.timezone)
+            if schedule is not None
+            else default_spec_for(None, kind.value, community.timezone)
+        )
+        closes = window_end(spec, opened_at)
+        if closes <= now:
+            logger.info(
+                "community %s: %s %s closed before it could open", community_id, kind, period
+            )
+            return None, False
         patterns = patterns_of(
             svc, await repos.communities.list_adopted(community_id), pattern_slug
         )
         drafts = await _questions(repos, community, kind, pattern_slug, patterns, opened_at)
-        if not drafts:
-            logger.info("community %s: nothing to ask in the %s %s", community_id, kind, period)
-            return None, False
+    if not drafts:
+        logger.info("community %s: nothing to ask in the %s %s", community_id, kind, period)
+        return None, False
+    eligible = await eligible_members(svc, community)
+    async with write_turn(svc), svc.repos() as repos:
         round_, created = await repos.rounds.open_round(
             community_id,
             kind=kind,
