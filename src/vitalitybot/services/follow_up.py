@@ -28,6 +28,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -62,10 +63,12 @@ SignKey = tuple[str, str]  # (pattern_slug, sign_id)
 
 
 async def changes_since_last(
-    repos: Repositories, community: Community, round_: Round
+    repos: Repositories, community: Community, opened_at: datetime, round_id: int | None = None
 ) -> list[CommitmentChange]:
-    """Commitments made, done or dropped since the round before ``round_`` opened."""
-    since = await _previous_opening(repos, community, round_)
+    """Commitments made, done or dropped since the round before the one opening at
+    ``opened_at`` opened; ``round_id`` is that round's, once it is stored (None: it is not
+    yet, and sorts after every round opened at the same time)."""
+    since = await _previous_opening(repos, community, opened_at, round_id)
     return [
         CommitmentChange(c.text, c.status, discord_time(c.created_at, "D"))
         for c in await repos.commitments.changed_since(community.id, since)
@@ -163,11 +166,14 @@ def _percent_of(point: ScorePoint) -> int:
     return share_percent(point.score.share_high)
 
 
-async def _previous_opening(repos: Repositories, community: Community, round_: Round) -> datetime:
-    """When the community's round before ``round_`` opened; its creation with none."""
+async def _previous_opening(
+    repos: Repositories, community: Community, opened_at: datetime, round_id: int | None
+) -> datetime:
+    """When the community's round before the given one opened; its creation with none."""
+    this = (opened_at, math.inf if round_id is None else round_id)
     for earlier in await repos.rounds.list_recent(community.id, limit=RECENT_ROUNDS):
-        if earlier.id == round_.id or earlier.status is RoundStatus.MISSED:
+        if earlier.id == round_id or earlier.status is RoundStatus.MISSED:
             continue
-        if (earlier.opened_at, earlier.id) < (round_.opened_at, round_.id):
+        if (earlier.opened_at, earlier.id) < this:
             return earlier.opened_at
     return community.created_at

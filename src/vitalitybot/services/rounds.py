@@ -50,6 +50,7 @@ from vitalitybot.services.follow_up import changes_since_last, review_prompts
 from vitalitybot.services.limits import WORDS_MAX, check_text, is_id
 from vitalitybot.services.messages import kind_name, opening_message, prompt_text
 from vitalitybot.services.outbox import send_pending, store_post
+from vitalitybot.services.views import CommitmentChange
 from vitalitybot.storage import Repositories
 from vitalitybot.vitality.prompts import checkin_prompts
 from vitalitybot.vitality.survey import plan_survey
@@ -130,6 +131,7 @@ async def _store_round(
             svc, await repos.communities.list_adopted(community_id), pattern_slug
         )
         drafts = await _questions(repos, community, kind, pattern_slug, patterns, opened_at)
+        changes = await changes_since_last(repos, community, opened_at) if drafts else []
     if not drafts:
         logger.info("community %s: nothing to ask in the %s %s", community_id, kind, period)
         return None, False
@@ -150,7 +152,7 @@ async def _store_round(
         if not created:
             return round_, False
         questions = await repos.rounds.add_questions(community_id, round_.id, drafts)
-        await _store_opening(svc, repos, community, round_, questions, patterns)
+        await _store_opening(svc, repos, community, round_, questions, patterns, changes)
     return round_, True
 
 
@@ -171,7 +173,8 @@ async def repost_unposted(svc: Services, round_: Round) -> Round:
             logger.info(
                 "community %s: posting round %s, which was never posted", community.id, round_.id
             )
-            await _store_opening(svc, repos, community, round_, questions, patterns)
+            changes = await changes_since_last(repos, community, round_.opened_at, round_.id)
+            await _store_opening(svc, repos, community, round_, questions, patterns, changes)
     return await _send_opening(svc, round_)
 
 
@@ -182,9 +185,10 @@ async def _store_opening(
     round_: Round,
     questions: Sequence[Question],
     patterns: Sequence[Pattern],
+    changes: Sequence[CommitmentChange],
 ) -> None:
-    """Put the round's opening post in the outbox, in the transaction that opens it."""
-    changes = await changes_since_last(repos, community, round_)
+    """Put the round's opening post in the outbox, in the transaction that opens it;
+    ``changes`` are the commitments it begins with (``changes_since_last``)."""
     message = opening_message(svc, community, round_, questions, patterns, changes)
     await store_post(repos, community.id, PostKind.ROUND, message, at=svc.now(), round_id=round_.id)
 
