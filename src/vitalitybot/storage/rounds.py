@@ -62,7 +62,7 @@ class RoundRepository:
             raise ValueError("a round must close after it opens")
         kind = RoundKind(kind)
         stmt = (
-            upsert_insert(self._session, RoundRow)
+            upsert_insert(self._session, RoundRow.__table__)
             .values(
                 community_id=community_id,
                 kind=kind.value,
@@ -80,15 +80,13 @@ class RoundRepository:
             .on_conflict_do_nothing(
                 index_elements=["community_id", "kind", "pattern_slug", "period"]
             )
-            .returning(RoundRow)
+            .returning(RoundRow.__table__.c.id)
         )
-        inserted = (await self._session.scalars(stmt)).one_or_none()
-        if inserted is not None:
-            return inserted.to_record(), True
+        created = (await self._session.execute(stmt)).scalar_one_or_none() is not None
         round_ = await self.find(community_id, kind, period, pattern_slug)
         if round_ is None:
             raise NotFoundError(f"round {kind}/{pattern_slug}/{period} vanished while opening")
-        return round_, False
+        return round_, created
 
     async def get(self, community_id: int, round_id: int) -> Round | None:
         return await self._first(
@@ -330,23 +328,22 @@ class RoundRepository:
         """
         if await self.get(community_id, round_id) is None:
             raise NotFoundError(f"no round {round_id} in community {community_id}")
-        if not drafts:
-            return []
-        added = await self._session.scalars(
-            insert(QuestionRow).returning(QuestionRow, sort_by_parameter_order=True),
-            [
-                {
-                    "round_id": round_id,
-                    "position": position,
-                    "kind": QuestionKind(draft.kind).value,
-                    "pattern_slug": draft.pattern_slug,
-                    "sign_id": draft.sign_id,
-                    "text": draft.text,
-                }
-                for position, draft in enumerate(drafts, start=1)
-            ],
-        )
-        return [row.to_record() for row in added]
+        if drafts:
+            await self._session.execute(
+                insert(QuestionRow),
+                [
+                    {
+                        "round_id": round_id,
+                        "position": position,
+                        "kind": QuestionKind(draft.kind).value,
+                        "pattern_slug": draft.pattern_slug,
+                        "sign_id": draft.sign_id,
+                        "text": draft.text,
+                    }
+                    for position, draft in enumerate(drafts, start=1)
+                ],
+            )
+        return await self.list_questions(community_id, round_id)
 
     async def list_questions(self, community_id: int, round_id: int) -> list[Question]:
         result = await self._session.scalars(
