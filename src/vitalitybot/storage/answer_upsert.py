@@ -58,6 +58,7 @@ def upsert_answers(count: int) -> TextClause:
 
 
 def answer_params(submission: CheckedSubmission, at: datetime) -> dict[str, Any]:
+    """One submission's parameters for ``upsert_answers(len(submission.answers))``."""
     params: dict[str, Any] = {
         "round_id": submission.round_id,
         "respondent_key": submission.respondent_key,
