@@ -34,11 +34,10 @@ def upsert_answers(count: int) -> TextClause:
     once. A submission never answers a question twice (submissions.py checks it), so no
     row of the statement updates another (PostgreSQL refuses that).
     """
+    shared = ", ".join(f":{c}" for c in _SUBMISSION_COLUMNS)
     rows = ", ".join(
-        "(:round_id, :respondent_key, :member_id, :answered_at, "
-        + ", ".join(f":{c}_{n}" for c in _ANSWER_COLUMNS)
-        + ")"
-        for n in range(count)
+        f"({shared}, " + ", ".join(f":{name}" for name in names) + ")"
+        for names in _answer_names(count)
     )
     columns = ", ".join(f'"{c}"' for c in (*_SUBMISSION_COLUMNS, *_ANSWER_COLUMNS))
     updates = ", ".join(
@@ -50,9 +49,9 @@ def upsert_answers(count: int) -> TextClause:
     )
     binds = [bindparam(c, type_=_answers.c[c].type) for c in _SUBMISSION_COLUMNS]
     binds += [
-        bindparam(f"{c}_{n}", type_=_answers.c[c].type)
-        for n in range(count)
-        for c in _ANSWER_COLUMNS
+        bindparam(name, type_=_answers.c[column].type)
+        for names in _answer_names(count)
+        for name, column in zip(names, _ANSWER_COLUMNS, strict=True)
     ]
     return text(sql).bindparams(*binds)
 
@@ -65,12 +64,18 @@ def answer_params(submission: CheckedSubmission, at: datetime) -> dict[str, Any]
         "member_id": submission.member_id,
         "answered_at": submission.answered_at or at,
     }
-    for n, answer in enumerate(submission.answers):
-        params[f"question_id_{n}"] = answer.question_id
-        params[f"value_{n}"] = answer.value
-        params[f"text_{n}"] = answer.text
-        params[f"shared_{n}"] = answer.shared
+    answers = submission.answers
+    for names, answer in zip(_answer_names(len(answers)), answers, strict=True):
+        values = (answer.question_id, answer.value, answer.text, answer.shared)
+        params.update(zip(names, values, strict=True))
     return params
+
+
+@cache
+def _answer_names(count: int) -> tuple[tuple[str, ...], ...]:
+    """The parameter names of each answer's row in a statement of ``count`` answers, in
+    ``_ANSWER_COLUMNS`` order: named once, for the statement and for its parameters."""
+    return tuple(tuple(f"{column}_{n}" for column in _ANSWER_COLUMNS) for n in range(count))
 
 
 def runs_of_equal_size(
