@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scale_seed import END, MEMBERS_PER_COMMUNITY, START
-from support import Timer, full_collection_ms, peak_rss_mb, percentile, services_on, timed
+from support import Timer, peak_rss_mb, percentile, services_on, settle_heap_timed, timed
 
 from vitalitybot.domain.records import Community, Round
 from vitalitybot.render.message import Message
@@ -49,7 +49,6 @@ async def measure_baseline(url: str, spawned: float) -> dict[str, Any]:
 
 
 async def measure_start(url: str, spawned: float) -> dict[str, Any]:
-    from vitalitybot.bot.heap import settle_heap
     from vitalitybot.scheduling.clock import ManualClock
     from vitalitybot.scheduling.runner import AsyncIORunner
     from vitalitybot.services import ScheduleKeeper
@@ -74,9 +73,7 @@ async def measure_start(url: str, spawned: float) -> dict[str, Any]:
             unscheduled = sum(1 for job in armed if runner.next_run(job.id) is None)
             # What a full collection would stop this process for, now and once the heap is
             # settled as `vitalitybot run` settles it after arming the schedules.
-            collection_ms = full_collection_ms()
-            settle_heap()
-            settled_collection_ms = full_collection_ms()
+            collection_ms, settled_collection_ms = settle_heap_timed()
             keeper.shutdown()
         finally:
             await db.dispose()

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from vitalitybot.bot.heap import settle_heap
 from vitalitybot.config import load_settings
 from vitalitybot.domain.records import Community
 from vitalitybot.patterns import load_library
@@ -82,8 +83,15 @@ class Timer:
         return self.seconds * 1000
 
 
-def full_collection_ms() -> float:
-    """How long one full cyclic garbage collection stops the process as its heap is now."""
+def settle_heap_timed() -> tuple[float, float]:
+    """Settle the heap as ``vitalitybot run`` does once started (``bot/heap.py``); how long
+    one full garbage collection stops the process before and after, in ms."""
+    before = _full_collection_ms()
+    settle_heap()
+    return before, _full_collection_ms()
+
+
+def _full_collection_ms() -> float:
     timer = Timer()
     gc.collect()
     return timer.ms
