@@ -71,6 +71,31 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
         assert await Repositories(session).communities.list_for_guild(5) == []
 
 
+@pytest.mark.sqlite_only
+async def test_a_connection_returned_mid_write_is_rolled_back_before_reuse(db: Database) -> None:
+    # Written straight through the driver, so SQLAlchemy holds no transaction of its own
+    # to roll back: only the pool's reset can end the one sqlite3 opened.
+    async with db.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        await driver.execute(
+            "INSERT INTO communities (guild_id, name, timezone, threshold, min_respondents,"
+            " max_items, anonymous, created_at) VALUES (7, 'Left open', 'UTC', 0.5, 5, 8, 1, ?)",
+            (NOW.isoformat(),),
+        )
+        assert driver.in_transaction
+    async with db.engine.connect() as reused:
+        raw = await reused.get_raw_connection()
+        assert raw.driver_connection is driver  # the same connection, back from the pool
+        assert not driver.in_transaction
+    async with db.session() as session:
+        assert await Repositories(session).communities.list_for_guild(7) == []
+        # and the write lock went with it: another write goes through at once
+        await Repositories(session).communities.get_or_create(8, "Next", at=NOW)
+        await session.commit()
+
+
 async def test_a_restart_keeps_everything(
     db: Database, db_url: str, community: Community, make_round: MakeRound
 ) -> None:

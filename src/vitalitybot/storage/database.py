@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import TableClause
 
@@ -114,9 +115,11 @@ def open_database(url: str | URL, *, echo: bool = False) -> Database:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _ensure_sqlite_folder(parsed)
-    engine = create_async_engine(parsed, echo=echo)
-    if engine.dialect.name == "sqlite":
+        engine = create_async_engine(parsed, echo=echo, pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _apply_sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _roll_back_if_open)
+    else:
+        engine = create_async_engine(parsed, echo=echo)
     changes = Changes()
     sync_maker: sessionmaker[Session] = sessionmaker()
     _note_writes(sync_maker, changes)
@@ -172,6 +175,21 @@ def _ensure_sqlite_folder(url: URL) -> None:
     path = sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _roll_back_if_open(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """Roll back what a connection returned to the pool left open, and only that.
+
+    The pool's own reset rolls back every returned connection, even one whose
+    transaction has just committed, and on aiosqlite each rollback is one more trip to
+    the connection's thread, once per transaction. sqlite3 knows whether a transaction
+    is open. A connection dropped by the garbage collector (not ``asyncio_safe``) is
+    left to close, as the pool's own reset leaves it.
+    """
+    if state.terminate_only or not state.asyncio_safe:
+        return
+    if dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _apply_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
