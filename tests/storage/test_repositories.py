@@ -87,7 +87,7 @@ async def test_one_community_cannot_change_anothers_rounds(
         assert await repos.rounds.close(me, theirs, at=NOW) is False
         assert await repos.rounds.mark_missed(me, theirs, at=NOW) is False
         assert await repos.rounds.set_reminded(me, theirs, at=NOW) is False
-        assert await repos.rounds.set_message(me, theirs, channel_id=1, message_id=2) is False
+        assert await repos.rounds.set_message(me, theirs, channel_id=1, message_id=2) is None
         assert await repos.rounds.set_eligible_members(me, theirs, 99) is False
         with pytest.raises(NotFoundError):
             await repos.answers.record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -137,7 +138,7 @@ async def test_message_ids_are_kept(db: Database, community: Community) -> None:
     round_, _ = await _open(db, community)
     async with db.transaction() as session:
         rounds = Repositories(session).rounds
-        assert await rounds.set_message(
+        placed = await rounds.set_message(
             community.id,
             round_.id,
             channel_id=1_100_000_000_000_000_001,
@@ -154,6 +155,8 @@ async def test_message_ids_are_kept(db: Database, community: Community) -> None:
         1_100_000_000_000_000_003,
     )
     assert stored.eligible_members == 25
+    # What placing it hands back is the round as stored then, before the count was set.
+    assert placed == replace(stored, eligible_members=round_.eligible_members)
 
 
 async def test_the_open_rounds_never_posted_of_every_community(
@@ -284,10 +287,12 @@ async def test_questions_cannot_be_added_to_another_communitys_round(
     db: Database, community: Community, other_community: Community
 ) -> None:
     round_, _ = await _open(db, community)
-    async with db.transaction() as session:
-        with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError):
+        async with db.transaction() as session:
             await Repositories(session).rounds.add_questions(
                 other_community.id,
                 round_.id,
                 [QuestionDraft(kind=QuestionKind.PROMPT, text="What surprised us?")],
             )
+    async with db.session() as session:
+        assert await Repositories(session).rounds.list_questions(community.id, round_.id) == []

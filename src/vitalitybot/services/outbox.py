@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from vitalitybot.domain.posts import PostKind
-from vitalitybot.domain.records import Community, DeliveryStatus, Question, Round, RoundStatus
+from vitalitybot.domain.records import DeliveryStatus, Question, Round, RoundStatus
 from vitalitybot.observability.logs import community_context
 from vitalitybot.render.message import Message
 from vitalitybot.render.payload import message_from_json, message_to_json
@@ -82,35 +82,34 @@ async def store_post(
     )
 
 
-async def send_pending(svc: Services, community_id: int) -> int:
-    """Send the community's posts that are due, oldest first; returns how many went out."""
-    sent = 0
+async def send_pending(svc: Services, community_id: int) -> dict[int, Round]:
+    """Send the community's posts that are due, oldest first; returns the rounds whose
+    opening post this placed, by id, as they now are."""
+    placed: dict[int, Round] = {}
     async with _LOCKS.of(svc.db)[community_id]:
-        while True:
-            async with svc.repos() as repos:
-                entry = await repos.outbox.oldest(community_id)
-                if entry is None or entry.next_attempt_at > svc.now():
-                    return sent
-                community = await repos.communities.get(community_id)
-                round_ = (
-                    await repos.rounds.get(community_id, entry.round_id)
-                    if entry.round_id is not None
-                    else None
-                )
-                questions = (
-                    await repos.rounds.list_questions(community_id, round_.id)
-                    if round_ is not None and entry.kind == PostKind.ROUND
-                    else []
-                )
-            if community is None:
-                return sent  # deleted meanwhile: its posts went with it
-            outcome = await _send(svc, community, round_, questions, entry)
+        async with svc.repos() as repos:
+            entry, questions = await _next(repos, community_id)
+        while entry is not None and entry.next_attempt_at <= svc.now():
+            outcome = await _send(svc, entry, questions)
             async with write_turn(svc), svc.repos() as repos:
-                await _record(svc, repos, entry, outcome)
-            if outcome.sent:
-                sent += 1
-            elif outcome.transient and entry.attempts + 1 < MAX_ATTEMPTS:
-                return sent  # the later posts wait behind this one
+                round_ = await _record(svc, repos, entry, outcome)
+                if round_ is not None:
+                    placed[round_.id] = round_
+                if outcome.transient and entry.attempts + 1 < MAX_ATTEMPTS:
+                    break  # the later posts wait behind this one
+                # Read in the transaction that recorded this one: one fewer per post.
+                entry, questions = await _next(repos, community_id)
+    return placed
+
+
+async def _next(
+    repos: Repositories, community_id: int
+) -> tuple[OutboxEntry | None, Sequence[Question]]:
+    """The community's next post, and the questions it asks if it opens a round."""
+    entry = await repos.outbox.oldest(community_id)
+    if entry is None or entry.round is None or entry.kind != PostKind.ROUND:
+        return entry, []
+    return entry, await repos.rounds.list_questions(community_id, entry.round.id)
 
 
 async def drain(
@@ -134,14 +133,9 @@ async def drain(
     return min(waiting, default=None)
 
 
-async def _send(
-    svc: Services,
-    community: Community,
-    round_: Round | None,
-    questions: Sequence[Question],
-    entry: OutboxEntry,
-) -> _Outcome:
+async def _send(svc: Services, entry: OutboxEntry, questions: Sequence[Question]) -> _Outcome:
     """One try at one post; never raises."""
+    community, round_ = entry.community, entry.round
     kind = entry.kind
     try:
         message = message_from_json(entry.payload)
@@ -171,14 +165,15 @@ async def _send(
 
 async def _record(
     svc: Services, repos: Repositories, entry: OutboxEntry, outcome: _Outcome
-) -> None:
-    """Mark the row as the try left it; a round's post also tells the round where it is."""
+) -> Round | None:
+    """Mark the row as the try left it; a round's post also tells the round where it is
+    (the round, placed, is returned)."""
     now = svc.now()
     if outcome.sent:
         await repos.outbox.mark_sent(entry.id, message_id=outcome.message_id)
         if outcome.ref is not None and entry.round_id is not None:
-            await _place_round(svc, repos, entry.community_id, entry.round_id, outcome.ref)
-        return
+            return await _place_round(svc, repos, entry.community_id, entry.round_id, outcome.ref)
+        return None
     error = outcome.error or "unknown error"
     attempts = entry.attempts + 1
     if outcome.transient and attempts < MAX_ATTEMPTS:
@@ -189,11 +184,12 @@ async def _record(
         )
     else:
         await repos.outbox.mark_failed(entry.id, error=error)
+    return None
 
 
 async def _place_round(
     svc: Services, repos: Repositories, community_id: int, round_id: int, ref: PostRef
-) -> None:
+) -> Round | None:
     if ref.problem is not None:
         await repos.deliveries.record(
             community_id,
@@ -203,7 +199,7 @@ async def _place_round(
             round_id=round_id,
             error=ref.problem,
         )
-    await repos.rounds.set_message(
+    return await repos.rounds.set_message(
         community_id,
         round_id,
         channel_id=ref.channel_id,

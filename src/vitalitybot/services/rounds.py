@@ -195,8 +195,10 @@ async def _store_opening(
 
 async def _send_opening(svc: Services, round_: Round) -> Round:
     """Send what the community's outbox holds; the round as it is after (its post placed)."""
-    await send_pending(svc, round_.community_id)
-    async with svc.repos() as repos:
+    placed = await send_pending(svc, round_.community_id)
+    if round_.id in placed:
+        return placed[round_.id]
+    async with svc.repos() as repos:  # posted by another call, or not (yet) at all
         return await repos.rounds.get(round_.community_id, round_.id) or round_
 
 

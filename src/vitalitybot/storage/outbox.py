@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from vitalitybot.domain.records import DeliveryStatus
-from vitalitybot.storage.models import CommunityRow, DeliveryRow
+from vitalitybot.domain.records import Community, DeliveryStatus, Round
+from vitalitybot.storage.models import CommunityRow, DeliveryRow, RoundRow
 
 PENDING = DeliveryStatus.PENDING.value
 NONCE_BYTES = 12  # 24 hex characters: within Discord's 25, and never the same twice
@@ -27,16 +27,26 @@ NONCE_BYTES = 12  # 24 hex characters: within Discord's 25, and never the same t
 
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
-    """A post waiting to be sent; ``payload`` is the message as JSON (render/payload.py)."""
+    """A post waiting to be sent, with what sending it needs: its community, and its
+    round as it is now (None: not a round's post, or the round is gone). ``payload`` is
+    the message as JSON (render/payload.py)."""
 
     id: int
-    community_id: int
-    round_id: int | None
+    community: Community
+    round: Round | None
     kind: str
     payload: str
     nonce: str
     attempts: int
     next_attempt_at: datetime
+
+    @property
+    def community_id(self) -> int:
+        return self.community.id
+
+    @property
+    def round_id(self) -> int | None:
+        return self.round.id if self.round is not None else None
 
 
 class OutboxRepository:
@@ -64,20 +74,28 @@ class OutboxRepository:
         return row.id
 
     async def oldest(self, community_id: int) -> OutboxEntry | None:
-        """The community's pending post that goes out first, due or not."""
-        row = await self._session.scalar(
-            select(DeliveryRow)
-            .where(DeliveryRow.community_id == community_id, DeliveryRow.status == PENDING)
-            .order_by(DeliveryRow.id)
-            .limit(1)
-            .execution_options(populate_existing=True)
-        )
-        if row is None or row.payload is None or row.nonce is None:
+        """The community's pending post that goes out first, due or not, read with its
+        community and round in one statement: every post of a busy minute needs them."""
+        found = (
+            await self._session.execute(
+                select(DeliveryRow, CommunityRow, RoundRow)
+                .join(CommunityRow, CommunityRow.id == DeliveryRow.community_id)
+                .outerjoin(RoundRow, RoundRow.id == DeliveryRow.round_id)
+                .where(DeliveryRow.community_id == community_id, DeliveryRow.status == PENDING)
+                .order_by(DeliveryRow.id)
+                .limit(1)
+                .execution_options(populate_existing=True)
+            )
+        ).one_or_none()
+        if found is None:
+            return None
+        row, community, round_ = found
+        if row.payload is None or row.nonce is None:
             return None
         return OutboxEntry(
             id=row.id,
-            community_id=row.community_id,
-            round_id=row.round_id,
+            community=community.to_record(),
+            round=round_.to_record() if round_ is not None else None,
             kind=row.kind,
             payload=row.payload,
             nonce=row.nonce,

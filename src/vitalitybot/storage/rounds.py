@@ -62,7 +62,7 @@ class RoundRepository:
             raise ValueError("a round must close after it opens")
         kind = RoundKind(kind)
         stmt = (
-            upsert_insert(self._session, RoundRow.__table__)
+            upsert_insert(self._session, RoundRow)
             .values(
                 community_id=community_id,
                 kind=kind.value,
@@ -80,13 +80,16 @@ class RoundRepository:
             .on_conflict_do_nothing(
                 index_elements=["community_id", "kind", "pattern_slug", "period"]
             )
-            .returning(RoundRow.__table__.c.id)
+            .returning(RoundRow)
         )
-        created = (await self._session.execute(stmt)).scalar_one_or_none() is not None
+        made = await self._session.scalars(stmt, execution_options={"populate_existing": True})
+        row = made.one_or_none()
+        if row is not None:
+            return row.to_record(), True
         round_ = await self.find(community_id, kind, period, pattern_slug)
         if round_ is None:
             raise NotFoundError(f"round {kind}/{pattern_slug}/{period} vanished while opening")
-        return round_, created
+        return round_, False
 
     async def get(self, community_id: int, round_id: int) -> Round | None:
         return await self._first(
@@ -301,14 +304,18 @@ class RoundRepository:
         channel_id: int | None,
         message_id: int | None,
         thread_id: int | None = None,
-    ) -> bool:
-        """Where the round was posted, so buttons and the close can find it again."""
-        result = await self._session.execute(
+    ) -> Round | None:
+        """Where the round was posted, so buttons and the close can find it again; the
+        round as it now is (None: no such round in the community)."""
+        placed = await self._session.scalars(
             update(RoundRow)
             .where(RoundRow.id == round_id, RoundRow.community_id == community_id)
             .values(channel_id=channel_id, message_id=message_id, thread_id=thread_id)
+            .returning(RoundRow),
+            execution_options={"populate_existing": True},
         )
-        return rowcount(result) > 0
+        row = placed.one_or_none()
+        return row.to_record() if row is not None else None
 
     async def set_eligible_members(self, community_id: int, round_id: int, count: int) -> bool:
         result = await self._session.execute(
@@ -324,26 +331,31 @@ class RoundRepository:
         """Store a new round's questions, numbered 1.. in the order given.
 
         Call once per round, in the transaction that opened it: a second call
-        collides with the first on (round, position).
+        collides with the first on (round, position). The questions are read back
+        through the community, which is the check that the round is its own: when it
+        is not, ``NotFoundError`` is raised and the caller's transaction rolls the
+        rows back.
         """
-        if await self.get(community_id, round_id) is None:
+        if not drafts:
+            return []
+        await self._session.execute(
+            insert(QuestionRow),
+            [
+                {
+                    "round_id": round_id,
+                    "position": position,
+                    "kind": QuestionKind(draft.kind).value,
+                    "pattern_slug": draft.pattern_slug,
+                    "sign_id": draft.sign_id,
+                    "text": draft.text,
+                }
+                for position, draft in enumerate(drafts, start=1)
+            ],
+        )
+        questions = await self.list_questions(community_id, round_id)
+        if len(questions) != len(drafts):
             raise NotFoundError(f"no round {round_id} in community {community_id}")
-        if drafts:
-            await self._session.execute(
-                insert(QuestionRow),
-                [
-                    {
-                        "round_id": round_id,
-                        "position": position,
-                        "kind": QuestionKind(draft.kind).value,
-                        "pattern_slug": draft.pattern_slug,
-                        "sign_id": draft.sign_id,
-                        "text": draft.text,
-                    }
-                    for position, draft in enumerate(drafts, start=1)
-                ],
-            )
-        return await self.list_questions(community_id, round_id)
+        return questions
 
     async def list_questions(self, community_id: int, round_id: int) -> list[Question]:
         result = await self._session.scalars(
