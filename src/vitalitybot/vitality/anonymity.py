@@ -28,7 +28,6 @@ already given still match.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 
@@ -79,7 +78,7 @@ class RoundKeys:
         return respondent_key(self.unseal(sealed), member_id)
 
     def _pad(self, nonce: bytes) -> bytes:
-        return hmac.new(self._bot_key, _PAD_LABEL + nonce, hashlib.sha256).digest()
+        return hmac.digest(self._bot_key, _PAD_LABEL + nonce, "sha256")
 
 
 def respondent_key(round_key: bytes, member_id: int) -> str:
@@ -90,10 +89,10 @@ def respondent_key(round_key: bytes, member_id: int) -> str:
     """
     if not round_key:
         raise ValueError("the round key is empty")
-    return hmac.new(round_key, str(member_id).encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.digest(round_key, str(member_id).encode("ascii"), "sha256").hex()
 
 
 def _xor(a: bytes, b: bytes) -> bytes:
     if len(a) != len(b):
         raise ValueError("a sealed round key has the wrong length")
-    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+    return (int.from_bytes(a) ^ int.from_bytes(b)).to_bytes(len(a))
