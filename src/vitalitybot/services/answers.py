@@ -215,11 +215,11 @@ def validate_answers(
         if question.id in seen:
             raise InvalidAnswer(f"Question {question.position} was answered twice.")
         seen.add(question.id)
-        text = check_encodable(
-            clean_text(answer.text),
-            what=f"Your answer to question {question.position}",
-            error=InvalidAnswer,
-        )
+        text = clean_text(answer.text)
+        if text:
+            check_encodable(
+                text, what=f"Your answer to question {question.position}", error=InvalidAnswer
+            )
         if question.kind is QuestionKind.PROMPT:
             cleaned.append(_prompt_answer(question, answer, text))
         else:
