@@ -28,23 +28,26 @@ _ANSWER_COLUMNS = ("question_id", "value", "text", "shared")
 def upsert_answers(count: int) -> TextClause:
     """The answers upsert for one submission of ``count`` answers, as one statement.
 
-    The submission's round, respondent key, member and time are bound once, not once per
-    answer: binding each parameter with its type is most of what a batch costs the event
-    loop, and a submission's answers share those four. One statement per size, compiled
-    once. A submission never answers a question twice (submissions.py checks it), so no
-    row of the statement updates another (PostgreSQL refuses that).
+    The submission's round, respondent key, member and time appear once, selected beside
+    a VALUES list of its answers: every placeholder in the text is bound and converted by
+    its type on its own (the time is formatted each time), and binding is most of what a
+    batch costs the event loop. ``WHERE true`` lets SQLite tell the ON CONFLICT clause
+    from a join after the SELECT. One statement per size, compiled once. A submission
+    never answers a question twice (submissions.py checks it), so no row of the
+    statement updates another (PostgreSQL refuses that).
     """
     shared = ", ".join(f":{c}" for c in _SUBMISSION_COLUMNS)
     rows = ", ".join(
-        f"({shared}, " + ", ".join(f":{name}" for name in names) + ")"
-        for names in _answer_names(count)
+        "(" + ", ".join(f":{name}" for name in names) + ")" for names in _answer_names(count)
     )
+    per_answer = ", ".join(f"a.column{n}" for n in range(1, len(_ANSWER_COLUMNS) + 1))
     columns = ", ".join(f'"{c}"' for c in (*_SUBMISSION_COLUMNS, *_ANSWER_COLUMNS))
     updates = ", ".join(
         f'"{c}" = excluded."{c}"' for c in ("member_id", "answered_at", "value", "text", "shared")
     )
     sql = (
-        f'INSERT INTO "answers" ({columns}) VALUES {rows} '
+        f'INSERT INTO "answers" ({columns}) SELECT {shared}, {per_answer} '
+        f"FROM (VALUES {rows}) AS a WHERE true "
         f'ON CONFLICT ("round_id", "question_id", "respondent_key") DO UPDATE SET {updates}'
     )
     binds = [bindparam(c, type_=_answers.c[c].type) for c in _SUBMISSION_COLUMNS]
