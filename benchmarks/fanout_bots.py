@@ -66,7 +66,7 @@ async def run_vitalitybot(settings: Settings, config: dict[str, Any]) -> None:
     if "rehearse_from" in config:
         start = datetime.fromisoformat(config["rehearse_from"])
         clock = AcceleratedClock(start, speed=1.0, epoch=config["epoch"])
-    app = await build_app(settings, clock=clock)
+    app = await build_app(settings, clock=clock, freeze_heap=True)
     assert settings.token is not None
     try:
         async with app.bot:
