@@ -1,4 +1,4 @@
-"""Rounds (one check-in or survey, open for a window) and their questions.
+"""Rounds: one check-in or survey each, open for a window (questions: round_questions.py).
 
 Every method takes the community id and filters on it, including those given a
 round id: a round id from one guild must never reach another guild's data.
@@ -9,15 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, func, select, update
 
 from vitalitybot.domain.records import (
     ALL_ADOPTED,
     OpenRoundTimes,
-    Question,
-    QuestionDraft,
-    QuestionKind,
     Round,
     RoundKind,
     RoundStatus,
@@ -25,15 +21,15 @@ from vitalitybot.domain.records import (
 )
 from vitalitybot.storage._sql import rowcount, upsert_insert
 from vitalitybot.storage.errors import NotFoundError
-from vitalitybot.storage.models import CommunityRow, QuestionRow, RoundRow
+from vitalitybot.storage.models import CommunityRow, RoundRow
 from vitalitybot.storage.round_end import unlink_ended_round
+from vitalitybot.storage.round_questions import RoundQuestions
 
 _OPEN = RoundStatus.OPEN.value
 
 
-class RoundRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class RoundRepository(RoundQuestions):
+    """Rounds, and their questions (inherited from ``RoundQuestions``)."""
 
     async def open_round(
         self,
@@ -324,58 +320,6 @@ class RoundRepository:
             .values(eligible_members=count)
         )
         return rowcount(result) > 0
-
-    async def add_questions(
-        self, community_id: int, round_id: int, drafts: Sequence[QuestionDraft]
-    ) -> list[Question]:
-        """Store a new round's questions, numbered 1.. in the order given.
-
-        Call once per round, in the transaction that opened it: a second call
-        collides with the first on (round, position). The questions are read back
-        through the community, which is the check that the round is its own: when it
-        is not, ``NotFoundError`` is raised and the caller's transaction rolls the
-        rows back.
-        """
-        if not drafts:
-            return []
-        await self._session.execute(
-            insert(QuestionRow),
-            [
-                {
-                    "round_id": round_id,
-                    "position": position,
-                    "kind": QuestionKind(draft.kind).value,
-                    "pattern_slug": draft.pattern_slug,
-                    "sign_id": draft.sign_id,
-                    "text": draft.text,
-                }
-                for position, draft in enumerate(drafts, start=1)
-            ],
-        )
-        questions = await self.list_questions(community_id, round_id)
-        if len(questions) != len(drafts):
-            raise NotFoundError(f"no round {round_id} in community {community_id}")
-        return questions
-
-    async def list_questions(self, community_id: int, round_id: int) -> list[Question]:
-        result = await self._session.scalars(
-            select(QuestionRow)
-            .join(RoundRow, RoundRow.id == QuestionRow.round_id)
-            .where(QuestionRow.round_id == round_id, RoundRow.community_id == community_id)
-            .order_by(QuestionRow.position)
-            .execution_options(populate_existing=True)
-        )
-        return [row.to_record() for row in result]
-
-    async def get_question(self, community_id: int, question_id: int) -> Question | None:
-        result = await self._session.scalars(
-            select(QuestionRow)
-            .join(RoundRow, RoundRow.id == QuestionRow.round_id)
-            .where(QuestionRow.id == question_id, RoundRow.community_id == community_id)
-            .execution_options(populate_existing=True)
-        )
-        row = result.one_or_none()
-        return row.to_record() if row else None
 
     async def _transition(
         self, community_id: int, round_id: int, status: RoundStatus, at: datetime

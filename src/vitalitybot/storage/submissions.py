@@ -2,7 +2,7 @@
 
 Answering is the bot's hot path (a round's post brings many members at once), so this
 side is built for it: a submission is checked against its round without a query when
-the caller already holds the round (``prepare``), many submissions are written in two
+the caller already holds the round (``prepare``), many submissions are written in three
 statements (``write_batch``), and the statements are built once at import.
 ``AnswerRepository`` (answers.py) inherits these methods, so callers reach both sides
 through ``repos.answers``.
