@@ -97,7 +97,7 @@ async def send_pending(svc: Services, community_id: int) -> dict[int, Round]:
                     placed[round_.id] = round_
                 if outcome.transient and entry.attempts + 1 < MAX_ATTEMPTS:
                     break  # the later posts wait behind this one
-                # The next one is read in the transaction that recorded this one.
+                # Read in the transaction that recorded this one: one transaction per post.
                 entry, questions = await _next(repos, community_id)
     return placed
 
